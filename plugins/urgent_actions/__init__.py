@@ -1,0 +1,80 @@
+"""Pelican plugin of the urgent action network: read, validate and publish actions.
+
+Registered through Pelican signals:
+
+- ``get_generators``: prepares a staging output directory for this run, and
+  adds :class:`ActionsGenerator`;
+- ``generator_init``: gives every Jinja environment the i18n extension, the
+  language's messages and the site's filters;
+- ``finalized``: swaps the staging directory in place of the output.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from pelican import signals
+
+from . import i18n, output_swap, templating
+from .errors import ContentError
+from .generator import ActionsGenerator
+from .settings import check, resolve
+
+logger = logging.getLogger(__name__)
+
+
+class _ContentErrorWithoutTraceback(logging.Filter):
+    """Pelican logs any exception with its traceback; a content mistake needs none."""
+
+    def filter(self, record):
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, ContentError):
+            # One problem per line, never wrapped by a console handler, so that
+            # editors and tools can read and grep them.
+            sys.stderr.write(exc.report() + "\n")
+            sys.stderr.flush()
+            record.msg, record.args, record.exc_info = (
+                "the build stopped: fix the content problems listed above",
+                (),
+                None,
+            )
+        return True
+
+
+def _start_run(pelican):
+    problems = check(resolve(pelican.settings))
+    if problems:
+        raise ValueError("settings: " + "; ".join(problems))
+    final = getattr(pelican, "_ua_final_output", None) or pelican.output_path
+    pelican._ua_final_output = final
+    pelican.output_path = output_swap.prepare(final)
+    # The staging directory is new: nothing to delete, and the final output is
+    # replaced as a whole, which is what DELETE_OUTPUT_DIRECTORY asks for.
+    pelican.delete_outputdir = False
+    return ActionsGenerator
+
+
+def _init_environment(generator):
+    ua = resolve(generator.settings)
+    i18n.install(generator.env, generator.theme, ua["UA_LANGUAGE"])
+    templating.install(generator.env, ua, generator.settings.get("SITEURL", ""))
+
+
+def _finish_run(pelican):
+    final = pelican._ua_final_output
+    staging = pelican.output_path
+    ua = resolve(pelican.settings)
+    retained = list(pelican.settings.get("OUTPUT_RETENTION", [])) + list(ua["UA_OUTPUT_RETENTION"])
+    if os.path.isdir(final):
+        output_swap.keep_retained(final, staging, retained)
+    output_swap.publish(staging, final)
+    pelican.output_path = final
+
+
+def register():
+    logging.getLogger("pelican").addFilter(_ContentErrorWithoutTraceback())
+    signals.get_generators.connect(_start_run)
+    signals.generator_init.connect(_init_environment)
+    signals.finalized.connect(_finish_run)

@@ -1,0 +1,338 @@
+"""Read and validate every content file; build the site's data or raise ContentError.
+
+Reading happens once per build, before anything is written: themes, then the
+authorities, then every action, then the rules that span files (duplicate
+(case, update) pairs, aliases). Every problem of every file is collected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import countries
+from .errors import ContentError, Problem, did_you_mean, field_path
+from .frontmatter import FrontMatterError, load_yaml, read
+from .model import SLUG_RE, ActionFront, Authority
+
+_TYPE_MESSAGES = {
+    "missing": "required field is missing",
+    "string_type": "must be text (put it in quotes if YAML read it as something else)",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list: one '- ' line per item, or [a, b]",
+    "model_type": "must be a set of 'key: value' lines",
+    "dict_type": "must be a set of 'key: value' lines",
+    "model_attributes_type": "must be a set of 'key: value' lines",
+    "too_short": "give at least one",
+    "greater_than_equal": "must be {ge} or more",
+}
+
+
+def _message(error: dict, model: type[BaseModel], loc: tuple) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        hint = did_you_mean(str(loc[-1]), allowed)
+        listing = "" if hint else f" (allowed: {', '.join(allowed)})"
+        return f"unknown key{hint}{listing}"
+    if kind == "literal_error":
+        value = str(error.get("input"))
+        return f"'{value}' is not allowed: use one of {ctx.get('expected')}"
+    if kind == "string_too_long":
+        length = len(error.get("input") or "")
+        return f"{length} characters, at most {ctx.get('max_length')}"
+    if kind in _TYPE_MESSAGES:
+        return _TYPE_MESSAGES[kind].format(**ctx)
+    message = error["msg"]
+    return message[len("Value error, "):] if message.startswith("Value error, ") else message
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys allowed at ``loc`` in ``model``, for 'did you mean' hints."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        if info is None:
+            return []
+        current = _model_in(info.annotation)
+        if current is None:
+            return []
+    return [name for name, info in current.model_fields.items() if not info.exclude]
+
+
+def _model_in(annotation) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_in(arg)
+        if found:
+            return found
+    return None
+
+
+def problems_from(exc: ValidationError, path: str, model: type[BaseModel]) -> list[Problem]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        # Drop the tags pydantic adds for union members and validator functions.
+        loc = tuple(p for p in error["loc"] if isinstance(p, int) or "[" not in p)
+        problems.append(Problem(path, field_path(loc), _message(error, model, loc)))
+    return problems
+
+
+@dataclass
+class Action:
+    """One published urgent action, validated, with what the pages need."""
+
+    slug: str
+    source_path: str
+    front: ActionFront
+    body: str  # Markdown
+    body_html: str = ""
+    url: str = ""  # relative to the site root, e.g. "actions/<slug>/"
+    save_as: str = ""
+    case_actions: list[Action] = field(default_factory=list, repr=False)
+
+    def __getattr__(self, name):  # the front matter's fields, read directly
+        front = self.__dict__.get("front")
+        if front is not None and name in type(front).model_fields:
+            return getattr(front, name)
+        raise AttributeError(name)
+
+    @property
+    def country_name(self) -> str:
+        return countries.country_name(self.front.country)
+
+    @property
+    def default_letter(self):
+        return self.front.letters[0] if self.front.letters else None
+
+    def display_state(self, today: dt.date) -> str:
+        """'open', 'past-deadline', 'closed' or 'good-news' on ``today``."""
+        front = self.front
+        if front.state == "open" and front.deadline is not None and front.deadline < today:
+            return "past-deadline"
+        return front.state
+
+    def days_left(self, today: dt.date) -> int | None:
+        """Days until the deadline (0 on its last day), None without a deadline."""
+        return None if self.front.deadline is None else (self.front.deadline - today).days
+
+    def can_act(self, today: dt.date) -> bool:
+        return self.display_state(today) == "open"
+
+    @property
+    def sort_key(self):
+        return (self.front.date, self.front.case, self.front.update, self.slug)
+
+
+@dataclass
+class SiteContent:
+    themes: dict[str, str]
+    authorities: dict[str, Authority]
+    actions: list[Action]  # published and hidden, newest first
+    drafts: list[Action]
+
+    @property
+    def listed(self) -> list[Action]:
+        """Actions shown in lists and feeds (not hidden)."""
+        return [a for a in self.actions if a.front.status == "published"]
+
+    def cases(self) -> dict[str, list[Action]]:
+        grouped: dict[str, list[Action]] = defaultdict(list)
+        for action in self.actions:
+            grouped[action.front.case].append(action)
+        return grouped
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _load_themes(content_root: str, problems: list[Problem]) -> dict[str, str]:
+    path = os.path.join(content_root, "themes.yml")
+    if not os.path.isfile(path):
+        problems.append(Problem(path, "", "missing: list the themes as 'key: Label' lines"))
+        return {}
+    try:
+        from .frontmatter import decode
+
+        data = load_yaml(decode(_read_bytes(path)))
+    except FrontMatterError as exc:
+        problems.append(Problem(path, exc.field, exc.message))
+        return {}
+    if not isinstance(data, dict):
+        problems.append(Problem(path, "", "must be 'key: Label' lines"))
+        return {}
+    themes = {}
+    for key, label in data.items():
+        if not isinstance(key, str) or not SLUG_RE.match(key):
+            problems.append(Problem(path, str(key), "a theme key uses lowercase letters, digits and single hyphens"))
+        elif not isinstance(label, str) or not label.strip():
+            problems.append(Problem(path, key, "the label must be text"))
+        else:
+            themes[key] = label
+    return themes
+
+
+def _load_authorities(content_root: str, problems: list[Problem]) -> dict[str, Authority | None]:
+    folder = os.path.join(content_root, "authorities")
+    authorities: dict[str, Authority | None] = {}
+    if not os.path.isdir(folder):
+        return authorities
+    from .frontmatter import decode
+
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        stem, ext = os.path.splitext(name)
+        if name.startswith(".") or not os.path.isfile(path):
+            continue
+        if ext not in (".yml", ".yaml"):
+            problems.append(Problem(path, "", "only .yml files belong in content/authorities/"))
+            continue
+        if not SLUG_RE.match(stem):
+            problems.append(Problem(path, "", f"'{stem}' is not a valid identifier: use lowercase letters, digits and single hyphens"))
+            continue
+        authorities[stem] = None
+        try:
+            data = load_yaml(decode(_read_bytes(path)))
+            if isinstance(data, dict) and "ref" in data:
+                problems.append(Problem(path, "ref", "an authority file cannot refer to another one"))
+                continue
+            authorities[stem] = Authority.model_validate(data or {}).model_copy(update={"ref": stem})
+        except FrontMatterError as exc:
+            problems.append(Problem(path, exc.field, exc.message))
+        except ValidationError as exc:
+            problems.extend(problems_from(exc, path, Authority))
+    return authorities
+
+
+def read_action(path: str, context: dict, renderer=None) -> tuple[Action | None, list[Problem]]:
+    """Read one action file; return it (or None) and its own problems."""
+    name = os.path.basename(path)
+    slug, ext = os.path.splitext(name)
+    problems: list[Problem] = []
+    if ext != ".md":
+        return None, [Problem(path, "", "only .md files belong in content/actions/")]
+    if not SLUG_RE.match(slug):
+        from slugify import slugify
+
+        return None, [
+            Problem(
+                path,
+                "",
+                f"'{slug}' is not a valid file name: use lowercase letters, digits and "
+                f"single hyphens, e.g. '{slugify(slug) or 'pays-personne-situation'}.md'",
+            )
+        ]
+    try:
+        data, body = read(_read_bytes(path))
+        front = ActionFront.model_validate(data, context=context)
+    except FrontMatterError as exc:
+        return None, [Problem(path, exc.field, exc.message)]
+    except ValidationError as exc:
+        return None, problems_from(exc, path, ActionFront)
+    except OSError as exc:
+        return None, [Problem(path, "", f"cannot be read ({exc.strerror})")]
+    action = Action(slug=slug, source_path=path, front=front, body=body)
+    if renderer is not None:
+        action.body_html = renderer.render(body)
+    return action, problems
+
+
+def load_site(content_root: str, renderer=None) -> SiteContent:
+    """Read all content under ``content_root``; raise ContentError listing every problem."""
+    problems: list[Problem] = []
+    themes = _load_themes(content_root, problems)
+    authorities = _load_authorities(content_root, problems)
+    context = {"themes": themes, "authorities": authorities, "content_root": content_root}
+
+    actions: list[Action] = []
+    folder = os.path.join(content_root, "actions")
+    names = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+    for name in names:
+        path = os.path.join(folder, name)
+        if name.startswith(".") or os.path.isdir(path):
+            continue
+        action, found = read_action(path, context, renderer)
+        problems.extend(found)
+        if action is not None:
+            actions.append(action)
+
+    problems.extend(_cross_file_problems(actions))
+    if problems:
+        raise ContentError(problems)
+
+    published = [a for a in actions if a.front.status != "draft"]
+    drafts = [a for a in actions if a.front.status == "draft"]
+    published.sort(key=lambda a: a.sort_key, reverse=True)
+    for action in published:
+        action.url = f"actions/{action.slug}/"
+        action.save_as = f"actions/{action.slug}/index.html"
+    by_case: dict[str, list[Action]] = defaultdict(list)
+    for action in published:
+        by_case[action.front.case].append(action)
+    for case_actions in by_case.values():
+        case_actions.sort(key=lambda a: (a.front.update, a.front.date), reverse=True)
+        for action in case_actions:
+            action.case_actions = case_actions
+    return SiteContent(
+        themes=themes,
+        authorities={k: v for k, v in authorities.items() if v is not None},
+        actions=published,
+        drafts=drafts,
+    )
+
+
+def _cross_file_problems(actions: list[Action]) -> list[Problem]:
+    problems = []
+    by_key: dict[tuple[str, int], list[Action]] = defaultdict(list)
+    for action in actions:
+        by_key[(action.front.case, action.front.update)].append(action)
+    for (case, update), same in by_key.items():
+        if len(same) > 1:
+            for action in same:
+                others = ", ".join(os.path.basename(o.source_path) for o in same if o is not action)
+                problems.append(
+                    Problem(
+                        action.source_path,
+                        "update",
+                        f"case '{case}' already has update {update} in {others}: "
+                        "give this file the next update number",
+                    )
+                )
+    taken = {f"/actions/{a.slug}/": a for a in actions}
+    for action in actions:
+        for index, alias in enumerate(action.front.aliases):
+            owner = taken.get(alias)
+            if owner is not None and owner is not action:
+                problems.append(
+                    Problem(
+                        action.source_path,
+                        f"aliases[{index}]",
+                        f"'{alias}' is already the address of {os.path.basename(owner.source_path)}",
+                    )
+                )
+            taken.setdefault(alias, action)
+    return problems
+
+
+def today_in_brussels(source_date_epoch: str | None = None) -> dt.date:
+    """The build date: today in Europe/Brussels, or SOURCE_DATE_EPOCH's date there."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Europe/Brussels")
+    epoch = source_date_epoch if source_date_epoch is not None else os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=zone).date()
+    return dt.datetime.now(tz=zone).date()

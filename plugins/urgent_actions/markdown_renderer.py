@@ -1,0 +1,63 @@
+"""Markdown bodies to HTML with one reused converter, and no HTML let through.
+
+Editors write Markdown, not HTML: raw HTML in a body is shown as text, and a
+link whose address is not http(s), mailto, tel or a path of the site is dropped
+(its text stays). Creating a Markdown converter is costly, so one instance is
+reset and reused for every file.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+SAFE_SCHEMES = {"", "http", "https", "mailto", "tel"}
+
+
+def is_safe_url(url: str) -> bool:
+    cleaned = "".join(ch for ch in url if not ch.isspace() and ord(ch) >= 32)
+    try:
+        scheme = urlsplit(cleaned).scheme.lower()
+    except ValueError:
+        return False
+    return scheme in SAFE_SCHEMES
+
+
+class _SafeLinks(Treeprocessor):
+    def run(self, root):
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None and not is_safe_url(value):
+                    del element.attrib[attribute]
+        return None
+
+
+class _SafeLinksExtension(markdown.Extension):
+    def extendMarkdown(self, md):  # noqa: N802 - Markdown's API
+        md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
+
+
+class MarkdownRenderer:
+    """Render Markdown text to HTML; one instance serves a whole build."""
+
+    def __init__(self, extensions=("sane_lists", "smarty", "tables", "footnotes")):
+        self._md = markdown.Markdown(
+            extensions=[*extensions, _SafeLinksExtension()],
+            extension_configs={
+                "smarty": {"smart_quotes": False},
+                "footnotes": {"UNIQUE_IDS": True},
+            },
+            output_format="html",
+        )
+        # Raw HTML is escaped, never passed through.
+        self._md.preprocessors.deregister("html_block")
+        self._md.inlinePatterns.deregister("html")
+
+    def render(self, text: str) -> str:
+        try:
+            return self._md.convert(text)
+        finally:
+            self._md.reset()

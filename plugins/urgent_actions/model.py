@@ -1,0 +1,485 @@
+"""The content model, as pydantic models: the one place where every rule lives.
+
+The same models validate the files during the build and produce the JSON
+Schema that editors' tools use (``schema.py``), so the two cannot drift.
+Rules that need other files (themes, authorities, the content directory) read
+them from the validation context, given by ``content.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from typing import Annotated, Any, ClassVar, Literal
+
+import pycountry
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
+
+from . import countries, textlimits
+from .errors import did_you_mean
+from .letters import DEFAULT_CLOSINGS
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CASE_RE = re.compile(r"^UA \d{1,3}/\d{2}$")
+PHONE_RE = re.compile(r"^\+[0-9](?:[0-9 ]*[0-9])?$")
+# X allows 15 characters; older and institutional handles can be longer.
+HANDLE_RE = re.compile(r"^@[A-Za-z0-9_]{1,50}$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ALIAS_RE = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*(?:[A-Za-z0-9._~-]+\.html|)$")
+
+STATES = ("open", "closed", "good-news")
+PELICAN_STATUSES = ("published", "draft", "hidden")
+REACH_CHANNELS = ("address", "email", "sms", "fax", "twitter", "web")
+
+
+def _error(message: str, **ctx) -> PydanticCustomError:
+    return PydanticCustomError("content_rule", message, ctx or None)
+
+
+class Problems:
+    """Collect several rule failures of one model and raise them together."""
+
+    def __init__(self):
+        self.details: list[InitErrorDetails] = []
+
+    def add(self, loc: tuple, message: str, value: Any = None) -> None:
+        self.details.append(
+            InitErrorDetails(type=_error(message), loc=loc, input=value)
+        )
+
+    def raise_if_any(self, title: str) -> None:
+        if self.details:
+            raise ValidationError.from_exception_data(title, self.details)
+
+
+# --- Field types -----------------------------------------------------------
+
+
+def _iso_date(value: Any) -> Any:
+    """Dates are written YYYY-MM-DD; YAML gives them to us as strings."""
+    if isinstance(value, dt.datetime):
+        raise _error("a date is written YYYY-MM-DD, without a time")
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not DATE_RE.match(value):
+        raise _error("'{value}' is not a date written YYYY-MM-DD", value=str(value))
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _error("{value} does not exist in the calendar", value=value) from None
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise _error("must fit on one line")
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise _error("must not be empty")
+    return value
+
+
+Text = Annotated[str, Field(strict=True), AfterValidator(_not_blank)]
+Line = Annotated[str, Field(strict=True), AfterValidator(_not_blank), AfterValidator(_one_line)]
+
+
+def _email(value: str) -> str:
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise _error("'{value}' is not an email address ({why})", value=value, why=str(exc)) from None
+    return value
+
+
+Email = Annotated[str, Field(strict=True), AfterValidator(_email)]
+
+
+def _one_or_more_emails(value: Any) -> Any:
+    """``email`` takes one address or a list; a single one is checked in place."""
+    if isinstance(value, str):
+        return [_email(value)]
+    if isinstance(value, list) and not value:
+        raise _error("give at least one address, or remove the key")
+    return value
+
+
+Emails = Annotated[
+    list[Email],
+    BeforeValidator(_one_or_more_emails),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "email"},
+                {"type": "array", "items": {"type": "string", "format": "email"}, "minItems": 1},
+            ]
+        }
+    ),
+]
+
+
+def _phone(value: str) -> str:
+    if not PHONE_RE.match(value):
+        raise _error(
+            "'{value}' is not an international number: write '+', the country code "
+            "and the digits, spaces allowed (e.g. '+32 2 000 00 00')",
+            value=value,
+        )
+    return value
+
+
+Phone = Annotated[str, Field(strict=True), AfterValidator(_phone)]
+
+
+def _handle(value: str) -> str:
+    if not HANDLE_RE.match(value):
+        raise _error(
+            "'{value}' is not an X handle: write '@' followed by letters, "
+            "digits or '_' (quote it in YAML: \"@Name\")",
+            value=value,
+        )
+    return value
+
+
+Handle = Annotated[str, Field(strict=True), AfterValidator(_handle)]
+
+
+def _https(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.netloc or any(c.isspace() or ord(c) < 32 for c in value):
+        raise _error(
+            "'{value}' is not a secure web address: it must start with https://",
+            value=value,
+        )
+    return value
+
+
+HttpsUrl = Annotated[str, Field(strict=True), AfterValidator(_https)]
+
+
+def _slug(value: str) -> str:
+    if not SLUG_RE.match(value):
+        raise _error(
+            "'{value}' is not an identifier: use lowercase letters, digits and single hyphens",
+            value=value,
+        )
+    return value
+
+
+Slug = Annotated[str, Field(strict=True), AfterValidator(_slug)]
+
+
+# --- Authorities ---------------------------------------------------------------
+
+
+class Authority(BaseModel):
+    """Someone to write to: a target, or a copy (inline or in content/authorities/)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Targets must be reachable and greeted; copies ("copies to") need neither.
+    is_target: ClassVar[bool] = True
+
+    name: Line
+    role: Line | None = None
+    salutation: Line | None = None
+    address: Text | None = None
+    email: Emails | None = None
+    sms: Phone | None = None
+    phone: Phone | None = None
+    fax: Phone | None = None
+    twitter: Handle | None = None
+    web: HttpsUrl | None = None
+    # Set when the authority comes from content/authorities/<ref>.yml.
+    ref: str | None = Field(default=None, exclude=True, json_schema_extra={"readOnly": True})
+
+    @property
+    def emails(self) -> list[str]:
+        return list(self.email or [])
+
+    @property
+    def address_lines(self) -> list[str]:
+        if not self.address:
+            return []
+        return [line.rstrip() for line in self.address.strip("\n").split("\n")]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _resolve_ref(cls, data: Any, info: ValidationInfo) -> Any:
+        if not (isinstance(data, dict) and "ref" in data):
+            return data
+        ref = data["ref"]
+        others = sorted(set(data) - {"ref"})
+        if others:
+            raise _error(
+                "a target with 'ref' takes no other key (found: {keys}); "
+                "change the authority file instead",
+                keys=", ".join(map(str, others)),
+            )
+        authorities = (info.context or {}).get("authorities", {})
+        if not isinstance(ref, str) or ref not in authorities:
+            raise _error(
+                "unknown authority '{ref}'{hint}: it must be the name of a file "
+                "content/authorities/<name>.yml",
+                ref=str(ref),
+                hint=did_you_mean(str(ref), authorities),
+            )
+        found = authorities[ref]
+        if found is None:  # the authority file itself has errors, reported there
+            raise _error("the authority file content/authorities/{ref}.yml has errors", ref=ref)
+        return {**found.model_dump(exclude_none=True), "ref": ref}
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Authority:
+        problems = Problems()
+        if self.is_target:
+            if not any(getattr(self, channel) for channel in REACH_CHANNELS):
+                problems.add(
+                    (),
+                    "no way to reach this authority: give at least one of "
+                    + ", ".join(REACH_CHANNELS),
+                )
+            if (self.email or self.address) and not self.salutation:
+                problems.add(
+                    ("salutation",),
+                    "required when the authority has an email or a postal address "
+                    "(e.g. \"Monsieur le Ministre,\")",
+                )
+        problems.raise_if_any("Authority")
+        return self
+
+
+# --- Actions -----------------------------------------------------------------
+
+
+class Copy(Authority):
+    """An authority the letter is copied to: no salutation or channel required."""
+
+    is_target: ClassVar[bool] = False
+
+
+class Letter(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    language: str = Field(strict=True)
+    subject: Line
+    body: Text
+    closing: Text | None = None
+
+    @field_validator("language")
+    @classmethod
+    def _iso_639_1(cls, value: str) -> str:
+        if pycountry.languages.get(alpha_2=value) is None or value != value.lower():
+            raise _error(
+                "'{value}' is not an ISO 639-1 language code (two lowercase letters, "
+                "e.g. fr, en, nl, es, ar)",
+                value=value,
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _closing_known(self) -> Letter:
+        if self.closing is None and self.language not in DEFAULT_CLOSINGS:
+            problems = Problems()
+            problems.add(
+                ("closing",),
+                f"required for a letter in '{self.language}': there is no default "
+                "closing for that language",
+            )
+            problems.raise_if_any("Letter")
+        return self
+
+
+class Outcome(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: IsoDate
+    text: Annotated[Text, Field(max_length=500)]
+
+
+class ActionFront(BaseModel):
+    """The front matter of content/actions/<slug>.md."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: Annotated[Line, Field(max_length=120)]
+    case: str = Field(strict=True)
+    update: int = Field(default=0, ge=0, strict=True)
+    date: IsoDate
+    deadline: IsoDate | None = None
+    state: Literal["open", "closed", "good-news"] = "open"
+    status: Literal["published", "draft", "hidden"] = "published"
+    country: str = Field(strict=True)
+    themes: list[str] = Field(min_length=1)
+    people: list[Line] = Field(default_factory=list)
+    summary: Annotated[Text, Field(max_length=280)]
+    image: str | None = Field(default=None, strict=True)
+    image_alt: Line | None = None
+    image_credit: Line | None = None
+    ai_index: Line | None = None
+    targets: list[Authority] = Field(default_factory=list)
+    copies: list[Copy] = Field(default_factory=list)
+    letters: list[Letter] = Field(default_factory=list)
+    sms: Text | None = None
+    tweet: Text | None = None
+    outcome: Outcome | None = None
+    aliases: list[str] = Field(default_factory=list)
+
+    @field_validator("case")
+    @classmethod
+    def _case(cls, value: str) -> str:
+        if not CASE_RE.match(value):
+            raise _error(
+                "'{value}' is not a case number: write 'UA', a space, 1 to 3 digits, '/' "
+                "and the 2-digit year (e.g. 'UA 045/26')",
+                value=value,
+            )
+        return value
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        if value in countries.known_codes():
+            return value
+        guess = countries.suggest_code(value)
+        hint = (
+            f", did you mean '{guess}' ({countries.country_name(guess)})?"
+            if guess
+            else did_you_mean(value.upper(), countries.known_codes(), cutoff=0.5)
+        )
+        raise _error(
+            "unknown country '{value}'{hint}: use the ISO 3166-1 alpha-2 code in capitals",
+            value=value,
+            hint=hint,
+        )
+
+    @field_validator("themes")
+    @classmethod
+    def _themes(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        known = (info.context or {}).get("themes", {})
+        problems = Problems()
+        seen = set()
+        for index, key in enumerate(value):
+            if not isinstance(key, str) or key not in known:
+                problems.add(
+                    (index,),
+                    f"unknown theme '{key}'{did_you_mean(str(key), known)}"
+                    + ("" if did_you_mean(str(key), known) else
+                       f" (known themes: {', '.join(sorted(known))})"),
+                    key,
+                )
+            elif key in seen:
+                problems.add((index,), f"theme '{key}' is listed twice", key)
+            seen.add(key)
+        problems.raise_if_any("themes")
+        return value
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, value: list[str]) -> list[str]:
+        problems = Problems()
+        for index, alias in enumerate(value):
+            if not isinstance(alias, str) or not ALIAS_RE.match(alias) or "//" in alias:
+                problems.add(
+                    (index,),
+                    f"'{alias}' is not a path of this site: write it like '/actions/old-slug/'",
+                    alias,
+                )
+        problems.raise_if_any("aliases")
+        return value
+
+    @field_validator("image")
+    @classmethod
+    def _image(cls, value: str, info: ValidationInfo) -> str:
+        root = (info.context or {}).get("content_root")
+        if value.startswith("/") or "\\" in value or ".." in value.split("/"):
+            raise _error(
+                "'{value}' must be a path inside content/, such as 'images/name.jpg'",
+                value=value,
+            )
+        if root:
+            full = os.path.join(root, value)
+            real_root = os.path.realpath(root)
+            if os.path.commonpath([os.path.realpath(full), real_root]) != real_root:
+                raise _error("'{value}' leads outside content/ (through a link)", value=value)
+            if not os.path.isfile(full):
+                raise _error("no file content/{value}: add the image or fix the path", value=value)
+        return value
+
+    @model_validator(mode="after")
+    def _rules_across_fields(self) -> ActionFront:
+        problems = Problems()
+        is_open = self.state == "open"
+        if self.deadline is None and is_open:
+            problems.add(("deadline",), "required while the action is open (YYYY-MM-DD)")
+        if self.deadline is not None and self.deadline < self.date:
+            problems.add(
+                ("deadline",),
+                f"{self.deadline.isoformat()} is before the publication date "
+                f"{self.date.isoformat()}",
+            )
+        if is_open and not self.targets:
+            problems.add(("targets",), "at least one target is required while the action is open")
+        if is_open and not self.letters:
+            problems.add(("letters",), "at least one letter is required while the action is open")
+        if self.state == "good-news" and self.outcome is None:
+            problems.add(("outcome",), "required when the state is good-news: {date, text}")
+        if self.outcome is not None and self.outcome.date < self.date:
+            problems.add(
+                ("outcome", "date"),
+                f"{self.outcome.date.isoformat()} is before the publication date "
+                f"{self.date.isoformat()}",
+            )
+        if self.image and not self.image_alt:
+            problems.add(("image_alt",), "required with an image: describe what it shows")
+        if self.image_alt and not self.image:
+            problems.add(("image_alt",), "given without an image")
+        seen_languages = set()
+        for index, letter in enumerate(self.letters):
+            if letter.language in seen_languages:
+                problems.add(
+                    ("letters", index, "language"),
+                    f"a second letter in '{letter.language}': keep one letter per language",
+                )
+            seen_languages.add(letter.language)
+        if self.sms is not None:
+            length, limit = textlimits.sms_length(self.sms)
+            if length > limit:
+                char = textlimits.first_non_gsm_character(self.sms)
+                why = (
+                    f" ('{char}' is not in the GSM alphabet, so one SMS holds 70)"
+                    if char and length <= textlimits.SMS_GSM7_LIMIT
+                    else ""
+                )
+                problems.add(("sms",), f"{length} characters, one SMS holds {limit}{why}")
+        if self.tweet is not None:
+            handles = [t.twitter for t in self.targets if t.twitter] or [None]
+            longest = max(handles, key=lambda h: len(h or ""))
+            length = textlimits.tweet_length(textlimits.tweet_for(longest, self.tweet))
+            if length > textlimits.TWEET_LIMIT:
+                with_handle = f" with '{longest} ' in front" if longest else ""
+                problems.add(
+                    ("tweet",),
+                    f"{length} characters as X counts them{with_handle}; at most "
+                    f"{textlimits.TWEET_LIMIT}",
+                )
+        problems.raise_if_any("ActionFront")
+        return self

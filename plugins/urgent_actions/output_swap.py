@@ -1,0 +1,85 @@
+"""Build into a staging directory; replace the output only when the build succeeded.
+
+The staging directory sits beside the output (same filesystem) and is swapped
+in with one atomic ``renameat2(RENAME_EXCHANGE)`` on Linux, so the published
+directory is at every moment either the old complete site or the new one. A
+build that fails, or is killed, leaves its staging directory behind; the next
+build removes it before starting.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import logging
+import os
+import shutil
+
+logger = logging.getLogger(__name__)
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def staging_path(final: str) -> str:
+    parent, name = os.path.split(os.path.abspath(final).rstrip(os.sep))
+    return os.path.join(parent, f".{name}.staging")
+
+
+def leftover_path(final: str) -> str:
+    parent, name = os.path.split(os.path.abspath(final).rstrip(os.sep))
+    return os.path.join(parent, f".{name}.previous")
+
+
+def prepare(final: str) -> str:
+    """Remove what an interrupted build left, create an empty staging directory."""
+    staging = staging_path(final)
+    for leftover in (staging, leftover_path(final)):
+        if os.path.lexists(leftover):
+            shutil.rmtree(leftover, ignore_errors=False)
+    os.makedirs(staging)
+    return staging
+
+
+def _exchange(a: str, b: str) -> bool:
+    """Atomically swap two paths; False when the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), a)
+
+
+def keep_retained(final: str, staging: str, names) -> None:
+    """Carry entries that must survive (e.g. '.git') from the old output over."""
+    for name in names:
+        source = os.path.join(final, name)
+        if os.path.lexists(source) and not os.path.lexists(os.path.join(staging, name)):
+            os.replace(source, os.path.join(staging, name))
+
+
+def publish(staging: str, final: str) -> None:
+    """Put the staging directory in place of ``final``, then remove the old output."""
+    final = os.path.abspath(final).rstrip(os.sep)
+    if not os.path.isdir(final):
+        if os.path.lexists(final):
+            os.remove(final)
+        os.replace(staging, final)
+        return
+    if _exchange(staging, final):
+        shutil.rmtree(staging)
+        return
+    previous = leftover_path(final)
+    os.replace(final, previous)
+    os.replace(staging, final)
+    shutil.rmtree(previous)

@@ -1,0 +1,30 @@
+"""The pages of the foundation: home, one page per action, 404."""
+
+from __future__ import annotations
+
+from .outputs import Output
+
+
+def open_actions(site, build_date):
+    """Open actions whose deadline has not passed, nearest deadline first."""
+    current = [
+        a
+        for a in site.listed
+        if a.front.state == "open" and a.front.deadline and a.front.deadline >= build_date
+    ]
+    return sorted(current, key=lambda a: (a.front.deadline, a.front.title))
+
+
+def outputs(site, build_date, ua):
+    yield Output(
+        "index.html",
+        template="index",
+        context={"open_actions": open_actions(site, build_date), "page_name": "home"},
+    )
+    for action in site.actions:
+        yield Output(
+            action.save_as,
+            template="action",
+            context={"action": action, "page_name": "action"},
+        )
+    yield Output("404.html", template="404", context={"page_name": "404"})

@@ -1,0 +1,80 @@
+"""Filters and globals that every template of the site can use.
+
+They are installed in each Pelican generator's Jinja environment (our own and
+Pelican's), so a Markdown page and an action page share the same helpers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date
+from markupsafe import Markup, escape
+
+from . import countries, letters, links, textlimits
+
+
+def date_long(value: dt.date, language: str = "fr") -> str:
+    """'24 novembre 2026'."""
+    return format_date(value, format="long", locale=language)
+
+
+def date_iso(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def text_paragraphs(text: str) -> Markup:
+    """Plain text as HTML paragraphs, line breaks kept; everything escaped."""
+    blocks = letters.paragraphs(text)
+    html = "".join(
+        "<p>" + "<br>\n".join(str(escape(line)) for line in block.split("\n")) + "</p>\n"
+        for block in blocks
+    )
+    return Markup(html)
+
+
+def lines_html(text: str) -> Markup:
+    """Plain text lines joined by <br>, escaped (for addresses)."""
+    lines = [line.rstrip() for line in str(text).strip("\n").split("\n")]
+    return Markup("<br>\n".join(str(escape(line)) for line in lines))
+
+
+def language_name(code: str, language: str = "fr") -> str:
+    """The name of a language in the interface language: 'en' -> 'anglais'."""
+    from babel import Locale
+
+    return Locale.parse(language).languages.get(code, code)
+
+
+def filters(language: str) -> dict:
+    return {
+        "date_long": lambda value: date_long(value, language),
+        "date_iso": date_iso,
+        "text_paragraphs": text_paragraphs,
+        "lines_html": lines_html,
+        "language_name": lambda code: language_name(code, language),
+        "country_name": lambda code: countries.country_name(code, language),
+        "mailto_url": links.mailto_url,
+        "sms_url": links.sms_url,
+        "tweet_intent_url": links.tweet_intent_url,
+        "tweet_for": textlimits.tweet_for,
+        "phone_href": lambda number: "tel:" + "".join(c for c in number if c == "+" or c.isdigit()),
+    }
+
+
+def install(env, ua_settings: dict, siteurl: str) -> None:
+    language = ua_settings["UA_LANGUAGE"]
+    env.filters.update(filters(language))
+    urls = ua_settings["UA_URLS"]
+
+    def url_for(name: str) -> str:
+        """Root-relative (or absolute, with SITEURL) URL of one of the site's pages."""
+        return f"{siteurl}/{urls[name]}"
+
+    env.globals.update(
+        url_for=url_for,
+        ua=ua_settings,
+        organisation=ua_settings["UA_ORGANISATION"],
+        compose_letter=letters.compose_letter,
+        closing_for=letters.closing_for,
+    )
