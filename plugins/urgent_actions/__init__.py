@@ -73,8 +73,11 @@ def _finish_run(pelican):
     pelican.output_path = final
 
 
+_FILTER = _ContentErrorWithoutTraceback()
+
+
 def register():
-    logging.getLogger("pelican").addFilter(_ContentErrorWithoutTraceback())
+    logging.getLogger("pelican").addFilter(_FILTER)
     signals.get_generators.connect(_start_run)
     signals.generator_init.connect(_init_environment)
     signals.finalized.connect(_finish_run)

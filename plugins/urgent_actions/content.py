@@ -46,8 +46,8 @@ def _message(error: dict, model: type[BaseModel], loc: tuple) -> str:
     if kind == "literal_error":
         value = str(error.get("input"))
         return f"'{value}' is not allowed: use one of {ctx.get('expected')}"
-    if kind == "string_too_long":
-        length = len(error.get("input") or "")
+    if kind in ("string_too_long", "too_long") and isinstance(error.get("input"), str):
+        length = len(error["input"])
         return f"{length} characters, at most {ctx.get('max_length')}"
     if kind in _TYPE_MESSAGES:
         return _TYPE_MESSAGES[kind].format(**ctx)

@@ -363,7 +363,7 @@ class ActionFront(BaseModel):
         hint = (
             f", did you mean '{guess}' ({countries.country_name(guess)})?"
             if guess
-            else did_you_mean(value.upper(), countries.known_codes(), cutoff=0.5)
+            else ""
         )
         raise _error(
             "unknown country '{value}'{hint}: use the ISO 3166-1 alpha-2 code in capitals",
@@ -465,7 +465,8 @@ class ActionFront(BaseModel):
             if length > limit:
                 char = textlimits.first_non_gsm_character(self.sms)
                 why = (
-                    f" ('{char}' is not in the GSM alphabet, so one SMS holds 70)"
+                    f": '{char}' is not in the GSM alphabet (with it, one SMS holds 70 "
+                    "characters instead of 160)"
                     if char and length <= textlimits.SMS_GSM7_LIMIT
                     else ""
                 )

@@ -1,0 +1,124 @@
+"""Build small real sites for tests: content written by the test, Pelican run for real."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+# 2026-11-24 12:00 in Brussels: the fixed build date of the tests.
+BUILD_EPOCH = str(int(dt.datetime(2026, 11, 24, 11, 0, tzinfo=dt.timezone.utc).timestamp()))
+BUILD_DATE = dt.date(2026, 11, 24)
+
+THEMES = {
+    "detention-arbitraire": "Détention arbitraire",
+    "defenseurs-des-droits": "Défenseurs des droits humains",
+    "torture": "Torture",
+}
+
+AUTHORITY = {
+    "name": "Procureur général (exemple)",
+    "salutation": "Monsieur le Procureur général,",
+    "address": "Bureau du procureur\n1 place de l'Exemple\nLe Caire\nÉGYPTE\n",
+    "email": "procureur@example.org",
+}
+
+VALID_ACTION = {
+    "title": "Égypte : un chercheur détenu sans jugement",
+    "case": "UA 045/26",
+    "update": 0,
+    "date": "2026-11-12",
+    "deadline": "2026-12-24",
+    "state": "open",
+    "country": "EG",
+    "themes": ["detention-arbitraire"],
+    "people": ["Karim Example"],
+    "summary": "Karim Example, chercheur, est détenu sans jugement depuis 400 jours.",
+    "targets": [
+        {
+            "name": "Ministre de la Justice",
+            "role": "Ministre",
+            "salutation": "Monsieur le Ministre,",
+            "address": "Ministère de la Justice\n1 rue de l'Exemple\nLe Caire\nÉGYPTE\n",
+            "email": "ministre@justice.example.org",
+            "twitter": "@MinJusticeExample",
+            "sms": "+20 100 000 0000",
+        },
+        {"ref": "eg-procureur-general"},
+    ],
+    "letters": [
+        {
+            "language": "fr",
+            "subject": "Libérez Karim Example",
+            "body": "Je vous écris au sujet de Karim Example.\n\nJe vous demande de le libérer.\n",
+            "closing": "Veuillez agréer, Monsieur le Ministre, l'expression de ma haute considération.",
+        }
+    ],
+    "sms": "Liberez Karim Example, detenu sans jugement. #UA04526",
+    "tweet": "Libérez Karim Example, détenu sans jugement depuis 400 jours !",
+}
+
+BODY = "Karim Example a été arrêté le 8 octobre 2025.\n\n## Complément d'information\n\nDétails.\n"
+
+
+def action(**changes) -> dict:
+    """A valid action's front matter with some keys changed (None removes a key)."""
+    data = copy.deepcopy(VALID_ACTION)
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data
+
+
+def dump_front(front: dict, body: str = BODY) -> str:
+    text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{text}---\n{body}"
+
+
+def make_content(root: Path, actions: dict[str, dict | str] | None = None) -> Path:
+    """Write content/ under ``root``: themes, one authority, and the given actions.
+
+    ``actions`` maps a file name (without .md) to front matter (dict) or raw text.
+    """
+    content = root / "content"
+    (content / "actions").mkdir(parents=True, exist_ok=True)
+    (content / "authorities").mkdir(exist_ok=True)
+    (content / "themes.yml").write_text(yaml.safe_dump(THEMES, allow_unicode=True), "utf-8")
+    (content / "authorities" / "eg-procureur-general.yml").write_text(
+        yaml.safe_dump(AUTHORITY, allow_unicode=True), "utf-8"
+    )
+    for name, front in (actions if actions is not None else {"egypte-chercheur": VALID_ACTION}).items():
+        text = front if isinstance(front, str) else dump_front(front)
+        (content / "actions" / f"{name}.md").write_text(text, "utf-8")
+    return content
+
+
+def run_pelican(
+    cwd: Path, content: Path, output: Path, *, settings: str = "pelicanconf.py", extra_env=None, extra_args=()
+) -> subprocess.CompletedProcess:
+    """Run the real build command from ``cwd`` with the project's settings."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "200"}
+    env.update(extra_env or {})
+    command = [
+        sys.executable,
+        "-m",
+        "pelican",
+        "-s",
+        str(ROOT / settings),
+        "-e",
+        f'PATH="{content}"',
+        "-o",
+        str(output),
+        "--fatal",
+        "warnings",
+        *extra_args,
+    ]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
