@@ -1,0 +1,18 @@
+"""Shared fixtures: the sample site, built once per test session with a fixed date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT, run_pelican
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The project's own content/, built with the development settings on 2026-11-24."""
+    output = tmp_path_factory.mktemp("sample") / "output"
+    result = run_pelican(ROOT, ROOT / "content", output)
+    assert result.returncode == 0, result.stderr + result.stdout
+    return output
