@@ -16,3 +16,7 @@ def built_site(tmp_path_factory) -> Path:
     result = run_pelican(ROOT, ROOT / "content", output)
     assert result.returncode == 0, result.stderr + result.stdout
     return output
+
+
+# The one Chromium of the session (Debian's, through Playwright), for browser tests.
+from support.browser import browser  # noqa: E402,F401
