@@ -344,3 +344,30 @@ def test_closed_actions_need_no_targets_letters_or_deadline(tmp_path, monkeypatc
         tmp_path, {"a": action(state="closed", targets=None, letters=None, deadline=None)}
     )
     assert load_site(str(content)).actions[0].front.state == "closed"
+
+
+def test_a_shared_authority_used_as_a_target_names_its_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path, {"a": action()})
+    (content / "authorities" / "eg-procureur-general.yml").write_text(
+        "name: Procureur\nemail: p@example.org\n", "utf-8"
+    )
+    with pytest.raises(ContentError) as caught:
+        load_site(str(content))
+    assert [str(p) for p in caught.value.problems] == [
+        f"{F}: targets[1].salutation: required when the authority has an email or a postal "
+        "address (e.g. \"Monsieur le Ministre,\") (in content/authorities/eg-procureur-general.yml)"
+    ]
+
+
+def test_a_shared_authority_used_as_a_copy_needs_no_salutation(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    content = make_content(
+        tmp_path, {"a": action(targets=[action()["targets"][0]], copies=[{"ref": "eg-procureur-general"}])}
+    )
+    (content / "authorities" / "eg-procureur-general.yml").write_text(
+        "name: Ambassade\nemail: a@example.org\n", "utf-8"
+    )
+    site = load_site(str(content))
+    assert site.actions[0].front.copies[0].emails == ["a@example.org"]
+    assert site.actions[0].front.copies[0].ref == "eg-procureur-general"

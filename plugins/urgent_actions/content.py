@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from . import countries
 from .errors import ContentError, Problem, did_you_mean, field_path
 from .frontmatter import FrontMatterError, load_yaml, read
-from .model import SLUG_RE, ActionFront, Authority
+from .model import SLUG_RE, ActionFront, Authority, Copy
 
 _TYPE_MESSAGES = {
     "missing": "required field is missing",
@@ -209,11 +209,13 @@ def _load_authorities(content_root: str, problems: list[Problem]) -> dict[str, A
             if isinstance(data, dict) and "ref" in data:
                 problems.append(Problem(path, "ref", "an authority file cannot refer to another one"))
                 continue
-            authorities[stem] = Authority.model_validate(data or {}).model_copy(update={"ref": stem})
+            # Checked here for its shape; the rules of a target (a salutation, a way
+            # to reach it) apply where an action uses it as a target.
+            authorities[stem] = Copy.model_validate(data or {}).model_copy(update={"ref": stem})
         except FrontMatterError as exc:
             problems.append(Problem(path, exc.field, exc.message))
         except ValidationError as exc:
-            problems.extend(problems_from(exc, path, Authority))
+            problems.extend(problems_from(exc, path, Copy))
     return authorities
 
 

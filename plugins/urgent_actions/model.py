@@ -251,17 +251,20 @@ class Authority(BaseModel):
     def _reachable(self) -> Authority:
         problems = Problems()
         if self.is_target:
+            # A shared authority is checked where it is used as a target; name its file.
+            where = f" (in content/authorities/{self.ref}.yml)" if self.ref else ""
             if not any(getattr(self, channel) for channel in REACH_CHANNELS):
                 problems.add(
                     (),
                     "no way to reach this authority: give at least one of "
-                    + ", ".join(REACH_CHANNELS),
+                    + ", ".join(REACH_CHANNELS)
+                    + where,
                 )
             if (self.email or self.address) and not self.salutation:
                 problems.add(
                     ("salutation",),
                     "required when the authority has an email or a postal address "
-                    "(e.g. \"Monsieur le Ministre,\")",
+                    "(e.g. \"Monsieur le Ministre,\")" + where,
                 )
         problems.raise_if_any("Authority")
         return self
@@ -442,12 +445,6 @@ class ActionFront(BaseModel):
             problems.add(("letters",), "at least one letter is required while the action is open")
         if self.state == "good-news" and self.outcome is None:
             problems.add(("outcome",), "required when the state is good-news: {date, text}")
-        if self.outcome is not None and self.outcome.date < self.date:
-            problems.add(
-                ("outcome", "date"),
-                f"{self.outcome.date.isoformat()} is before the publication date "
-                f"{self.date.isoformat()}",
-            )
         if self.image and not self.image_alt:
             problems.add(("image_alt",), "required with an image: describe what it shows")
         if self.image_alt and not self.image:

@@ -1,0 +1,91 @@
+"""Every page type of the sample site: valid HTML, zero axe violations at 360 and 1280 px,
+one h1, no request to another origin, usable without JavaScript."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from support.axe import axe_violations, format_violations
+from support.browser import new_page
+from support.server import serve_directory
+from support.vnu import format_vnu_errors, vnu_errors
+
+
+def html_pages(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html"))
+
+
+def page_types(root: Path) -> dict[str, str]:
+    """One page per type: pages grouped by the shape of their path, one action per state."""
+    chosen: dict[str, str] = {}
+    for page in html_pages(root):
+        if page.startswith(("admin/", "pagefind/")):
+            continue
+        parts = page.split("/")
+        if parts[0] == "actions" and len(parts) == 3:
+            state = re.search(r'data-state="([a-z-]+)"', (root / page).read_text("utf-8"))
+            shape = f"action:{state.group(1) if state else 'redirect'}"
+        else:
+            shape = "/".join(parts[:1] + ["*"] * (len(parts) - 2) + parts[-1:]) if len(parts) > 1 else page
+        chosen.setdefault(shape, page)
+    return chosen
+
+
+def test_the_sample_site_has_every_action_state(built_site):
+    shapes = page_types(built_site)
+    for state in ("open", "past-deadline", "closed", "good-news"):
+        assert f"action:{state}" in shapes, sorted(shapes)
+    assert "index.html" in shapes and "404.html" in shapes
+
+
+def test_every_built_page_is_valid_html(built_site):
+    pages = [built_site / p for p in html_pages(built_site) if not p.startswith("admin/")]
+    assert pages
+    errors = vnu_errors(pages)
+    assert not errors, format_vnu_errors(errors, built_site)
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site):
+    with serve_directory(built_site) as url:
+        yield url
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_every_page_type_has_no_accessibility_violation(built_site, site_url, browser, width):
+    failures = []
+    for shape, page_path in page_types(built_site).items():
+        page = new_page(browser, width=width, base_url=site_url)
+        try:
+            url = f"{site_url}/{page_path.removesuffix('index.html')}"
+            page.goto(url, wait_until="load")
+            violations = axe_violations(page)
+            if violations:
+                failures.append(f"{shape} ({page_path}):\n{format_violations(violations)}")
+            if page.locator("h1").count() != 1:
+                failures.append(f"{shape} ({page_path}): {page.locator('h1').count()} h1 elements")
+            if page.third_party_requests:
+                failures.append(f"{shape}: third-party requests {page.third_party_requests}")
+            if page.page_errors:
+                failures.append(f"{shape}: JavaScript errors {page.page_errors}")
+        finally:
+            page.context.close()
+    assert not failures, "\n\n".join(failures)
+
+
+def test_pages_work_without_javascript(built_site, site_url, browser):
+    page = new_page(browser, width=360, javascript=False, base_url=site_url)
+    try:
+        page.goto(f"{site_url}/")
+        first = page.locator("main a[href^='/actions/']").first
+        title = first.inner_text()
+        first.click()
+        page.wait_for_load_state()
+        assert page.locator("h1").inner_text() == title
+        assert page.locator("#agir").is_visible()
+        assert page.locator(".letter").first.is_visible()
+    finally:
+        page.context.close()
