@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .act import ways_for
 from .outputs import Output
 
 
@@ -22,9 +23,28 @@ def outputs(site, build_date, ua):
         context={"open_actions": open_actions(site, build_date), "page_name": "home"},
     )
     for action in site.actions:
+        ways = ways_for(action)
         yield Output(
             action.save_as,
             template="action",
-            context={"action": action, "page_name": "action"},
+            context={"action": action, "ways": ways, "page_name": "action"},
         )
+        if action.front.state != "open":
+            continue
+        for target_ways in ways:
+            for way in target_ways.letters:
+                if way.print_url:
+                    yield Output(
+                        way.print_url + "index.html",
+                        template="print-letter",
+                        context={
+                            "action": action,
+                            "target": target_ways.authority,
+                            "way": way,
+                            "letter": next(
+                                l for l in action.front.letters if l.language == way.language
+                            ),
+                            "page_name": "print-letter",
+                        },
+                    )
     yield Output("404.html", template="404", context={"page_name": "404"})

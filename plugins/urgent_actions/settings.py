@@ -40,6 +40,8 @@ DEFAULTS: dict[str, Any] = {
     # The base of absolute URLs in feeds and metadata when SITEURL is relative
     # (development builds); publishconf.py sets SITEURL and this is not used.
     "UA_DEV_SITEURL": "http://127.0.0.1:8000",
+    # What a stamp for a letter abroad costs, roughly, shown beside printable letters.
+    "UA_POSTAGE_ABROAD": "environ 3 à 4 € pour une lettre de moins de 50 g (timbre international)",
     # Extra files the build must leave in the output directory (e.g. ".git" for
     # a gh-pages checkout); Pelican's OUTPUT_RETENTION is honoured as well.
     "UA_OUTPUT_RETENTION": [],

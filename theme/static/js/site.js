@@ -31,3 +31,16 @@
     }
   }
 })();
+
+/* Home and lists: mark the actions this device has acted on (see act.js). */
+(function () {
+  "use strict";
+  var done = [];
+  try { done = JSON.parse(window.localStorage.getItem("ua-done")) || []; } catch (e) { done = []; }
+  document.querySelectorAll("[data-action]").forEach(function (card) {
+    if (done.indexOf(card.getAttribute("data-action")) < 0) { return; }
+    card.classList.add("is-done");
+    var label = card.querySelector("[data-done-label]");
+    if (label) { label.hidden = false; }
+  });
+})();

@@ -1,0 +1,92 @@
+"""What a reader needs to act on one target: composed letters and ready links.
+
+Computed once per action in Python, so that the page (without JavaScript),
+the printed letter and the feeds all carry the same text; ``act.js`` only
+appends the reader's name and town, with the same encoding as ``links.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import links, textlimits
+from .letters import closing_for, compose_letter
+
+
+@dataclass
+class LetterWay:
+    """One target x one letter language."""
+
+    language: str
+    subject: str
+    text: str  # the composed letter, signature left blank
+    mailto: str | None = None  # None when there is no email, or when too long
+    mailto_too_long: bool = False
+    mailto_subject_only: str | None = None  # offered instead when the full URL is too long
+    mailto_length: int = 0
+    mailto_prefix: str = ""  # "mailto:to" (+ "?cc=…"), for act.js to rebuild the URL
+    cc_param: str = ""
+    gmail_prefix: str = ""
+    outlook_prefix: str = ""
+    gmail: str | None = None
+    outlook: str | None = None
+    print_url: str | None = None  # the printable letter, for targets with an address
+
+
+@dataclass
+class TargetWays:
+    index: int
+    authority: object
+    letters: list[LetterWay] = field(default_factory=list)
+    sms_url: str | None = None
+    tweet_url: str | None = None
+    tweet_text: str | None = None
+
+
+def _with_fields(base: str, fields: list[str]) -> str:
+    fields = [f for f in fields if f]
+    if not fields:
+        return base
+    return base + ("&" if "?" in base else "?") + "&".join(fields)
+
+
+def ways_for(action) -> list[TargetWays]:
+    """Every way to act on every target of ``action``, in order."""
+    front = action.front
+    cc = [address for copy in front.copies for address in copy.emails]
+    result = []
+    for index, target in enumerate(front.targets, start=1):
+        ways = TargetWays(index=index, authority=target)
+        for letter in front.letters:
+            text = compose_letter(
+                salutation=target.salutation,
+                body=letter.body,
+                closing=closing_for(letter.closing, letter.language),
+            )
+            way = LetterWay(language=letter.language, subject=letter.subject, text=text)
+            if target.emails:
+                mailto = links.mailto_url(target.emails, cc=cc, subject=letter.subject, body=text)
+                way.mailto_length = len(mailto)
+                way.mailto_too_long = way.mailto_length > links.MAILTO_LENGTH_LIMIT
+                way.mailto = None if way.mailto_too_long else mailto
+                if way.mailto_too_long:
+                    way.mailto_subject_only = links.mailto_url(
+                        target.emails, cc=cc, subject=letter.subject
+                    )
+                head = links.mailto_url(target.emails, cc=cc)
+                way.mailto_prefix = head
+                way.gmail = links.gmail_compose_url(target.emails, cc=cc, subject=letter.subject, body=text)
+                way.outlook = links.outlook_compose_url(target.emails, cc=cc, subject=letter.subject, body=text)
+                way.gmail_prefix = links.gmail_compose_url(target.emails, cc=cc)
+                way.outlook_prefix = links.outlook_compose_url(target.emails, cc=cc)
+            if target.address:
+                way.print_url = f"{action.url}lettre-{index}-{letter.language}/"
+            ways.letters.append(way)
+        if target.sms and front.sms:
+            ways.sms_url = links.sms_url(target.sms, front.sms)
+        if target.twitter and front.tweet:
+            ways.tweet_text = textlimits.tweet_for(target.twitter, front.tweet)
+            ways.tweet_url = links.tweet_intent_url(ways.tweet_text)
+        result.append(ways)
+    return result
+
