@@ -55,10 +55,14 @@ def _feed(cls, build, *, title, link, feed_url, description, actions, content_of
     for action in actions:
         url = entry_id(build, action)
         categories = [build.site.themes[key] for key in action.front.themes]
+        html = content_of(action)
         feed.add_item(
             title=action.front.title,
             link=url,
-            description=content_of(action),
+            # Atom: a plain summary and the full HTML content; RSS: the full HTML
+            # as description, which is what RSS-to-email tools send.
+            description=html if cls is feedgenerator.Rss201rev2Feed else action.front.summary,
+            content=html if cls is feedgenerator.Atom1Feed else None,
             unique_id=url,
             unique_id_is_permalink=True,
             pubdate=_moment(action.front.date),

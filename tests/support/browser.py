@@ -57,6 +57,7 @@ def new_page(
     width: int,
     javascript: bool = True,
     base_url: str | None = None,
+    allow_origins: tuple[str, ...] = (),
 ) -> Page:
     """A page in a fresh context: viewport ``width`` x 900, fr-BE, Europe/Brussels.
 
@@ -67,6 +68,9 @@ def new_page(
 
     Also recorded: ``page.console_errors`` (console messages of type error) and
     ``page.page_errors`` (uncaught exceptions), both lists of strings.
+
+    ``allow_origins`` are other origins the test itself serves (e.g. a form service
+    recorder): requests to them go through and are not counted as third-party.
 
     Close it with ``page.context.close()``.
     """
@@ -81,8 +85,15 @@ def new_page(
     site = {"origin": origin(base_url) if base_url else None}
     third_party: list[str] = []
 
+    allowed = {origin(o) for o in allow_origins}
+
     def is_third_party(url: str) -> bool:
-        return site["origin"] is not None and _is_network(url) and origin(url) != site["origin"]
+        return (
+            site["origin"] is not None
+            and _is_network(url)
+            and origin(url) != site["origin"]
+            and origin(url) not in allowed
+        )
 
     def on_request(request: Request) -> None:
         url = request.url

@@ -21,8 +21,6 @@ async function start() {
     status.textContent = "La recherche est indisponible pour le moment.";
     return;
   }
-  noJs.hidden = true;
-  form.hidden = false;
   const filters = await pagefind.filters();
   form.querySelectorAll("select[data-filter]").forEach((select) => {
     const values = Object.keys(filters[select.dataset.filter] || {}).sort((a, b) => a.localeCompare(b, "fr"));
@@ -56,6 +54,8 @@ async function start() {
   }
   form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
   form.addEventListener("change", run);
+  noJs.hidden = true;
+  form.hidden = false; // only once it works
   if (form.elements.q.value) { run(); }
 }
 start();

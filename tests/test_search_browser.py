@@ -1,0 +1,73 @@
+"""Search with the site's own Pagefind index, in real Chromium."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import ROOT
+from support.browser import new_page
+from support.server import serve_directory
+from urgent_actions.content import load_site
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site):
+    with serve_directory(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def actions():
+    return {a.slug: a for a in load_site(str(ROOT / "content")).listed}
+
+
+def open_search(page):
+    page.goto("/recherche/")
+    page.wait_for_selector("form[data-search]:not([hidden])")
+
+
+def search(page, query):
+    page.fill("#search-query", query)
+    page.click("button[type=submit]")
+    page.wait_for_function("document.querySelector('[data-search-status]').textContent.length > 0")
+    return page.eval_on_selector_all("[data-search-results] a", "els => els.map(e => new URL(e.href).pathname)")
+
+
+def test_search_finds_an_action_by_name_and_by_case_number(site_url, browser, actions):
+    target = actions["egypte-chercheur-detenu"]
+    page = new_page(browser, width=1280, base_url=site_url)
+    try:
+        open_search(page)
+        assert page.locator("[data-search-nojs]").is_hidden()
+        by_name = search(page, target.front.people[0])
+        assert f"/{target.url}" in by_name
+        by_case = search(page, target.front.case)
+        assert by_case[0] == f"/{target.url}"
+        assert not page.third_party_requests
+    finally:
+        page.context.close()
+
+
+def test_filters_narrow_the_results(site_url, browser, actions):
+    page = new_page(browser, width=360, base_url=site_url)
+    try:
+        open_search(page)
+        everything = search(page, "libérez")
+        assert len(everything) > 2
+        egypt = [a for a in actions.values() if a.front.country == "EG"]
+        page.select_option("#filter-pays", label=f"Égypte ({len(egypt)})")
+        page.wait_for_function(f"document.querySelectorAll('[data-search-results] a').length < {len(everything)}")
+        narrowed = page.eval_on_selector_all("[data-search-results] a", "els => els.map(e => new URL(e.href).pathname)")
+        assert narrowed and set(narrowed) <= {f"/{a.url}" for a in egypt}
+    finally:
+        page.context.close()
+
+
+def test_without_javascript_the_page_says_what_to_do(site_url, browser):
+    page = new_page(browser, width=360, javascript=False, base_url=site_url)
+    try:
+        page.goto("/recherche/")
+        assert page.locator("[data-search-nojs]").is_visible()
+        assert page.locator("[data-search-nojs] a[href='/archives/']").is_visible()
+    finally:
+        page.context.close()
