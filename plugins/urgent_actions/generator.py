@@ -12,7 +12,7 @@ import os
 
 from pelican.generators import Generator
 
-from . import pages
+from . import pages, signup
 from .content import load_site, today_in_brussels
 from .markdown_renderer import MarkdownRenderer
 from .outputs import write_file
@@ -21,7 +21,7 @@ from .settings import resolve
 logger = logging.getLogger(__name__)
 
 # Modules that contribute outputs: each has ``outputs(site, build_date, ua)``.
-OUTPUT_PROVIDERS = [pages]
+OUTPUT_PROVIDERS = [pages, signup]
 
 
 class ActionsGenerator(Generator):

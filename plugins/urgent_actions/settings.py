@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
         "search": "recherche/",
         "privacy": "confidentialite/",
         "history": "rejoindre/#historique",
+        "join_thanks": "rejoindre/merci/",
+        "join_error": "rejoindre/erreur/",
     },
     # The organisation behind the site, shown in the footer and the privacy page.
     "UA_ORGANISATION": {
@@ -32,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
         "email": "",
         "dpo_email": "",
         "website": "",
+        # Credits shown in the footer (plain text, e.g. who made the site).
+        "credits": "",
     },
     # Number of actions on one archive page.
     "UA_ARCHIVE_PAGE_SIZE": 20,
@@ -45,6 +49,61 @@ DEFAULTS: dict[str, Any] = {
     # Extra files the build must leave in the output directory (e.g. ".git" for
     # a gh-pages checkout); Pelican's OUTPUT_RETENTION is honoured as well.
     "UA_OUTPUT_RETENTION": [],
+    # --- Sign-up to the network (join page), handed to an external form service.
+    # See docs/inscription-formulaires.md for Brevo, Mailchimp and generic examples.
+    # The endpoint the join forms are sent to; empty: the join page says that
+    # sign-up is closed and shows no form. `pelican -e SIGNUP_FORM_URL='"https://..."'`.
+    "SIGNUP_FORM_URL": "",
+    # The HTTP method of the forms ("post" or "get").
+    "SIGNUP_FORM_METHOD": "post",
+    # Per formula ("email", "post", "sms"): our field -> the name the service
+    # expects. Only the fields listed are asked; each formula must list what it
+    # needs (email: email; post: last_name, street, postal_code, city; sms: mobile)
+    # and consent. Optional fields: first_name, last_name, country, themes, regions.
+    # themes and regions are checkboxes sent as repeated values of one name.
+    "SIGNUP_FIELDS": {
+        "email": {"email": "email", "first_name": "first_name", "themes": "themes",
+                  "regions": "regions", "consent": "consent"},
+        "post": {"first_name": "first_name", "last_name": "last_name", "street": "street",
+                 "postal_code": "postal_code", "city": "city", "country": "country",
+                 "themes": "themes", "regions": "regions", "consent": "consent"},
+        "sms": {"mobile": "mobile", "first_name": "first_name", "themes": "themes",
+                "regions": "regions", "consent": "consent"},
+    },
+    # The value a ticked consent box sends.
+    "SIGNUP_CONSENT_VALUE": "1",
+    # Per formula: hidden fields sent as they are (e.g. a list id).
+    "SIGNUP_HIDDEN_FIELDS": {
+        "email": {"formula": "email"},
+        "post": {"formula": "post"},
+        "sms": {"formula": "sms"},
+    },
+    # Name of the honeypot field (a visually hidden text field that people leave
+    # empty and robots fill); empty: none.
+    "SIGNUP_HONEYPOT": "website",
+    # Names of the fields carrying the absolute URLs of our thank-you and error
+    # pages, for services that redirect there; empty: not sent (then set the
+    # redirect in the service's own form settings).
+    "SIGNUP_REDIRECT_FIELDS": {"success": "redirect_success", "error": "redirect_error"},
+    # Regions a member can follow (key sent to the service: label shown).
+    "SIGNUP_REGIONS": {
+        "afrique": "Afrique",
+        "ameriques": "Amériques",
+        "asie-pacifique": "Asie et Pacifique",
+        "europe-asie-centrale": "Europe et Asie centrale",
+        "moyen-orient-afrique-du-nord": "Moyen-Orient et Afrique du Nord",
+    },
+}
+
+# What each formula cannot do without (see SIGNUP_FIELDS).
+SIGNUP_REQUIRED = {
+    "email": ["email", "consent"],
+    "post": ["last_name", "street", "postal_code", "city", "consent"],
+    "sms": ["mobile", "consent"],
+}
+SIGNUP_KNOWN_FIELDS = {
+    "email", "mobile", "first_name", "last_name", "street", "postal_code", "city",
+    "country", "themes", "regions", "consent",
 }
 
 
@@ -71,4 +130,32 @@ def check(resolved: dict[str, Any]) -> list[str]:
     size = resolved["UA_ARCHIVE_PAGE_SIZE"]
     if not isinstance(size, int) or size < 1:
         problems.append("UA_ARCHIVE_PAGE_SIZE must be a positive whole number")
+    problems.extend(check_signup(resolved))
+    return problems
+
+
+def check_signup(resolved: dict[str, Any]) -> list[str]:
+    """Problems in the SIGNUP_* settings."""
+    problems = []
+    url = resolved["SIGNUP_FORM_URL"]
+    if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))):
+        problems.append("SIGNUP_FORM_URL must be an http(s) URL (or empty to close sign-up)")
+    if str(resolved["SIGNUP_FORM_METHOD"]).lower() not in {"post", "get"}:
+        problems.append("SIGNUP_FORM_METHOD must be 'post' or 'get'")
+    fields = resolved["SIGNUP_FIELDS"]
+    for formula, required in SIGNUP_REQUIRED.items():
+        mapping = fields.get(formula) if isinstance(fields, dict) else None
+        if mapping is None:
+            continue  # a formula left out is not offered
+        if not isinstance(mapping, dict):
+            problems.append(f"SIGNUP_FIELDS['{formula}'] must map our field names to the service's")
+            continue
+        for name in sorted(set(mapping) - SIGNUP_KNOWN_FIELDS):
+            problems.append(
+                f"SIGNUP_FIELDS['{formula}']: unknown field '{name}' "
+                f"(known: {', '.join(sorted(SIGNUP_KNOWN_FIELDS))})"
+            )
+        for name in required:
+            if not mapping.get(name):
+                problems.append(f"SIGNUP_FIELDS['{formula}'] must name the service's field for '{name}'")
     return problems
