@@ -63,6 +63,7 @@ UA_ORGANISATION = {
     "email": "actions@example.org",
     "dpo_email": "vie-privee@example.org",
     "website": "https://www.example.org/",
+    "credits": "site réalisé par une équipe bénévole (exemple)",
 }
 
 # Sign-up to the network: the join page's forms go straight to an external

@@ -8,6 +8,7 @@ thank-you URL the form carried (as services with redirect fields do).
 from __future__ import annotations
 
 import json
+import runpy
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -209,3 +210,34 @@ def test_join_page_content(service):
     assert 'href="' + service.base + '/bonnes-nouvelles/"' in html
     assert 'href="' + service.base + '/confidentialite/"' in html
     assert "<script>" not in html and " style=" not in html and " onclick" not in html
+
+
+def test_honeypot_is_out_of_sight_and_out_of_reach(browser, service):  # noqa: F811
+    page = new_page(browser, 1280, base_url=service.base)
+    try:
+        page.goto("/rejoindre/")
+        for formula in ("email", "post", "sms"):
+            trap = page.locator(f"#form-{formula} [name={HONEYPOT}]")
+            assert trap.get_attribute("tabindex") == "-1"
+            assert trap.get_attribute("autocomplete") == "off"
+            assert trap.evaluate("el => el.closest('[aria-hidden=true]') !== null")
+            box = trap.bounding_box()
+            assert box is None or box["x"] + box["width"] <= 0
+        # Tabbing through the first form never lands on the trap.
+        page.locator("#email-email").focus()
+        for _ in range(25):
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.name") != HONEYPOT
+    finally:
+        page.context.close()
+
+
+def test_footer_and_privacy_show_the_organisation(service):
+    organisation = runpy.run_path(str(ROOT / "pelicanconf.py"))["UA_ORGANISATION"]
+    privacy = (Path(service.root) / "confidentialite" / "index.html").read_text()
+    for key in ("name", "company_number", "address", "dpo_email", "email"):
+        assert organisation[key].replace("'", "&#39;") in privacy, key
+    footer = privacy[privacy.index("<footer"):]
+    for key in ("name", "company_number", "credits"):
+        assert organisation[key].replace("'", "&#39;") in footer, key
+    assert f'href="{service.base}/confidentialite/"' in footer
