@@ -241,3 +241,29 @@ def test_footer_and_privacy_show_the_organisation(service):
     for key in ("name", "company_number", "credits"):
         assert organisation[key].replace("'", "&#39;") in footer, key
     assert f'href="{service.base}/confidentialite/"' in footer
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+@pytest.mark.parametrize(
+    "formula, field, value",
+    [("email", "#email-email", "pas-une-adresse"), ("sms", "#sms-mobile", "appelez-moi")],
+)
+def test_malformed_email_or_mobile_is_refused(browser, service, javascript, formula, field, value):  # noqa: F811
+    page = new_page(browser, 1280, javascript=javascript, base_url=service.base)
+    page.base = service.base
+    try:
+        service.submissions.clear()
+        page.goto("/rejoindre/")
+        form, _ = fill(page, formula)
+        page.locator(field).fill(value)
+        form.get_by_role("button").click()
+        page.wait_for_timeout(300)
+        assert service.submissions == []
+        assert page.locator(field).evaluate("el => !el.validity.valid")
+        if javascript:
+            message = page.locator(field + "-error")
+            assert "valide" in message.inner_text()
+            assert form.locator(".error-summary a").inner_text() == message.inner_text()
+        assert page.console_errors == []
+    finally:
+        page.context.close()
