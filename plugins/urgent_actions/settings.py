@@ -22,8 +22,8 @@ DEFAULTS: dict[str, Any] = {
         "search": "recherche/",
         "privacy": "confidentialite/",
         "history": "rejoindre/#historique",
-        "join_thanks": "rejoindre/merci/",
-        "join_error": "rejoindre/erreur/",
+        "thanks": "rejoindre/merci/",
+        "signup_error": "rejoindre/erreur/",
     },
     # The organisation behind the site, shown in the footer and the privacy page.
     "UA_ORGANISATION": {
@@ -34,9 +34,16 @@ DEFAULTS: dict[str, Any] = {
         "email": "",
         "dpo_email": "",
         "website": "",
-        # Credits shown in the footer (plain text, e.g. who made the site).
+        # Who built the site, for the footer's credits.
         "credits": "",
+        # How long sign-up data is kept after unsubscribing, for the privacy page.
+        "retention": "jusqu'à votre désinscription, puis au plus un mois",
+        # Who processes sign-ups on the organisation's behalf (the mailing service).
+        "processor": "notre prestataire d'envoi de courriels",
     },
+    # Build the Pagefind search index at the end of each build (turn it off to
+    # save a second on quick previews; the search page then finds nothing).
+    "UA_SEARCH": True,
     # Number of actions on one archive page.
     "UA_ARCHIVE_PAGE_SIZE": 20,
     # Number of entries in the main feeds.
@@ -46,9 +53,6 @@ DEFAULTS: dict[str, Any] = {
     "UA_DEV_SITEURL": "http://127.0.0.1:8000",
     # What a stamp for a letter abroad costs, roughly, shown beside printable letters.
     "UA_POSTAGE_ABROAD": "environ 3 à 4 € pour une lettre de moins de 50 g (timbre international)",
-    # Extra files the build must leave in the output directory (e.g. ".git" for
-    # a gh-pages checkout); Pelican's OUTPUT_RETENTION is honoured as well.
-    "UA_OUTPUT_RETENTION": [],
     # --- Sign-up to the network (join page), handed to an external form service.
     # See docs/inscription-formulaires.md for Brevo, Mailchimp and generic examples.
     # The endpoint the join forms are sent to; empty: the join page says that
@@ -93,6 +97,9 @@ DEFAULTS: dict[str, Any] = {
         "europe-asie-centrale": "Europe et Asie centrale",
         "moyen-orient-afrique-du-nord": "Moyen-Orient et Afrique du Nord",
     },
+    # Extra files the build must leave in the output directory (e.g. ".git" for
+    # a gh-pages checkout); Pelican's OUTPUT_RETENTION is honoured as well.
+    "UA_OUTPUT_RETENTION": [],
 }
 
 # What each formula cannot do without (see SIGNUP_FIELDS).
@@ -127,10 +134,10 @@ def check(resolved: dict[str, Any]) -> list[str]:
     for key, value in resolved["UA_URLS"].items():
         if not isinstance(value, str) or value.startswith("/"):
             problems.append(f"UA_URLS['{key}'] must be a path relative to the site root")
+    problems.extend(check_signup(resolved))
     size = resolved["UA_ARCHIVE_PAGE_SIZE"]
     if not isinstance(size, int) or size < 1:
         problems.append("UA_ARCHIVE_PAGE_SIZE must be a positive whole number")
-    problems.extend(check_signup(resolved))
     return problems
 
 

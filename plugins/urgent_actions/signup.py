@@ -45,13 +45,14 @@ def _save_as(url):
     return url + "index.html" if url.endswith("/") else url
 
 
-def outputs(site, build_date, ua):
+def outputs(build):
+    ua = build.ua
     urls = ua["UA_URLS"]
     yield Output(
         _save_as(urls["join"]),
         template="join",
-        context={"page_name": "join", "formulas": formulas(ua), "themes": site.themes},
+        context={"page_name": "join", "formulas": formulas(ua), "themes": build.site.themes},
     )
-    yield Output(_save_as(urls["join_thanks"]), template="join-thanks", context={"page_name": "join-thanks"})
-    yield Output(_save_as(urls["join_error"]), template="join-error", context={"page_name": "join-error"})
+    yield Output(_save_as(urls["thanks"]), template="join-thanks", context={"page_name": "join-thanks"})
+    yield Output(_save_as(urls["signup_error"]), template="join-error", context={"page_name": "join-error"})
     yield Output(_save_as(urls["privacy"]), template="privacy", context={"page_name": "privacy"})
