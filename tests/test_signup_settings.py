@@ -66,3 +66,11 @@ def test_a_broken_signup_setting_stops_the_build_and_names_it(tmp_path):
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "SIGNUP_FIELDS['sms'] must name the service's field for 'consent'" in output
+
+
+def test_a_formula_set_to_none_is_not_offered():
+    from urgent_actions.signup import formulas
+
+    ua = resolve({"SIGNUP_FIELDS": {"post": None, "sms": {}}})
+    assert check(ua) == []
+    assert [f["key"] for f in formulas(ua)] == ["email"]

@@ -152,8 +152,8 @@ def check_signup(resolved: dict[str, Any]) -> list[str]:
     fields = resolved["SIGNUP_FIELDS"]
     for formula, required in SIGNUP_REQUIRED.items():
         mapping = fields.get(formula) if isinstance(fields, dict) else None
-        if mapping is None:
-            continue  # a formula left out is not offered
+        if not mapping:
+            continue  # a formula set to None or {} is not offered
         if not isinstance(mapping, dict):
             problems.append(f"SIGNUP_FIELDS['{formula}'] must map our field names to the service's")
             continue
