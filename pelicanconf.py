@@ -63,10 +63,43 @@ UA_ORGANISATION = {
     "email": "actions@example.org",
     "dpo_email": "vie-privee@example.org",
     "website": "https://www.example.org/",
-    "credits": "site réalisé par l'équipe bénévole du réseau (exemple)",
+    "credits": "site réalisé par une équipe bénévole (exemple)",
 }
 
-# Sign-up forms post to the mailing service's endpoint (see
-# docs/inscription-formulaires.md for Brevo and Mailchimp settings). This one is
-# a placeholder: nothing is loaded from it before a visitor submits.
+# Sign-up to the network: the join page's forms go straight to an external
+# form service (documented in plugins/urgent_actions/settings.py and
+# docs/inscription-formulaires.md). Point a build elsewhere with
+#   pelican -e SIGNUP_FORM_URL='"https://..."'
 SIGNUP_FORM_URL = "https://inscription.example.org/subscribe"
+# The generic service (the defaults): our own field names, redirect fields.
+# SIGNUP_FORM_METHOD = "post"
+# SIGNUP_HONEYPOT = "website"
+# SIGNUP_REDIRECT_FIELDS = {"success": "redirect_success", "error": "redirect_error"}
+#
+# Brevo embedded form (one Brevo form per formula is easiest; the URL below is
+# the form's "action"; the thank-you/error pages are set in Brevo's form settings):
+# SIGNUP_FORM_URL = "https://XXXX.sibforms.com/serve/MUIFA..."
+# SIGNUP_FIELDS = {
+#     "email": {"email": "EMAIL", "first_name": "PRENOM", "themes": "THEMES[]", "consent": "OPT_IN"},
+#     "post": {"first_name": "PRENOM", "last_name": "NOM", "street": "ADRESSE",
+#              "postal_code": "CODE_POSTAL", "city": "VILLE", "consent": "OPT_IN"},
+#     "sms": {"mobile": "SMS", "first_name": "PRENOM", "consent": "OPT_IN"},
+# }
+# SIGNUP_CONSENT_VALUE = "1"
+# SIGNUP_HIDDEN_FIELDS = {f: {"locale": "fr", "html_type": "simple"} for f in ("email", "post", "sms")}
+# SIGNUP_HONEYPOT = "email_address_check"
+# SIGNUP_REDIRECT_FIELDS = {}
+#
+# Mailchimp embedded form (audience "Signup forms > Embedded forms"):
+# SIGNUP_FORM_URL = "https://EXAMPLE.us1.list-manage.com/subscribe/post?u=UUUU&id=LLLL"
+# SIGNUP_FIELDS = {
+#     "email": {"email": "EMAIL", "first_name": "FNAME", "consent": "gdpr[1234]"},
+#     "post": {"email": "EMAIL", "first_name": "FNAME", "last_name": "LNAME",
+#              "street": "ADDRESS[addr1]", "postal_code": "ADDRESS[zip]",
+#              "city": "ADDRESS[city]", "country": "ADDRESS[country]", "consent": "gdpr[1234]"},
+#     "sms": {"mobile": "SMSPHONE", "first_name": "FNAME", "consent": "gdpr[1234]"},
+# }
+# SIGNUP_CONSENT_VALUE = "Y"
+# SIGNUP_HIDDEN_FIELDS = {"email": {"tags": "111"}, "post": {"tags": "222"}, "sms": {"tags": "333"}}
+# SIGNUP_HONEYPOT = "b_UUUU_LLLL"
+# SIGNUP_REDIRECT_FIELDS = {}

@@ -53,54 +53,64 @@ DEFAULTS: dict[str, Any] = {
     "UA_DEV_SITEURL": "http://127.0.0.1:8000",
     # What a stamp for a letter abroad costs, roughly, shown beside printable letters.
     "UA_POSTAGE_ABROAD": "environ 3 à 4 € pour une lettre de moins de 50 g (timbre international)",
-    # --- Sign-up: the forms post to an external mailing service -------------
-    # The service's endpoint; the forms are shown but say they are unavailable
-    # while it is empty. `pelican -e SIGNUP_FORM_URL='"https://…"'` overrides it.
+    # --- Sign-up to the network (join page), handed to an external form service.
+    # See docs/inscription-formulaires.md for Brevo, Mailchimp and generic examples.
+    # The endpoint the join forms are sent to; empty: the join page says that
+    # sign-up is closed and shows no form. `pelican -e SIGNUP_FORM_URL='"https://..."'`.
     "SIGNUP_FORM_URL": "",
-    # HTTP method the service expects.
+    # The HTTP method of the forms ("post" or "get").
     "SIGNUP_FORM_METHOD": "post",
-    # The name the service expects for each of our fields; a field whose name is
-    # empty is neither shown nor sent. See docs/inscription-formulaires.md for
-    # Brevo and Mailchimp.
+    # Per formula ("email", "post", "sms"): our field -> the name the service
+    # expects. Only the fields listed are asked; each formula must list what it
+    # needs (email: email; post: last_name, street, postal_code, city; sms: mobile)
+    # and consent. Optional fields: first_name, last_name, country, themes, regions.
+    # themes and regions are checkboxes sent as repeated values of one name.
     "SIGNUP_FIELDS": {
-        "email": "email",
-        "first_name": "first_name",
-        "last_name": "last_name",
-        "street": "street",
-        "postcode": "postcode",
-        "town": "town",
-        "country": "country",
-        "mobile": "mobile",
-        "themes": "themes",
-        "regions": "regions",
-        "consent": "consent",
+        "email": {"email": "email", "first_name": "first_name", "themes": "themes",
+                  "regions": "regions", "consent": "consent"},
+        "post": {"first_name": "first_name", "last_name": "last_name", "street": "street",
+                 "postal_code": "postal_code", "city": "city", "country": "country",
+                 "themes": "themes", "regions": "regions", "consent": "consent"},
+        "sms": {"mobile": "mobile", "first_name": "first_name", "themes": "themes",
+                "regions": "regions", "consent": "consent"},
     },
-    # Value sent by the consent checkbox.
-    "SIGNUP_CONSENT_VALUE": "yes",
-    # Hidden fields sent with every form, then per formula (email, post, sms).
-    "SIGNUP_HIDDEN_FIELDS": {},
-    "SIGNUP_FORMULA_HIDDEN_FIELDS": {
+    # The value a ticked consent box sends.
+    "SIGNUP_CONSENT_VALUE": "1",
+    # Per formula: hidden fields sent as they are (e.g. a list id).
+    "SIGNUP_HIDDEN_FIELDS": {
         "email": {"formula": "email"},
         "post": {"formula": "post"},
         "sms": {"formula": "sms"},
     },
-    # Name of the honeypot field (left empty by people, filled by robots); "" = none.
+    # Name of the honeypot field (a visually hidden text field that people leave
+    # empty and robots fill); empty: none.
     "SIGNUP_HONEYPOT": "website",
-    # Names of the hidden fields that tell the service where to send the visitor
-    # back after success or failure (absolute URLs of our thank-you and error
-    # pages); "" when the service is configured with them on its side.
+    # Names of the fields carrying the absolute URLs of our thank-you and error
+    # pages, for services that redirect there; empty: not sent (then set the
+    # redirect in the service's own form settings).
     "SIGNUP_REDIRECT_FIELDS": {"success": "redirect_success", "error": "redirect_error"},
-    # Regions a member can choose to follow.
-    "SIGNUP_REGIONS": [
-        "Afrique",
-        "Amériques",
-        "Asie et Pacifique",
-        "Europe et Asie centrale",
-        "Moyen-Orient et Afrique du Nord",
-    ],
+    # Regions a member can follow (key sent to the service: label shown).
+    "SIGNUP_REGIONS": {
+        "afrique": "Afrique",
+        "ameriques": "Amériques",
+        "asie-pacifique": "Asie et Pacifique",
+        "europe-asie-centrale": "Europe et Asie centrale",
+        "moyen-orient-afrique-du-nord": "Moyen-Orient et Afrique du Nord",
+    },
     # Extra files the build must leave in the output directory (e.g. ".git" for
     # a gh-pages checkout); Pelican's OUTPUT_RETENTION is honoured as well.
     "UA_OUTPUT_RETENTION": [],
+}
+
+# What each formula cannot do without (see SIGNUP_FIELDS).
+SIGNUP_REQUIRED = {
+    "email": ["email", "consent"],
+    "post": ["last_name", "street", "postal_code", "city", "consent"],
+    "sms": ["mobile", "consent"],
+}
+SIGNUP_KNOWN_FIELDS = {
+    "email", "mobile", "first_name", "last_name", "street", "postal_code", "city",
+    "country", "themes", "regions", "consent",
 }
 
 
@@ -124,12 +134,35 @@ def check(resolved: dict[str, Any]) -> list[str]:
     for key, value in resolved["UA_URLS"].items():
         if not isinstance(value, str) or value.startswith("/"):
             problems.append(f"UA_URLS['{key}'] must be a path relative to the site root")
-    url = resolved["SIGNUP_FORM_URL"]
-    if url and not str(url).startswith(("https://", "http://127.0.0.1", "http://localhost")):
-        problems.append("SIGNUP_FORM_URL must be an https:// address")
-    if str(resolved["SIGNUP_FORM_METHOD"]).lower() not in ("get", "post"):
-        problems.append("SIGNUP_FORM_METHOD must be 'get' or 'post'")
+    problems.extend(check_signup(resolved))
     size = resolved["UA_ARCHIVE_PAGE_SIZE"]
     if not isinstance(size, int) or size < 1:
         problems.append("UA_ARCHIVE_PAGE_SIZE must be a positive whole number")
+    return problems
+
+
+def check_signup(resolved: dict[str, Any]) -> list[str]:
+    """Problems in the SIGNUP_* settings."""
+    problems = []
+    url = resolved["SIGNUP_FORM_URL"]
+    if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))):
+        problems.append("SIGNUP_FORM_URL must be an http(s) URL (or empty to close sign-up)")
+    if str(resolved["SIGNUP_FORM_METHOD"]).lower() not in {"post", "get"}:
+        problems.append("SIGNUP_FORM_METHOD must be 'post' or 'get'")
+    fields = resolved["SIGNUP_FIELDS"]
+    for formula, required in SIGNUP_REQUIRED.items():
+        mapping = fields.get(formula) if isinstance(fields, dict) else None
+        if not mapping:
+            continue  # a formula set to None or {} is not offered
+        if not isinstance(mapping, dict):
+            problems.append(f"SIGNUP_FIELDS['{formula}'] must map our field names to the service's")
+            continue
+        for name in sorted(set(mapping) - SIGNUP_KNOWN_FIELDS):
+            problems.append(
+                f"SIGNUP_FIELDS['{formula}']: unknown field '{name}' "
+                f"(known: {', '.join(sorted(SIGNUP_KNOWN_FIELDS))})"
+            )
+        for name in required:
+            if not mapping.get(name):
+                problems.append(f"SIGNUP_FIELDS['{formula}'] must name the service's field for '{name}'")
     return problems

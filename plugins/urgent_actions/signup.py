@@ -1,0 +1,58 @@
+"""The join page, its thank-you and error pages, and the privacy page.
+
+The forms are sent straight to an external form service (SIGNUP_* settings);
+the site itself stores nothing.
+"""
+
+from __future__ import annotations
+
+from .outputs import Output
+from .settings import SIGNUP_REQUIRED
+
+# The order in which a formula's fields are asked.
+FIELD_ORDER = [
+    "email", "mobile", "first_name", "last_name", "street", "postal_code", "city", "country",
+]
+FORMULA_ORDER = ["email", "post", "sms"]
+
+
+def formulas(ua):
+    """What each offered formula asks: [{key, fields: [(ours, theirs, required)], ...}]."""
+    offered = []
+    for key in FORMULA_ORDER:
+        mapping = ua["SIGNUP_FIELDS"].get(key)
+        if not mapping:
+            continue
+        required = SIGNUP_REQUIRED[key]
+        offered.append(
+            {
+                "key": key,
+                "fields": [
+                    {"name": name, "service_name": mapping[name], "required": name in required}
+                    for name in FIELD_ORDER
+                    if mapping.get(name)
+                ],
+                "themes": mapping.get("themes"),
+                "regions": mapping.get("regions"),
+                "consent": mapping["consent"],
+                "hidden": dict(ua["SIGNUP_HIDDEN_FIELDS"].get(key) or {}),
+            }
+        )
+    return offered
+
+
+def _save_as(url):
+    return url + "index.html" if url.endswith("/") else url
+
+
+def outputs(build):
+    ua = build.ua
+    urls = ua["UA_URLS"]
+    yield Output(
+        _save_as(urls["join"]),
+        template="join",
+        context={"page_name": "join", "formulas": formulas(ua), "themes": build.site.themes},
+    )
+    yield Output(_save_as(urls["thanks"]), template="join-thanks", context={"page_name": "join-thanks"})
+    yield Output(_save_as(urls["signup_error"]), template="join-error", context={"page_name": "join-error"})
+    yield Output(_save_as(urls["privacy"]), template="privacy", context={"page_name": "privacy"})

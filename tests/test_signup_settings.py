@@ -1,0 +1,76 @@
+"""The SIGNUP_* settings are checked before anything is built."""
+
+from urgent_actions.settings import DEFAULTS, check, resolve
+
+
+def test_defaults_are_valid():
+    assert check(resolve({})) == []
+
+
+def test_every_signup_problem_is_named():
+    problems = check(
+        resolve(
+            {
+                "SIGNUP_FORM_URL": "ftp://example.org/x",
+                "SIGNUP_FORM_METHOD": "put",
+                "SIGNUP_FIELDS": {
+                    "email": {"mail": "EMAIL", "consent": "OK"},
+                    "sms": {"mobile": "SMS"},
+                },
+            }
+        )
+    )
+    text = "\n".join(problems)
+    assert "SIGNUP_FORM_URL" in text
+    assert "SIGNUP_FORM_METHOD" in text
+    assert "unknown field 'mail'" in text
+    assert "SIGNUP_FIELDS['email'] must name the service's field for 'email'" in text
+    assert "SIGNUP_FIELDS['sms'] must name the service's field for 'consent'" in text
+    assert len(problems) == 5
+
+
+def test_defaults_offer_three_formulas():
+    assert set(DEFAULTS["SIGNUP_FIELDS"]) == {"email", "post", "sms"}
+
+
+def test_without_a_form_service_the_join_page_says_sign_up_is_closed(tmp_path):
+    import json
+
+    from helpers import ROOT, run_pelican
+
+    out = tmp_path / "out"
+    result = run_pelican(
+        ROOT, ROOT / "content", out,
+        extra_args=("-e", f"PATH={json.dumps(str(ROOT / 'content'))}", 'SIGNUP_FORM_URL=""'),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (out / "rejoindre" / "index.html").read_text()
+    assert "<form" not in html
+    assert "ne sont pas ouvertes" in html
+    assert 'id="historique"' in html
+
+
+def test_a_broken_signup_setting_stops_the_build_and_names_it(tmp_path):
+    import json
+
+    from helpers import ROOT, run_pelican
+
+    result = run_pelican(
+        ROOT, ROOT / "content", tmp_path / "out",
+        extra_args=(
+            "-e",
+            f"PATH={json.dumps(str(ROOT / 'content'))}",
+            'SIGNUP_FIELDS={"sms": {"mobile": "SMS"}}',
+        ),
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "SIGNUP_FIELDS['sms'] must name the service's field for 'consent'" in output
+
+
+def test_a_formula_set_to_none_is_not_offered():
+    from urgent_actions.signup import formulas
+
+    ua = resolve({"SIGNUP_FIELDS": {"post": None, "sms": {}}})
+    assert check(ua) == []
+    assert [f["key"] for f in formulas(ua)] == ["email"]
