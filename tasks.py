@@ -46,7 +46,7 @@ def clean(c):
 @task(help={"k": "only tests matching this expression", "x": "stop at the first failure"})
 def test(c, k="", x=False):
     """Run the whole test suite (browser, accessibility and HTML checks included)."""
-    args = ["-q"]
+    args = ["-q", "-n", "2"]
     if k:
         args += ["-k", f'"{k}"']
     if x:

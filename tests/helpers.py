@@ -102,9 +102,23 @@ def make_content(root: Path, actions: dict[str, dict | str] | None = None) -> Pa
 
 
 def run_pelican(
-    cwd: Path, content: Path, output: Path, *, settings: str = "pelicanconf.py", extra_env=None, extra_args=()
+    cwd: Path,
+    content: Path,
+    output: Path,
+    *,
+    settings: str = "pelicanconf.py",
+    extra_env=None,
+    extra_args=(),
+    overrides: dict | None = None,
 ) -> subprocess.CompletedProcess:
-    """Run the real build command from ``cwd`` with the project's settings."""
+    """Run the real build command from ``cwd`` with the project's settings.
+
+    ``overrides`` are settings given on the command line; they all go into one
+    ``-e`` option, because Pelican keeps only the last ``-e`` it is given.
+    """
+    import json
+
+    pairs = {"PATH": str(content), **(overrides or {})}
     env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "200"}
     env.update(extra_env or {})
     command = [
@@ -114,7 +128,7 @@ def run_pelican(
         "-s",
         str(ROOT / settings),
         "-e",
-        f'PATH="{content}"',
+        *(f"{key}={json.dumps(value)}" for key, value in pairs.items()),
         "-o",
         str(output),
         "--fatal",

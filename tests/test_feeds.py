@@ -116,7 +116,7 @@ def test_calendar_uids_are_stable_across_builds(built_site, tmp_path):
     from helpers import run_pelican
 
     other = tmp_path / "out"
-    assert run_pelican(ROOT, ROOT / "content", other, extra_args=("-e", "UA_SEARCH=false")).returncode == 0
+    assert run_pelican(ROOT, ROOT / "content", other, overrides={"UA_SEARCH": False}).returncode == 0
     assert (other / "feeds/deadlines.ics").read_bytes() == (built_site / "feeds/deadlines.ics").read_bytes()
 
 
