@@ -18,7 +18,7 @@ import sys
 from pelican import signals
 
 from . import i18n, output_swap, search, templating
-from .errors import ContentError
+from .errors import ContentError, SettingsError
 from .generator import ActionsGenerator
 from .settings import check, resolve
 
@@ -30,13 +30,13 @@ class _ContentErrorWithoutTraceback(logging.Filter):
 
     def filter(self, record):
         exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, ContentError):
+        if isinstance(exc, (ContentError, SettingsError)):
             # One problem per line, never wrapped by a console handler, so that
             # editors and tools can read and grep them.
             sys.stderr.write(exc.report() + "\n")
             sys.stderr.flush()
             record.msg, record.args, record.exc_info = (
-                "the build stopped: fix the content problems listed above",
+                "the build stopped: fix the problems listed above",
                 (),
                 None,
             )
@@ -46,7 +46,7 @@ class _ContentErrorWithoutTraceback(logging.Filter):
 def _start_run(pelican):
     problems = check(resolve(pelican.settings))
     if problems:
-        raise ValueError("settings: " + "; ".join(problems))
+        raise SettingsError(problems)
     final = getattr(pelican, "_ua_final_output", None) or pelican.output_path
     pelican._ua_final_output = final
     pelican.output_path = output_swap.prepare(final)

@@ -68,3 +68,17 @@ def did_you_mean(value: str, choices, *, cutoff: float = 0.6) -> str:
     """A ", did you mean 'x'?" suffix when a close match exists, else ""."""
     matches = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=cutoff)
     return f", did you mean '{matches[0]}'?" if matches else ""
+
+
+class SettingsError(Exception):
+    """Raised before anything is built when the plugin's settings are wrong."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        return "\n".join(
+            [f"{len(self.problems)} problem(s) in the settings; nothing was built:"]
+            + [f"  {problem}" for problem in self.problems]
+        )
