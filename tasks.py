@@ -60,3 +60,109 @@ def lint(c):
     """ruff over the Python code."""
     with c.cd(ROOT):
         c.run(f'"{PYTHON}" -m ruff check plugins tests tasks.py pelicanconf.py publishconf.py')
+
+
+# --- Editors -------------------------------------------------------------------
+
+sys.path.insert(0, os.path.join(ROOT, "plugins"))
+
+
+@task(
+    help={
+        "title": "title of the action (the file name is made from it)",
+        "country": "ISO 3166-1 alpha-2 code, e.g. EG",
+        "case": "case number 'UA n/yy'; the next free one of the year when omitted",
+        "weeks": "weeks until the deadline (default 6)",
+    }
+)
+def new(c, title, country="XX", case=None, weeks=6):
+    """Create a new action (a draft, valid as created) with every field to fill."""
+    from urgent_actions.scaffold import ScaffoldError, new_action
+
+    try:
+        path = new_action(os.path.join(ROOT, "content"), title=title, country=country, case=case, weeks=int(weeks))
+    except ScaffoldError as exc:
+        sys.exit(f"invoke new: {exc}")
+    print(f"Created {os.path.relpath(path, ROOT)}: fill every 'À COMPLÉTER', then remove 'status: draft'.")
+
+
+@task(name="follow-up", help={"slug": "file name (without .md) of any action of the case"})
+def follow_up(c, slug):
+    """Create the next update of a case from its latest file."""
+    from urgent_actions.errors import ContentError
+    from urgent_actions.scaffold import ScaffoldError
+    from urgent_actions.scaffold import follow_up as make_follow_up
+
+    try:
+        path = make_follow_up(os.path.join(ROOT, "content"), slug)
+    except (ScaffoldError, ContentError) as exc:
+        sys.exit(f"invoke follow-up: {exc}")
+    print(f"Created {os.path.relpath(path, ROOT)}: say what changed, then remove 'status: draft'.")
+
+
+@task(help={"site": "also build the site and check its links, images and HTML"})
+def check(c, site=False):
+    """Validate all content (every problem, as the build prints them)."""
+    import time
+
+    from urgent_actions.content import load_site
+    from urgent_actions.errors import ContentError
+
+    start = time.perf_counter()
+    os.chdir(ROOT)
+    try:
+        content = load_site("content")
+    except ContentError as exc:
+        print(exc.report(), file=sys.stderr)
+        sys.exit(1)
+    print(f"{len(content.actions)} actions and {len(content.drafts)} drafts are valid "
+          f"({time.perf_counter() - start:.2f} s).")
+    if site:
+        import tempfile
+
+        from urgent_actions.site_check import check_built_site, vnu_problems
+
+        with tempfile.TemporaryDirectory() as folder:
+            output = os.path.join(folder, "output")
+            c.run(pelican_command("pelicanconf.py", output))
+            problems = check_built_site(output)
+            html = vnu_problems(output, ROOT)
+            problems += html or []
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            if problems:
+                sys.exit(1)
+            print("Internal links and images of the built site are valid.")
+            if html is None:
+                print("HTML not checked: the Nu Html Checker is installed by ./dev test.")
+            else:
+                print("HTML is valid (Nu Html Checker).")
+
+
+@task
+def schema(c):
+    """Write schema/action.schema.json from the content model."""
+    from urgent_actions.schema import schema_text
+
+    with open(os.path.join(ROOT, "schema", "action.schema.json"), "w", encoding="utf-8") as handle:
+        handle.write(schema_text())
+    print("schema/action.schema.json written")
+
+
+@task(name="i18n-extract")
+def i18n_extract(c):
+    """Extract the interface text into theme/translations/messages.pot."""
+    with c.cd(ROOT):
+        c.run(f'"{PYTHON}" -m babel.messages.frontend extract -F babel.cfg -k _ -k gettext '
+              "-k ngettext:1,2 --no-location --sort-output --omit-header "
+              "-o theme/translations/messages.pot .")
+
+
+@task(name="i18n-update", help={"lang": "language code, e.g. nl or en"})
+def i18n_update(c, lang):
+    """Create or update theme/translations/<lang>/LC_MESSAGES/messages.po from the template."""
+    po = os.path.join(ROOT, "theme", "translations", lang, "LC_MESSAGES", "messages.po")
+    command = "update" if os.path.exists(po) else "init"
+    with c.cd(ROOT):
+        c.run(f'"{PYTHON}" -m babel.messages.frontend {command} -i theme/translations/messages.pot '
+              f"-d theme/translations -l {lang}")
