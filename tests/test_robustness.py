@@ -1,0 +1,297 @@
+"""Nothing injected, nothing lost: hostile text everywhere, killed builds,
+reproducible output, deadlines on the right day in Brussels, old addresses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote
+
+import feedparser
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from icalendar import Calendar
+from jinja2 import Environment
+from markupsafe import Markup
+
+from helpers import BUILD_EPOCH, ROOT, action, make_content, run_pelican
+from test_build import tree_digest
+from urgent_actions import templating
+from urgent_actions.content import today_in_brussels
+from urgent_actions.markdown_renderer import MarkdownRenderer
+
+LINE = "Ré<script>alert('x')</script> & \"dq\" {{ 7*7 }} {% raw %} %0A \u202eRTL\u202c 😀 نور"
+TEXT = LINE + "\r\nX-Injected: 1\n\n</textarea><img src=x onerror=alert(1)> ]]> --> <!--"
+
+
+class _Tree(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(html: str) -> _Tree:
+    tree = _Tree()
+    tree.feed(html)
+    return tree
+
+
+def hostile_action() -> dict:
+    target = {
+        "name": LINE, "role": LINE, "salutation": LINE, "address": TEXT + "\nÉGYPTE\n",
+        "email": "ministre@example.org", "sms": "+20 100 000 0000", "twitter": "@Hostile_Example",
+    }
+    return action(
+        title=LINE, people=[LINE], summary=LINE[:200], targets=[target],
+        copies=[{"name": LINE, "email": "copie@example.org", "address": TEXT}],
+        letters=[{"language": "fr", "subject": LINE, "body": TEXT, "closing": TEXT}],
+        sms="<b>&\"{{x}}</b>\u202e😀", tweet=LINE, ai_index=LINE,
+    )
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    content = make_content(root, {"hostile": hostile_action()})
+    (content / "actions" / "hostile.md").write_text(
+        (content / "actions" / "hostile.md").read_text("utf-8").replace(
+            "Karim Example a été arrêté", "Corps <script>alert(1)</script> [lien](javascript:alert(1)) Karim"
+        ),
+        "utf-8",
+    )
+    result = run_pelican(root, content, root / "output", overrides={"UA_SEARCH": False})
+    assert result.returncode == 0, result.stderr
+    return root / "output"
+
+
+def test_hostile_text_comes_out_as_the_same_text_and_never_as_markup(hostile_site):
+    html = (hostile_site / "actions/hostile/index.html").read_text("utf-8")
+    tree = parse(html)
+    scripts = [attrs for tag, attrs in tree.tags if tag == "script"]
+    assert all(a.get("src", "").startswith("/theme/js/") for a in scripts), scripts
+    assert not any(tag == "img" and "onerror" in attrs for tag, attrs in tree.tags)
+    assert not any(k.startswith("on") for _, attrs in tree.tags for k in attrs)
+    assert not any(attrs.get("href", "").startswith("javascript:") for _, attrs in tree.tags)
+    text = "".join(tree.text)
+    assert LINE in text  # the title, people, names… are shown as they were written
+    assert "Corps <script>alert(1)</script>" in text
+    assert "{{ 7*7 }}" in text and "49" not in text.replace("2026", "")
+    mailto = next(a["href"] for t, a in tree.tags if t == "a" and a.get("href", "").startswith("mailto:") and "body=" in a["href"])
+    body = unquote(mailto.split("body=")[1])
+    assert LINE.replace("\n", "\r\n") in body and "X-Injected: 1" in body
+    assert "\r\nX-Injected" not in unquote(mailto.split("?")[0])  # never a header
+    for tag, attrs in tree.tags:
+        if tag == "div" and "data-letter" in attrs:
+            assert attrs["data-letter"].startswith(LINE)
+
+
+def test_hostile_text_survives_feeds_calendar_and_json(hostile_site):
+    atom = feedparser.parse((hostile_site / "feeds/actions.atom.xml").read_bytes())
+    assert not atom.bozo and atom.entries[0].title == LINE
+    rss = feedparser.parse((hostile_site / "feeds/actions.rss.xml").read_bytes())
+    assert not rss.bozo and rss.entries[0].title == LINE
+    feed = json.loads((hostile_site / "feeds/actions.json").read_text("utf-8"))
+    assert feed["items"][0]["title"] == LINE
+    assert "</script" not in (hostile_site / "feeds/actions.json").read_text("utf-8")
+    event = Calendar.from_ical((hostile_site / "feeds/deadlines.ics").read_bytes()).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == f"Date limite : {LINE}"
+    letter = (hostile_site / "actions/hostile/lettre-1-fr/index.html").read_text("utf-8")
+    assert LINE in "".join(parse(letter).text)
+
+
+any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
+
+
+@settings(max_examples=200, deadline=None)
+@given(any_text)
+def test_templates_escape_any_text(value):
+    env = Environment(autoescape=True)
+    env.filters.update(templating.filters("fr"))
+    rendered = env.from_string('<p title="{{ v }}">{{ v }}</p>{{ v|text_paragraphs }}{{ v|lines_html }}').render(v=value)
+    tree = parse(rendered)
+    assert {tag for tag, _ in tree.tags} <= {"p", "br"}
+    assert tree.tags[0][1]["title"] == value.replace("\r\n", "\n").replace("\r", "\n") or tree.tags[0][1]["title"] == value
+
+
+@settings(max_examples=200, deadline=None)
+@given(any_text)
+def test_markdown_never_lets_html_or_javascript_links_through(value):
+    html = MarkdownRenderer().render(value + "\n\n<script>x</script> [a](javascript:alert(1))")
+    tree = parse(html)
+    assert "script" not in {tag for tag, _ in tree.tags}
+    assert not any(k.startswith("on") for _, attrs in tree.tags for k in attrs)
+    assert not any((attrs.get("href") or "").lower().startswith("javascript") for _, attrs in tree.tags)
+
+
+def test_text_paragraphs_is_markup_of_escaped_text():
+    assert templating.text_paragraphs("<b>a</b>\n\nb") == Markup("<p>&lt;b&gt;a&lt;/b&gt;</p>\n<p>b</p>\n")
+
+
+# --- Builds killed at any moment -------------------------------------------------
+
+
+def big_content(root: Path, count: int = 150) -> Path:
+    return make_content(root, {f"action-{i}": action(case=f"UA {i}/26") for i in range(1, count + 1)})
+
+
+def test_a_killed_build_leaves_the_previous_output_whole_and_the_next_build_works(tmp_path):
+    content = big_content(tmp_path)
+    output = tmp_path / "output"
+    assert run_pelican(tmp_path, content, output, overrides={"UA_SEARCH": False}).returncode == 0
+    before = tree_digest(output)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH}
+    command = [sys.executable, "-m", "pelican", "-s", str(ROOT / "pelicanconf.py"), "-e",
+               f"PATH={json.dumps(str(content))}", "UA_SEARCH=false", "-o", str(output)]
+    (content / "actions" / "action-1.md").write_text(
+        (content / "actions" / "action-1.md").read_text("utf-8").replace("Égypte :", "Modifié :"), "utf-8"
+    )
+    for delay in (0.2, 0.5, 0.9, 1.4):
+        process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        after = tree_digest(output)
+        # either the old site, whole, or the new one, whole: never a mix
+        if after != before:
+            assert "Modifié" in (output / "actions/action-1/index.html").read_text("utf-8")
+            assert set(after) == set(before)
+            before = after
+        assert (output / "index.html").is_file()
+    final = run_pelican(tmp_path, content, output, overrides={"UA_SEARCH": False})
+    assert final.returncode == 0, final.stderr
+    assert "Modifié" in (output / "actions/action-1/index.html").read_text("utf-8")
+    assert not (tmp_path / ".output.staging").exists()
+
+
+# --- Reproducible builds ------------------------------------------------------------
+
+
+def test_two_checkouts_build_byte_identical_sites(tmp_path):
+    digests = []
+    for name in ("first", "second-checkout"):
+        copy = tmp_path / name
+        shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "node_modules", ".git", "output", ".cache", "__pycache__"))
+        env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH}
+        result = subprocess.run(
+            [sys.executable, "-m", "pelican", "-s", "pelicanconf.py", "-o", "output", "--fatal", "warnings"],
+            cwd=copy, env=env, capture_output=True, text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        digests.append(tree_digest(copy / "output"))
+    # Pagefind (1.5) writes its filter and metadata indexes in hash-map order,
+    # so their bytes (and the names derived from them) change from run to run
+    # even on one machine (upstream issue Pagefind/pagefind#638); everything
+    # else, its word index and fragments included, must be identical.
+    def stable(digest):
+        return {
+            path: value for path, value in digest.items()
+            if not path.startswith("pagefind/filter/")
+            and not (path.startswith("pagefind/pagefind.") and path.endswith(".pf_meta"))
+            and path != "pagefind/pagefind-entry.json"
+        }
+    first, second = stable(digests[0]), stable(digests[1])
+    assert first.keys() == second.keys()
+    assert [path for path in first if first[path] != second[path]] == []
+    assert any(path.startswith("pagefind/fragment/") for path in first)
+    assert len([p for p in digests[0] if p.startswith("pagefind/filter/")]) == len(
+        [p for p in digests[1] if p.startswith("pagefind/filter/")]
+    )
+
+
+# --- Time ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "utc, brussels",
+    [
+        ("2026-03-28T22:59:59", "2026-03-28"),  # winter time, UTC+1
+        ("2026-03-28T23:00:00", "2026-03-29"),  # midnight in Brussels, the night clocks go forward
+        ("2026-03-29T21:59:59", "2026-03-29"),  # summer time, UTC+2
+        ("2026-03-29T22:00:00", "2026-03-30"),
+        ("2026-10-24T21:59:59", "2026-10-24"),
+        ("2026-10-24T22:00:00", "2026-10-25"),  # the night clocks go back
+        ("2026-10-25T22:59:59", "2026-10-25"),
+        ("2026-10-25T23:00:00", "2026-10-26"),
+    ],
+)
+def test_build_date_is_the_day_in_brussels_across_daylight_saving(utc, brussels):
+    epoch = int(dt.datetime.fromisoformat(utc).replace(tzinfo=dt.timezone.utc).timestamp())
+    assert today_in_brussels(str(epoch)).isoformat() == brussels
+
+
+def test_an_action_turns_past_deadline_the_day_after_its_deadline(tmp_path):
+    content = make_content(tmp_path, {"a": action(deadline="2026-12-24")})
+    for utc, state in (("2026-12-24T22:59:00", "open"), ("2026-12-24T23:00:00", "past-deadline")):
+        epoch = str(int(dt.datetime.fromisoformat(utc).replace(tzinfo=dt.timezone.utc).timestamp()))
+        out = tmp_path / state
+        result = run_pelican(tmp_path, content, out, extra_env={"SOURCE_DATE_EPOCH": epoch}, overrides={"UA_SEARCH": False})
+        assert result.returncode == 0, result.stderr
+        assert f'data-state="{state}"' in (out / "actions/a/index.html").read_text("utf-8")
+
+
+def test_a_cached_page_shows_a_passed_deadline_as_passed(built_site, browser):
+    from support.browser import new_page
+    from support.server import serve_directory
+
+    with serve_directory(built_site) as url:
+        page = new_page(browser, width=1280, base_url=url)
+        try:
+            page.clock.set_fixed_time(dt.datetime(2027, 2, 10, 12, 0, tzinfo=dt.timezone.utc))
+            page.goto("/actions/egypte-chercheur-detenu/")
+            assert page.locator("article.action").get_attribute("data-state") == "past-deadline"
+            assert "dépassée" in page.locator("[data-days-left]").first.inner_text()
+        finally:
+            page.context.close()
+
+
+# --- Old addresses ------------------------------------------------------------------
+
+
+def test_an_alias_keeps_the_old_address_working(built_site, browser):
+    from support.browser import new_page
+    from support.server import serve_directory
+
+    old = built_site / "actions/arabie-saoudite-militante/index.html"
+    html = old.read_text("utf-8")
+    assert 'http-equiv="refresh"' in html and "/actions/arabie-saoudite-militante-droits-des-femmes/" in html
+    with serve_directory(built_site) as url:
+        page = new_page(browser, width=360, javascript=False, base_url=url)
+        try:
+            page.goto("/actions/arabie-saoudite-militante/")
+            page.wait_for_url(f"{url}/actions/arabie-saoudite-militante-droits-des-femmes/")
+            assert page.locator("h1").count() == 1
+        finally:
+            page.context.close()
+
+
+def test_an_alias_cannot_take_the_address_of_another_action(tmp_path, monkeypatch):
+    from urgent_actions.content import load_site
+    from urgent_actions.errors import ContentError
+
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path, {"a": action(), "b": action(case="UA 2/26", aliases=["/actions/a/"])})
+    with pytest.raises(ContentError) as caught:
+        load_site(str(content))
+    assert [str(p) for p in caught.value.problems] == [
+        "content/actions/b.md: aliases[0]: '/actions/a/' is already the address of a.md"
+    ]
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
