@@ -91,19 +91,19 @@ def serve_with_nginx(root: str | Path, port: int | None = None) -> Iterator[str]
     port = port or free_port()
     with tempfile.TemporaryDirectory(prefix="nginx-") as tmp:
         config = write_config(Path(tmp), root, port)
-        process = subprocess.Popen(
-            [NGINX, "-p", tmp, "-c", str(config)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        output = Path(tmp) / "stderr.log"
+        with output.open("wb") as stderr:
+            process = subprocess.Popen(
+                [NGINX, "-p", tmp, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=stderr
+            )
         try:
             deadline = time.monotonic() + 10
             while True:
                 if process.poll() is not None:
-                    log = (Path(tmp) / "error.log")
+                    log = Path(tmp) / "error.log"
                     raise RuntimeError(
                         "nginx stopped: "
-                        + process.stderr.read().decode()
+                        + output.read_text()
                         + (log.read_text() if log.exists() else "")
                     )
                 with socket.socket() as probe:
