@@ -79,10 +79,8 @@ def publish(c, output=OUTPUT, deploy=True, dry_run=False):
         c.run(pelican_command("publishconf.py", output), pty=False)
     sys.path[:0] = [os.path.join(ROOT, "plugins"), ROOT]
     from pelican.settings import read_settings
-
-    from urgent_actions.deploy import DeployError
+    from urgent_actions.deploy import DeployError, verify_output
     from urgent_actions.deploy import deploy as deploy_site
-    from urgent_actions.deploy import verify_output
     from urgent_actions.settings import resolve
 
     settings = resolve(read_settings(os.path.join(ROOT, "publishconf.py")))

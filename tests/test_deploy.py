@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import BUILD_EPOCH, ROOT
 from urgent_actions import deploy, production
 
@@ -74,10 +73,16 @@ def test_an_incomplete_manifest_is_refused(production_site, tmp_path):
 
 def itemized_files(line_output: str) -> list[str]:
     # rsync --itemize-changes: ">f..." is a file sent, "*deleting" a file removed.
-    return sorted(line.split(None, 1)[1] for line in line_output.splitlines() if line.startswith((">f", "*deleting")))
+    return sorted(
+        line.split(None, 1)[1]
+        for line in line_output.splitlines()
+        if line.startswith((">f", "*deleting"))
+    )
 
 
-@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed (apt-get install rsync)")
+@pytest.mark.skipif(
+    shutil.which("rsync") is None, reason="rsync is not installed (apt-get install rsync)"
+)
 def test_rsync_sends_only_what_changed(production_site, tmp_path):
     output = copy_output(production_site, tmp_path)
     target = tmp_path / "server" / "site"
@@ -91,15 +96,25 @@ def test_rsync_sends_only_what_changed(production_site, tmp_path):
     # A second build identical in content but written anew: nothing is sent.
     for path in output.rglob("*"):
         os.utime(path, (1, 1))
-    resent = subprocess.run(deploy.rsync_command(str(output), config), capture_output=True, text=True, check=True)
+    resent = subprocess.run(
+        deploy.rsync_command(str(output), config), capture_output=True, text=True, check=True
+    )
     assert itemized_files(resent.stdout) == []
 
     # A new build where one page changed and one file disappeared.
     page = next(output.glob("actions/*/index.html"))
-    page.write_text(page.read_text("utf-8").replace("</main>", "<p>Mise à jour</p></main>"), "utf-8")
+    page.write_text(
+        page.read_text("utf-8").replace("</main>", "<p>Mise à jour</p></main>"), "utf-8"
+    )
     (output / "404.html.gz").unlink()
-    production.write_manifest(output, "https://actions.example.org", {"UA_FINGERPRINT_ASSETS": True, "UA_PRECOMPRESS": True})
-    sent = subprocess.run(deploy.rsync_command(str(output), config), capture_output=True, text=True, check=True)
+    production.write_manifest(
+        output,
+        "https://actions.example.org",
+        {"UA_FINGERPRINT_ASSETS": True, "UA_PRECOMPRESS": True},
+    )
+    sent = subprocess.run(
+        deploy.rsync_command(str(output), config), capture_output=True, text=True, check=True
+    )
     assert itemized_files(sent.stdout) == sorted(
         [production.MANIFEST, "404.html.gz", page.relative_to(output).as_posix()]
     )
@@ -112,7 +127,9 @@ def make_project(tmp_path: Path, remote: Path) -> Path:
     shutil.copytree(
         ROOT,
         project,
-        ignore=shutil.ignore_patterns(".git", ".venv", "node_modules", "output", "tests", "__pycache__", ".*.staging"),
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "node_modules", "output", "tests", "__pycache__", ".*.staging"
+        ),
     )
     git("init", "--quiet", str(project))
     git("remote", "add", "origin", str(remote), cwd=project)
@@ -123,7 +140,13 @@ def run_publish(project: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH}
     env.pop("SITEURL", None)
     return subprocess.run(
-        [sys.executable, "-m", "invoke", "publish"], cwd=project, env=env, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "invoke", "publish"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
 
@@ -140,7 +163,9 @@ def test_invoke_publish_pushes_the_build_to_gh_pages_and_never_a_failed_one(tmp_
     output = project / "output"
     assert set(files) == set(production.file_hashes(output)) | {production.MANIFEST, ".nojekyll"}
     shown = subprocess.run(
-        ["git", "--git-dir", str(remote), "show", "gh-pages:index.html"], capture_output=True, check=True
+        ["git", "--git-dir", str(remote), "show", "gh-pages:index.html"],
+        capture_output=True,
+        check=True,
     ).stdout
     assert shown == (output / "index.html").read_bytes()
     assert b"https://actions.example.org/theme/css/site." in shown
@@ -162,7 +187,9 @@ def test_invoke_publish_pushes_the_build_to_gh_pages_and_never_a_failed_one(tmp_
 
     # Fixed and changed: a new commit on top of the previous one (no force push).
     broken.write_text(
-        broken.read_text("utf-8").replace("deadlin:", "deadline:", 1) + "\nUn paragraphe de plus.\n", "utf-8"
+        broken.read_text("utf-8").replace("deadlin:", "deadline:", 1)
+        + "\nUn paragraphe de plus.\n",
+        "utf-8",
     )
     fixed = run_publish(project)
     assert fixed.returncode == 0, fixed.stderr + fixed.stdout

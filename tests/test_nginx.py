@@ -13,7 +13,6 @@ from pathlib import Path
 
 import brotli
 import pytest
-
 from support.axe import axe_violations, format_violations
 from support.browser import new_page
 from support.nginx import check_config, serve_with_nginx
@@ -87,8 +86,14 @@ def test_status_codes_and_clean_urls(production_site, served_site):
     status, headers, _ = fetch(served_site + action.rstrip("/"))
     assert status == 301 and headers["Location"] == action
 
-    for missing in ("/actions/n-existe-pas/", "/n-existe-pas.css", "/_build-manifest.json",
-                    "/_nginx/security-headers.conf", "/_headers", "/.git/config"):
+    for missing in (
+        "/actions/n-existe-pas/",
+        "/n-existe-pas.css",
+        "/_build-manifest.json",
+        "/_nginx/security-headers.conf",
+        "/_headers",
+        "/.git/config",
+    ):
         status, headers, body = fetch(served_site + missing)
         assert status == 404, missing
         assert body == (output / "404.html").read_bytes(), missing
@@ -101,7 +106,11 @@ def test_security_and_cache_headers(production_site, served_site):
     output, _ = production_site
     policy = (output / "_headers").read_text("utf-8")
     css = next((output / "theme" / "css").glob("site.*.css")).relative_to(output).as_posix()
-    for path, cache in (("/", SHORT_CACHE), (first_action(output), SHORT_CACHE), ("/" + css, LONG_CACHE)):
+    for path, cache in (
+        ("/", SHORT_CACHE),
+        (first_action(output), SHORT_CACHE),
+        ("/" + css, LONG_CACHE),
+    ):
         status, headers, _ = fetch(served_site + path)
         assert status == 200, path
         assert headers["Cache-Control"] == cache, path
@@ -120,6 +129,7 @@ def test_precompressed_files_are_served(production_site, served_site, encoding):
     css = "/" + next((output / "theme" / "css").glob("site.*.css")).relative_to(output).as_posix()
     for path, file in (("/", "index.html"), (css, css.lstrip("/")), ("/nope/", "404.html")):
         status, headers, body = fetch(served_site + path, encoding)
+        assert status == (404 if file == "404.html" else 200), path
         assert headers.get("Content-Encoding") == encoding, path
         assert decoded(headers, body) == (output / file).read_bytes(), path
         if encoding:
@@ -188,7 +198,11 @@ def test_every_page_type_through_nginx(production_site, served_site, browser):
         page.add_init_script(_CSP_LISTENER)
         try:
             # The 404 page as nginx serves it: for an address that does not exist.
-            path = "/n-existe-pas/" if page_path == "404.html" else "/" + page_path.removesuffix("index.html")
+            path = (
+                "/n-existe-pas/"
+                if page_path == "404.html"
+                else "/" + page_path.removesuffix("index.html")
+            )
             response = page.goto(path, wait_until="load")
             expected = 404 if page_path == "404.html" else 200
             if response.status != expected:
@@ -200,8 +214,14 @@ def test_every_page_type_through_nginx(production_site, served_site, browser):
             if page.third_party_requests:
                 failures.append(f"{shape}: requests to other origins {page.third_party_requests}")
             console = [
-                message for message in page.console_errors
-                if not (expected == 404 and message.startswith("Failed to load resource: the server responded with a status of 404"))
+                message
+                for message in page.console_errors
+                if not (
+                    expected == 404
+                    and message.startswith(
+                        "Failed to load resource: the server responded with a status of 404"
+                    )
+                )
             ]
             if console or page.page_errors:
                 failures.append(f"{shape}: console {console} {page.page_errors}")

@@ -6,10 +6,8 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from pathlib import Path
 
 import brotli
-
 from production_site import SIGNUP_FORM_URL
 from urgent_actions import production
 
@@ -19,7 +17,9 @@ LOCAL_REFERENCE = re.compile(r'(?:href|src)="(?:http://127\.0\.0\.1:\d+)?(/[^"#?
 
 def test_every_theme_asset_is_named_after_its_content(production_site):
     output, _ = production_site
-    assets = [p for p in (output / "theme").rglob("*") if p.is_file() and p.suffix not in {".gz", ".br"}]
+    assets = [
+        p for p in (output / "theme").rglob("*") if p.is_file() and p.suffix not in {".gz", ".br"}
+    ]
     assert {p.suffix for p in assets} >= {".css", ".js", ".svg"}
     for path in assets:
         assert FINGERPRINTED.search(path.name), path
@@ -46,8 +46,10 @@ def test_every_asset_the_pages_reference_exists(production_site):
 def test_text_files_have_identical_gzip_and_brotli_copies(production_site):
     output, _ = production_site
     texts = [
-        p for p in output.rglob("*")
-        if p.suffix in {".html", ".css", ".js", ".svg"} and p.stat().st_size >= production.MIN_COMPRESS_SIZE
+        p
+        for p in output.rglob("*")
+        if p.suffix in {".html", ".css", ".js", ".svg"}
+        and p.stat().st_size >= production.MIN_COMPRESS_SIZE
     ]
     assert len(texts) > 20
     for path in texts:
@@ -63,9 +65,15 @@ def test_compression_is_deterministic(tmp_path):
     page = tmp_path / "page.html"
     page.write_text("<p>Libérez Karim Example</p>\n" * 50, "utf-8")
     production.precompress(tmp_path)
-    first = (page.with_name("page.html.gz").read_bytes(), page.with_name("page.html.br").read_bytes())
+    first = (
+        page.with_name("page.html.gz").read_bytes(),
+        page.with_name("page.html.br").read_bytes(),
+    )
     production.precompress(tmp_path)
-    assert (page.with_name("page.html.gz").read_bytes(), page.with_name("page.html.br").read_bytes()) == first
+    assert (
+        page.with_name("page.html.gz").read_bytes(),
+        page.with_name("page.html.br").read_bytes(),
+    ) == first
 
 
 def test_the_manifest_lists_every_file_with_its_hash(production_site):
@@ -87,7 +95,8 @@ def test_the_manifest_lists_every_file_with_its_hash(production_site):
 def test_the_content_security_policy_allows_nothing_inline_and_no_other_origin(production_site):
     output, _ = production_site
     headers = dict(
-        line.strip().split(": ", 1) for line in (output / "_headers").read_text("utf-8").splitlines()
+        line.strip().split(": ", 1)
+        for line in (output / "_headers").read_text("utf-8").splitlines()
         if ": " in line
     )
     csp = headers["Content-Security-Policy"]
@@ -98,7 +107,12 @@ def test_the_content_security_policy_allows_nothing_inline_and_no_other_origin(p
     assert SIGNUP_FORM_URL.startswith("https://forms.example.net/")
     other_origins = [token for token in csp.split() if "://" in token]
     assert other_origins == ["https://forms.example.net"]
-    for name in ("Referrer-Policy", "X-Content-Type-Options", "Permissions-Policy", "Strict-Transport-Security"):
+    for name in (
+        "Referrer-Policy",
+        "X-Content-Type-Options",
+        "Permissions-Policy",
+        "Strict-Transport-Security",
+    ):
         assert headers[name], name
     nginx = (output / "_nginx" / "security-headers.conf").read_text("utf-8")
     assert f'add_header Content-Security-Policy "{csp}" always;' in nginx

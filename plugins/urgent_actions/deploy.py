@@ -60,7 +60,11 @@ def verify_output(output: str | os.PathLike) -> dict:
     missing = sorted(set(expected) - set(actual))
     extra = sorted(set(actual) - set(expected))
     changed = sorted(name for name in set(expected) & set(actual) if expected[name] != actual[name])
-    for label, names in (("missing", missing), ("not built", extra), ("changed since the build", changed)):
+    for label, names in (
+        ("missing", missing),
+        ("not built", extra),
+        ("changed since the build", changed),
+    ):
         if names:
             shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
             problems.append(f"files {label}: {shown}")
@@ -70,7 +74,7 @@ def verify_output(output: str | os.PathLike) -> dict:
 
 
 def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
-    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    result = subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
     if result.returncode != 0:
         raise DeployError(
             f"`{shlex.join(command)}` failed ({result.returncode}): "
@@ -107,21 +111,31 @@ def deploy_rsync(output: str, config: dict, dry_run: bool = False) -> str:
     changed = [line for line in result.stdout.splitlines() if line.strip()]
     if config.get("reload") and not dry_run:
         _run(["sh", "-c", config["reload"]])
-    return f"rsync to {config['target']}: {len(changed)} change(s)" + (" (dry run)" if dry_run else "")
+    return f"rsync to {config['target']}: {len(changed)} change(s)" + (
+        " (dry run)" if dry_run else ""
+    )
 
 
 def _default_remote(project: Path) -> str:
     result = subprocess.run(
-        ["git", "-C", str(project), "remote", "get-url", "origin"], capture_output=True, text=True
+        ["git", "-C", str(project), "remote", "get-url", "origin"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
-        raise DeployError("UA_DEPLOY: method 'gh-pages' needs a 'remote' (the project has no 'origin')")
+        raise DeployError(
+            "UA_DEPLOY: method 'gh-pages' needs a 'remote' (the project has no 'origin')"
+        )
     return result.stdout.strip()
 
 
 def _source_commit(project: Path) -> str:
     result = subprocess.run(
-        ["git", "-C", str(project), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ["git", "-C", str(project), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return result.stdout.strip() if result.returncode == 0 else "unknown"
 
@@ -142,9 +156,17 @@ def deploy_gh_pages(output: str, config: dict, project: Path, dry_run: bool = Fa
         git = ["git", "--git-dir", os.path.join(scratch, "repo.git")]
         _run(["git", "init", "--quiet", "--bare", os.path.join(scratch, "repo.git")])
         fetched = subprocess.run(
-            git + ["fetch", "--quiet", "--depth=1", remote, f"+refs/heads/{branch}:refs/remotes/site/{branch}"],
+            git
+            + [
+                "fetch",
+                "--quiet",
+                "--depth=1",
+                remote,
+                f"+refs/heads/{branch}:refs/remotes/site/{branch}",
+            ],
             capture_output=True,
             text=True,
+            check=False,
         )
         parent = None
         if fetched.returncode == 0:
@@ -154,7 +176,20 @@ def deploy_gh_pages(output: str, config: dict, project: Path, dry_run: bool = Fa
         # Every built file (ignore rules of the output do not apply), plus
         # .nojekyll so that GitHub Pages serves files whose names start with "_".
         _run(git + ["--work-tree", output, "add", "--all", "--force", "."], env=env)
-        _run(git + ["--work-tree", output, "rm", "-r", "--cached", "--quiet", "--ignore-unmatch", ".git"], env=env)
+        _run(
+            git
+            + [
+                "--work-tree",
+                output,
+                "rm",
+                "-r",
+                "--cached",
+                "--quiet",
+                "--ignore-unmatch",
+                ".git",
+            ],
+            env=env,
+        )
         extras = {".nojekyll": ""}
         if config.get("cname"):
             extras["CNAME"] = config["cname"] + "\n"

@@ -43,8 +43,18 @@ HASH_LENGTH = 10
 REFERENCING = {".html", ".css", ".js", ".mjs", ".xml", ".json", ".webmanifest", ".txt", ".ics"}
 # Files worth compressing (images and Pagefind's fragments are compressed already).
 COMPRESSIBLE = {
-    ".html", ".css", ".js", ".mjs", ".json", ".xml", ".svg", ".ics", ".txt",
-    ".webmanifest", ".map", ".csv",
+    ".html",
+    ".css",
+    ".js",
+    ".mjs",
+    ".json",
+    ".xml",
+    ".svg",
+    ".ics",
+    ".txt",
+    ".webmanifest",
+    ".map",
+    ".csv",
 }
 # Below this size a compressed copy saves nothing worth a request header.
 MIN_COMPRESS_SIZE = 256
@@ -118,8 +128,11 @@ def fingerprint_assets(root: Path, siteurl: str) -> dict[str, str]:
             os.replace(path, root / new)
             mapping[relative] = new
     others = [
-        p for p in root.rglob("*")
-        if p.is_file() and p.suffix in REFERENCING and not p.relative_to(root).as_posix().startswith(ASSET_DIR + "/")
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and p.suffix in REFERENCING
+        and not p.relative_to(root).as_posix().startswith(ASSET_DIR + "/")
     ]
     _rewrite(others, mapping, siteurl)
     return mapping
@@ -144,7 +157,8 @@ def _compress_one(path: Path) -> int:
 def precompress(root: Path) -> int:
     """Write .gz and .br copies of every text file (when smaller); returns the count."""
     files = sorted(
-        p for p in root.rglob("*")
+        p
+        for p in root.rglob("*")
         if p.is_file() and p.suffix in COMPRESSIBLE and p.stat().st_size >= MIN_COMPRESS_SIZE
     )
     # zlib and brotli release the GIL while compressing.
@@ -205,9 +219,7 @@ def security_headers(settings: dict, ua: dict, root: Path | None = None) -> dict
 
 LONG_CACHE = "public, max-age=31536000, immutable"
 SHORT_CACHE = "public, max-age=300, must-revalidate"
-_REFRESH = re.compile(
-    rb'<meta\s+http-equiv="refresh"\s+content="0;\s*url=([^"]+)"', re.IGNORECASE
-)
+_REFRESH = re.compile(rb'<meta\s+http-equiv="refresh"\s+content="0;\s*url=([^"]+)"', re.IGNORECASE)
 
 
 def _redirects(root: Path) -> list[tuple[str, str]]:
@@ -232,7 +244,9 @@ def write_server_files(root: Path, headers: dict[str, str]) -> None:
     lines += ["", f"/{ASSET_DIR}/*", "  Cache-Control: " + LONG_CACHE]
     (root / "_headers").write_text("\n".join(lines) + "\n", "utf-8")
     redirects = _redirects(root)
-    (root / "_redirects").write_text("".join(f"{old} {new} 301\n" for old, new in redirects), "utf-8")
+    (root / "_redirects").write_text(
+        "".join(f"{old} {new} 301\n" for old, new in redirects), "utf-8"
+    )
     nginx = ["# Written by the build (plugins/urgent_actions/production.py); do not edit."]
     for name, value in headers.items():
         if '"' in value:

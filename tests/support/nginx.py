@@ -64,7 +64,9 @@ def write_config(tmp: Path, root: Path, port: int) -> Path:
     """nginx.conf for ``root``; the build's headers file becomes the snippet nginx includes."""
     snippets = tmp / "snippets"
     snippets.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(root / "_nginx" / "security-headers.conf", snippets / "actions-urgentes-headers.conf")
+    shutil.copyfile(
+        root / "_nginx" / "security-headers.conf", snippets / "actions-urgentes-headers.conf"
+    )
     config = tmp / "nginx.conf"
     config.write_text(
         CONFIG.format(brotli=BROTLI_MODULE, tmp=tmp, port=port, root=root, locations=LOCATIONS),
@@ -79,7 +81,11 @@ def check_config(root: Path) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory(prefix="nginx-") as tmp:
         config = write_config(Path(tmp), Path(root).resolve(), free_port())
         return subprocess.run(
-            [NGINX, "-t", "-p", tmp, "-c", str(config)], capture_output=True, text=True, timeout=30
+            [NGINX, "-t", "-p", tmp, "-c", str(config)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
         )
 
 
