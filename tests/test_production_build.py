@@ -143,3 +143,25 @@ def test_a_fingerprinted_reference_is_rewritten_only_as_a_whole_path(tmp_path):
         f'<link href="/{new}?v=1">'
         '<a href="/x/theme/css/site.css">keep</a><a href="/theme/css/site.css.map">keep</a>'
     )
+
+
+def test_compressed_copies_of_unchanged_files_are_taken_from_the_previous_output(tmp_path):
+    text = "<p>Libérez Karim Example</p>\n" * 50
+    previous, output = tmp_path / "previous", tmp_path / "output"
+    for root in (previous, output):
+        root.mkdir()
+        (root / "same.html").write_text(text, "utf-8")
+        (root / "changed.html").write_text(
+            text if root is previous else text + "<p>Mis à jour</p>\n", "utf-8"
+        )
+    data = text.encode("utf-8")
+    # Valid but different from what the build makes: proves reuse.
+    (previous / "same.html.br").write_bytes(brotli.compress(data, quality=1))
+    (previous / "changed.html.br").write_bytes(brotli.compress(data, quality=1))
+    (previous / "same.html.gz").write_bytes(b"damaged")
+    production.precompress(output, previous)
+    assert (output / "same.html.br").read_bytes() == (previous / "same.html.br").read_bytes()
+    assert (output / "same.html.gz").read_bytes() == gzip.compress(data, compresslevel=9, mtime=0)
+    changed = (output / "changed.html").read_bytes()
+    assert brotli.decompress((output / "changed.html.br").read_bytes()) == changed
+    assert (output / "changed.html.br").read_bytes() == brotli.compress(changed, quality=11)

@@ -67,7 +67,7 @@ def _finish_run(pelican):
     staging = pelican.output_path
     ua = resolve(pelican.settings)
     # Last step of the build, after every page and the search index are written.
-    production.finish(staging, pelican.settings, ua)
+    production.finish(staging, pelican.settings, ua, previous=final)
     retained = list(pelican.settings.get("OUTPUT_RETENTION", [])) + list(ua["UA_OUTPUT_RETENTION"])
     if os.path.isdir(final):
         output_swap.keep_retained(final, staging, retained)

@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import re
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -60,8 +61,12 @@ COMPRESSIBLE = {
 MIN_COMPRESS_SIZE = 256
 
 
-def finish(output: str, settings: dict, ua: dict) -> None:
-    """Apply the production steps the settings ask for, in order, to ``output``."""
+def finish(output: str, settings: dict, ua: dict, previous: str | None = None) -> None:
+    """Apply the production steps the settings ask for, in order, to ``output``.
+
+    ``previous`` is the last published output, whose compressed copies of files
+    that did not change are reused (brotli at quality 11 is the slow step).
+    """
     root = Path(output)
     siteurl = settings.get("SITEURL", "") or ""
     if ua["UA_FINGERPRINT_ASSETS"]:
@@ -70,7 +75,7 @@ def finish(output: str, settings: dict, ua: dict) -> None:
     if ua["UA_SERVER_FILES"]:
         write_server_files(root, security_headers(settings, ua, root))
     if ua["UA_PRECOMPRESS"]:
-        count = precompress(root)
+        count = precompress(root, Path(previous) if previous else None)
         logger.info("Precompressed %d text files (gzip and brotli)", count)
     if ua["UA_BUILD_MANIFEST"]:
         write_manifest(root, siteurl, ua)
@@ -138,14 +143,28 @@ def fingerprint_assets(root: Path, siteurl: str) -> dict[str, str]:
     return mapping
 
 
-def _compress_one(path: Path) -> int:
+def _compress_one(path: Path, root: Path, previous: Path | None) -> int:
     data = path.read_bytes()
+    old = previous / path.relative_to(root) if previous is not None else None
     written = 0
-    for suffix, packed in (
-        (".gz", gzip.compress(data, compresslevel=9, mtime=0)),
-        (".br", brotli.compress(data, quality=11)),
+    unchanged = old is not None and old.is_file() and old.read_bytes() == data
+    for suffix, compress, decompress in (
+        (".gz", lambda: gzip.compress(data, compresslevel=9, mtime=0), gzip.decompress),
+        (".br", lambda: brotli.compress(data, quality=11), brotli.decompress),
     ):
         target = path.with_name(path.name + suffix)
+        packed = None
+        reused = old.with_name(old.name + suffix) if unchanged else None
+        if reused is not None and reused.is_file():
+            packed = reused.read_bytes()
+            try:
+                # Decompressing is fast; a damaged copy is never carried over.
+                if decompress(packed) != data:
+                    packed = None
+            except (OSError, EOFError, zlib.error, brotli.error):
+                packed = None
+        if packed is None:
+            packed = compress()
         if len(packed) < len(data):
             target.write_bytes(packed)
             written = 1
@@ -154,16 +173,22 @@ def _compress_one(path: Path) -> int:
     return written
 
 
-def precompress(root: Path) -> int:
-    """Write .gz and .br copies of every text file (when smaller); returns the count."""
+def precompress(root: Path, previous: Path | None = None) -> int:
+    """Write .gz and .br copies of every text file (when smaller); returns the count.
+
+    Copies are taken from ``previous`` (an earlier output) for files whose bytes are
+    the same there: compression is deterministic, so the result is identical.
+    """
     files = sorted(
         p
         for p in root.rglob("*")
         if p.is_file() and p.suffix in COMPRESSIBLE and p.stat().st_size >= MIN_COMPRESS_SIZE
     )
+    if previous is not None and not previous.is_dir():
+        previous = None
     # zlib and brotli release the GIL while compressing.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        return sum(pool.map(_compress_one, files))
+        return sum(pool.map(lambda path: _compress_one(path, root, previous), files))
 
 
 def _origin(url: str) -> str | None:
