@@ -63,4 +63,10 @@ UA_ORGANISATION = {
     "email": "actions@example.org",
     "dpo_email": "vie-privee@example.org",
     "website": "https://www.example.org/",
+    "credits": "site réalisé par l'équipe bénévole du réseau (exemple)",
 }
+
+# Sign-up forms post to the mailing service's endpoint (see
+# docs/inscription-formulaires.md for Brevo and Mailchimp settings). This one is
+# a placeholder: nothing is loaded from it before a visitor submits.
+SIGNUP_FORM_URL = "https://inscription.example.org/subscribe"

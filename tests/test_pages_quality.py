@@ -24,10 +24,13 @@ def page_types(root: Path) -> dict[str, str]:
     for page in html_pages(root):
         if page.startswith(("admin/", "pagefind/")):
             continue
+        html = (root / page).read_text("utf-8")
+        if 'http-equiv="refresh"' in html:
+            continue  # an old address: it leaves at once (checked in test_redirects)
         parts = page.split("/")
         if parts[0] == "actions" and len(parts) == 3:
-            state = re.search(r'data-state="([a-z-]+)"', (root / page).read_text("utf-8"))
-            shape = f"action:{state.group(1) if state else 'redirect'}"
+            state = re.search(r'data-state="([a-z-]+)"', html)
+            shape = f"action:{state.group(1) if state else 'other'}"
         else:
             shape = "/".join(parts[:1] + ["*"] * (len(parts) - 2) + parts[-1:]) if len(parts) > 1 else page
         chosen.setdefault(shape, page)

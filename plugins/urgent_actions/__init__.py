@@ -17,7 +17,7 @@ import sys
 
 from pelican import signals
 
-from . import i18n, output_swap, production, templating
+from . import i18n, output_swap, production, search, templating
 from .errors import ContentError
 from .generator import ActionsGenerator
 from .settings import check, resolve
@@ -66,6 +66,8 @@ def _finish_run(pelican):
     final = pelican._ua_final_output
     staging = pelican.output_path
     ua = resolve(pelican.settings)
+    if ua["UA_SEARCH"]:
+        search.build_index(staging)
     # Last step of the build, after every page and the search index are written.
     production.finish(staging, pelican.settings, ua, previous=final)
     retained = list(pelican.settings.get("OUTPUT_RETENTION", [])) + list(ua["UA_OUTPUT_RETENTION"])

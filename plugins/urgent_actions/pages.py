@@ -16,7 +16,8 @@ def open_actions(site, build_date):
     return sorted(current, key=lambda a: (a.front.deadline, a.front.title))
 
 
-def outputs(site, build_date, ua):
+def outputs(build):
+    site, build_date = build.site, build.build_date
     yield Output(
         "index.html",
         template="index",

@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
         "search": "recherche/",
         "privacy": "confidentialite/",
         "history": "rejoindre/#historique",
+        "thanks": "rejoindre/merci/",
+        "signup_error": "rejoindre/erreur/",
     },
     # The organisation behind the site, shown in the footer and the privacy page.
     "UA_ORGANISATION": {
@@ -32,7 +34,16 @@ DEFAULTS: dict[str, Any] = {
         "email": "",
         "dpo_email": "",
         "website": "",
+        # Who built the site, for the footer's credits.
+        "credits": "",
+        # How long sign-up data is kept after unsubscribing, for the privacy page.
+        "retention": "jusqu'à votre désinscription, puis au plus un mois",
+        # Who processes sign-ups on the organisation's behalf (the mailing service).
+        "processor": "notre prestataire d'envoi de courriels",
     },
+    # Build the Pagefind search index at the end of each build (turn it off to
+    # save a second on quick previews; the search page then finds nothing).
+    "UA_SEARCH": True,
     # Number of actions on one archive page.
     "UA_ARCHIVE_PAGE_SIZE": 20,
     # Number of entries in the main feeds.
@@ -42,6 +53,51 @@ DEFAULTS: dict[str, Any] = {
     "UA_DEV_SITEURL": "http://127.0.0.1:8000",
     # What a stamp for a letter abroad costs, roughly, shown beside printable letters.
     "UA_POSTAGE_ABROAD": "environ 3 à 4 € pour une lettre de moins de 50 g (timbre international)",
+    # --- Sign-up: the forms post to an external mailing service -------------
+    # The service's endpoint; the forms are shown but say they are unavailable
+    # while it is empty. `pelican -e SIGNUP_FORM_URL='"https://…"'` overrides it.
+    "SIGNUP_FORM_URL": "",
+    # HTTP method the service expects.
+    "SIGNUP_FORM_METHOD": "post",
+    # The name the service expects for each of our fields; a field whose name is
+    # empty is neither shown nor sent. See docs/inscription-formulaires.md for
+    # Brevo and Mailchimp.
+    "SIGNUP_FIELDS": {
+        "email": "email",
+        "first_name": "first_name",
+        "last_name": "last_name",
+        "street": "street",
+        "postcode": "postcode",
+        "town": "town",
+        "country": "country",
+        "mobile": "mobile",
+        "themes": "themes",
+        "regions": "regions",
+        "consent": "consent",
+    },
+    # Value sent by the consent checkbox.
+    "SIGNUP_CONSENT_VALUE": "yes",
+    # Hidden fields sent with every form, then per formula (email, post, sms).
+    "SIGNUP_HIDDEN_FIELDS": {},
+    "SIGNUP_FORMULA_HIDDEN_FIELDS": {
+        "email": {"formula": "email"},
+        "post": {"formula": "post"},
+        "sms": {"formula": "sms"},
+    },
+    # Name of the honeypot field (left empty by people, filled by robots); "" = none.
+    "SIGNUP_HONEYPOT": "website",
+    # Names of the hidden fields that tell the service where to send the visitor
+    # back after success or failure (absolute URLs of our thank-you and error
+    # pages); "" when the service is configured with them on its side.
+    "SIGNUP_REDIRECT_FIELDS": {"success": "redirect_success", "error": "redirect_error"},
+    # Regions a member can choose to follow.
+    "SIGNUP_REGIONS": [
+        "Afrique",
+        "Amériques",
+        "Asie et Pacifique",
+        "Europe et Asie centrale",
+        "Moyen-Orient et Afrique du Nord",
+    ],
     # Extra files the build must leave in the output directory (e.g. ".git" for
     # a gh-pages checkout); Pelican's OUTPUT_RETENTION is honoured as well.
     "UA_OUTPUT_RETENTION": [],
@@ -90,6 +146,11 @@ def check(resolved: dict[str, Any]) -> list[str]:
     for key, value in resolved["UA_URLS"].items():
         if not isinstance(value, str) or value.startswith("/"):
             problems.append(f"UA_URLS['{key}'] must be a path relative to the site root")
+    url = resolved["SIGNUP_FORM_URL"]
+    if url and not str(url).startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        problems.append("SIGNUP_FORM_URL must be an https:// address")
+    if str(resolved["SIGNUP_FORM_METHOD"]).lower() not in ("get", "post"):
+        problems.append("SIGNUP_FORM_METHOD must be 'get' or 'post'")
     size = resolved["UA_ARCHIVE_PAGE_SIZE"]
     if not isinstance(size, int) or size < 1:
         problems.append("UA_ARCHIVE_PAGE_SIZE must be a positive whole number")

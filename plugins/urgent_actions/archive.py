@@ -1,0 +1,118 @@
+"""The archive: every action newest first, paginated, and static filtered lists
+(by state, year, country and theme), the country and theme indexes, and the
+good news. Groups are built with dictionaries in one pass: no list scans.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .outputs import Output
+
+# URL segment of each state as shown on the build date.
+STATE_SLUGS = {
+    "open": "en-cours",
+    "past-deadline": "delai-depasse",
+    "closed": "terminees",
+    "good-news": "bonnes-nouvelles",
+}
+
+
+def paginate(items: list, size: int) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def listing(save_base: str, items: list, size: int, context: dict, template: str = "list"):
+    """Outputs of a paginated list at save_base (e.g. 'archives/'), page 2 at 'page/2/'."""
+    pages = paginate(items, size)
+    for number, chunk in enumerate(pages, start=1):
+        base = save_base if number == 1 else f"{save_base}page/{number}/"
+        pagination = {
+            "number": number,
+            "count": len(pages),
+            "total": len(items),
+            "previous": None if number == 1 else (save_base if number == 2 else f"{save_base}page/{number - 1}/"),
+            "next": f"{save_base}page/{number + 1}/" if number < len(pages) else None,
+            "first": save_base,
+        }
+        yield Output(
+            base + "index.html",
+            template=template,
+            context={**context, "items": chunk, "pagination": pagination, "page_url": base},
+        )
+
+
+def outputs(build):
+    site, today, ua = build.site, build.build_date, build.ua
+    urls, size = ua["UA_URLS"], ua["UA_ARCHIVE_PAGE_SIZE"]
+    listed = site.listed  # newest first
+
+    by_state: dict[str, list] = defaultdict(list)
+    by_year: dict[int, list] = defaultdict(list)
+    by_country: dict[str, list] = defaultdict(list)
+    by_theme: dict[str, list] = defaultdict(list)
+    for action in listed:
+        by_state[action.display_state(today)].append(action)
+        by_year[action.front.date.year].append(action)
+        by_country[action.front.country].append(action)
+        for theme in action.front.themes:
+            by_theme[theme].append(action)
+
+    countries = sorted(
+        ((code, items[0].country_name, len(items)) for code, items in by_country.items()),
+        key=lambda c: c[1],
+    )
+    themes = [(key, label, len(by_theme.get(key, []))) for key, label in site.themes.items()]
+    facets = {
+        "states": [(STATE_SLUGS[s], s, len(by_state.get(s, []))) for s in STATE_SLUGS if by_state.get(s)],
+        "years": sorted(((y, len(items)) for y, items in by_year.items()), reverse=True),
+        "countries": countries,
+        "themes": [t for t in themes if t[2]],
+    }
+    common = {"facets": facets, "page_name": "archive"}
+    archive = urls["archive"]
+    yield from listing(archive, listed, size, {**common, "list_kind": "all"})
+    for state, items in by_state.items():
+        yield from listing(
+            f"{archive}etat/{STATE_SLUGS[state]}/", items, size,
+            {**common, "list_kind": "state", "state": state},
+        )
+    for year, items in by_year.items():
+        yield from listing(
+            f"{archive}annee/{year}/", items, size, {**common, "list_kind": "year", "year": year}
+        )
+    for code, items in by_country.items():
+        yield from listing(
+            f"{urls['countries']}{code.lower()}/", items, size,
+            {**common, "list_kind": "country", "country": code, "country_label": items[0].country_name,
+             "feed": f"feeds/pays/{code.lower()}.atom.xml", "page_name": "countries"},
+        )
+    for key, items in by_theme.items():
+        yield from listing(
+            f"{urls['themes']}{key}/", items, size,
+            {**common, "list_kind": "theme", "theme": key, "theme_label": site.themes[key],
+             "feed": f"feeds/themes/{key}.atom.xml", "page_name": "themes"},
+        )
+    yield Output(
+        urls["countries"] + "index.html",
+        template="index-list",
+        context={"kind": "countries", "entries": countries, "page_name": "countries"},
+    )
+    yield Output(
+        urls["themes"] + "index.html",
+        template="index-list",
+        context={"kind": "themes", "entries": facets["themes"], "page_name": "themes"},
+    )
+    good = sorted(
+        (a for a in listed if a.front.state == "good-news" and a.front.outcome),
+        key=lambda a: (a.front.outcome.date, a.front.date, a.slug),
+        reverse=True,
+    )
+    per_year: dict[int, int] = defaultdict(int)
+    for action in good:
+        per_year[action.front.outcome.date.year] += 1
+    yield Output(
+        urls["good_news"] + "index.html",
+        template="good-news",
+        context={"good_news": good, "per_year": sorted(per_year.items(), reverse=True), "page_name": "good_news"},
+    )

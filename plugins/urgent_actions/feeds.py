@@ -1,0 +1,217 @@
+"""Feeds from the same data as the pages, with absolute URLs.
+
+- Atom and RSS 2.0 of the latest actions (each entry complete enough to act
+  from a feed reader or an RSS-to-email tool), one Atom feed per country and
+  per theme, the good news in Atom; written with feedgenerator.
+- JSON Feed 1.1 of the latest actions.
+- An iCalendar file with one all-day event per open action's deadline
+  (stable UIDs), written with the icalendar library.
+
+Every date comes from the content, never from the clock, so two builds of the
+same sources are identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from urllib.parse import urlsplit
+
+import feedgenerator
+from icalendar import Alarm, Calendar, Event
+
+from .outputs import Output
+
+UTC = dt.timezone.utc
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(8, 0), tzinfo=UTC)
+
+
+def _updated(action) -> dt.date:
+    front = action.front
+    return max(front.date, front.outcome.date) if front.outcome else front.date
+
+
+def entry_id(build, action) -> str:
+    return f"{build.absolute_url}/{action.url}"
+
+
+class _Atom(feedgenerator.Atom1Feed):
+    """Atom with the feed's own language and a stable 'updated' for empty feeds."""
+
+
+def _feed(cls, build, *, title, link, feed_url, description, actions, content_of):
+    feed = cls(
+        title=title,
+        link=link,
+        description=description,
+        language=build.ua["UA_LANGUAGE"],
+        feed_url=feed_url,
+        author_name=build.ua["UA_ORGANISATION"]["name"],
+        feed_guid=feed_url,
+    )
+    for action in actions:
+        url = entry_id(build, action)
+        categories = [build.site.themes[key] for key in action.front.themes]
+        feed.add_item(
+            title=action.front.title,
+            link=url,
+            description=content_of(action),
+            unique_id=url,
+            unique_id_is_permalink=True,
+            pubdate=_moment(action.front.date),
+            updateddate=_moment(_updated(action)),
+            categories=[action.country_name, *categories],
+            author_name=build.ua["UA_ORGANISATION"]["name"],
+        )
+    return feed
+
+
+def _latest_update(actions, build) -> dt.datetime:
+    dates = [_updated(a) for a in actions] or [dt.date(1973, 3, 19)]
+    return _moment(max(dates))
+
+
+def _write(feed, actions, build) -> bytes:
+    feed.latest_post_date = lambda: _latest_update(actions, build)
+    return feed.writeString("utf-8").encode("utf-8")
+
+
+def outputs(build):
+    site, ua = build.site, build.ua
+    base = build.absolute_url
+    size = ua["UA_FEED_SIZE"]
+    name = ua["UA_ORGANISATION"]["short_name"] or build.settings.get("SITENAME", "")
+    latest = site.listed[:size]
+
+    def content_of(action):
+        return build.render("feed-entry", action=action, absolute=base)
+
+    def good_news_of(action):
+        return build.render("feed-entry", action=action, absolute=base, outcome_only=True)
+
+    def atom(save_as, title, actions, content=content_of, link=f"{base}/"):
+        return Output(
+            save_as,
+            render=lambda: _write(
+                _feed(feedgenerator.Atom1Feed, build, title=title, link=link, feed_url=f"{base}/{save_as}",
+                      description=title, actions=actions, content_of=content),
+                actions,
+                build,
+            ),
+        )
+
+    yield atom("feeds/actions.atom.xml", f"{name} : les actions", latest)
+    yield Output(
+        "feeds/actions.rss.xml",
+        render=lambda: _write(
+            _feed(feedgenerator.Rss201rev2Feed, build, title=f"{name} : les actions", link=f"{base}/",
+                  feed_url=f"{base}/feeds/actions.rss.xml",
+                  description="Les dernières actions urgentes, avec de quoi agir.",
+                  actions=latest, content_of=content_of),
+            latest,
+            build,
+        ),
+    )
+    good = sorted(
+        (a for a in site.listed if a.front.state == "good-news" and a.front.outcome),
+        key=lambda a: (a.front.outcome.date, a.slug),
+        reverse=True,
+    )[:size]
+    yield atom("feeds/good-news.atom.xml", f"{name} : les bonnes nouvelles", good, good_news_of,
+               link=f"{base}/{ua['UA_URLS']['good_news']}")
+
+    by_country: dict[str, list] = {}
+    by_theme: dict[str, list] = {}
+    for action in site.listed:
+        by_country.setdefault(action.front.country, []).append(action)
+        for theme in action.front.themes:
+            by_theme.setdefault(theme, []).append(action)
+    for code, actions in by_country.items():
+        yield atom(f"feeds/pays/{code.lower()}.atom.xml", f"{name} : {actions[0].country_name}",
+                   actions[:size], link=f"{base}/{ua['UA_URLS']['countries']}{code.lower()}/")
+    for key, actions in by_theme.items():
+        yield atom(f"feeds/themes/{key}.atom.xml", f"{name} : {site.themes[key]}", actions[:size],
+                   link=f"{base}/{ua['UA_URLS']['themes']}{key}/")
+
+    yield Output("feeds/actions.json", render=lambda: json_feed(build, latest, content_of))
+    yield Output("feeds/deadlines.ics", render=lambda: deadlines_calendar(build))
+
+
+def json_feed(build, actions, content_of) -> str:
+    base = build.absolute_url
+    name = build.ua["UA_ORGANISATION"]["short_name"] or build.settings.get("SITENAME", "")
+    items = []
+    for action in actions:
+        front = action.front
+        item = {
+            "id": entry_id(build, action),
+            "url": entry_id(build, action),
+            "title": front.title,
+            "summary": front.summary,
+            "content_html": content_of(action),
+            "date_published": _moment(front.date).isoformat(),
+            "date_modified": _moment(_updated(action)).isoformat(),
+            "language": build.ua["UA_LANGUAGE"],
+            "tags": [action.country_name, *(build.site.themes[k] for k in front.themes)],
+            "_urgent_action": {
+                "case": front.case,
+                "update": front.update,
+                "state": front.state,
+                "country": front.country,
+                "deadline": front.deadline.isoformat() if front.deadline else None,
+            },
+        }
+        if front.image:
+            item["image"] = f"{base}/{front.image}"
+        items.append(item)
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": f"{name} : les actions",
+        "home_page_url": f"{base}/",
+        "feed_url": f"{base}/feeds/actions.json",
+        "description": "Les dernières actions urgentes, avec de quoi agir.",
+        "language": build.ua["UA_LANGUAGE"],
+        "authors": [{"name": build.ua["UA_ORGANISATION"]["name"]}],
+        "items": items,
+    }
+    # ensure_ascii=False keeps the text readable; "</" is escaped so the JSON
+    # can never close a <script> element if someone embeds it.
+    return json.dumps(feed, ensure_ascii=False, indent=1).replace("</", "<\\/") + "\n"
+
+
+def deadlines_calendar(build) -> bytes:
+    base = build.absolute_url
+    host = urlsplit(base).hostname or "localhost"
+    calendar = Calendar()
+    calendar.add("prodid", "-//Actions urgentes//Dates limites//FR")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", "Actions urgentes : dates limites")
+    calendar.add("x-wr-timezone", "Europe/Brussels")
+    open_actions = sorted(
+        (a for a in build.site.listed if a.front.state == "open" and a.front.deadline),
+        key=lambda a: (a.front.deadline, a.slug),
+    )
+    for action in open_actions:
+        front = action.front
+        event = Event()
+        case = front.case.replace("UA ", "").replace("/", "-")
+        event.add("uid", f"deadline-ua-{case}-{front.update}@{host}")
+        event.add("dtstamp", _moment(front.date))
+        event.add("dtstart", front.deadline)
+        event.add("dtend", front.deadline + dt.timedelta(days=1))
+        event.add("summary", f"Date limite : {front.title}")
+        event.add("description", f"{front.summary}\n\nAgir : {entry_id(build, action)}")
+        event.add("url", entry_id(build, action))
+        event.add("transp", "TRANSPARENT")
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"Plus que deux jours pour agir : {front.title}")
+        alarm.add("trigger", dt.timedelta(days=-2))
+        event.add_component(alarm)
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,40 @@
+"""sitemap.xml (with lastmod) and robots.txt, from the same outputs as the site."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from .outputs import Output
+
+
+def outputs(build):
+    yield Output("sitemap.xml", render=lambda: sitemap(build))
+    yield Output(
+        "robots.txt",
+        render=lambda: f"User-agent: *\nAllow: /\n\nSitemap: {build.absolute_url}/sitemap.xml\n",
+    )
+
+
+def sitemap(build) -> str:
+    site = build.site
+    newest = max((a.front.outcome.date if a.front.outcome else a.front.date for a in site.listed), default=None)
+    entries = []
+    for output in build.generator.outputs:
+        path = output.save_as
+        if not path.endswith("index.html") or "/lettre-" in path or output.context.get("redirect_to"):
+            continue
+        action = output.context.get("action")
+        if action is not None and action.front.status != "published":
+            continue
+        if action is not None:
+            front = action.front
+            lastmod = max(front.date, front.outcome.date) if front.outcome else front.date
+        else:
+            lastmod = newest
+        loc = f"{build.absolute_url}/{path[: -len('index.html')]}"
+        entries.append((loc, lastmod))
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for loc, lastmod in sorted(entries):
+        lines.append(f"  <url><loc>{escape(loc)}</loc>" + (f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else "") + "</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
