@@ -162,8 +162,16 @@ def typed_site(production_site, tmp_path_factory):
         yield url, files
 
 
-def test_content_types_of_feeds_calendar_and_data(typed_site):
+def test_content_types_of_feeds_calendar_and_data(typed_site, production_site, served_site):
     url, files = typed_site
+    output, _ = production_site
+    # The sample site's own feeds, calendar and sitemap, with their compressed copies.
+    real = [name for name in files if (output / name).is_file()]
+    assert {"feeds/actions.atom.xml", "feeds/actions.json", "feeds/deadlines.ics"} <= set(real)
+    for name in real:
+        status, headers, body = fetch(f"{served_site}/{name}", "br")
+        assert status == 200 and headers["Content-Type"] == files[name], name
+        assert decoded(headers, body) == (output / name).read_bytes(), name
     for name, content_type in files.items():
         status, headers, _ = fetch(f"{url}/{name}")
         assert status == 200, name
