@@ -8,3 +8,17 @@ from pelicanconf import *  # noqa: E402,F403
 
 SITEURL = os.environ.get("SITEURL", "https://actions.example.org")
 RELATIVE_URLS = False
+
+# Production output (see plugins/urgent_actions/production.py): fingerprinted
+# theme assets, .gz/.br copies, server headers files, and the build manifest
+# that `invoke publish` checks before deploying.
+UA_FINGERPRINT_ASSETS = True
+UA_PRECOMPRESS = True
+UA_SERVER_FILES = True
+UA_BUILD_MANIFEST = True
+
+# Where `invoke publish` deploys (documented in plugins/urgent_actions/settings.py):
+# a gh-pages branch of the project's "origin" remote, or a server over rsync:
+#   UA_DEPLOY = {"method": "rsync", "target": "deploy@www.example.org:/srv/actions-urgentes/site/",
+#                "reload": "ssh deploy@www.example.org sudo systemctl reload nginx"}
+UA_DEPLOY = {"method": "gh-pages", "branch": "gh-pages"}

@@ -166,3 +166,34 @@ def i18n_update(c, lang):
     with c.cd(ROOT):
         c.run(f'"{PYTHON}" -m babel.messages.frontend {command} -i theme/translations/messages.pot '
               f"-d theme/translations -l {lang}")
+
+@task(
+    help={
+        "output": "directory to build the production site into",
+        "deploy": "deploy after building (--no-deploy: build and verify only)",
+        "dry_run": "show what the deployment would do, change nothing",
+    }
+)
+def publish(c, output=OUTPUT, deploy=True, dry_run=False):
+    """Production build (publishconf.py, --fatal warnings), then deploy as UA_DEPLOY says.
+
+    The deployment only starts when the build succeeded: it checks the build
+    manifest written last by the build (plugins/urgent_actions/deploy.py).
+    """
+    with c.cd(ROOT):
+        c.run(pelican_command("publishconf.py", output), pty=False)
+    sys.path[:0] = [os.path.join(ROOT, "plugins"), ROOT]
+    from pelican.settings import read_settings
+    from urgent_actions.deploy import DeployError, verify_output
+    from urgent_actions.deploy import deploy as deploy_site
+    from urgent_actions.settings import resolve
+
+    settings = resolve(read_settings(os.path.join(ROOT, "publishconf.py")))
+    try:
+        if deploy:
+            print(deploy_site(os.path.join(ROOT, output), settings["UA_DEPLOY"], ROOT, dry_run))
+        else:
+            verify_output(os.path.join(ROOT, output))
+            print(f"{output}: production build verified; not deployed (--no-deploy)")
+    except DeployError as error:
+        sys.exit(f"publish: {error}")

@@ -20,3 +20,6 @@ def built_site(tmp_path_factory) -> Path:
 
 # The one Chromium of the session (Debian's, through Playwright), for browser tests.
 from support.browser import browser  # noqa: E402,F401
+
+# The sample site built for production (publishconf.py) and served by nginx.
+from production_site import production_site, served_site  # noqa: E402,F401

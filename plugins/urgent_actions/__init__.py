@@ -17,7 +17,7 @@ import sys
 
 from pelican import signals
 
-from . import i18n, output_swap, search, templating
+from . import i18n, output_swap, production, search, templating
 from .errors import ContentError, SettingsError
 from .generator import ActionsGenerator
 from .settings import check, resolve
@@ -68,6 +68,8 @@ def _finish_run(pelican):
     ua = resolve(pelican.settings)
     if ua["UA_SEARCH"]:
         search.build_index(staging)
+    # Last step of the build, after every page and the search index are written.
+    production.finish(staging, pelican.settings, ua, previous=final)
     retained = list(pelican.settings.get("OUTPUT_RETENTION", [])) + list(ua["UA_OUTPUT_RETENTION"])
     if os.path.isdir(final):
         output_swap.keep_retained(final, staging, retained)

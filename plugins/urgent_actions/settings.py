@@ -100,6 +100,28 @@ DEFAULTS: dict[str, Any] = {
     # Extra files the build must leave in the output directory (e.g. ".git" for
     # a gh-pages checkout); Pelican's OUTPUT_RETENTION is honoured as well.
     "UA_OUTPUT_RETENTION": [],
+    # Production output (publishconf.py turns these on; see plugins/urgent_actions/production.py).
+    # Rename theme assets (CSS, JS, favicon...) to name.<hash>.ext and rewrite every
+    # reference, so that servers can cache them for a year.
+    "UA_FINGERPRINT_ASSETS": False,
+    # Write name.gz and name.br beside every text file (served by nginx's gzip_static).
+    "UA_PRECOMPRESS": False,
+    # Write the web server files: _headers and _redirects (Netlify, Cloudflare Pages)
+    # and _nginx/security-headers.conf (included by deploy/nginx/site.conf).
+    "UA_SERVER_FILES": False,
+    # Write _build-manifest.json last: every file with its SHA-256; deploying
+    # refuses an output without a valid one.
+    "UA_BUILD_MANIFEST": False,
+    # Origins the pages may submit forms to, besides the site itself (the CSP's
+    # form-action). The origin of SIGNUP_FORM_URL is added automatically.
+    "UA_FORM_ORIGINS": [],
+    # Where `invoke publish` puts the site (plugins/urgent_actions/deploy.py):
+    #   {"method": "gh-pages", "remote": <git URL or path; default: the project's
+    #    "origin">, "branch": "gh-pages", "cname": <domain or "">, "message": <str>}
+    #   {"method": "rsync", "target": "user@host:/srv/actions-urgentes/site/",
+    #    "ssh": "ssh -p 22" or "", "reload": <shell command run after, or "">}
+    #   {"method": "none"}: build only.
+    "UA_DEPLOY": {"method": "none"},
 }
 
 # What each formula cannot do without (see SIGNUP_FIELDS).

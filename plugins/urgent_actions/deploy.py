@@ -1,0 +1,221 @@
+"""Deploy a production build: to a server over rsync, or to a gh-pages branch.
+
+Only an output whose ``_build-manifest.json`` (written last by the build, see
+production.py) is present, complete, made with fingerprinted and precompressed
+assets, and matches every file byte for byte can be deployed: a failed,
+interrupted, development or hand-edited build is refused with a message.
+
+``UA_DEPLOY`` (publishconf.py; defaults and keys in settings.py) chooses:
+
+- ``{"method": "rsync", "target": ..., "ssh": ..., "reload": ...}``: only the
+  files whose content changed are sent (``--checksum``), new files are put in
+  place together at the end (``--delay-updates``) and removed files deleted after
+  (``--delete-after``); then ``reload`` runs (e.g. to reload nginx).
+- ``{"method": "gh-pages", "remote": ..., "branch": ..., "cname": ...}``: one
+  commit whose tree is the output, on top of the branch's current tip, pushed
+  without force. It is made in a scratch repository, so the project's checkout,
+  index and branches are never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .production import MANIFEST, MANIFEST_FORMAT, file_hashes
+
+
+class DeployError(Exception):
+    """Why nothing was deployed (a sentence for the person publishing)."""
+
+
+def verify_output(output: str | os.PathLike) -> dict:
+    """The manifest of a complete production build at ``output``, or DeployError."""
+    root = Path(output)
+    path = root / MANIFEST
+    if not path.is_file():
+        raise DeployError(
+            f"{root}: no {MANIFEST}: this is not the output of a successful production "
+            "build (run `invoke publish`, which builds with publishconf.py first)"
+        )
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        raise DeployError(f"{path}: unreadable build manifest ({error})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        raise DeployError(f"{path}: unknown build manifest format")
+    problems = []
+    if manifest.get("complete") is not True:
+        problems.append("the build did not complete")
+    if not str(manifest.get("siteurl", "")).startswith(("https://", "http://")):
+        problems.append("SITEURL is not absolute (a development build?)")
+    if not manifest.get("fingerprinted") or not manifest.get("precompressed"):
+        problems.append("assets are not fingerprinted and precompressed (publishconf.py not used?)")
+    expected = manifest.get("files") or {}
+    actual = file_hashes(root, skip=(MANIFEST,))
+    missing = sorted(set(expected) - set(actual))
+    extra = sorted(set(actual) - set(expected))
+    changed = sorted(name for name in set(expected) & set(actual) if expected[name] != actual[name])
+    for label, names in (
+        ("missing", missing),
+        ("not built", extra),
+        ("changed since the build", changed),
+    ):
+        if names:
+            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            problems.append(f"files {label}: {shown}")
+    if problems:
+        raise DeployError(f"{root}: refusing to deploy: " + "; ".join(problems))
+    return manifest
+
+
+def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
+    result = subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
+    if result.returncode != 0:
+        raise DeployError(
+            f"`{shlex.join(command)}` failed ({result.returncode}): "
+            f"{(result.stderr or result.stdout).strip()}"
+        )
+    return result
+
+
+def rsync_command(output: str, config: dict, dry_run: bool = False) -> list[str]:
+    """The rsync command line that mirrors ``output`` to ``config['target']``."""
+    target = config.get("target")
+    if not target:
+        raise DeployError("UA_DEPLOY: method 'rsync' needs a 'target' (host:/path/ or a directory)")
+    command = [
+        "rsync",
+        "--recursive",
+        "--links",
+        "--checksum",
+        "--delete-after",
+        "--delay-updates",
+        "--chmod=D755,F644",
+        "--itemize-changes",
+        "--exclude=.git",
+    ]
+    if config.get("ssh"):
+        command += ["-e", config["ssh"]]
+    if dry_run:
+        command.append("--dry-run")
+    return command + [str(output).rstrip("/") + "/", target]
+
+
+def deploy_rsync(output: str, config: dict, dry_run: bool = False) -> str:
+    result = _run(rsync_command(output, config, dry_run))
+    changed = [line for line in result.stdout.splitlines() if line.strip()]
+    if config.get("reload") and not dry_run:
+        _run(["sh", "-c", config["reload"]])
+    return f"rsync to {config['target']}: {len(changed)} change(s)" + (
+        " (dry run)" if dry_run else ""
+    )
+
+
+def _default_remote(project: Path) -> str:
+    result = subprocess.run(
+        ["git", "-C", str(project), "remote", "get-url", "origin"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise DeployError(
+            "UA_DEPLOY: method 'gh-pages' needs a 'remote' (the project has no 'origin')"
+        )
+    return result.stdout.strip()
+
+
+def _source_commit(project: Path) -> str:
+    result = subprocess.run(
+        ["git", "-C", str(project), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.strip() if result.returncode == 0 else "unknown"
+
+
+def deploy_gh_pages(output: str, config: dict, project: Path, dry_run: bool = False) -> str:
+    """Commit the output as the new tip of the branch and push it (fast-forward only)."""
+    remote = config.get("remote") or _default_remote(project)
+    branch = config.get("branch") or "gh-pages"
+    output = str(Path(output).resolve())
+    identity = {
+        "GIT_AUTHOR_NAME": config.get("author_name", "Publishing"),
+        "GIT_AUTHOR_EMAIL": config.get("author_email", "publishing@example.org"),
+    }
+    identity["GIT_COMMITTER_NAME"] = identity["GIT_AUTHOR_NAME"]
+    identity["GIT_COMMITTER_EMAIL"] = identity["GIT_AUTHOR_EMAIL"]
+    with tempfile.TemporaryDirectory(prefix="gh-pages-") as scratch:
+        env = {**os.environ, **identity, "GIT_INDEX_FILE": os.path.join(scratch, "index")}
+        git = ["git", "--git-dir", os.path.join(scratch, "repo.git")]
+        _run(["git", "init", "--quiet", "--bare", os.path.join(scratch, "repo.git")])
+        fetched = subprocess.run(
+            git
+            + [
+                "fetch",
+                "--quiet",
+                "--depth=1",
+                remote,
+                f"+refs/heads/{branch}:refs/remotes/site/{branch}",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        parent = None
+        if fetched.returncode == 0:
+            parent = _run(git + ["rev-parse", f"refs/remotes/site/{branch}"]).stdout.strip()
+        elif "couldn't find remote ref" not in fetched.stderr:
+            raise DeployError(f"cannot fetch {branch} from {remote}: {fetched.stderr.strip()}")
+        # Every built file (ignore rules of the output do not apply), plus
+        # .nojekyll so that GitHub Pages serves files whose names start with "_".
+        _run(git + ["--work-tree", output, "add", "--all", "--force", "."], env=env)
+        _run(
+            git
+            + [
+                "--work-tree",
+                output,
+                "rm",
+                "-r",
+                "--cached",
+                "--quiet",
+                "--ignore-unmatch",
+                ".git",
+            ],
+            env=env,
+        )
+        extras = {".nojekyll": ""}
+        if config.get("cname"):
+            extras["CNAME"] = config["cname"] + "\n"
+        for name, text in extras.items():
+            blob = _run(git + ["hash-object", "-w", "--stdin"], input=text).stdout.strip()
+            _run(git + ["update-index", "--add", "--cacheinfo", f"100644,{blob},{name}"], env=env)
+        tree = _run(git + ["write-tree"], env=env).stdout.strip()
+        if parent and _run(git + ["rev-parse", f"{parent}^{{tree}}"]).stdout.strip() == tree:
+            return f"gh-pages: {remote} {branch} already up to date"
+        message = config.get("message") or f"Publish the site built from {_source_commit(project)}"
+        command = git + ["commit-tree", tree, "-m", message] + (["-p", parent] if parent else [])
+        commit = _run(command, env=env).stdout.strip()
+        if dry_run:
+            return f"gh-pages: would push {commit[:12]} to {remote} {branch} (dry run)"
+        _run(git + ["push", "--quiet", remote, f"{commit}:refs/heads/{branch}"], env=env)
+        return f"gh-pages: pushed {commit[:12]} to {remote} {branch}"
+
+
+def deploy(output: str, config: dict, project: str | os.PathLike, dry_run: bool = False) -> str:
+    """Verify the build at ``output`` then deploy it as ``config`` (UA_DEPLOY) says."""
+    verify_output(output)
+    method = config.get("method", "none")
+    if method == "rsync":
+        return deploy_rsync(output, config, dry_run)
+    if method == "gh-pages":
+        return deploy_gh_pages(output, config, Path(project), dry_run)
+    if method == "none":
+        return "UA_DEPLOY method is 'none': built and verified, nothing deployed"
+    raise DeployError(f"UA_DEPLOY: unknown method {method!r} (use 'rsync', 'gh-pages' or 'none')")

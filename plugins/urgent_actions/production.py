@@ -1,0 +1,309 @@
+"""Production output: fingerprinted assets, precompressed copies, server files, manifest.
+
+Run by the plugin on the staging directory at the end of a build (after every
+page and the search index are written, before the output is swapped in), when
+the matching settings are on (publishconf.py turns them on; see settings.py):
+
+- ``UA_FINGERPRINT_ASSETS``: ``theme/css/site.css`` becomes
+  ``theme/css/site.<10 hex of its SHA-256>.css`` and every reference to it in the
+  site's text files is rewritten, so servers may cache assets for a year;
+- ``UA_PRECOMPRESS``: ``name.gz`` (gzip, mtime 0) and ``name.br`` (brotli)
+  beside every text file, byte-for-byte reproducible, for nginx's
+  ``gzip_static``/``brotli_static``;
+- ``UA_SERVER_FILES``: ``_headers`` and ``_redirects`` (Netlify, Cloudflare
+  Pages) and ``_nginx/security-headers.conf`` (deploy/nginx/), all from
+  :func:`security_headers`;
+- ``UA_BUILD_MANIFEST``: ``_build-manifest.json``, written last, listing every
+  file with its SHA-256: ``deploy.py`` deploys nothing else.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import os
+import re
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import brotli
+
+logger = logging.getLogger(__name__)
+
+MANIFEST = "_build-manifest.json"
+MANIFEST_FORMAT = 1
+# Theme assets are fingerprinted; content images keep their names (feeds and
+# partners link to them).
+ASSET_DIR = "theme"
+HASH_LENGTH = 10
+# Files whose text may reference an asset.
+REFERENCING = {".html", ".css", ".js", ".mjs", ".xml", ".json", ".webmanifest", ".txt", ".ics"}
+# Files worth compressing (images and Pagefind's fragments are compressed already).
+COMPRESSIBLE = {
+    ".html",
+    ".css",
+    ".js",
+    ".mjs",
+    ".json",
+    ".xml",
+    ".svg",
+    ".ics",
+    ".txt",
+    ".webmanifest",
+    ".map",
+    ".csv",
+}
+# Below this size a compressed copy saves nothing worth a request header.
+MIN_COMPRESS_SIZE = 256
+
+
+def finish(output: str, settings: dict, ua: dict, previous: str | None = None) -> None:
+    """Apply the production steps the settings ask for, in order, to ``output``.
+
+    ``previous`` is the last published output, whose compressed copies of files
+    that did not change are reused (brotli at quality 11 is the slow step).
+    """
+    root = Path(output)
+    siteurl = settings.get("SITEURL", "") or ""
+    if ua["UA_FINGERPRINT_ASSETS"]:
+        renamed = fingerprint_assets(root, siteurl)
+        logger.info("Fingerprinted %d theme assets", len(renamed))
+    if ua["UA_SERVER_FILES"]:
+        write_server_files(root, security_headers(settings, ua, root))
+    if ua["UA_PRECOMPRESS"]:
+        count = precompress(root, Path(previous) if previous else None)
+        logger.info("Precompressed %d text files (gzip and brotli)", count)
+    if ua["UA_BUILD_MANIFEST"]:
+        write_manifest(root, siteurl, ua)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def fingerprinted_name(relative: str, data: bytes) -> str:
+    """``theme/css/site.css`` -> ``theme/css/site.<hash>.css``."""
+    folder, name = os.path.split(relative)
+    stem, ext = os.path.splitext(name)
+    name = f"{stem}.{_digest(data)[:HASH_LENGTH]}{ext}"
+    return f"{folder}/{name}" if folder else name
+
+
+def _reference_pattern(relatives: list[str], siteurl: str) -> re.Pattern:
+    # "/theme/css/site.css" as a whole URL path: after SITEURL, or after a
+    # character that cannot be part of a URL path (quote, parenthesis, space, =).
+    paths = "|".join(re.escape("/" + r) for r in sorted(relatives, key=len, reverse=True))
+    before = r"(?<![\w./~%-])"
+    if siteurl:
+        before = rf"(?:(?<={re.escape(siteurl.rstrip('/'))})|{before})"
+    return re.compile(rf"{before}({paths})(?![\w/.-])")
+
+
+def _rewrite(files: list[Path], mapping: dict[str, str], siteurl: str) -> None:
+    if not mapping:
+        return
+    pattern = _reference_pattern(list(mapping), siteurl)
+    for path in files:
+        text = path.read_text("utf-8")
+        changed = pattern.sub(lambda m: "/" + mapping[m.group(1)[1:]], text)
+        if changed != text:
+            path.write_text(changed, "utf-8")
+
+
+def fingerprint_assets(root: Path, siteurl: str) -> dict[str, str]:
+    """Rename every file under theme/ with its hash; rewrite references. Returns old -> new.
+
+    Images and fonts go first, then stylesheets and scripts (whose hash then
+    covers the rewritten references to the former).
+    """
+    assets = sorted(p for p in (root / ASSET_DIR).rglob("*") if p.is_file())
+    leaves = [p for p in assets if p.suffix not in REFERENCING]
+    referencing_assets = [p for p in assets if p.suffix in REFERENCING]
+    mapping: dict[str, str] = {}
+    for group in (leaves, referencing_assets):
+        if group is referencing_assets:
+            _rewrite(group, mapping, siteurl)
+        for path in group:
+            relative = path.relative_to(root).as_posix()
+            new = fingerprinted_name(relative, path.read_bytes())
+            os.replace(path, root / new)
+            mapping[relative] = new
+    others = [
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and p.suffix in REFERENCING
+        and not p.relative_to(root).as_posix().startswith(ASSET_DIR + "/")
+    ]
+    _rewrite(others, mapping, siteurl)
+    return mapping
+
+
+def _compress_one(path: Path, root: Path, previous: Path | None) -> int:
+    data = path.read_bytes()
+    old = previous / path.relative_to(root) if previous is not None else None
+    written = 0
+    unchanged = old is not None and old.is_file() and old.read_bytes() == data
+    for suffix, compress, decompress in (
+        (".gz", lambda: gzip.compress(data, compresslevel=9, mtime=0), gzip.decompress),
+        (".br", lambda: brotli.compress(data, quality=11), brotli.decompress),
+    ):
+        target = path.with_name(path.name + suffix)
+        packed = None
+        reused = old.with_name(old.name + suffix) if unchanged else None
+        if reused is not None and reused.is_file():
+            packed = reused.read_bytes()
+            try:
+                # Decompressing is fast; a damaged copy is never carried over.
+                if decompress(packed) != data:
+                    packed = None
+            except (OSError, EOFError, zlib.error, brotli.error):
+                packed = None
+        if packed is None:
+            packed = compress()
+        if len(packed) < len(data):
+            target.write_bytes(packed)
+            written = 1
+        elif target.exists():
+            target.unlink()
+    return written
+
+
+def precompress(root: Path, previous: Path | None = None) -> int:
+    """Write .gz and .br copies of every text file (when smaller); returns the count.
+
+    Copies are taken from ``previous`` (an earlier output) for files whose bytes are
+    the same there: compression is deterministic, so the result is identical.
+    """
+    files = sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix in COMPRESSIBLE and p.stat().st_size >= MIN_COMPRESS_SIZE
+    )
+    if previous is not None and not previous.is_dir():
+        previous = None
+    # zlib and brotli release the GIL while compressing.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return sum(pool.map(lambda path: _compress_one(path, root, previous), files))
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url or "")
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def security_headers(settings: dict, ua: dict, root: Path | None = None) -> dict[str, str]:
+    """The headers every response carries, from the settings.
+
+    The Content-Security-Policy allows nothing inline and no other origin, except
+    as a form target: the sign-up service (``SIGNUP_FORM_URL``) and ``UA_FORM_ORIGINS``.
+    Pagefind compiles WebAssembly, which needs 'wasm-unsafe-eval' (not 'unsafe-eval').
+    """
+    form_origins = ["'self'"]
+    for url in [settings.get("SIGNUP_FORM_URL", "")] + list(ua["UA_FORM_ORIGINS"]):
+        origin = _origin(url)
+        if origin and origin not in form_origins:
+            form_origins.append(origin)
+    script = "'self'"
+    if root is not None and (root / "pagefind").is_dir():
+        script += " 'wasm-unsafe-eval'"
+    csp = "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {script}",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "manifest-src 'self'",
+            "worker-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "form-action " + " ".join(form_origins),
+        ]
+    )
+    return {
+        "Content-Security-Policy": csp,
+        "Referrer-Policy": "same-origin",
+        "X-Content-Type-Options": "nosniff",
+        "Permissions-Policy": (
+            "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+            "microphone=(), payment=(), usb=()"
+        ),
+        "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+
+
+LONG_CACHE = "public, max-age=31536000, immutable"
+SHORT_CACHE = "public, max-age=300, must-revalidate"
+_REFRESH = re.compile(rb'<meta\s+http-equiv="refresh"\s+content="0;\s*url=([^"]+)"', re.IGNORECASE)
+
+
+def _redirects(root: Path) -> list[tuple[str, str]]:
+    """Redirect pages written by the build (aliases): (old path, new URL)."""
+    found = []
+    for page in sorted(root.rglob("index.html")):
+        if page.stat().st_size > 4096:
+            continue
+        match = _REFRESH.search(page.read_bytes())
+        if match:
+            old = "/" + page.parent.relative_to(root).as_posix() + "/"
+            found.append((old, match.group(1).decode("utf-8")))
+    return found
+
+
+def write_server_files(root: Path, headers: dict[str, str]) -> None:
+    """_headers, _redirects and _nginx/security-headers.conf."""
+    lines = ["/*"] + [f"  {name}: {value}" for name, value in headers.items()]
+    # Netlify and Cloudflare Pages join the values of every matching rule, so
+    # Cache-Control is set for fingerprinted assets only (HTML keeps the host's
+    # default: revalidate every time).
+    lines += ["", f"/{ASSET_DIR}/*", "  Cache-Control: " + LONG_CACHE]
+    (root / "_headers").write_text("\n".join(lines) + "\n", "utf-8")
+    redirects = _redirects(root)
+    (root / "_redirects").write_text(
+        "".join(f"{old} {new} 301\n" for old, new in redirects), "utf-8"
+    )
+    nginx = ["# Written by the build (plugins/urgent_actions/production.py); do not edit."]
+    for name, value in headers.items():
+        if '"' in value:
+            raise ValueError(f"header {name} cannot contain a double quote: {value}")
+        nginx.append(f'add_header {name} "{value}" always;')
+    (root / "_nginx").mkdir(exist_ok=True)
+    (root / "_nginx" / "security-headers.conf").write_text("\n".join(nginx) + "\n", "utf-8")
+
+
+def file_hashes(root: Path, skip=(MANIFEST,)) -> dict[str, str]:
+    """Every file under ``root`` (relative POSIX path -> SHA-256), ignoring .git."""
+    hashes = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if relative.split("/")[0] == ".git" or relative in skip or not path.is_file():
+            continue
+        hashes[relative] = _digest(path.read_bytes())
+    return hashes
+
+
+def write_manifest(root: Path, siteurl: str, ua: dict) -> None:
+    """The last file of the build: what a complete, successful output contains."""
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "complete": True,
+        "siteurl": siteurl,
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+        "fingerprinted": bool(ua["UA_FINGERPRINT_ASSETS"]),
+        "precompressed": bool(ua["UA_PRECOMPRESS"]),
+        "files": file_hashes(root),
+    }
+    data = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+    temporary = root / (MANIFEST + ".tmp")
+    temporary.write_text(data, "utf-8")
+    os.replace(temporary, root / MANIFEST)
