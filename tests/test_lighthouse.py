@@ -21,6 +21,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+# Timed audits: run alone, after the parallel part of the suite (see tasks.py).
+pytestmark = pytest.mark.lighthouse
 from helpers import ROOT
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"

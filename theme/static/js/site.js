@@ -8,12 +8,18 @@
   root.classList.remove("no-js");
   root.classList.add("js");
 
+  // Today's date in Brussels without Intl time zones (slow on old phones):
+  // CET is UTC+1, CEST (UTC+2) runs from the last Sunday of March to the last
+  // Sunday of October, switching at 01:00 UTC.
+  function lastSunday(year, month) {
+    var day = new Date(Date.UTC(year, month + 1, 0));
+    return Date.UTC(year, month, day.getUTCDate() - day.getUTCDay(), 1);
+  }
   function todayInBrussels() {
-    try {
-      return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Brussels" }).format(new Date());
-    } catch (e) {
-      return new Date().toISOString().slice(0, 10);
-    }
+    var now = Date.now();
+    var year = new Date(now).getUTCFullYear();
+    var summer = now >= lastSunday(year, 2) && now < lastSunday(year, 9);
+    return new Date(now + (summer ? 2 : 1) * 3600000).toISOString().slice(0, 10);
   }
 
   var today = todayInBrussels();
