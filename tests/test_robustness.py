@@ -295,3 +295,22 @@ def test_an_alias_cannot_take_the_address_of_another_action(tmp_path, monkeypatc
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "utc, state",
+    [("2026-12-24T22:59:00", "open"), ("2026-12-24T23:00:00", "past-deadline")],
+)
+def test_the_cached_page_check_turns_at_midnight_in_brussels(built_site, browser, utc, state):
+    from support.browser import new_page
+    from support.server import serve_directory
+
+    moment = dt.datetime.fromisoformat(utc).replace(tzinfo=dt.timezone.utc)
+    with serve_directory(built_site) as url:
+        page = new_page(browser, width=1280, base_url=url)
+        try:
+            page.clock.set_fixed_time(moment)
+            page.goto("/actions/egypte-chercheur-detenu/")  # deadline 2026-12-24
+            assert page.locator("article.action").get_attribute("data-state") == state
+        finally:
+            page.context.close()
