@@ -101,6 +101,7 @@ class Action:
     url: str = ""  # relative to the site root, e.g. "actions/<slug>/"
     save_as: str = ""
     case_actions: list[Action] = field(default_factory=list, repr=False)
+    language: str = "fr"  # of the interface: country names follow it
 
     def __getattr__(self, name):  # the front matter's fields, read directly
         front = self.__dict__.get("front")
@@ -110,7 +111,7 @@ class Action:
 
     @property
     def country_name(self) -> str:
-        return countries.country_name(self.front.country)
+        return countries.country_name(self.front.country, self.language)
 
     @property
     def default_letter(self):
@@ -252,7 +253,7 @@ def read_action(path: str, context: dict, renderer=None) -> tuple[Action | None,
     return action, problems
 
 
-def load_site(content_root: str, renderer=None) -> SiteContent:
+def load_site(content_root: str, renderer=None, language: str = "fr") -> SiteContent:
     """Read all content under ``content_root``; raise ContentError listing every problem."""
     problems: list[Problem] = []
     themes = _load_themes(content_root, problems)
@@ -279,6 +280,7 @@ def load_site(content_root: str, renderer=None) -> SiteContent:
     drafts = [a for a in actions if a.front.status == "draft"]
     published.sort(key=lambda a: a.sort_key, reverse=True)
     for action in published:
+        action.language = language
         action.url = f"actions/{action.slug}/"
         action.save_as = f"actions/{action.slug}/index.html"
     by_case: dict[str, list[Action]] = defaultdict(list)

@@ -55,7 +55,7 @@ class ActionsGenerator(Generator):
     def generate_context(self):
         self.ua = resolve(self.settings)
         self.build_date = today_in_brussels()
-        self.site = load_site(self.path, MarkdownRenderer())
+        self.site = load_site(self.path, MarkdownRenderer(), self.ua["UA_LANGUAGE"])
         self.context.update(site=self.site, build_date=self.build_date, actions=self.site.actions)
         build = Build(self.site, self.build_date, self.ua, self.settings, self)
         self.context["build"] = build
