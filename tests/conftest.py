@@ -18,6 +18,15 @@ def built_site(tmp_path_factory) -> Path:
     return output
 
 
+@pytest.fixture(scope="module")
+def site_url(built_site):
+    """The sample site served on 127.0.0.1 (a free port) for the module's browser tests."""
+    from support.server import serve_directory
+
+    with serve_directory(built_site) as url:
+        yield url
+
+
 # The one Chromium of the session (Debian's, through Playwright), for browser tests.
 from support.browser import browser  # noqa: E402,F401
 

@@ -69,7 +69,12 @@ BODY = "Karim Example a été arrêté le 8 octobre 2025.\n\n## Complément d'in
 
 def action(**changes) -> dict:
     """A valid action's front matter with some keys changed (None removes a key)."""
-    data = copy.deepcopy(VALID_ACTION)
+    return changed(VALID_ACTION, **changes)
+
+
+def changed(mapping: dict, **changes) -> dict:
+    """A deep copy of ``mapping`` with some keys changed (None removes a key)."""
+    data = copy.deepcopy(mapping)
     for key, value in changes.items():
         if value is None:
             data.pop(key, None)

@@ -10,7 +10,6 @@ import pytest
 
 from support.axe import axe_violations, format_violations
 from support.browser import new_page
-from support.server import serve_directory
 from support.vnu import format_vnu_errors, vnu_errors
 
 
@@ -49,12 +48,6 @@ def test_every_built_page_is_valid_html(built_site):
     assert pages
     errors = vnu_errors(pages)
     assert not errors, format_vnu_errors(errors, built_site)
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site):
-    with serve_directory(built_site) as url:
-        yield url
 
 
 @pytest.mark.parametrize("width", [360, 1280])

@@ -6,14 +6,7 @@ import pytest
 
 from helpers import ROOT
 from support.browser import new_page
-from support.server import serve_directory
 from urgent_actions.content import load_site
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site):
-    with serve_directory(built_site) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -12,19 +12,12 @@ import pytest
 from helpers import ROOT
 from support.axe import axe_violations, format_violations
 from support.browser import new_page
-from support.server import serve_directory
 from urgent_actions import links
 from urgent_actions.content import load_site
 from urgent_actions.letters import closing_for, compose_letter
 
 SLUG = "egypte-chercheur-detenu"
 MM = 72 / 25.4  # PDF points per millimetre
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site):
-    with serve_directory(built_site) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

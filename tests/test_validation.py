@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from helpers import action, dump_front, make_content
+from helpers import action, changed, dump_front, make_content
 from urgent_actions.content import load_site
 from urgent_actions.errors import ContentError
 
@@ -22,13 +22,7 @@ def problems_for(tmp_path, monkeypatch, files) -> list[str]:
 
 
 def target(**changes):
-    data = dict(TARGET)
-    for key, value in changes.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return data
+    return changed(TARGET, **changes)
 
 
 F = "content/actions/a.md"

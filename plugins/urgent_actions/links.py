@@ -51,23 +51,22 @@ def tweet_intent_url(text: str) -> str:
     return "https://x.com/intent/post?text=" + _encode(text)
 
 
-def gmail_compose_url(to: list[str], *, cc=None, subject: str = "", body: str = "") -> str:
-    fields = ["view=cm", "fs=1", "to=" + _encode(",".join(to))]
+def _webmail_url(base: str, fields: list[str], to, cc, subject_key: str, subject: str, body: str) -> str:
+    fields = [*fields, "to=" + _encode(",".join(to))]
     if cc:
         fields.append("cc=" + _encode(",".join(cc)))
     if subject:
-        fields.append("su=" + _encode(subject))
+        fields.append(f"{subject_key}=" + _encode(subject))
     if body:
         fields.append("body=" + _encode(_crlf(body)))
-    return "https://mail.google.com/mail/?" + "&".join(fields)
+    return base + "&".join(fields)
+
+
+def gmail_compose_url(to: list[str], *, cc=None, subject: str = "", body: str = "") -> str:
+    """Gmail's compose window (view=cm), filled in."""
+    return _webmail_url("https://mail.google.com/mail/?", ["view=cm", "fs=1"], to, cc, "su", subject, body)
 
 
 def outlook_compose_url(to: list[str], *, cc=None, subject: str = "", body: str = "") -> str:
-    fields = ["to=" + _encode(",".join(to))]
-    if cc:
-        fields.append("cc=" + _encode(",".join(cc)))
-    if subject:
-        fields.append("subject=" + _encode(subject))
-    if body:
-        fields.append("body=" + _encode(_crlf(body)))
-    return "https://outlook.live.com/mail/0/deeplink/compose?" + "&".join(fields)
+    """Outlook.com's compose deep link, filled in."""
+    return _webmail_url("https://outlook.live.com/mail/0/deeplink/compose?", [], to, cc, "subject", subject, body)
