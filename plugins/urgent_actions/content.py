@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from . import countries
 from .errors import ContentError, Problem, did_you_mean, field_path
 from .frontmatter import FrontMatterError, load_yaml, read
+from .incremental import source_digest
 from .model import SLUG_RE, ActionFront, Authority, Copy
 
 _TYPE_MESSAGES = {
@@ -98,6 +99,7 @@ class Action:
     front: ActionFront
     body: str  # Markdown
     body_html: str = ""
+    source_digest: str = ""  # digest of the file's bytes (incremental builds)
     url: str = ""  # relative to the site root, e.g. "actions/<slug>/"
     save_as: str = ""
     case_actions: list[Action] = field(default_factory=list, repr=False)
@@ -219,8 +221,14 @@ def _load_authorities(content_root: str, problems: list[Problem]) -> dict[str, A
     return authorities
 
 
-def read_action(path: str, context: dict, renderer=None) -> tuple[Action | None, list[Problem]]:
-    """Read one action file; return it (or None) and its own problems."""
+def read_action(
+    path: str, context: dict, renderer=None, cache=None
+) -> tuple[Action | None, list[Problem]]:
+    """Read one action file; return it (or None) and its own problems.
+
+    With a ``cache`` (:class:`incremental.BuildCache`), a file whose bytes did not
+    change since the last successful build is not parsed, validated nor rendered.
+    """
     name = os.path.basename(path)
     slug, ext = os.path.splitext(name)
     problems: list[Problem] = []
@@ -238,7 +246,15 @@ def read_action(path: str, context: dict, renderer=None) -> tuple[Action | None,
             )
         ]
     try:
-        data, body = read(_read_bytes(path))
+        raw = _read_bytes(path)
+        digest = source_digest(raw)
+        cached = cache.cached_read(name, digest) if cache is not None else None
+        if cached is not None:
+            front, body, body_html = cached
+            action = Action(slug=slug, source_path=path, front=front, body=body)
+            action.body_html, action.source_digest = body_html, digest
+            return action, problems
+        data, body = read(raw)
         front = ActionFront.model_validate(data, context=context)
     except FrontMatterError as exc:
         return None, [Problem(path, exc.field, exc.message)]
@@ -246,13 +262,15 @@ def read_action(path: str, context: dict, renderer=None) -> tuple[Action | None,
         return None, problems_from(exc, path, ActionFront)
     except OSError as exc:
         return None, [Problem(path, "", f"cannot be read ({exc.strerror})")]
-    action = Action(slug=slug, source_path=path, front=front, body=body)
+    action = Action(slug=slug, source_path=path, front=front, body=body, source_digest=digest)
     if renderer is not None:
         action.body_html = renderer.render(body)
+        if cache is not None:
+            cache.store_read(name, digest, front, body, action.body_html)
     return action, problems
 
 
-def load_site(content_root: str, renderer=None) -> SiteContent:
+def load_site(content_root: str, renderer=None, cache=None) -> SiteContent:
     """Read all content under ``content_root``; raise ContentError listing every problem."""
     problems: list[Problem] = []
     themes = _load_themes(content_root, problems)
@@ -266,7 +284,7 @@ def load_site(content_root: str, renderer=None) -> SiteContent:
         path = os.path.join(folder, name)
         if name.startswith(".") or os.path.isdir(path):
             continue
-        action, found = read_action(path, context, renderer)
+        action, found = read_action(path, context, renderer, cache)
         problems.extend(found)
         if action is not None:
             actions.append(action)

@@ -12,7 +12,7 @@ import os
 
 from pelican.generators import Generator
 
-from . import pages
+from . import incremental, pages
 from .content import load_site, today_in_brussels
 from .markdown_renderer import MarkdownRenderer
 from .outputs import write_file
@@ -30,7 +30,13 @@ class ActionsGenerator(Generator):
     def generate_context(self):
         self.ua = resolve(self.settings)
         self.build_date = today_in_brussels()
-        self.site = load_site(self.path, MarkdownRenderer())
+        self.cache = None
+        final_output = incremental.final_output()
+        if self.ua["UA_INCREMENTAL"] and final_output:
+            self.cache = incremental.BuildCache.for_run(
+                self.settings, self.ua, self.path, self.theme, final_output
+            )
+        self.site = load_site(self.path, MarkdownRenderer(), self.cache)
         self.context.update(
             site=self.site,
             build_date=self.build_date,
@@ -50,10 +56,23 @@ class ActionsGenerator(Generator):
         )
 
     def generate_output(self, writer):
+        cache = self.cache
         for output in self.outputs:
+            if cache is not None and cache.reuse(output, self.output_path):
+                continue
             if output.render is not None:
                 data = output.render()
             else:
                 template = self.get_template(output.template)
                 data = template.render({**self.context, **output.context, "output": output})
             write_file(self.output_path, output.save_as, data)
+        if cache is not None:
+            logger.info(
+                "Incremental build: %d of %d actions read from the cache, %d pages kept, %d rendered",
+                cache.read_hits,
+                len(self.site.actions) + len(self.site.drafts),
+                cache.reused,
+                len(self.outputs) - cache.reused,
+            )
+            # Saved once the new output is published (``finalized``).
+            incremental.set_current(cache)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .act import ways_for
+from .incremental import actions_key
 from .outputs import Output
 
 
@@ -24,10 +25,13 @@ def outputs(site, build_date, ua):
     )
     for action in site.actions:
         ways = ways_for(action)
+        # An action's page shows its whole case (the timeline).
+        key = actions_key(action.case_actions, build_date)
         yield Output(
             action.save_as,
             template="action",
             context={"action": action, "ways": ways, "page_name": "action"},
+            key=key,
         )
         if action.front.state != "open":
             continue
@@ -46,5 +50,6 @@ def outputs(site, build_date, ua):
                             ),
                             "page_name": "print-letter",
                         },
+                        key=key,
                     )
-    yield Output("404.html", template="404", context={"page_name": "404"})
+    yield Output("404.html", template="404", context={"page_name": "404"}, key="404")

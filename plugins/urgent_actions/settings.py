@@ -45,6 +45,11 @@ DEFAULTS: dict[str, Any] = {
     # Extra files the build must leave in the output directory (e.g. ".git" for
     # a gh-pages checkout); Pelican's OUTPUT_RETENTION is honoured as well.
     "UA_OUTPUT_RETENTION": [],
+    # Incremental builds (see incremental.py): reuse what the previous build
+    # read and wrote when its inputs did not change. The cache directory is
+    # relative to the directory the build runs in; delete it to force a full build.
+    "UA_INCREMENTAL": True,
+    "UA_CACHE_PATH": ".cache/urgent-actions",
 }
 
 
