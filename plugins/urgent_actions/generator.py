@@ -64,7 +64,8 @@ class ActionsGenerator(Generator):
                 data = output.render()
             else:
                 template = self.get_template(output.template)
-                data = template.render({**self.context, **output.context, "output": output})
+                context = output.context() if callable(output.context) else output.context
+                data = template.render({**self.context, **context, "output": output})
             write_file(self.output_path, output.save_as, data)
         if cache is not None:
             logger.info(

@@ -8,7 +8,6 @@ X: the weighted length of twitter-text (URLs count 23, most CJK and emoji 2).
 
 from __future__ import annotations
 
-from twitter_text import parse_tweet
 
 # GSM 03.38 basic character set (3GPP TS 23.038, table 6.2.1).
 GSM7_BASIC = frozenset(
@@ -44,6 +43,10 @@ def first_non_gsm_character(text: str) -> str | None:
 
 def tweet_length(text: str) -> int:
     """The weighted length X gives ``text``."""
+    # Imported on first use: twitter-text compiles its emoji patterns on import
+    # (about 1.7 s), which a build with every action in the read cache skips.
+    from twitter_text import parse_tweet
+
     return parse_tweet(text).weightedLength
 
 
