@@ -88,6 +88,10 @@ def actions(count: int, seed: int = 2026) -> dict[str, tuple[dict, str]]:
         updates = 1 if rng.random() < 0.67 else rng.randint(2, 4)
         updates = min(updates, count - len(result))
         first_day = start + dt.timedelta(days=int(span * len(result) / count) + rng.randint(0, 3))
+        # The newest ones (1 %, at least 5) are from the last weeks: the open actions.
+        left = count - len(result)
+        if left <= max(5, count // 100):
+            first_day = BUILD_DATE - dt.timedelta(days=int(50 * left / max(5, count // 100)))
         country = rng.choice(COUNTRIES)
         themes = rng.sample(sorted(THEMES), rng.randint(1, 2))
         person = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
