@@ -60,3 +60,21 @@ def lint(c):
     """ruff over the Python code."""
     with c.cd(ROOT):
         c.run(f'"{PYTHON}" -m ruff check plugins tests tasks.py pelicanconf.py publishconf.py')
+
+
+@task(
+    help={
+        "actions": "number of synthetic actions",
+        "json": "write the results to this JSON file",
+        "stock": "also build the same bodies with stock Pelican (default: yes)",
+    }
+)
+def bench(c, actions=2000, json="", stock=True):
+    """Time full, unchanged and one-edited builds against stock Pelican (docs/performance.md)."""
+    args = [f"--actions {int(actions)}"]
+    if json:
+        args.append(f'--json "{json}"')
+    if not stock:
+        args.append("--no-stock")
+    with c.cd(ROOT):
+        c.run(f'"{PYTHON}" -m benchmarks.bench {" ".join(args)}', pty=False)

@@ -19,6 +19,7 @@ from . import countries
 from .errors import ContentError, Problem, did_you_mean, field_path
 from .frontmatter import FrontMatterError, load_yaml, read
 from .incremental import source_digest
+from .parallel_read import read_all
 from .model import SLUG_RE, ActionFront, Authority, Copy
 
 _TYPE_MESSAGES = {
@@ -280,11 +281,30 @@ def load_site(content_root: str, renderer=None, cache=None) -> SiteContent:
     actions: list[Action] = []
     folder = os.path.join(content_root, "actions")
     names = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
-    for name in names:
-        path = os.path.join(folder, name)
-        if name.startswith(".") or os.path.isdir(path):
-            continue
-        action, found = read_action(path, context, renderer, cache)
+    paths = [
+        os.path.join(folder, name)
+        for name in names
+        if not name.startswith(".") and not os.path.isdir(os.path.join(folder, name))
+    ]
+    # Files the cache knows are read here; the others, if many, on every core.
+    results: dict[str, tuple] = {}
+    to_read = []
+    for path in paths:
+        if cache is not None and cache.has_read(path):
+            results[path] = read_action(path, context, renderer, cache)
+        else:
+            to_read.append(path)
+
+    def read_one(path):
+        return read_action(path, context, renderer, cache)
+
+    for path, result in zip(to_read, read_all(to_read, context, renderer, read_one), strict=True):
+        action = result[0]
+        if cache is not None and action is not None and renderer is not None:
+            cache.store_read(os.path.basename(path), action.source_digest, action.front, action.body, action.body_html)
+        results[path] = result
+    for path in paths:
+        action, found = results[path]
         problems.extend(found)
         if action is not None:
             actions.append(action)

@@ -176,6 +176,10 @@ class BuildCache:
 
     # -- reading -------------------------------------------------------------
 
+    def has_read(self, path: str) -> bool:
+        """Whether a previous build read this file (its bytes are checked when reading it)."""
+        return os.path.basename(path) in self.old_reads
+
     def cached_read(self, name: str, digest: str):
         """The cached (front, body, body_html) of an action file with these bytes, or None."""
         entry = self.old_reads.get(name)
