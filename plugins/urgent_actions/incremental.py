@@ -242,6 +242,8 @@ class BuildCache:
             "files": files,
         }
         _replace(self.manifest_path, json.dumps(manifest).encode("utf-8"))
+        if self.new_reads.keys() == self.old_reads.keys() and self.read_hits == len(self.new_reads):
+            return  # every file came from the read cache: it is already right
         reads = {"read_key": self.read_key, "entries": self.new_reads}
         _replace(self.reads_path, pickle.dumps(reads, protocol=pickle.HIGHEST_PROTOCOL))
 
