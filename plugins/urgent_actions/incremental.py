@@ -37,7 +37,7 @@ import tempfile
 
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
 # Settings that change every run (or name the staging directory) without
 # changing what a page contains.
@@ -165,14 +165,20 @@ class BuildCache:
         return data["files"]
 
     def _load_reads(self) -> dict:
+        # One pickle per file after a header: saving never holds the whole
+        # cache as bytes, nor one memo for every object of every action.
+        entries: dict[str, tuple] = {}
         try:
             with open(self.reads_path, "rb") as handle:
-                data = pickle.load(handle)
+                header = pickle.load(handle)
+                if not isinstance(header, dict) or header.get("read_key") != self.read_key:
+                    return {}
+                for _ in range(header["count"]):
+                    name, entry = pickle.load(handle)
+                    entries[name] = entry
         except Exception:  # noqa: BLE001 - any unreadable cache is no cache
             return {}
-        if not isinstance(data, dict) or data.get("read_key") != self.read_key:
-            return {}
-        return data.get("entries", {})
+        return entries
 
     # -- reading -------------------------------------------------------------
 
@@ -241,18 +247,26 @@ class BuildCache:
             "render_key": self.render_key,
             "files": files,
         }
-        _replace(self.manifest_path, json.dumps(manifest).encode("utf-8"))
+        payload = json.dumps(manifest).encode("utf-8")
+        _replace(self.manifest_path, lambda stream: stream.write(payload))
         if self.new_reads.keys() == self.old_reads.keys() and self.read_hits == len(self.new_reads):
             return  # every file came from the read cache: it is already right
-        reads = {"read_key": self.read_key, "entries": self.new_reads}
-        _replace(self.reads_path, pickle.dumps(reads, protocol=pickle.HIGHEST_PROTOCOL))
+        header = {"read_key": self.read_key, "count": len(self.new_reads)}
+
+        def write(stream):
+            pickle.dump(header, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            for item in self.new_reads.items():
+                pickle.dump(item, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+        _replace(self.reads_path, write)
 
 
-def _replace(path: str, payload: bytes) -> None:
+def _replace(path: str, write) -> None:
+    """Write a cache file through ``write(stream)``, a temporary file and a rename."""
     handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+            write(stream)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
