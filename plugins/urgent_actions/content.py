@@ -271,7 +271,7 @@ def read_action(
     return action, problems
 
 
-def load_site(content_root: str, renderer=None, cache=None) -> SiteContent:
+def load_site(content_root: str, renderer=None, cache=None, parallel_from: int | None = None) -> SiteContent:
     """Read all content under ``content_root``; raise ContentError listing every problem."""
     problems: list[Problem] = []
     themes = _load_themes(content_root, problems)
@@ -298,7 +298,7 @@ def load_site(content_root: str, renderer=None, cache=None) -> SiteContent:
     def read_one(path):
         return read_action(path, context, renderer, cache)
 
-    for path, result in zip(to_read, read_all(to_read, context, renderer, read_one), strict=True):
+    for path, result in zip(to_read, read_all(to_read, context, renderer, read_one, parallel_from), strict=True):
         action = result[0]
         if cache is not None and action is not None and renderer is not None:
             cache.store_read(os.path.basename(path), action.source_digest, action.front, action.body, action.body_html)

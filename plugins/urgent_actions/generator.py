@@ -16,6 +16,7 @@ from . import incremental, pages
 from .content import load_site, today_in_brussels
 from .markdown_renderer import MarkdownRenderer
 from .outputs import write_file
+from .parallel_read import render_all
 from .settings import resolve
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,9 @@ class ActionsGenerator(Generator):
             self.cache = incremental.BuildCache.for_run(
                 self.settings, self.ua, self.path, self.theme, final_output
             )
-        self.site = load_site(self.path, MarkdownRenderer(), self.cache)
+        self.site = load_site(
+            self.path, MarkdownRenderer(), self.cache, self.ua["UA_PARALLEL_MIN_FILES"]
+        )
         self.context.update(
             site=self.site,
             build_date=self.build_date,
@@ -55,18 +58,23 @@ class ActionsGenerator(Generator):
             len(self.site.themes),
         )
 
+    def render_output(self, output) -> None:
+        if output.render is not None:
+            data = output.render()
+        else:
+            template = self.get_template(output.template)
+            context = output.context() if callable(output.context) else output.context
+            data = template.render({**self.context, **context, "output": output})
+        write_file(self.output_path, output.save_as, data)
+
     def generate_output(self, writer):
         cache = self.cache
-        for output in self.outputs:
-            if cache is not None and cache.reuse(output, self.output_path):
-                continue
-            if output.render is not None:
-                data = output.render()
-            else:
-                template = self.get_template(output.template)
-                context = output.context() if callable(output.context) else output.context
-                data = template.render({**self.context, **context, "output": output})
-            write_file(self.output_path, output.save_as, data)
+        to_render = [
+            output
+            for output in self.outputs
+            if cache is None or not cache.reuse(output, self.output_path)
+        ]
+        render_all(self, to_render, self.ua["UA_PARALLEL_MIN_FILES"])
         if cache is not None:
             logger.info(
                 "Incremental build: %d of %d actions read from the cache, %d pages kept, %d rendered",

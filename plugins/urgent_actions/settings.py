@@ -50,6 +50,9 @@ DEFAULTS: dict[str, Any] = {
     # relative to the directory the build runs in; delete it to force a full build.
     "UA_INCREMENTAL": True,
     "UA_CACHE_PATH": ".cache/urgent-actions",
+    # From this many action files to read, or pages to render, the build uses
+    # every core (forked workers); below, one process is faster.
+    "UA_PARALLEL_MIN_FILES": 600,
 }
 
 
