@@ -81,6 +81,7 @@ class Project:
             sys.executable, "-m", "pelican", "-s", str(ROOT / "pelicanconf.py"),
             "-e", f'PATH="{self.content}"', f'THEME="{self.theme}"',
             f"UA_PARALLEL_MIN_FILES={1 if parallel else 10**9}",
+            f"UA_PARALLEL_RENDER={str(parallel).lower()}",
             "-o", str(output), "--fatal", "warnings",
         ]  # fmt: skip
         full_env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "200", **(env or {})}

@@ -74,7 +74,8 @@ class ActionsGenerator(Generator):
             for output in self.outputs
             if cache is None or not cache.reuse(output, self.output_path)
         ]
-        render_all(self, to_render, self.ua["UA_PARALLEL_MIN_FILES"])
+        parallel_from = self.ua["UA_PARALLEL_MIN_FILES"] if self.ua["UA_PARALLEL_RENDER"] else None
+        render_all(self, to_render, parallel_from)
         if cache is not None:
             logger.info(
                 "Incremental build: %d of %d actions read from the cache, %d pages kept, %d rendered",

@@ -65,7 +65,7 @@ def _render_chunk(bounds):
     return bounds[1] - bounds[0]
 
 
-def render_all(generator, outputs: list, min_files: int) -> None:
+def render_all(generator, outputs: list, min_files: int | None) -> None:
     """``generator.render_output(o)`` for every output, on every core when there are many.
 
     Forked workers inherit the generator (templates, context, the site) and write
@@ -74,7 +74,7 @@ def render_all(generator, outputs: list, min_files: int) -> None:
     """
     global _render_job
     count = workers()
-    if len(outputs) < min_files or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if min_files is None or len(outputs) < min_files or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for output in outputs:
             generator.render_output(output)
         return

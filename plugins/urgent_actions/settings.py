@@ -53,6 +53,10 @@ DEFAULTS: dict[str, Any] = {
     # From this many action files to read, or pages to render, the build uses
     # every core (forked workers); below, one process is faster.
     "UA_PARALLEL_MIN_FILES": 600,
+    # Render pages in forked workers too (from UA_PARALLEL_MIN_FILES pages).
+    # Off: at 10,000 actions the workers' copy-on-write of the whole site cost
+    # more than it saved (docs/performance.md); faster at a few thousand.
+    "UA_PARALLEL_RENDER": False,
 }
 
 
