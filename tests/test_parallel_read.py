@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import action, make_content
 from urgent_actions import parallel_read
 from urgent_actions.content import load_site
