@@ -203,3 +203,20 @@ def publish(c, output=OUTPUT, deploy=True, dry_run=False):
             print(f"{output}: production build verified; not deployed (--no-deploy)")
     except DeployError as error:
         sys.exit(f"publish: {error}")
+
+@task(
+    help={
+        "actions": "number of synthetic actions",
+        "json": "write the results to this JSON file",
+        "stock": "also build the same bodies with stock Pelican (default: yes)",
+    }
+)
+def bench(c, actions=2000, json="", stock=True):
+    """Time full, unchanged and one-edited builds against stock Pelican (docs/performance.md)."""
+    args = [f"--actions {int(actions)}"]
+    if json:
+        args.append(f'--json "{json}"')
+    if not stock:
+        args.append("--no-stock")
+    with c.cd(ROOT):
+        c.run(f'"{PYTHON}" -m benchmarks.bench {" ".join(args)}', pty=False)

@@ -17,7 +17,7 @@ import sys
 
 from pelican import signals
 
-from . import i18n, output_swap, production, search, templating
+from . import i18n, incremental, output_swap, production, search, templating
 from .errors import ContentError, SettingsError
 from .generator import ActionsGenerator
 from .settings import check, resolve
@@ -49,6 +49,7 @@ def _start_run(pelican):
         raise SettingsError(problems)
     final = getattr(pelican, "_ua_final_output", None) or pelican.output_path
     pelican._ua_final_output = final
+    incremental.start_run(final)
     pelican.output_path = output_swap.prepare(final)
     # The staging directory is new: nothing to delete, and the final output is
     # replaced as a whole, which is what DELETE_OUTPUT_DIRECTORY asks for.
@@ -75,6 +76,7 @@ def _finish_run(pelican):
         output_swap.keep_retained(final, staging, retained)
     output_swap.publish(staging, final)
     pelican.output_path = final
+    incremental.finish_run()
 
 
 _FILTER = _ContentErrorWithoutTraceback()

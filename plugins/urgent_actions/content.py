@@ -18,6 +18,8 @@ from pydantic import BaseModel, ValidationError
 from . import countries
 from .errors import ContentError, Problem, did_you_mean, field_path
 from .frontmatter import FrontMatterError, load_yaml, read
+from .incremental import source_digest
+from .parallel_read import read_all
 from .model import SLUG_RE, ActionFront, Authority, Copy
 
 _TYPE_MESSAGES = {
@@ -98,6 +100,7 @@ class Action:
     front: ActionFront
     body: str  # Markdown
     body_html: str = ""
+    source_digest: str = ""  # digest of the file's bytes (incremental builds)
     url: str = ""  # relative to the site root, e.g. "actions/<slug>/"
     save_as: str = ""
     case_actions: list[Action] = field(default_factory=list, repr=False)
@@ -220,8 +223,14 @@ def _load_authorities(content_root: str, problems: list[Problem]) -> dict[str, A
     return authorities
 
 
-def read_action(path: str, context: dict, renderer=None) -> tuple[Action | None, list[Problem]]:
-    """Read one action file; return it (or None) and its own problems."""
+def read_action(
+    path: str, context: dict, renderer=None, cache=None
+) -> tuple[Action | None, list[Problem]]:
+    """Read one action file; return it (or None) and its own problems.
+
+    With a ``cache`` (:class:`incremental.BuildCache`), a file whose bytes did not
+    change since the last successful build is not parsed, validated nor rendered.
+    """
     name = os.path.basename(path)
     slug, ext = os.path.splitext(name)
     problems: list[Problem] = []
@@ -239,7 +248,15 @@ def read_action(path: str, context: dict, renderer=None) -> tuple[Action | None,
             )
         ]
     try:
-        data, body = read(_read_bytes(path))
+        raw = _read_bytes(path)
+        digest = source_digest(raw)
+        cached = cache.cached_read(name, digest) if cache is not None else None
+        if cached is not None:
+            front, body, body_html = cached
+            action = Action(slug=slug, source_path=path, front=front, body=body)
+            action.body_html, action.source_digest = body_html, digest
+            return action, problems
+        data, body = read(raw)
         front = ActionFront.model_validate(data, context=context)
     except FrontMatterError as exc:
         return None, [Problem(path, exc.field, exc.message)]
@@ -247,13 +264,17 @@ def read_action(path: str, context: dict, renderer=None) -> tuple[Action | None,
         return None, problems_from(exc, path, ActionFront)
     except OSError as exc:
         return None, [Problem(path, "", f"cannot be read ({exc.strerror})")]
-    action = Action(slug=slug, source_path=path, front=front, body=body)
+    action = Action(slug=slug, source_path=path, front=front, body=body, source_digest=digest)
     if renderer is not None:
         action.body_html = renderer.render(body)
+        if cache is not None:
+            cache.store_read(name, digest, front, body, action.body_html)
     return action, problems
 
 
-def load_site(content_root: str, renderer=None, language: str = "fr") -> SiteContent:
+def load_site(
+    content_root: str, renderer=None, language: str = "fr", cache=None, parallel_from: int | None = None
+) -> SiteContent:
     """Read all content under ``content_root``; raise ContentError listing every problem."""
     problems: list[Problem] = []
     themes = _load_themes(content_root, problems)
@@ -263,11 +284,30 @@ def load_site(content_root: str, renderer=None, language: str = "fr") -> SiteCon
     actions: list[Action] = []
     folder = os.path.join(content_root, "actions")
     names = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
-    for name in names:
-        path = os.path.join(folder, name)
-        if name.startswith(".") or os.path.isdir(path):
-            continue
-        action, found = read_action(path, context, renderer)
+    paths = [
+        os.path.join(folder, name)
+        for name in names
+        if not name.startswith(".") and not os.path.isdir(os.path.join(folder, name))
+    ]
+    # Files the cache knows are read here; the others, if many, on every core.
+    results: dict[str, tuple] = {}
+    to_read = []
+    for path in paths:
+        if cache is not None and cache.has_read(path):
+            results[path] = read_action(path, context, renderer, cache)
+        else:
+            to_read.append(path)
+
+    def read_one(path):
+        return read_action(path, context, renderer, cache)
+
+    for path, result in zip(to_read, read_all(to_read, context, renderer, read_one, parallel_from), strict=True):
+        action = result[0]
+        if cache is not None and action is not None and renderer is not None:
+            cache.store_read(os.path.basename(path), action.source_digest, action.front, action.body, action.body_html)
+        results[path] = result
+    for path in paths:
+        action, found = results[path]
         problems.extend(found)
         if action is not None:
             actions.append(action)

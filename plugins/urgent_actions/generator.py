@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from pelican.generators import Generator
 
-from . import archive, feeds, pages, redirects, search, signup, sitemap
+from . import archive, feeds, incremental, pages, redirects, search, signup, sitemap
 from .content import SiteContent, load_site, today_in_brussels
 from .markdown_renderer import MarkdownRenderer
 from .outputs import write_file
+from .parallel_read import render_all
 from .settings import resolve
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,19 @@ class ActionsGenerator(Generator):
     def generate_context(self):
         self.ua = resolve(self.settings)
         self.build_date = today_in_brussels()
-        self.site = load_site(self.path, MarkdownRenderer(), self.ua["UA_LANGUAGE"])
+        self.cache = None
+        final_output = incremental.final_output()
+        if self.ua["UA_INCREMENTAL"] and final_output:
+            self.cache = incremental.BuildCache.for_run(
+                self.settings, self.ua, self.path, self.theme, final_output
+            )
+        self.site = load_site(
+            self.path,
+            MarkdownRenderer(),
+            self.ua["UA_LANGUAGE"],
+            self.cache,
+            self.ua["UA_PARALLEL_MIN_FILES"],
+        )
         self.context.update(site=self.site, build_date=self.build_date, actions=self.site.actions)
         build = Build(self.site, self.build_date, self.ua, self.settings, self)
         self.context["build"] = build
@@ -69,11 +82,31 @@ class ActionsGenerator(Generator):
             len(self.outputs),
         )
 
+    def render_output(self, output) -> None:
+        if output.render is not None:
+            data = output.render()
+        else:
+            template = self.get_template(output.template)
+            context = output.context() if callable(output.context) else output.context
+            data = template.render({**self.context, **context, "output": output})
+        write_file(self.output_path, output.save_as, data)
+
     def generate_output(self, writer):
-        for output in self.outputs:
-            if output.render is not None:
-                data = output.render()
-            else:
-                template = self.get_template(output.template)
-                data = template.render({**self.context, **output.context, "output": output})
-            write_file(self.output_path, output.save_as, data)
+        cache = self.cache
+        to_render = [
+            output
+            for output in self.outputs
+            if cache is None or not cache.reuse(output, self.output_path)
+        ]
+        parallel_from = self.ua["UA_PARALLEL_MIN_FILES"] if self.ua["UA_PARALLEL_RENDER"] else None
+        render_all(self, to_render, parallel_from)
+        if cache is not None:
+            logger.info(
+                "Incremental build: %d of %d actions read from the cache, %d pages kept, %d rendered",
+                cache.read_hits,
+                len(self.site.actions) + len(self.site.drafts),
+                cache.reused,
+                len(self.outputs) - cache.reused,
+            )
+            # Saved once the new output is published (``finalized``).
+            incremental.set_current(cache)

@@ -19,12 +19,21 @@ class Output:
 
     Either ``template`` (a Jinja template name, rendered with ``context``) or
     ``render`` (a function returning ``str`` or ``bytes``) makes the content.
+
+    ``key``, when given, is a digest of every input the file's bytes depend on
+    besides the site-wide ones (theme, settings, plugin code, non-action
+    content), e.g. ``incremental.fingerprint(action.source_digest, build_date)``.
+    With a key, an incremental build reuses the published file when the key did
+    not change; without one, the file is always rendered. ``context`` may
+    also be a function returning the dict, called only if the page is rendered
+    (costly data a reused page does not need).
     """
 
     save_as: str
     template: str | None = None
-    context: dict = field(default_factory=dict)
+    context: dict | Callable[[], dict] = field(default_factory=dict)
     render: Callable[[], str | bytes] | None = None
+    key: str | None = None
 
 
 def write_file(root: str, save_as: str, data: str | bytes) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .act import ways_for
+from .incremental import actions_key
 from .outputs import Output
 
 
@@ -16,6 +17,10 @@ def open_actions(site, build_date):
     return sorted(current, key=lambda a: (a.front.deadline, a.front.title))
 
 
+def _action_context(action):
+    return lambda: {"action": action, "ways": ways_for(action), "page_name": "action"}
+
+
 def outputs(build):
     site, build_date = build.site, build.build_date
     yield Output(
@@ -24,14 +29,19 @@ def outputs(build):
         context={"open_actions": open_actions(site, build_date), "page_name": "home"},
     )
     for action in site.actions:
+        # An action's page shows its whole case (the timeline).
+        key = actions_key(action.case_actions, build_date)
+        if action.front.state != "open":
+            # Composed letters and links only when the page is rendered.
+            yield Output(action.save_as, template="action", context=_action_context(action), key=key)
+            continue
         ways = ways_for(action)
         yield Output(
             action.save_as,
             template="action",
             context={"action": action, "ways": ways, "page_name": "action"},
+            key=key,
         )
-        if action.front.state != "open":
-            continue
         for target_ways in ways:
             for way in target_ways.letters:
                 if way.print_url:
@@ -47,5 +57,6 @@ def outputs(build):
                             ),
                             "page_name": "print-letter",
                         },
+                        key=key,
                     )
-    yield Output("404.html", template="404", context={"page_name": "404"})
+    yield Output("404.html", template="404", context={"page_name": "404"}, key="404")

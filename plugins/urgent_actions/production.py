@@ -111,7 +111,11 @@ def _rewrite(files: list[Path], mapping: dict[str, str], siteurl: str) -> None:
         text = path.read_text("utf-8")
         changed = pattern.sub(lambda m: "/" + mapping[m.group(1)[1:]], text)
         if changed != text:
-            path.write_text(changed, "utf-8")
+            # Through a new file and a rename: the page may be a hard link to
+            # the published site (incremental builds), never written in place.
+            temporary = path.with_name(path.name + ".tmp-rewrite")
+            temporary.write_text(changed, "utf-8")
+            os.replace(temporary, path)
 
 
 def fingerprint_assets(root: Path, siteurl: str) -> dict[str, str]:

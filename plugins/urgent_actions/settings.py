@@ -100,6 +100,18 @@ DEFAULTS: dict[str, Any] = {
     # Extra files the build must leave in the output directory (e.g. ".git" for
     # a gh-pages checkout); Pelican's OUTPUT_RETENTION is honoured as well.
     "UA_OUTPUT_RETENTION": [],
+    # Incremental builds (see incremental.py): reuse what the previous build
+    # read and wrote when its inputs did not change. The cache directory is
+    # relative to the directory the build runs in; delete it to force a full build.
+    "UA_INCREMENTAL": True,
+    "UA_CACHE_PATH": ".cache/urgent-actions",
+    # From this many action files to read, or pages to render, the build uses
+    # every core (forked workers); below, one process is faster.
+    "UA_PARALLEL_MIN_FILES": 600,
+    # Render pages in forked workers too (from UA_PARALLEL_MIN_FILES pages).
+    # Off: at 10,000 actions the workers' copy-on-write of the whole site cost
+    # more than it saved (docs/performance.md); faster at a few thousand.
+    "UA_PARALLEL_RENDER": False,
     # Production output (publishconf.py turns these on; see plugins/urgent_actions/production.py).
     # Rename theme assets (CSS, JS, favicon...) to name.<hash>.ext and rewrite every
     # reference, so that servers can cache them for a year.

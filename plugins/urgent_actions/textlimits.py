@@ -8,7 +8,7 @@ X: the weighted length of twitter-text (URLs count 23, most CJK and emoji 2).
 
 from __future__ import annotations
 
-from twitter_text import parse_tweet
+import re
 
 # GSM 03.38 basic character set (3GPP TS 23.038, table 6.2.1).
 GSM7_BASIC = frozenset(
@@ -42,8 +42,22 @@ def first_non_gsm_character(text: str) -> str | None:
     return None
 
 
+# Characters twitter-text weighs 1 that are neither emoji nor changed by its NFC
+# normalisation: Latin letters (with precomposed accents), dashes and quotes.
+_WEIGHT_ONE = re.compile(r"[\x00-\xa8\xaa-\xad\xaf-\u02ff\u2010-\u201f\u2032-\u2037]*")
+# Something a URL could start from ("example.org", "https:"): let twitter-text decide.
+_MAYBE_URL = re.compile(r"[.:/]\w")
+
+
 def tweet_length(text: str) -> int:
     """The weighted length X gives ``text``."""
+    if _WEIGHT_ONE.fullmatch(text) and not _MAYBE_URL.search(text):
+        # Same result as twitter-text (checked by the tests), without importing it.
+        return len(text)
+    # Imported on first use: twitter-text compiles its emoji patterns on import
+    # (about 1.7 s), which most builds never need.
+    from twitter_text import parse_tweet
+
     return parse_tweet(text).weightedLength
 
 

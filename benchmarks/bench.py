@@ -1,0 +1,139 @@
+"""Benchmark: the project's build against stock Pelican on the same synthetic archive.
+
+``python -m benchmarks.bench --actions 10000 --json bench.json`` (or
+``invoke bench --actions 10000``) writes N synthetic actions into a temporary
+directory and measures, one after the other, each as its own Pelican process:
+
+- ``full``: our build with no cache and no previous output;
+- ``unchanged``: the same build again, nothing changed;
+- ``one_edited``: the build after one action's body was edited;
+- ``stock``: stock Pelican 4.12 (no plugin, default theme) building the same
+  Markdown bodies as plain articles.
+
+Wall time and peak resident memory (``ru_maxrss`` of that process, from
+``os.wait4``) are reported for each, with the ratios the targets speak of.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import synthetic
+
+ROOT = Path(__file__).resolve().parent.parent
+# 2026-11-24 12:00 in Brussels, as in the tests.
+BUILD_EPOCH = "1795518000"
+
+
+def measure(command: list[str], cwd: Path) -> dict:
+    """Run ``command``; its wall time (s) and peak memory (MiB), or raise with its output."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "PYTHONHASHSEED": "0"}
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            log.seek(0)
+            raise RuntimeError(f"{' '.join(command)} failed:\n{log.read().decode(errors='replace')}")
+    return {"seconds": round(elapsed, 3), "peak_mib": round(usage.ru_maxrss / 1024, 1)}
+
+
+def our_build(site: Path) -> list[str]:
+    return [
+        sys.executable, "-m", "pelican", "-s", str(ROOT / "pelicanconf.py"),
+        "-e", f'PATH="{site / "content"}"', "-o", str(site / "output"), "--fatal", "warnings",
+    ]  # fmt: skip
+
+
+def stock_build(site: Path) -> list[str]:
+    return [
+        sys.executable, "-m", "pelican", str(site / "stock-content"),
+        "-s", str(site / "stockconf.py"), "-o", str(site / "stock-output"),
+    ]  # fmt: skip
+
+
+def edit_one(site: Path, items: dict) -> str:
+    """Change the body of an action in the middle of the archive (part of a case if any)."""
+    slugs = list(items)
+    middle = slugs[len(slugs) // 2 :] + slugs[: len(slugs) // 2]
+    slug = next((s for s in middle if items[s][0]["update"] > 0), middle[0])
+    front, text = items[slug]
+    synthetic.write_action(site / "content", slug, front, text + "\nUne phrase ajoutée.\n")
+    return slug
+
+
+def run(count: int, workdir: Path, seed: int = 2026, stock: bool = True) -> dict:
+    items = synthetic.actions(count, seed)
+    synthetic.write_site(workdir, items)
+    synthetic.write_stock_site(workdir, items)
+    (workdir / "stockconf.py").write_text(synthetic.STOCK_SETTINGS, "utf-8")
+    results: dict = {
+        "actions": count,
+        "seed": seed,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+    }
+    # The cache lives under the working directory of the build (UA_CACHE_PATH).
+    shutil.rmtree(workdir / ".cache", ignore_errors=True)
+    results["full"] = measure(our_build(workdir), workdir)
+    results["unchanged"] = measure(our_build(workdir), workdir)
+    results["edited_action"] = edit_one(workdir, items)
+    results["one_edited"] = measure(our_build(workdir), workdir)
+    results["pages"] = sum(len(files) for _, _, files in os.walk(workdir / "output"))
+    if stock:
+        results["stock"] = measure(stock_build(workdir), workdir)
+    full = results["full"]["seconds"]
+    results["ratios"] = {
+        "one_edited_vs_full": round(results["one_edited"]["seconds"] / full, 3),
+        "unchanged_vs_full": round(results["unchanged"]["seconds"] / full, 3),
+    }
+    if stock:
+        results["ratios"]["full_vs_stock"] = round(full / results["stock"]["seconds"], 3)
+    return results
+
+
+def table(results: dict) -> str:
+    rows = [("build", "seconds", "peak MiB")]
+    for name in ("full", "unchanged", "one_edited", "stock"):
+        if name in results:
+            rows.append((name, f"{results[name]['seconds']:.2f}", f"{results[name]['peak_mib']:.0f}"))
+    lines = [f"{results['actions']} actions, {results['pages']} files in our output, {results['cpus']} CPUs"]
+    lines += [f"{a:<12} {b:>9} {c:>9}" for a, b, c in rows]
+    lines += [f"{name}: {value:.3f}" for name, value in results["ratios"].items()]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--actions", type=int, default=2000, help="number of synthetic actions")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--json", help="write the results to this file")
+    parser.add_argument("--no-stock", action="store_true", help="skip stock Pelican")
+    parser.add_argument("--keep", help="build in this directory and keep it (default: a temporary one)")
+    args = parser.parse_args(argv)
+    if args.keep:
+        workdir = Path(args.keep).resolve()
+        workdir.mkdir(parents=True, exist_ok=True)
+        results = run(args.actions, workdir, args.seed, not args.no_stock)
+    else:
+        with tempfile.TemporaryDirectory(prefix="ua-bench-") as temporary:
+            results = run(args.actions, Path(temporary), args.seed, not args.no_stock)
+    print(table(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

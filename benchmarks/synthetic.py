@@ -1,0 +1,167 @@
+"""Synthetic archives for the benchmark: N valid actions, and the same bodies for stock Pelican.
+
+Deterministic (one seeded random generator): the same N gives the same files.
+Actions are spread over countries, themes, states and years; about a third of
+the cases have follow-up updates; bodies are a few paragraphs long like real ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import yaml
+
+BUILD_DATE = dt.date(2026, 11, 24)
+COUNTRIES = [
+    "EG", "IR", "SA", "CN", "RU", "TR", "BY", "VE", "MX", "CO", "BR", "US", "NG", "CM",
+    "CD", "ET", "ER", "SD", "DZ", "MA", "TN", "SY", "IQ", "IL", "PS", "IN", "PK", "BD",
+    "MM", "VN", "KH", "TH", "PH", "ID", "KZ", "UZ", "AZ", "GT", "HN", "NI",
+]  # fmt: skip
+THEMES = {
+    "detention-arbitraire": "Détention arbitraire",
+    "defenseurs-des-droits": "Défenseurs des droits humains",
+    "torture": "Torture",
+    "peine-de-mort": "Peine de mort",
+    "liberte-expression": "Liberté d'expression",
+    "disparitions-forcees": "Disparitions forcées",
+    "refugies-migrants": "Réfugiés et migrants",
+    "droits-des-femmes": "Droits des femmes",
+}
+FIRST = ["Karim", "Leila", "Omar", "Sara", "Yusuf", "Nadia", "Ivan", "Elena", "Lucas", "Ana", "Tariq", "Mei"]
+LAST = ["Example", "Exemple", "Muster", "Ejemplo", "Esempio", "Voorbeeld", "Primer", "Przyklad"]
+WORDS = ["arrestation", "détention", "procès", "tribunal", "avocat", "famille", "audience", "preuve", "libération", "santé", "prison", "militaire", "défense", "liberté", "témoin", "accusation", "juge", "autorités", "semaine", "mois", "droit", "rapport", "organisation", "journaliste", "militant", "manifestation", "condamnation", "peine", "appel"]
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 18))]
+    return words[0].capitalize() + " " + " ".join(words[1:]) + "."
+
+
+def _paragraph(rng: random.Random) -> str:
+    return " ".join(_sentence(rng) for _ in range(rng.randint(3, 6)))
+
+
+def body(rng: random.Random) -> str:
+    """A Markdown body of about 2 to 4 KB: paragraphs, a heading, sometimes a list and a link."""
+    parts = [_paragraph(rng) for _ in range(rng.randint(2, 4))]
+    parts.append("## Complément d'information")
+    parts += [_paragraph(rng) for _ in range(rng.randint(2, 4))]
+    if rng.random() < 0.5:
+        parts.append("\n".join(f"- {_sentence(rng)}" for _ in range(rng.randint(2, 4))))
+    if rng.random() < 0.3:
+        parts.append(f"Voir aussi [le rapport](https://www.example.org/rapport-{rng.randint(1, 999)}).")
+    return "\n\n".join(parts) + "\n"
+
+
+def _target(rng: random.Random, country: str, index: int) -> dict:
+    handle = f"@Ministre{country}{index}"
+    target = {
+        "name": f"Ministre de la Justice ({country})",
+        "role": "Ministre",
+        "salutation": "Monsieur le Ministre,",
+        "address": f"Ministère de la Justice\n{index} rue de l'Exemple\nCapitale\n{country}\n",
+        "email": f"ministre{index}@justice.example.org",
+    }
+    if rng.random() < 0.5:
+        target["twitter"] = handle
+    if rng.random() < 0.3:
+        target["sms"] = "+32 470 00 00 00"
+    return target
+
+
+def actions(count: int, seed: int = 2026) -> dict[str, tuple[dict, str]]:
+    """``count`` actions as {slug: (front matter, Markdown body)}, newest last."""
+    rng = random.Random(seed)
+    result: dict[str, tuple[dict, str]] = {}
+    start = BUILD_DATE - dt.timedelta(days=365 * 50)
+    span = (BUILD_DATE - start).days
+    case_number = 0
+    per_year: dict[int, int] = {}
+    while len(result) < count:
+        case_number += 1
+        updates = 1 if rng.random() < 0.67 else rng.randint(2, 4)
+        updates = min(updates, count - len(result))
+        first_day = start + dt.timedelta(days=int(span * len(result) / count) + rng.randint(0, 3))
+        # The newest ones (1 %, at least 5) are from the last weeks: the open actions.
+        left = count - len(result)
+        if left <= max(5, count // 100):
+            first_day = BUILD_DATE - dt.timedelta(days=int(50 * left / max(5, count // 100)))
+        country = rng.choice(COUNTRIES)
+        themes = rng.sample(sorted(THEMES), rng.randint(1, 2))
+        person = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        # Case numbers restart every year, like the real ones ("UA 45/26").
+        per_year[first_day.year] = per_year.get(first_day.year, 0) + 1
+        case = f"UA {per_year[first_day.year]}/{first_day.year % 100:02d}"
+        for update in range(updates):
+            day = min(first_day + dt.timedelta(days=40 * update), BUILD_DATE)
+            slug = f"{country.lower()}-{person.split()[0].lower()}-{case_number}-{update}"
+            recent = (BUILD_DATE - day).days < 60
+            state = "open" if recent else rng.choice(["closed", "closed", "good-news"])
+            front = {
+                "title": f"{country} : {person}, cas {case_number}, mise à jour {update}",
+                "case": case,
+                "update": update,
+                "date": day.isoformat(),
+                "state": state,
+                "country": country,
+                "themes": themes,
+                "people": [person],
+                "summary": f"{person} est en danger. {_sentence(rng)}"[:280],
+                "targets": [_target(rng, country, i) for i in range(1, rng.randint(1, 2) + 1)],
+                "letters": [
+                    {
+                        "language": "fr",
+                        "subject": f"Libérez {person}",
+                        "body": f"Je vous écris au sujet de {person}.\n\n{_paragraph(rng)}\n",
+                    }
+                ],
+                "sms": f"Liberez {person} #UA{case_number}"[:150],
+                "tweet": f"Libérez {person} !",
+            }
+            if state == "open":
+                front["deadline"] = (day + dt.timedelta(days=rng.randint(20, 90))).isoformat()
+            if state == "good-news":
+                front["outcome"] = {"date": day.isoformat(), "text": f"{person} a été libéré·e."}
+            result[slug] = (front, body(rng))
+    return result
+
+
+def write_site(root: Path, items: dict[str, tuple[dict, str]]) -> Path:
+    """content/ for the project: themes.yml and one .md per action."""
+    content = root / "content"
+    (content / "actions").mkdir(parents=True, exist_ok=True)
+    (content / "themes.yml").write_text(yaml.safe_dump(THEMES, allow_unicode=True), "utf-8")
+    for slug, (front, text) in items.items():
+        write_action(content, slug, front, text)
+    return content
+
+
+def write_action(content: Path, slug: str, front: dict, text: str) -> Path:
+    dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
+    path = content / "actions" / f"{slug}.md"
+    path.write_text(f"---\n{dumped}---\n{text}", "utf-8")
+    return path
+
+
+def write_stock_site(root: Path, items: dict[str, tuple[dict, str]]) -> Path:
+    """The same bodies as plain Pelican articles (title, date, category = country, tags = themes)."""
+    content = root / "stock-content"
+    content.mkdir(parents=True, exist_ok=True)
+    for slug, (front, text) in items.items():
+        header = (
+            f"Title: {front['title']}\nDate: {front['date']}\nCategory: {front['country']}\n"
+            f"Tags: {', '.join(front['themes'])}\nSlug: {slug}\nSummary: {front['summary']}\n\n"
+        )
+        (content / f"{slug}.md").write_text(header + text, "utf-8")
+    return content
+
+
+STOCK_SETTINGS = """\
+# Stock Pelican: no plugin, default theme, default outputs (feeds, tags, categories).
+SITENAME = "Stock"
+SITEURL = ""
+TIMEZONE = "Europe/Brussels"
+DEFAULT_LANG = "fr"
+"""

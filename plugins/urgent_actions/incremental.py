@@ -1,0 +1,322 @@
+"""Incremental builds: neither read, render nor rewrite what did not change.
+
+Two caches live under ``UA_CACHE_PATH`` (one pair per output directory):
+
+- the *read cache*: every action file's validated front matter and rendered
+  body, keyed by a digest of the file's bytes and of everything reading
+  depends on (plugin code, themes.yml, authorities, the other files of
+  content/, the settings). A file whose bytes changed is read again.
+- the *manifest* of the published output: for each page the generator wrote,
+  the full key it was made from and the (inode, size, mtime) of the file.
+
+An :class:`~urgent_actions.outputs.Output` may carry a ``key``: a digest of
+every input its bytes depend on besides the site-wide ones (theme, templates,
+settings, plugin code and the non-action content, which are in every key).
+When a page's full key equals the manifest's and the published file is still
+the one the manifest recorded, the published file is hard-linked into the
+staging directory instead of being rendered: it keeps its inode and
+modification time, so a sync sends only what changed. An output without a key
+is always rendered. Anything unexpected (no cache, another version, a file
+touched by hand, a failed link) means: render.
+
+Hard links are safe because every file the generator writes goes through
+:func:`~urgent_actions.outputs.write_file` (temporary file and rename), and
+only files listed in the manifest, i.e. owned by this generator, are linked:
+Pelican's own writers never see a linked path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import sys
+import tempfile
+
+logger = logging.getLogger(__name__)
+
+CACHE_VERSION = 2
+PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
+# Settings that change every run (or name the staging directory) without
+# changing what a page contains.
+_VOLATILE_SETTINGS = {"OUTPUT_PATH", "PELICAN_CLASS", "WRITE_SELECTED"}
+# Content files hashed by their bytes; others (images…) by their size and mtime.
+_TEXT_SUFFIXES = {".md", ".yml", ".yaml", ".txt", ".html", ".json", ".rst"}
+
+
+def fingerprint(*parts) -> str:
+    """A short stable digest of strings, bytes and other values (by ``repr``)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        if isinstance(part, str):
+            part = part.encode("utf-8")
+        elif not isinstance(part, bytes):
+            part = repr(part).encode("utf-8")
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def source_digest(data: bytes) -> str:
+    """The digest of an action file's bytes (``Action.source_digest``)."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def _tree_digest(root: str, *, skip_dirs=(), by_stat_only=False) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    if not os.path.isdir(root):
+        return "absent"
+    for folder, dirs, files in os.walk(root):
+        relative_folder = os.path.relpath(folder, root)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d != "__pycache__" and os.path.normpath(os.path.join(relative_folder, d)) not in skip_dirs
+        )
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, root)
+            digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+            stat = os.stat(path)
+            if by_stat_only or os.path.splitext(name)[1].lower() not in _TEXT_SUFFIXES:
+                digest.update(f"{stat.st_size}:{stat.st_mtime_ns}\0".encode())
+            else:
+                with open(path, "rb") as handle:
+                    digest.update(hashlib.blake2b(handle.read(), digest_size=20).digest())
+    return digest.hexdigest()
+
+
+def _stable(value):
+    """A representation of a setting that does not change between runs."""
+    if isinstance(value, dict):
+        return {str(k): _stable(v) for k, v in sorted(value.items(), key=lambda i: str(i[0]))}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_stable(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if callable(value) or isinstance(value, type):
+        return f"{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', type(value).__name__)}"
+    text = repr(value)
+    # Objects without a meaningful repr ("<x object at 0x…>") change every run.
+    return type(value).__qualname__ if " at 0x" in text else text
+
+
+def settings_digest(settings: dict) -> str:
+    stable = {k: _stable(v) for k, v in settings.items() if k not in _VOLATILE_SETTINGS}
+    return fingerprint(json.dumps(stable, sort_keys=True, default=str))
+
+
+def _versions() -> str:
+    import jinja2
+    import markdown
+    import pelican
+    import pydantic
+
+    return f"{sys.version}|{pelican.__version__}|{markdown.__version__}|{jinja2.__version__}|{pydantic.VERSION}"
+
+
+class BuildCache:
+    """The caches of one output directory, for one run."""
+
+    def __init__(self, cache_dir: str, final_output: str, read_key: str, render_key: str):
+        self.cache_dir = cache_dir
+        self.final_output = os.path.abspath(final_output)
+        self.read_key = read_key
+        self.render_key = render_key
+        stem = fingerprint(self.final_output)[:16]
+        self.manifest_path = os.path.join(cache_dir, f"{stem}.manifest.json")
+        self.reads_path = os.path.join(cache_dir, f"{stem}.reads.pickle")
+        self.old_files = self._load_manifest()
+        self.old_reads = self._load_reads()
+        self.new_files: dict[str, str] = {}
+        self.new_reads: dict[str, tuple] = {}
+        self.reused = 0
+        self.rendered = 0
+        self.read_hits = 0
+
+    @classmethod
+    def for_run(cls, settings: dict, ua: dict, content_root: str, theme: str, final_output: str):
+        content = _tree_digest(content_root, skip_dirs=("actions",))
+        code = _tree_digest(PLUGIN_DIR)
+        read_key = fingerprint(CACHE_VERSION, _versions(), code, content, settings_digest(settings))
+        render_key = fingerprint(read_key, _tree_digest(theme))
+        cache_dir = ua["UA_CACHE_PATH"]
+        return cls(cache_dir, final_output, read_key, render_key)
+
+    # -- loading -------------------------------------------------------------
+
+    def _load_manifest(self) -> dict:
+        try:
+            with open(self.manifest_path, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError):
+            return {}
+        if (
+            not isinstance(data, dict)
+            or data.get("version") != CACHE_VERSION
+            or data.get("output") != self.final_output
+            or data.get("render_key") != self.render_key
+            or not isinstance(data.get("files"), dict)
+        ):
+            return {}
+        return data["files"]
+
+    def _load_reads(self) -> dict:
+        # One pickle per file after a header: saving never holds the whole
+        # cache as bytes, nor one memo for every object of every action.
+        entries: dict[str, tuple] = {}
+        try:
+            with open(self.reads_path, "rb") as handle:
+                header = pickle.load(handle)
+                if not isinstance(header, dict) or header.get("read_key") != self.read_key:
+                    return {}
+                for _ in range(header["count"]):
+                    name, entry = pickle.load(handle)
+                    entries[name] = entry
+        except Exception:  # noqa: BLE001 - any unreadable cache is no cache
+            return {}
+        return entries
+
+    # -- reading -------------------------------------------------------------
+
+    def has_read(self, path: str) -> bool:
+        """Whether a previous build read this file (its bytes are checked when reading it)."""
+        return os.path.basename(path) in self.old_reads
+
+    def cached_read(self, name: str, digest: str):
+        """The cached (front, body, body_html) of an action file with these bytes, or None."""
+        entry = self.old_reads.get(name)
+        if entry is not None and entry[0] == digest:
+            self.read_hits += 1
+            self.new_reads[name] = entry
+            return entry[1:]
+        return None
+
+    def store_read(self, name: str, digest: str, front, body: str, body_html: str) -> None:
+        self.new_reads[name] = (digest, front, body, body_html)
+
+    # -- rendering -----------------------------------------------------------
+
+    def full_key(self, output) -> str | None:
+        if output.key is None:
+            return None
+        return fingerprint(self.render_key, output.save_as, output.template or "", output.key)
+
+    def reuse(self, output, staging: str) -> bool:
+        """Hard-link the published file into ``staging`` when its inputs did not change."""
+        key = self.full_key(output)
+        if key is None:
+            return False
+        self.new_files[output.save_as] = key
+        old = self.old_files.get(output.save_as)
+        if not old or old[0] != key:
+            return False
+        source = os.path.join(self.final_output, output.save_as)
+        target = os.path.join(staging, output.save_as)
+        try:
+            stat = os.lstat(source)
+            if [stat.st_ino, stat.st_size, stat.st_mtime_ns] != old[1:] or not os.path.isfile(source):
+                return False
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.link(source, target)
+        except OSError:
+            return False
+        self.reused += 1
+        return True
+
+    def rendered_one(self) -> None:
+        self.rendered += 1
+
+    # -- saving, after the new output is published ----------------------------
+
+    def save(self) -> None:
+        files = {}
+        for save_as, key in self.new_files.items():
+            try:
+                stat = os.lstat(os.path.join(self.final_output, save_as))
+            except OSError:
+                continue
+            files[save_as] = [key, stat.st_ino, stat.st_size, stat.st_mtime_ns]
+        os.makedirs(self.cache_dir, exist_ok=True)
+        manifest = {
+            "version": CACHE_VERSION,
+            "output": self.final_output,
+            "render_key": self.render_key,
+            "files": files,
+        }
+        payload = json.dumps(manifest).encode("utf-8")
+        _replace(self.manifest_path, lambda stream: stream.write(payload))
+        if self.new_reads.keys() == self.old_reads.keys() and self.read_hits == len(self.new_reads):
+            return  # every file came from the read cache: it is already right
+        header = {"read_key": self.read_key, "count": len(self.new_reads)}
+
+        def write(stream):
+            pickle.dump(header, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            for item in self.new_reads.items():
+                pickle.dump(item, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+        _replace(self.reads_path, write)
+
+
+def _replace(path: str, write) -> None:
+    """Write a cache file through ``write(stream)``, a temporary file and a rename."""
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            write(stream)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+# The run's final output directory and cache, from ``get_generators`` through
+# the generator to ``finalized``; reset at the start of every run (autoreload).
+_current: BuildCache | None = None
+_final_output: str | None = None
+
+
+def start_run(final_output: str) -> None:
+    global _current, _final_output
+    _current, _final_output = None, final_output
+
+
+def final_output() -> str | None:
+    return _final_output
+
+
+def set_current(cache: BuildCache | None) -> None:
+    global _current
+    _current = cache
+
+
+def finish_run() -> None:
+    """Record the published output (call after the swap)."""
+    global _current
+    cache, _current = _current, None
+    if cache is None:
+        return
+    try:
+        cache.save()
+    except OSError as exc:
+        # The site is published; only the next build's speed is at stake.
+        logger.info("Could not save the build cache: %s", exc)
+
+
+def actions_key(actions, build_date, *extra) -> str:
+    """The key of a page made from ``actions`` (an action page: its case; a list: its items).
+
+    It covers each action's address and file bytes, and the build date when
+    one of them is open (its state and days left change with the date), plus
+    any ``extra`` value the page depends on (page number, total count…).
+    """
+    dated = any(a.front.state == "open" for a in actions)
+    return fingerprint(
+        *((a.slug, a.source_digest) for a in actions),
+        build_date.isoformat() if dated else "",
+        *extra,
+    )

@@ -1,0 +1,251 @@
+"""Incremental builds: the same bytes as a full build, unchanged pages kept as they were."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import BUILD_EPOCH, ROOT, action, dump_front, make_content
+from urgent_actions.incremental import BuildCache
+from urgent_actions.outputs import Output, write_file
+
+OPEN_CASE = "UA 45/26"
+
+
+def _actions() -> dict:
+    """Two cases with updates, a closed action alone, an open one alone."""
+    return {
+        "egypte-chercheur": action(),
+        "egypte-chercheur-suite": action(update=1, date="2026-11-20", title="Égypte : suite"),
+        "iran-militante": action(
+            case="UA 12/25",
+            date="2025-03-01",
+            deadline=None,
+            state="closed",
+            country="IR",
+            title="Iran : une militante libérée sous caution",
+        ),
+        "iran-militante-suite": action(
+            case="UA 12/25",
+            update=1,
+            date="2025-05-01",
+            deadline=None,
+            state="good-news",
+            country="IR",
+            outcome={"date": "2025-05-01", "text": "Elle a été libérée."},
+            title="Iran : bonne nouvelle",
+        ),
+        "turquie-avocat": action(
+            case="UA 3/24", date="2024-01-10", deadline=None, state="closed", country="TR"
+        ),
+        "chine-journaliste": action(case="UA 50/26", date="2026-11-01", country="CN"),
+    }
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _stats(root: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(path.relative_to(root)): (path.stat().st_ino, path.stat().st_mtime_ns)
+        for path in root.rglob("*")
+        if path.is_file()
+    }
+
+
+class Project:
+    """A content directory, an incremental build of it, and full builds to compare with."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.content = make_content(root, _actions())
+        self.theme = root / "theme"
+        shutil.copytree(ROOT / "theme", self.theme)
+        self.output = root / "output"
+        self.fresh = 0
+
+    def run(self, cwd: Path, output: Path, env=None, parallel=False) -> subprocess.CompletedProcess:
+        # The reference builds read and render on every core (threshold 1), the
+        # incremental ones in one process: both paths must give the same bytes.
+        command = [
+            sys.executable, "-m", "pelican", "-s", str(ROOT / "pelicanconf.py"),
+            "-e", f'PATH="{self.content}"', f'THEME="{self.theme}"',
+            f"UA_PARALLEL_MIN_FILES={1 if parallel else 10**9}",
+            f"UA_PARALLEL_RENDER={str(parallel).lower()}",
+            "-o", str(output), "--fatal", "warnings",
+        ]  # fmt: skip
+        full_env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "200", **(env or {})}
+        return subprocess.run(command, cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600, check=False)
+
+    def build(self, cwd: Path, output: Path, env=None, parallel=False):
+        result = self.run(cwd, output, env, parallel)
+        assert result.returncode == 0, result.stderr + result.stdout
+        return result
+
+    def incremental(self, env=None):
+        """Build into ``output`` with the cache under ``root`` (kept between builds)."""
+        return self.build(self.root, self.output, env)
+
+    def full(self, env=None) -> dict[str, bytes]:
+        """A build from scratch: new working directory (no cache), new output."""
+        self.fresh += 1
+        cwd = self.root / f"fresh-{self.fresh}"
+        cwd.mkdir()
+        self.build(cwd, cwd / "output", env, parallel=True)
+        return _tree(cwd / "output")
+
+    def write(self, name: str, front: dict | str, body: str | None = None) -> None:
+        text = front if isinstance(front, str) else dump_front(front, *(() if body is None else (body,)))
+        (self.content / "actions" / f"{name}.md").write_text(text, "utf-8")
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    project = Project(tmp_path)
+    project.incremental()
+    assert (tmp_path / ".cache" / "urgent-actions").is_dir()
+    return project
+
+
+def _changed(before: dict, after: dict) -> set[str]:
+    return {name for name in after if before.get(name) != after[name]}
+
+
+def test_nothing_changed_keeps_every_action_page(project):
+    before = _stats(project.output)
+    project.incremental()
+    after = _stats(project.output)
+    assert _tree(project.output) == project.full()
+    action_pages = {name for name in after if name.startswith("actions/")}
+    assert len(action_pages) >= 6
+    assert _changed(before, after) & action_pages == set()
+    # The home page has no key: it is rendered (same bytes, new file).
+    assert before["index.html"] != after["index.html"]
+
+
+def test_editing_one_action_rerenders_its_case_only(project):
+    before = _stats(project.output)
+    project.write(
+        "iran-militante",
+        action(
+            case="UA 12/25",
+            date="2025-03-01",
+            deadline=None,
+            state="closed",
+            country="IR",
+            title="Iran : une militante libérée sous caution (titre corrigé)",
+        ),
+    )
+    project.incremental()
+    tree = _tree(project.output)
+    assert tree == project.full()
+    assert "titre corrigé" in tree["actions/iran-militante/index.html"].decode()
+    # The case timeline of the other update shows the new title too.
+    assert "titre corrigé" in tree["actions/iran-militante-suite/index.html"].decode()
+    changed = _changed(before, _stats(project.output))
+    assert "actions/iran-militante/index.html" in changed
+    assert "actions/iran-militante-suite/index.html" in changed
+    assert "actions/turquie-avocat/index.html" not in changed
+    assert "actions/egypte-chercheur/index.html" not in changed
+
+
+def test_adding_and_removing_actions(project):
+    before = _stats(project.output)
+    project.write("egypte-chercheur-deuxieme-suite", action(update=2, date="2026-11-22"))
+    (project.content / "actions" / "turquie-avocat.md").unlink()
+    project.incremental()
+    tree = _tree(project.output)
+    assert tree == project.full()
+    assert "actions/turquie-avocat/index.html" not in tree
+    assert "actions/egypte-chercheur-deuxieme-suite/index.html" in tree
+    changed = _changed(before, _stats(project.output))
+    # The new update joins the Egyptian case: its pages change; the Iranian ones do not.
+    assert "actions/egypte-chercheur/index.html" in changed
+    assert "actions/iran-militante/index.html" not in changed
+
+
+def test_changing_a_template_rerenders_everything(project):
+    before = _stats(project.output)
+    template = project.theme / "templates" / "base.html"
+    template.write_text(template.read_text("utf-8") + "{# changed #}\n<!-- gabarit modifié -->\n", "utf-8")
+    project.incremental()
+    tree = _tree(project.output)
+    assert tree == project.full()
+    assert "gabarit modifié" in tree["actions/turquie-avocat/index.html"].decode()
+    assert "actions/turquie-avocat/index.html" in _changed(before, _stats(project.output))
+
+
+def test_a_new_build_date_rerenders_open_actions_only(project):
+    before = _stats(project.output)
+    next_day = str(int(dt.datetime(2026, 11, 25, 11, 0, tzinfo=dt.UTC).timestamp()))
+    env = {"SOURCE_DATE_EPOCH": next_day}
+    project.incremental(env)
+    assert _tree(project.output) == project.full(env)
+    changed = _changed(before, _stats(project.output))
+    assert "actions/chine-journaliste/index.html" in changed  # one day less to act
+    assert "actions/turquie-avocat/index.html" not in changed  # closed: no date on it
+
+
+def test_a_published_file_touched_by_hand_is_rendered_again(project):
+    page = project.output / "actions" / "turquie-avocat" / "index.html"
+    with open(page, "ab") as handle:  # in place, same inode
+        handle.write(b"<!-- edited on the server -->")
+    project.incremental()
+    assert _tree(project.output) == project.full()
+
+
+def test_content_error_keeps_output_and_cache_usable(project):
+    published = _tree(project.output)
+    project.write("turquie-avocat", action(case="UA 3/24", country="XX"))
+    result = project.run(project.root, project.output)
+    assert result.returncode != 0
+    assert "turquie-avocat.md: country" in result.stderr
+    assert _tree(project.output) == published
+    project.write("turquie-avocat", action(case="UA 3/24", country="TR", title="Turquie : corrigé"))
+    project.incremental()
+    assert _tree(project.output) == project.full()
+
+
+def test_linked_files_are_replaced_never_written_into(tmp_path):
+    """A page linked from the published output, then written in staging, leaves it intact."""
+    final, staging = tmp_path / "output", tmp_path / "staging"
+    page = Output("actions/a/index.html", template="action", key="k1")
+    cache = BuildCache(str(tmp_path / "cache"), str(final), "read", "render")
+    cache.reuse(page, str(final))  # registers the key
+    write_file(str(final), page.save_as, "published")
+    cache.save()
+
+    again = BuildCache(str(tmp_path / "cache"), str(final), "read", "render")
+    assert again.reuse(page, str(staging))
+    linked = staging / page.save_as
+    assert os.path.samefile(linked, final / page.save_as)
+    write_file(str(staging), page.save_as, "new version")
+    assert (final / page.save_as).read_text() == "published"
+    assert linked.read_text() == "new version"
+
+
+def test_the_cache_of_another_render_key_or_output_is_ignored(tmp_path):
+    final = tmp_path / "output"
+    page = Output("p.html", template="page", key="k")
+    cache = BuildCache(str(tmp_path / "cache"), str(final), "read", "render")
+    cache.reuse(page, str(final))
+    write_file(str(final), page.save_as, "x")
+    cache.save()
+    other_theme = BuildCache(str(tmp_path / "cache"), str(final), "read", "other render")
+    assert not other_theme.reuse(page, str(tmp_path / "s1"))
+    other_key = BuildCache(str(tmp_path / "cache"), str(final), "read", "render")
+    assert not other_key.reuse(Output("p.html", template="page", key="k2"), str(tmp_path / "s2"))
+    no_key = BuildCache(str(tmp_path / "cache"), str(final), "read", "render")
+    assert not no_key.reuse(Output("p.html", template="page"), str(tmp_path / "s3"))
+    same = BuildCache(str(tmp_path / "cache"), str(final), "read", "render")
+    assert same.reuse(page, str(tmp_path / "s4"))
