@@ -19,11 +19,13 @@ def sitemap(build) -> str:
     site = build.site
     newest = max((a.front.outcome.date if a.front.outcome else a.front.date for a in site.listed), default=None)
     entries = []
+    by_page = {action.save_as: action for action in site.actions}
+    redirects = {alias.lstrip("/") + "index.html" for a in site.actions for alias in a.front.aliases}
     for output in build.generator.outputs:
         path = output.save_as
-        if not path.endswith("index.html") or "/lettre-" in path or output.context.get("redirect_to"):
+        if not path.endswith("index.html") or "/lettre-" in path or path in redirects:
             continue
-        action = output.context.get("action")
+        action = by_page.get(path)
         if action is not None and action.front.status != "published":
             continue
         if action is not None:
