@@ -314,3 +314,21 @@ def test_the_cached_page_check_turns_at_midnight_in_brussels(built_site, browser
             assert page.locator("article.action").get_attribute("data-state") == state
         finally:
             page.context.close()
+
+
+def test_the_search_index_is_reused_only_while_the_indexed_pages_are_unchanged(tmp_path):
+    content = make_content(tmp_path, {"a": action(), "b": action(case="UA 2/26")})
+    output = tmp_path / "output"
+    for _ in range(2):
+        assert run_pelican(tmp_path, content, output).returncode == 0
+    entry = output / "pagefind" / "pagefind-entry.json"
+    first_inode = entry.stat().st_ino
+    assert run_pelican(tmp_path, content, output).returncode == 0
+    assert entry.stat().st_ino == first_inode  # linked from the previous output, not rebuilt
+    (content / "actions" / "b.md").write_text(
+        (content / "actions" / "b.md").read_text("utf-8").replace("Karim Example", "Zélie Nouvelle"), "utf-8"
+    )
+    assert run_pelican(tmp_path, content, output).returncode == 0
+    assert entry.stat().st_ino != first_inode
+    fragments = "".join(p.name for p in (output / "pagefind").rglob("*"))
+    assert fragments  # a fresh index was written

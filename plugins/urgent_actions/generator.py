@@ -73,6 +73,12 @@ class ActionsGenerator(Generator):
         build = Build(self.site, self.build_date, self.ua, self.settings, self)
         self.context["build"] = build
         self.outputs = [output for provider in OUTPUT_PROVIDERS for output in provider.outputs(build)]
+        # A page that names no narrower key depends, at most, on every action
+        # and on the build date (lists, feeds, sitemap, home): one key for all.
+        whole_site = incremental.actions_key(self.site.actions, self.build_date, self.build_date.isoformat())
+        for output in self.outputs:
+            if output.key is None:
+                output.key = whole_site
         logger.info(
             "Read %d actions (%d drafts), %d authorities, %d themes; %d files to write",
             len(self.site.actions),
