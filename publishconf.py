@@ -22,3 +22,6 @@ UA_BUILD_MANIFEST = True
 #   UA_DEPLOY = {"method": "rsync", "target": "deploy@www.example.org:/srv/actions-urgentes/site/",
 #                "reload": "ssh deploy@www.example.org sudo systemctl reload nginx"}
 UA_DEPLOY = {"method": "gh-pages", "branch": "gh-pages"}
+
+# The web editor opens pull requests on GitHub; no local decap-server in production.
+UA_CMS = {"backend": "github", "repo": "example/actions-urgentes", "branch": "main", "local_backend": False}

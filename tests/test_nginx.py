@@ -306,3 +306,21 @@ def test_an_action_works_without_javascript_through_nginx(production_site, serve
         assert page.third_party_requests == []
     finally:
         page.context.close()
+
+
+def test_the_web_editor_gets_its_own_policy_and_loads_under_it(production_site, served_site, browser):
+    status, headers, _ = fetch(f"{served_site}/admin/")
+    assert status == 200
+    admin_csp = headers["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in admin_csp and "connect-src 'self' https://api.github.com" in admin_csp
+    _, home_headers, _ = fetch(f"{served_site}/")
+    assert "unsafe-inline" not in home_headers["Content-Security-Policy"]
+    page = new_page(browser, width=1280, base_url=served_site)
+    try:
+        violations = []
+        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto("/admin/")
+        page.get_by_role("button", name="Se connecter").wait_for()
+        assert violations == []
+    finally:
+        page.context.close()

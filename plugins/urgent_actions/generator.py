@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pelican.generators import Generator
 
-from . import archive, feeds, incremental, pages, redirects, search, signup, sitemap
+from . import archive, cms, feeds, incremental, pages, redirects, search, signup, sitemap
 from .content import SiteContent, load_site, today_in_brussels
 from .markdown_renderer import MarkdownRenderer
 from .outputs import write_file
@@ -22,7 +22,7 @@ from .settings import resolve
 logger = logging.getLogger(__name__)
 
 # Modules that contribute outputs: each has ``outputs(build) -> iterable of Output``.
-OUTPUT_PROVIDERS = [pages, archive, search, signup, feeds, redirects, sitemap]
+OUTPUT_PROVIDERS = [pages, archive, search, signup, feeds, redirects, cms, sitemap]
 
 
 @dataclass

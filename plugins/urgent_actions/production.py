@@ -246,6 +246,21 @@ def security_headers(settings: dict, ua: dict, root: Path | None = None) -> dict
     }
 
 
+ADMIN_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob: https:",
+        "connect-src 'self' https://api.github.com",
+        "frame-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
+
 LONG_CACHE = "public, max-age=31536000, immutable"
 SHORT_CACHE = "public, max-age=300, must-revalidate"
 _REFRESH = re.compile(rb'<meta\s+http-equiv="refresh"\s+content="0;\s*url=([^"]+)"', re.IGNORECASE)
@@ -277,10 +292,18 @@ def write_server_files(root: Path, headers: dict[str, str]) -> None:
         "".join(f"{old} {new} 301\n" for old, new in redirects), "utf-8"
     )
     nginx = ["# Written by the build (plugins/urgent_actions/production.py); do not edit."]
-    for name, value in headers.items():
+    for name, value in [*headers.items(), ("admin CSP", ADMIN_CSP)]:
         if '"' in value:
             raise ValueError(f"header {name} cannot contain a double quote: {value}")
-        nginx.append(f'add_header {name} "{value}" always;')
+    # The web editor (/admin/, Decap CMS) injects its styles and talks to GitHub's
+    # API: it gets its own, looser policy; every other page keeps the strict one.
+    nginx.append(f'set $ua_csp "{headers["Content-Security-Policy"]}";')
+    nginx.append(f'if ($uri ~ "^/admin/") {{ set $ua_csp "{ADMIN_CSP}"; }}')
+    for name, value in headers.items():
+        if name == "Content-Security-Policy":
+            nginx.append("add_header Content-Security-Policy $ua_csp always;")
+        else:
+            nginx.append(f'add_header {name} "{value}" always;')
     (root / "_nginx").mkdir(exist_ok=True)
     (root / "_nginx" / "security-headers.conf").write_text("\n".join(nginx) + "\n", "utf-8")
 

@@ -100,6 +100,12 @@ DEFAULTS: dict[str, Any] = {
     # Extra files the build must leave in the output directory (e.g. ".git" for
     # a gh-pages checkout); Pelican's OUTPUT_RETENTION is honoured as well.
     "UA_OUTPUT_RETENTION": [],
+    # The web editor at /admin/ (Decap CMS, see cms.py): the GitHub repository
+    # whose pull requests it opens, and for local use the URL of decap-server
+    # (npx decap-server, then true or "http://127.0.0.1:8081/api/v1").
+    "UA_CMS": {"backend": "github", "repo": "example/actions-urgentes", "branch": "main", "local_backend": True},
+    # Where decap-cms's files are (default: the project's node_modules).
+    "UA_CMS_NODE_MODULES": "",
     # Incremental builds (see incremental.py): reuse what the previous build
     # read and wrote when its inputs did not change. The cache directory is
     # relative to the directory the build runs in; delete it to force a full build.

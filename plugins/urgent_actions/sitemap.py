@@ -23,7 +23,7 @@ def sitemap(build) -> str:
     redirects = {alias.lstrip("/") + "index.html" for a in site.actions for alias in a.front.aliases}
     for output in build.generator.outputs:
         path = output.save_as
-        if not path.endswith("index.html") or "/lettre-" in path or path in redirects:
+        if not path.endswith("index.html") or "/lettre-" in path or path in redirects or path.startswith("admin/"):
             continue
         action = by_page.get(path)
         if action is not None and action.front.status != "published":

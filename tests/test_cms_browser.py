@@ -1,0 +1,134 @@
+"""The web editor (Decap CMS at /admin/, bundled into the site) against Decap's
+local backend (decap-server on 127.0.0.1): an action created in the browser is
+written to content/actions/ on its pull-request branch and passes validation."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+
+import pytest
+import yaml
+
+from helpers import ROOT, make_content, run_pelican
+from support.browser import new_page
+from support.server import serve_directory
+from urgent_actions.content import load_site
+
+SERVER = ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def cms(tmp_path_factory):
+    repo = tmp_path_factory.mktemp("cms-repo")
+    make_content(repo)
+    git = ["git", "-C", str(repo), "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "content"], check=True)
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": "git", "GIT_REPO_DIRECTORY": str(repo)}
+    log = repo.parent / f"{repo.name}-decap-server.log"
+    with open(log, "wb") as sink:
+        server = subprocess.Popen(["node", str(SERVER)], env=env, stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("decap-server did not start: " + log.read_text(errors="replace"))
+        backend = f"http://127.0.0.1:{port}"
+        output = tmp_path_factory.mktemp("cms-site") / "output"
+        result = run_pelican(
+            ROOT, repo / "content", output,
+            overrides={"UA_CMS": {"local_backend": f"{backend}/api/v1"}, "UA_SEARCH": False},
+        )
+        assert result.returncode == 0, result.stderr
+        yield {"repo": repo, "backend": backend, "output": output}
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_the_editor_is_bundled_and_configured_from_the_content_model(cms):
+    admin = cms["output"] / "admin"
+    assert (admin / "decap-cms.js").stat().st_size > 1_000_000
+    page = (admin / "index.html").read_text("utf-8")
+    assert '<script src="decap-cms.js"></script>' in page and "https://" not in page
+    config = yaml.safe_load((admin / "config.yml").read_text("utf-8"))
+    assert config["publish_mode"] == "editorial_workflow"
+    collection = config["collections"][0]
+    fields = {f["name"]: f for f in collection["fields"]}
+    from urgent_actions.model import ActionFront
+
+    assert set(ActionFront.model_fields) - {"status"} <= set(fields)  # every field of an action
+    assert [o["value"] for o in fields["state"]["options"]] == ["open", "closed", "good-news"]
+    assert {o["value"] for o in fields["themes"]["options"]} == {"detention-arbitraire", "defenseurs-des-droits", "torture"}
+    for name in ("targets", "copies", "letters"):
+        assert fields[name]["widget"] == "list" and fields[name]["fields"]
+
+
+def test_an_action_created_in_the_browser_is_a_valid_file_on_its_branch(cms, browser, tmp_path):
+    with serve_directory(cms["output"]) as url:
+        page = new_page(browser, width=1280, base_url=url, allow_origins=(cms["backend"],))
+        try:
+            page.goto("/admin/")
+            page.get_by_role("button", name="Se connecter").click()
+            page.wait_for_selector("text=Actions urgentes")
+            page.goto(f"{url}/admin/#/collections/actions/new")
+            page.get_by_label("Titre (120 caractères au plus)").fill("Pérou : une militante menacée")
+            page.get_by_label("Numéro du dossier (UA n/aa)").fill("UA 123/26")
+            page.get_by_label("Date de publication").fill("2026-11-24")
+            page.get_by_label("Date limite (obligatoire si l'action est en cours) (optionnel)").fill("2027-01-05")
+            page.get_by_label("Pays").fill("Pérou")
+            page.keyboard.press("Enter")
+            page.get_by_label("Thèmes").fill("Torture")
+            page.keyboard.press("Enter")
+            page.get_by_label("Résumé (texte simple, 280 caractères au plus)").fill("Ana Ejemplo est menacée.")
+            page.get_by_role("button", name="Ajouter destinataires").click()
+            page.get_by_label("Nom (obligatoire sans « ref »)").fill("Ministre de l'Intérieur (fictif)")
+            page.get_by_label("Formule d'appel (ex. « Monsieur le Ministre, »)").first.fill("Señor Ministro,")
+            page.get_by_label("Courriel").first.fill("ministro@example.org")
+            page.get_by_role("button", name="Ajouter lettres").click()
+            page.get_by_label("Langue (code à deux lettres : fr, en, es…)").fill("fr")
+            page.get_by_label("Objet").fill("Protégez Ana Ejemplo")
+            page.get_by_label("Texte (paragraphes séparés par une ligne vide)").fill("Je vous écris.\n\nProtégez-la.")
+            page.locator("[data-slate-editor='true']").last.click()
+            page.keyboard.type("Ana Ejemplo défend les droits de sa communauté.")
+            page.get_by_role("button", name="Enregistrer").first.click()
+            branch = "cms/actions/perou-une-militante-menacee"
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                branches = subprocess.run(["git", "-C", str(cms["repo"]), "branch"], capture_output=True, text=True).stdout
+                if branch in branches:
+                    break
+                page.wait_for_timeout(300)  # lets Playwright serve the page's requests meanwhile
+            if branch not in branches:
+                page.screenshot(path=str(tmp_path / "cms.png"), full_page=True)
+            assert branch in branches, (branches, str(tmp_path / "cms.png"))
+        finally:
+            page.context.close()
+    text = subprocess.run(
+        ["git", "-C", str(cms["repo"]), "show", f"{branch}:content/actions/perou-une-militante-menacee.md"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    # The file passes the same validation as the build.
+    content = make_content(tmp_path, {})
+    (content / "actions" / "perou-une-militante-menacee.md").write_text(text, "utf-8")
+    site = load_site(str(content))
+    created = site.actions[0]
+    assert created.front.country == "PE" and created.front.themes == ["torture"]
+    assert created.front.targets[0].emails == ["ministro@example.org"]
+    assert "Ana Ejemplo défend" in created.body
