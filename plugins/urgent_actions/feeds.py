@@ -90,8 +90,14 @@ def outputs(build):
     name = ua["UA_ORGANISATION"]["short_name"] or build.settings.get("SITENAME", "")
     latest = site.listed[:size]
 
+    # An action appears in several feeds (latest, its country, its themes):
+    # its entry is rendered once.
+    rendered: dict[str, str] = {}
+
     def content_of(action):
-        return build.render("feed-entry", action=action, absolute=base)
+        if action.slug not in rendered:
+            rendered[action.slug] = build.render("feed-entry", action=action, absolute=base)
+        return rendered[action.slug]
 
     def good_news_of(action):
         return build.render("feed-entry", action=action, absolute=base, outcome_only=True)
