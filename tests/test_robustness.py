@@ -332,3 +332,25 @@ def test_the_search_index_is_reused_only_while_the_indexed_pages_are_unchanged(t
     assert entry.stat().st_ino != first_inode
     fragments = "".join(p.name for p in (output / "pagefind").rglob("*"))
     assert fragments  # a fresh index was written
+
+
+def test_an_edit_reindexes_only_the_search_shard_of_its_year(tmp_path):
+    old = action(case="UA 7/25", date="2025-03-01", state="closed", deadline="2025-04-01")
+    content = make_content(tmp_path, {"a": old, "b": action(case="UA 2/26")})
+    output = tmp_path / "output"
+    overrides = {"UA_SEARCH_SHARD_SIZE": 1}
+    assert run_pelican(tmp_path, content, output, overrides=overrides).returncode == 0
+    old_entry = output / "pagefind-2025" / "pagefind-entry.json"
+    new_entry = output / "pagefind" / "pagefind-entry.json"
+    inodes = old_entry.stat().st_ino, new_entry.stat().st_ino
+    (content / "actions" / "b.md").write_text(
+        (content / "actions" / "b.md").read_text("utf-8").replace("Karim Example", "Zélie Nouvelle"), "utf-8"
+    )
+    result = run_pelican(tmp_path, content, output, overrides=overrides, extra_args=("--verbose",))
+    assert result.returncode == 0, result.stderr
+    assert old_entry.stat().st_ino == inodes[0]  # the 2025 shard was kept
+    assert new_entry.stat().st_ino != inodes[1]  # the 2026 shard was indexed again
+    assert "1 shards indexed, 1 reused" in result.stderr + result.stdout
+    search_page = (output / "recherche" / "index.html").read_text("utf-8")
+    assert 'data-search-shards="pagefind-2025"' in search_page
+    assert not list(tmp_path.glob(".pagefind-pages-*"))  # no leftover input directory

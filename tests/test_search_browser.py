@@ -64,3 +64,37 @@ def test_without_javascript_the_page_says_what_to_do(site_url, browser):
         assert page.locator("[data-search-nojs] a[href='/archives/']").is_visible()
     finally:
         page.context.close()
+
+
+@pytest.fixture(scope="module")
+def sharded_site_url(tmp_path_factory):
+    """The sample site with its index split into shards by year (2025, then 2026)."""
+    from helpers import run_pelican
+    from support.server import serve_directory
+
+    output = tmp_path_factory.mktemp("sharded") / "output"
+    result = run_pelican(ROOT, ROOT / "content", output, overrides={"UA_SEARCH_SHARD_SIZE": 5})
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert (output / "pagefind-2025" / "pagefind-entry.json").is_file()
+    with serve_directory(output) as url:
+        yield url
+
+
+def test_a_sharded_index_finds_actions_in_every_shard(sharded_site_url, browser, actions):
+    cases = [a.front.case for a in actions.values()]
+    alone = [a for a in actions.values() if cases.count(a.front.case) == 1]  # one page per case number
+    old = [a for a in alone if a.front.date.year == 2025]
+    new = [a for a in alone if a.front.date.year == 2026]
+    assert old and new
+    page = new_page(browser, width=1280, base_url=sharded_site_url)
+    try:
+        open_search(page)
+        for target in (old[0], new[0]):
+            assert search(page, target.front.case)[0] == f"/{target.url}"
+        # The filters count the actions of every shard.
+        states = page.eval_on_selector_all("#filter-etat option", "els => els.map(e => e.textContent)")
+        total = sum(int(text.rsplit("(", 1)[1].rstrip(")")) for text in states if "(" in text)
+        assert total == len(load_site(str(ROOT / "content")).actions)
+        assert not page.third_party_requests
+    finally:
+        page.context.close()

@@ -68,7 +68,10 @@ def _finish_run(pelican):
     staging = pelican.output_path
     ua = resolve(pelican.settings)
     if ua["UA_SEARCH"]:
-        search.build_index(staging, previous=final if ua["UA_INCREMENTAL"] else None)
+        counts = search.build_index(
+            staging, previous=final if ua["UA_INCREMENTAL"] else None, language=ua["UA_LANGUAGE"]
+        )
+        logger.info("Search index: %(indexed)d shards indexed, %(reused)d reused", counts)
     # Last step of the build, after every page and the search index are written.
     production.finish(staging, pelican.settings, ua, previous=final)
     retained = list(pelican.settings.get("OUTPUT_RETENTION", [])) + list(ua["UA_OUTPUT_RETENTION"])

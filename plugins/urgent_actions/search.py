@@ -1,8 +1,17 @@
 """Search with Pagefind, run on the finished site before it is published.
 
-The index and Pagefind's JavaScript are written into the site itself
-(``pagefind/``): nothing is loaded from elsewhere. Only action pages are
-indexed (``data-pagefind-body``), with filters for state, country and theme.
+The index and Pagefind's JavaScript are written into the site itself: nothing
+is loaded from elsewhere. Only action pages are indexed (``data-pagefind-body``),
+with filters for state, country and theme.
+
+Pagefind holds a whole index in memory (about 130 MiB per 1,000 action pages)
+and cannot update an index, so the index is made of *shards* by publication
+year, each of at most ``UA_SEARCH_SHARD_SIZE`` pages (a year with more is one
+shard): the newest in ``pagefind/``, older ones in ``pagefind-<years>/``. The
+search page merges them (``mergeIndex``). A shard whose pages are byte for
+byte those of the previous output is hard-linked from it; only the others are
+indexed again, each by its own Pagefind process, so memory stays that of one
+shard and an edit costs one shard.
 """
 
 from __future__ import annotations
@@ -10,73 +19,150 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import subprocess
-import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
 
 from .outputs import Output
 
 logger = logging.getLogger(__name__)
 
+INDEX = "pagefind"
+DIGEST = ".indexed-pages.sha256"
+# Pagefind's own search interfaces: the site has its own (theme/static/js/search.js).
+_UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+
+
+@dataclass(frozen=True)
+class Shard:
+    directory: str  # relative to the site root: "pagefind" or "pagefind-1990-1994"
+    pages: tuple[str, ...]  # the pages it indexes (``save_as``), sorted
+
+
+def plan(actions, size: int) -> list[Shard]:
+    """Split the action pages into shards of consecutive years, oldest first.
+
+    Years are grouped from the oldest on, so adding this year's actions only
+    ever changes the newest shard; the newest is always ``pagefind/``.
+    """
+    by_year: dict[int, list[str]] = defaultdict(list)
+    for action in actions:
+        by_year[action.front.date.year].append(action.save_as)
+    groups: list[list[int]] = []
+    count = 0
+    for year in sorted(by_year):
+        if groups and count + len(by_year[year]) <= size:
+            groups[-1].append(year)
+            count += len(by_year[year])
+        else:
+            groups.append([year])
+            count = len(by_year[year])
+    shards = []
+    for number, years in enumerate(groups):
+        if number == len(groups) - 1:
+            directory = INDEX
+        elif years[0] == years[-1]:
+            directory = f"{INDEX}-{years[0]}"
+        else:
+            directory = f"{INDEX}-{years[0]}-{years[-1]}"
+        shards.append(Shard(directory, tuple(sorted(p for y in years for p in by_year[y]))))
+    return shards
+
+
+# The plan of this run, from ``outputs`` (generator) to ``build_index`` (finalized).
+_plan: list[Shard] | None = None
+
 
 def outputs(build):
+    global _plan
+    _plan = plan(build.site.actions, build.ua["UA_SEARCH_SHARD_SIZE"])
     yield Output(
         build.ua["UA_URLS"]["search"] + "index.html",
         template="search",
-        context={"page_name": "search"},
+        context={
+            "page_name": "search",
+            # Merged by search.js after the primary index (pagefind/).
+            "search_shards": [s.directory for s in reversed(_plan) if s.directory != INDEX],
+        },
     )
 
 
-INDEX = "pagefind"
-DIGEST = ".indexed-pages.sha256"
-
-
-def _indexed_pages_digest(site_dir: str) -> str:
-    """A digest of every page Pagefind indexes (the action pages), path and bytes."""
+def _pages_digest(site_dir: str, pages) -> str:
+    """A digest of the pages of a shard, path and bytes."""
     digest = hashlib.sha256()
-    folder = os.path.join(site_dir, "actions")
-    for root, dirs, files in os.walk(folder):
-        dirs.sort()
-        for name in sorted(files):
-            if name.endswith(".html"):
-                path = os.path.join(root, name)
-                digest.update(os.path.relpath(path, site_dir).encode() + b"\0")
-                with open(path, "rb") as handle:
-                    digest.update(hashlib.sha256(handle.read()).digest())
+    for page in pages:
+        digest.update(page.encode() + b"\0")
+        with open(os.path.join(site_dir, page), "rb") as handle:
+            digest.update(hashlib.sha256(handle.read()).digest())
     return digest.hexdigest()
 
 
 def _link_tree(source: str, target: str) -> None:
-    for root, dirs, files in os.walk(source):
+    for root, _dirs, files in os.walk(source):
         relative = os.path.relpath(root, source)
         os.makedirs(os.path.join(target, relative), exist_ok=True)
         for name in files:
             os.link(os.path.join(root, name), os.path.join(target, relative, name))
 
 
-def build_index(site_dir: str, previous: str | None = None) -> None:
-    """Index ``site_dir`` with Pagefind's binary (from the pagefind[bin] package).
+def _recorded_digest(index_dir: str) -> str | None:
+    try:
+        with open(os.path.join(index_dir, DIGEST), encoding="ascii") as handle:
+            return handle.read().strip()
+    except OSError:
+        return None
 
-    When the pages Pagefind reads are the same as in the ``previous`` output,
-    its index is reused (hard links: Pagefind's files are never written in place).
+
+def build_index(
+    site_dir: str, previous: str | None = None, shards: list[Shard] | None = None, language: str = "fr"
+) -> dict:
+    """Index the action pages of ``site_dir`` with Pagefind, shard by shard.
+
+    A shard whose pages are the same as in the ``previous`` output is reused
+    (hard links: Pagefind's files are never written in place). Returns how
+    many shards were indexed and reused.
     """
-    digest = _indexed_pages_digest(site_dir)
-    if previous:
-        old_index = os.path.join(previous, INDEX)
-        try:
-            with open(os.path.join(old_index, DIGEST), encoding="ascii") as handle:
-                same = handle.read().strip() == digest
-        except OSError:
-            same = False
-        if same:
-            _link_tree(old_index, os.path.join(site_dir, INDEX))
-            return
-    _run_pagefind(site_dir)
-    with open(os.path.join(site_dir, INDEX, DIGEST), "w", encoding="ascii") as handle:
-        handle.write(digest + "\n")
+    shards = _plan if shards is None else shards
+    counts = {"indexed": 0, "reused": 0}
+    for shard in shards or []:
+        digest = _pages_digest(site_dir, shard.pages)
+        target = os.path.join(site_dir, shard.directory)
+        if previous and _recorded_digest(os.path.join(previous, shard.directory)) == digest:
+            _link_tree(os.path.join(previous, shard.directory), target)
+            counts["reused"] += 1
+            continue
+        _index_shard(site_dir, shard, target, language)
+        with open(os.path.join(target, DIGEST), "w", encoding="ascii") as handle:
+            handle.write(digest + "\n")
+        counts["indexed"] += 1
+    return counts
 
 
-def _run_pagefind(site_dir: str) -> None:
-    command = [sys.executable, "-m", "pagefind", "--site", site_dir, "--silent", "--force-language", "fr"]
+def _index_shard(site_dir: str, shard: Shard, target: str, language: str) -> None:
+    """Run Pagefind on a directory holding only this shard's pages (hard links)."""
+    pages_dir = tempfile.mkdtemp(prefix=".pagefind-pages-", dir=os.path.dirname(os.path.abspath(site_dir)))
+    try:
+        for page in shard.pages:
+            link = os.path.join(pages_dir, page)
+            os.makedirs(os.path.dirname(link), exist_ok=True)
+            os.link(os.path.join(site_dir, page), link)
+        _run_pagefind(pages_dir, os.path.abspath(target), language)
+    finally:
+        shutil.rmtree(pages_dir, ignore_errors=True)
+    for name in os.listdir(target):
+        if name.startswith(_UNUSED):
+            os.remove(os.path.join(target, name))
+
+
+def _run_pagefind(pages_dir: str, target: str, language: str) -> None:
+    from pagefind_bin import get_executable
+
+    command = [
+        str(get_executable()), "--site", pages_dir, "--output-path", target,
+        "--silent", "--force-language", language,
+    ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"Pagefind failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")

@@ -44,6 +44,12 @@ DEFAULTS: dict[str, Any] = {
     # Build the Pagefind search index at the end of each build (turn it off to
     # save a second on quick previews; the search page then finds nothing).
     "UA_SEARCH": True,
+    # Actions per search index shard. Pagefind holds a whole index in memory
+    # (about 130 MiB per 1,000 action pages) and cannot update one, so the
+    # index is split by publication year into shards of at most this many
+    # pages (a single larger year is one shard); the search page merges them,
+    # and a build re-indexes only the shards whose pages changed.
+    "UA_SEARCH_SHARD_SIZE": 1000,
     # Number of actions on one archive page.
     "UA_ARCHIVE_PAGE_SIZE": 20,
     # Number of entries in the main feeds.
@@ -178,6 +184,9 @@ def check(resolved: dict[str, Any]) -> list[str]:
     size = resolved["UA_ARCHIVE_PAGE_SIZE"]
     if not isinstance(size, int) or size < 1:
         problems.append("UA_ARCHIVE_PAGE_SIZE must be a positive whole number")
+    shard = resolved["UA_SEARCH_SHARD_SIZE"]
+    if not isinstance(shard, int) or isinstance(shard, bool) or shard < 1:
+        problems.append("UA_SEARCH_SHARD_SIZE must be a positive whole number")
     return problems
 
 
