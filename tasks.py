@@ -211,11 +211,13 @@ def publish(c, output=OUTPUT, deploy=True, dry_run=False):
         "stock": "also build the same bodies with stock Pelican (default: yes)",
     }
 )
-def bench(c, actions=2000, json="", stock=True):
+def bench(c, actions=2000, json="", stock=True, keep=""):
     """Time full, unchanged and one-edited builds against stock Pelican (docs/performance.md)."""
     args = [f"--actions {int(actions)}"]
     if json:
         args.append(f'--json "{json}"')
+    if keep:
+        args.append(f'--keep "{keep}"')
     if not stock:
         args.append("--no-stock")
     with c.cd(ROOT):

@@ -74,7 +74,7 @@ class Project:
         self.output = root / "output"
         self.fresh = 0
 
-    def run(self, cwd: Path, output: Path, env=None, parallel=False) -> subprocess.CompletedProcess:
+    def run(self, cwd: Path, output: Path, env=None, parallel=False, extra_args=(), overrides=()):
         # The reference builds read and render on every core (threshold 1), the
         # incremental ones in one process: both paths must give the same bytes.
         command = [
@@ -84,14 +84,14 @@ class Project:
             f"UA_PARALLEL_RENDER={str(parallel).lower()}",
             # Pagefind's own indexes differ from run to run (see test_robustness):
             # these tests compare the pages the build itself writes.
-            "UA_SEARCH=false",
-            "-o", str(output), "--fatal", "warnings",
+            "UA_SEARCH=false", *overrides,
+            "-o", str(output), "--fatal", "warnings", *extra_args,
         ]  # fmt: skip
         full_env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "200", **(env or {})}
         return subprocess.run(command, cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600, check=False)
 
-    def build(self, cwd: Path, output: Path, env=None, parallel=False):
-        result = self.run(cwd, output, env, parallel)
+    def build(self, cwd: Path, output: Path, env=None, parallel=False, extra_args=(), overrides=()):
+        result = self.run(cwd, output, env, parallel, extra_args, overrides)
         assert result.returncode == 0, result.stderr + result.stdout
         return result
 
@@ -188,6 +188,35 @@ def test_changing_a_template_rerenders_everything(project):
     assert tree == project.full()
     assert "gabarit modifié" in tree["actions/turquie-avocat/index.html"].decode()
     assert "actions/turquie-avocat/index.html" in _changed(before, _stats(project.output))
+
+
+def test_a_build_with_nothing_changed_does_nothing(project):
+    directory = project.output.stat().st_ino
+    before = _stats(project.output)
+    result = project.build(project.root, project.output, extra_args=("--verbose",))
+    assert "Nothing changed since the last build" in result.stdout + result.stderr
+    assert project.output.stat().st_ino == directory  # not even swapped
+    assert _stats(project.output) == before
+    assert not list(project.root.glob(".output.*"))  # no staging directory left
+
+
+@pytest.mark.parametrize("tamper", ["delete", "add", "content", "setting"])
+def test_any_change_to_the_inputs_or_the_output_makes_a_real_build(project, tamper):
+    theme_file = project.output / "theme" / "css" / "site.css"
+    overrides = ()
+    if tamper == "delete":
+        theme_file.unlink()  # by hand, on the published output
+    elif tamper == "add":
+        (project.output / "stray.html").write_text("not ours", "utf-8")
+    elif tamper == "content":
+        (project.content / "images").mkdir(exist_ok=True)
+        (project.content / "images" / "new.txt").write_text("a new file in content/", "utf-8")
+    else:
+        overrides = ("UA_ARCHIVE_PAGE_SIZE=3",)
+    result = project.build(project.root, project.output, extra_args=("--verbose",), overrides=overrides)
+    assert "Nothing changed" not in result.stdout + result.stderr
+    assert theme_file.is_file()
+    assert not (project.output / "stray.html").exists()
 
 
 def test_a_new_build_date_rerenders_open_actions_only(project):

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 
 from pelican import signals
 
 from . import i18n, incremental, output_swap, production, search, templating
+from .content import today_in_brussels
 from .errors import ContentError, SettingsError
 from .generator import ActionsGenerator
 from .settings import check, resolve
@@ -44,12 +46,17 @@ class _ContentErrorWithoutTraceback(logging.Filter):
 
 
 def _start_run(pelican):
-    problems = check(resolve(pelican.settings))
+    ua = resolve(pelican.settings)
+    problems = check(ua)
     if problems:
         raise SettingsError(problems)
     final = getattr(pelican, "_ua_final_output", None) or pelican.output_path
     pelican._ua_final_output = final
-    incremental.start_run(final)
+    if ua["UA_INCREMENTAL"]:
+        if incremental.start_run(final, ua["UA_CACHE_PATH"], today_in_brussels(), pelican.settings):
+            logger.info("Nothing changed since the last build: the published output is kept as it is")
+    else:
+        incremental.start_run(final)
     pelican.output_path = output_swap.prepare(final)
     # The staging directory is new: nothing to delete, and the final output is
     # replaced as a whole, which is what DELETE_OUTPUT_DIRECTORY asks for.
@@ -67,6 +74,12 @@ def _finish_run(pelican):
     final = pelican._ua_final_output
     staging = pelican.output_path
     ua = resolve(pelican.settings)
+    if incremental.nothing_to_do():
+        # Only Pelican's own copies of the theme's files are in staging.
+        shutil.rmtree(staging)
+        pelican.output_path = final
+        incremental.finish_run()
+        return
     if ua["UA_SEARCH"]:
         counts = search.build_index(
             staging, previous=final if ua["UA_INCREMENTAL"] else None, language=ua["UA_LANGUAGE"]
@@ -77,6 +90,7 @@ def _finish_run(pelican):
     retained = list(pelican.settings.get("OUTPUT_RETENTION", [])) + list(ua["UA_OUTPUT_RETENTION"])
     if os.path.isdir(final):
         output_swap.keep_retained(final, staging, retained)
+    incremental.before_publish()
     output_swap.publish(staging, final)
     pelican.output_path = final
     incremental.finish_run()

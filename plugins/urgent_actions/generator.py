@@ -57,6 +57,9 @@ class ActionsGenerator(Generator):
         self.ua = resolve(self.settings)
         self.build_date = today_in_brussels()
         self.cache = None
+        self.outputs = []
+        if incremental.nothing_to_do():
+            return  # the published output is already this build's (incremental.start_run)
         final_output = incremental.final_output()
         if self.ua["UA_INCREMENTAL"] and final_output:
             self.cache = incremental.BuildCache.for_run(

@@ -19,6 +19,12 @@ modification time, so a sync sends only what changed. An output without a key
 is always rendered. Anything unexpected (no cache, another version, a file
 touched by hand, a failed link) means: render.
 
+Before any of that, a build whose inputs are all as they were for the
+published output (every file of content/ by size, inode and times, the theme
+and plugin code by bytes, the settings, the library versions, the build date)
+and whose published output is still exactly what that build left (every file
+by inode, size and mtime) does nothing at all: :func:`nothing_changed`.
+
 Hard links are safe because every file the generator writes goes through
 :func:`~urgent_actions.outputs.write_file` (temporary file and rename), and
 only files listed in the manifest, i.e. owned by this generator, are linked:
@@ -110,12 +116,97 @@ def settings_digest(settings: dict) -> str:
 
 
 def _versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     import jinja2
     import markdown
     import pelican
     import pydantic
 
-    return f"{sys.version}|{pelican.__version__}|{markdown.__version__}|{jinja2.__version__}|{pydantic.VERSION}"
+    try:
+        pagefind = version("pagefind_bin")
+    except PackageNotFoundError:  # pragma: no cover - search turned off
+        pagefind = "none"
+    return (
+        f"{sys.version}|{pelican.__version__}|{markdown.__version__}|{jinja2.__version__}"
+        f"|{pydantic.VERSION}|{pagefind}"
+    )
+
+
+def _stat_tree(root: str) -> dict[str, list[int]]:
+    """Every file under ``root``: relative path -> [inode, size, mtime_ns] (symlinks not followed)."""
+    found: dict[str, list[int]] = {}
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, prefix + entry.name + "/")
+                else:
+                    stat = entry.stat(follow_symlinks=False)
+                    found[prefix + entry.name] = [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+    if os.path.isdir(root):
+        walk(root, "")
+    return found
+
+
+def inputs_fingerprint(settings: dict, build_date) -> str:
+    """Everything a build reads, cheaply: content/ by stat, theme and plugin code by bytes.
+
+    A content file is taken as unchanged while its size, inode, mtime and
+    ctime are (ctime cannot be set back by hand); anything else that changed
+    makes a normal build, which then compares bytes.
+    """
+    content = settings.get("PATH", "")
+    stats = []
+    for folder, dirs, files in os.walk(content):
+        dirs.sort()
+        for name in sorted(files):
+            stat = os.stat(os.path.join(folder, name))
+            stats.append((os.path.relpath(os.path.join(folder, name), content), stat.st_size, stat.st_ino,
+                          stat.st_mtime_ns, stat.st_ctime_ns))  # fmt: skip
+    return fingerprint(
+        CACHE_VERSION,
+        _versions(),
+        _tree_digest(PLUGIN_DIR),
+        _tree_digest(settings.get("THEME", "")),
+        settings_digest(settings),
+        build_date.isoformat(),
+        stats,
+    )
+
+
+def _stamp_path(cache_dir: str, final_output: str) -> str:
+    return os.path.join(cache_dir, f"{fingerprint(os.path.abspath(final_output))[:16]}.published.json")
+
+
+def nothing_changed(cache_dir: str, final_output: str, inputs: str) -> bool:
+    """Whether the published output was built from these very inputs and is untouched since."""
+    try:
+        with open(_stamp_path(cache_dir, final_output), encoding="utf-8") as handle:
+            stamp = json.load(handle)
+    except (OSError, ValueError):
+        return False
+    if not isinstance(stamp, dict) or stamp.get("version") != CACHE_VERSION or stamp.get("inputs") != inputs:
+        return False
+    return stamp.get("files") == _stat_tree(final_output)
+
+
+def record_published(cache_dir: str, final_output: str, inputs: str) -> None:
+    """Remember the inputs of the output just published, and its files as they are now."""
+    stamp = {"version": CACHE_VERSION, "inputs": inputs, "files": _stat_tree(final_output)}
+    payload = json.dumps(stamp).encode("utf-8")
+    os.makedirs(cache_dir, exist_ok=True)
+    _replace(_stamp_path(cache_dir, final_output), lambda stream: stream.write(payload))
+
+
+def forget_published(cache_dir: str, final_output: str) -> None:
+    """The output is about to change: no build may take it as up to date until it is recorded."""
+    try:
+        os.remove(_stamp_path(cache_dir, final_output))
+    except OSError:
+        pass
 
 
 class BuildCache:
@@ -274,15 +365,28 @@ def _replace(path: str, write) -> None:
         raise
 
 
-# The run's final output directory and cache, from ``get_generators`` through
-# the generator to ``finalized``; reset at the start of every run (autoreload).
+# The run's final output directory, cache and inputs, from ``get_generators``
+# through the generator to ``finalized``; reset at the start of every run (autoreload).
 _current: BuildCache | None = None
 _final_output: str | None = None
+_published: dict = {}
 
 
-def start_run(final_output: str) -> None:
-    global _current, _final_output
-    _current, _final_output = None, final_output
+def start_run(final_output: str, cache_dir: str | None = None, build_date=None, settings=None) -> bool:
+    """Begin a run; with a cache directory, True when the published output is already up to date."""
+    global _current, _final_output, _published
+    _current, _final_output, _published = None, final_output, {}
+    if cache_dir is None:
+        return False
+    inputs = inputs_fingerprint(settings, build_date)
+    skip = nothing_changed(cache_dir, final_output, inputs)
+    _published = {"cache_dir": cache_dir, "inputs": inputs, "skip": skip}
+    return skip
+
+
+def nothing_to_do() -> bool:
+    """Whether this run found the published output up to date (see :func:`start_run`)."""
+    return bool(_published.get("skip"))
 
 
 def final_output() -> str | None:
@@ -294,14 +398,22 @@ def set_current(cache: BuildCache | None) -> None:
     _current = cache
 
 
+def before_publish() -> None:
+    """Call before the new output replaces the old one."""
+    if _published and not _published["skip"]:
+        forget_published(_published["cache_dir"], _final_output)
+
+
 def finish_run() -> None:
     """Record the published output (call after the swap)."""
-    global _current
+    global _current, _published
     cache, _current = _current, None
-    if cache is None:
-        return
+    published, _published = _published, {}
     try:
-        cache.save()
+        if cache is not None:
+            cache.save()
+        if published and not published["skip"]:
+            record_published(published["cache_dir"], _final_output, published["inputs"])
     except OSError as exc:
         # The site is published; only the next build's speed is at stake.
         logger.info("Could not save the build cache: %s", exc)
