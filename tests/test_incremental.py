@@ -162,6 +162,13 @@ def test_editing_one_action_rerenders_its_case_only(project):
     assert "actions/iran-militante-suite/index.html" in changed
     assert "actions/turquie-avocat/index.html" not in changed
     assert "actions/egypte-chercheur/index.html" not in changed
+    # Lists and feeds that show it are rendered again; the others are kept.
+    for shown in ("archives/index.html", "pays/ir/index.html", "archives/annee/2025/index.html",
+                  "feeds/pays/ir.atom.xml", "feeds/actions.atom.xml"):
+        assert shown in changed, shown
+    for other in ("pays/tr/index.html", "archives/annee/2024/index.html", "feeds/pays/tr.atom.xml",
+                  "feeds/pays/eg.atom.xml", "index.html", "rejoindre/index.html", "pays/index.html"):
+        assert other in before and other not in changed, other
 
 
 def test_adding_and_removing_actions(project):

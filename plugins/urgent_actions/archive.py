@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from .incremental import actions_key, fingerprint
 from .outputs import Output
 
 # URL segment of each state as shown on the build date.
@@ -22,9 +23,15 @@ def paginate(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
 
 
-def listing(save_base: str, items: list, size: int, context: dict, template: str = "list"):
-    """Outputs of a paginated list at save_base (e.g. 'archives/'), page 2 at 'page/2/'."""
+def listing(save_base: str, items: list, size: int, context: dict, today, template: str = "list"):
+    """Outputs of a paginated list at save_base (e.g. 'archives/'), page 2 at 'page/2/'.
+
+    Each page's key covers its own items, its place in the list and the list's
+    context (counts of the filters): editing an action re-renders only the
+    pages that show it, unless the counts changed.
+    """
     pages = paginate(items, size)
+    shared = fingerprint(template, sorted(context.items()))
     for number, chunk in enumerate(pages, start=1):
         base = save_base if number == 1 else f"{save_base}page/{number}/"
         pagination = {
@@ -39,6 +46,7 @@ def listing(save_base: str, items: list, size: int, context: dict, template: str
             base + "index.html",
             template=template,
             context={**context, "items": chunk, "pagination": pagination, "page_url": base},
+            key=fingerprint(shared, actions_key(chunk, today), sorted(pagination.items())),
         )
 
 
@@ -71,37 +79,39 @@ def outputs(build):
     }
     common = {"facets": facets, "page_name": "archive"}
     archive = urls["archive"]
-    yield from listing(archive, listed, size, {**common, "list_kind": "all"})
+    yield from listing(archive, listed, size, {**common, "list_kind": "all"}, today)
     for state, items in by_state.items():
         yield from listing(
             f"{archive}etat/{STATE_SLUGS[state]}/", items, size,
-            {**common, "list_kind": "state", "state": state},
+            {**common, "list_kind": "state", "state": state}, today,
         )
     for year, items in by_year.items():
         yield from listing(
-            f"{archive}annee/{year}/", items, size, {**common, "list_kind": "year", "year": year}
+            f"{archive}annee/{year}/", items, size, {**common, "list_kind": "year", "year": year}, today
         )
     for code, items in by_country.items():
         yield from listing(
             f"{urls['countries']}{code.lower()}/", items, size,
             {**common, "list_kind": "country", "country": code, "country_label": items[0].country_name,
-             "feed": f"feeds/pays/{code.lower()}.atom.xml", "page_name": "countries"},
+             "feed": f"feeds/pays/{code.lower()}.atom.xml", "page_name": "countries"}, today,
         )
     for key, items in by_theme.items():
         yield from listing(
             f"{urls['themes']}{key}/", items, size,
             {**common, "list_kind": "theme", "theme": key, "theme_label": site.themes[key],
-             "feed": f"feeds/themes/{key}.atom.xml", "page_name": "themes"},
+             "feed": f"feeds/themes/{key}.atom.xml", "page_name": "themes"}, today,
         )
     yield Output(
         urls["countries"] + "index.html",
         template="index-list",
         context={"kind": "countries", "entries": countries, "page_name": "countries"},
+        key=fingerprint(countries),
     )
     yield Output(
         urls["themes"] + "index.html",
         template="index-list",
         context={"kind": "themes", "entries": facets["themes"], "page_name": "themes"},
+        key=fingerprint(facets["themes"]),
     )
     good = sorted(
         (a for a in listed if a.front.state == "good-news" and a.front.outcome),
@@ -111,8 +121,10 @@ def outputs(build):
     per_year: dict[int, int] = defaultdict(int)
     for action in good:
         per_year[action.front.outcome.date.year] += 1
+    per_year_list = sorted(per_year.items(), reverse=True)
     yield Output(
         urls["good_news"] + "index.html",
         template="good-news",
-        context={"good_news": good, "per_year": sorted(per_year.items(), reverse=True), "page_name": "good_news"},
+        context={"good_news": good, "per_year": per_year_list, "page_name": "good_news"},
+        key=actions_key(good, today, per_year_list),
     )

@@ -15,6 +15,7 @@ import os
 import yaml
 
 from . import countries
+from .incremental import fingerprint
 from .outputs import Output
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -140,9 +141,11 @@ def outputs(build):
     bundle = os.path.join(dist, "decap-cms.js")
     if not os.path.isfile(bundle):
         return  # node_modules not installed (./dev test installs it): no editor in this build
-    yield Output("admin/config.yml", render=lambda: config(build))
+    # Made from the content model, the settings and content/'s other files
+    # (already in every key): the actions do not change them.
+    yield Output("admin/config.yml", render=lambda: config(build), key="cms-config")
     yield Output("admin/index.html", render=lambda: ADMIN_PAGE.format(
-        lang=build.ua["UA_LANGUAGE"], name=build.settings.get("SITENAME", "")))
+        lang=build.ua["UA_LANGUAGE"], name=build.settings.get("SITENAME", "")), key="cms-page")
     for path in sorted(glob.glob(os.path.join(dist, "*decap-cms.js"))):
         name = os.path.basename(path)
 
@@ -150,4 +153,5 @@ def outputs(build):
             with open(path, "rb") as handle:
                 return handle.read()
 
-        yield Output(f"admin/{name}", render=read)
+        stat = os.stat(path)
+        yield Output(f"admin/{name}", render=read, key=fingerprint(path, stat.st_size, stat.st_mtime_ns))

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import feedgenerator
 from icalendar import Alarm, Calendar, Event
 
+from .incremental import actions_key
 from .outputs import Output
 
 UTC = dt.timezone.utc
@@ -103,6 +104,7 @@ def outputs(build):
         return build.render("feed-entry", action=action, absolute=base, outcome_only=True)
 
     def atom(save_as, title, actions, content=content_of, link=f"{base}/"):
+        # A feed is made of its entries only: its key is theirs (and its title).
         return Output(
             save_as,
             render=lambda: _write(
@@ -111,6 +113,7 @@ def outputs(build):
                 actions,
                 build,
             ),
+            key=actions_key(actions, build.build_date, title, link, content is content_of),
         )
 
     yield atom("feeds/actions.atom.xml", f"{name} : les actions", latest)
@@ -124,6 +127,7 @@ def outputs(build):
             latest,
             build,
         ),
+        key=actions_key(latest, build.build_date, name),
     )
     good = sorted(
         (a for a in site.listed if a.front.state == "good-news" and a.front.outcome),
@@ -146,8 +150,16 @@ def outputs(build):
         yield atom(f"feeds/themes/{key}.atom.xml", f"{name} : {site.themes[key]}", actions[:size],
                    link=f"{base}/{ua['UA_URLS']['themes']}{key}/")
 
-    yield Output("feeds/actions.json", render=lambda: json_feed(build, latest, content_of))
-    yield Output("feeds/deadlines.ics", render=lambda: deadlines_calendar(build))
+    yield Output(
+        "feeds/actions.json",
+        render=lambda: json_feed(build, latest, content_of),
+        key=actions_key(latest, build.build_date, name),
+    )
+    yield Output(
+        "feeds/deadlines.ics",
+        render=lambda: deadlines_calendar(build),
+        key=actions_key(open_with_deadline(build.site), build.build_date),
+    )
 
 
 def json_feed(build, actions, content_of) -> str:
@@ -192,6 +204,14 @@ def json_feed(build, actions, content_of) -> str:
     return json.dumps(feed, ensure_ascii=False, indent=1).replace("</", "<\\/") + "\n"
 
 
+def open_with_deadline(site) -> list:
+    """The actions of the calendar: open (in their front matter) with a deadline, soonest first."""
+    return sorted(
+        (a for a in site.listed if a.front.state == "open" and a.front.deadline),
+        key=lambda a: (a.front.deadline, a.slug),
+    )
+
+
 def deadlines_calendar(build) -> bytes:
     base = build.absolute_url
     host = urlsplit(base).hostname or "localhost"
@@ -202,11 +222,7 @@ def deadlines_calendar(build) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", "Actions urgentes : dates limites")
     calendar.add("x-wr-timezone", "Europe/Brussels")
-    open_actions = sorted(
-        (a for a in build.site.listed if a.front.state == "open" and a.front.deadline),
-        key=lambda a: (a.front.deadline, a.slug),
-    )
-    for action in open_actions:
+    for action in open_with_deadline(build.site):
         front = action.front
         event = Event()
         case = front.case.replace("UA ", "").replace("/", "-")

@@ -23,10 +23,13 @@ def _action_context(action):
 
 def outputs(build):
     site, build_date = build.site, build.build_date
+    current = open_actions(site, build_date)
     yield Output(
         "index.html",
         template="index",
-        context={"open_actions": open_actions(site, build_date), "page_name": "home"},
+        context={"open_actions": current, "page_name": "home"},
+        # Which actions are open depends on the date, even when none is.
+        key=actions_key(current, build_date, build_date.isoformat()),
     )
     for action in site.actions:
         # An action's page shows its whole case (the timeline).

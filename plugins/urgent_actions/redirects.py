@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .incremental import actions_key
 from .outputs import Output
 
 
@@ -14,4 +15,5 @@ def outputs(build):
                 save_as,
                 template="redirect",
                 context={"action": action, "redirect_to": action.url, "page_name": "redirect"},
+                key=actions_key([action], build.build_date),
             )

@@ -25,6 +25,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .incremental import fingerprint
 from .outputs import Output
 
 logger = logging.getLogger(__name__)
@@ -78,14 +79,13 @@ _plan: list[Shard] | None = None
 def outputs(build):
     global _plan
     _plan = plan(build.site.actions, build.ua["UA_SEARCH_SHARD_SIZE"])
+    # Merged by search.js after the primary index (pagefind/).
+    shards = [s.directory for s in reversed(_plan) if s.directory != INDEX]
     yield Output(
         build.ua["UA_URLS"]["search"] + "index.html",
         template="search",
-        context={
-            "page_name": "search",
-            # Merged by search.js after the primary index (pagefind/).
-            "search_shards": [s.directory for s in reversed(_plan) if s.directory != INDEX],
-        },
+        context={"page_name": "search", "search_shards": shards},
+        key=fingerprint("search", shards),
     )
 
 

@@ -52,7 +52,9 @@ def outputs(build):
         _save_as(urls["join"]),
         template="join",
         context={"page_name": "join", "formulas": formulas(ua), "themes": build.site.themes},
+        # Settings and themes.yml only, which are in every key: no action changes them.
+        key="join",
     )
-    yield Output(_save_as(urls["thanks"]), template="join-thanks", context={"page_name": "join-thanks"})
-    yield Output(_save_as(urls["signup_error"]), template="join-error", context={"page_name": "join-error"})
-    yield Output(_save_as(urls["privacy"]), template="privacy", context={"page_name": "privacy"})
+    yield Output(_save_as(urls["thanks"]), template="join-thanks", context={"page_name": "join-thanks"}, key="thanks")
+    yield Output(_save_as(urls["signup_error"]), template="join-error", context={"page_name": "join-error"}, key="error")
+    yield Output(_save_as(urls["privacy"]), template="privacy", context={"page_name": "privacy"}, key="privacy")
