@@ -81,9 +81,16 @@ def _finish_run(pelican):
         incremental.finish_run()
         return
     if ua["UA_SEARCH"]:
-        counts = search.build_index(
-            staging, previous=final if ua["UA_INCREMENTAL"] else None, language=ua["UA_LANGUAGE"]
+        cache = incremental.current()
+        counts, digests = search.build_index(
+            staging,
+            previous=final if cache is not None else None,
+            language=ua["UA_LANGUAGE"],
+            page_keys=cache.new_files if cache is not None else None,
+            recorded=cache.old_search if cache is not None else None,
         )
+        if cache is not None:
+            cache.new_search = digests
         logger.info("Search index: %(indexed)d shards indexed, %(reused)d reused", counts)
     # Last step of the build, after every page and the search index are written.
     production.finish(staging, pelican.settings, ua, previous=final)
@@ -91,9 +98,12 @@ def _finish_run(pelican):
     if os.path.isdir(final):
         output_swap.keep_retained(final, staging, retained)
     incremental.before_publish()
-    output_swap.publish(staging, final)
+    # The old output is deleted while the caches are saved.
+    removal = output_swap.publish(staging, final, background=True)
     pelican.output_path = final
     incremental.finish_run()
+    if removal is not None:
+        removal.join()
 
 
 _FILTER = _ContentErrorWithoutTraceback()

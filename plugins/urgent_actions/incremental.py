@@ -220,9 +220,12 @@ class BuildCache:
         stem = fingerprint(self.final_output)[:16]
         self.manifest_path = os.path.join(cache_dir, f"{stem}.manifest.json")
         self.reads_path = os.path.join(cache_dir, f"{stem}.reads.pickle")
+        self.old_search: dict[str, str] = {}  # search index shard -> digest of its pages
+        self.new_search: dict[str, str] = {}
         self.old_files = self._load_manifest()
         self.old_reads = self._load_reads()
         self.new_files: dict[str, str] = {}
+        self.kept: dict[str, list[int]] = {}  # reused files: their (unchanged) inode, size, mtime
         self.new_reads: dict[str, tuple] = {}
         self.reused = 0
         self.rendered = 0
@@ -253,6 +256,8 @@ class BuildCache:
             or not isinstance(data.get("files"), dict)
         ):
             return {}
+        if isinstance(data.get("search"), dict):
+            self.old_search = data["search"]
         return data["files"]
 
     def _load_reads(self) -> dict:
@@ -315,6 +320,7 @@ class BuildCache:
             os.link(source, target)
         except OSError:
             return False
+        self.kept[output.save_as] = old[1:]
         self.reused += 1
         return True
 
@@ -326,6 +332,10 @@ class BuildCache:
     def save(self) -> None:
         files = {}
         for save_as, key in self.new_files.items():
+            kept = self.kept.get(save_as)
+            if kept is not None:  # the same inode as before: no need to look again
+                files[save_as] = [key, *kept]
+                continue
             try:
                 stat = os.lstat(os.path.join(self.final_output, save_as))
             except OSError:
@@ -337,6 +347,7 @@ class BuildCache:
             "output": self.final_output,
             "render_key": self.render_key,
             "files": files,
+            "search": self.new_search,
         }
         payload = json.dumps(manifest).encode("utf-8")
         _replace(self.manifest_path, lambda stream: stream.write(payload))
@@ -382,6 +393,11 @@ def start_run(final_output: str, cache_dir: str | None = None, build_date=None, 
     skip = nothing_changed(cache_dir, final_output, inputs)
     _published = {"cache_dir": cache_dir, "inputs": inputs, "skip": skip}
     return skip
+
+
+def current() -> BuildCache | None:
+    """This run's cache, once the generator has written the pages (None without one)."""
+    return _current
 
 
 def nothing_to_do() -> bool:

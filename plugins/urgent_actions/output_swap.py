@@ -15,6 +15,7 @@ import errno
 import logging
 import os
 import shutil
+import threading
 
 logger = logging.getLogger(__name__)
 
@@ -68,18 +69,28 @@ def keep_retained(final: str, staging: str, names) -> None:
             os.replace(source, os.path.join(staging, name))
 
 
-def publish(staging: str, final: str) -> None:
-    """Put the staging directory in place of ``final``, then remove the old output."""
+def publish(staging: str, final: str, background: bool = False) -> threading.Thread | None:
+    """Put the staging directory in place of ``final``, then remove the old output.
+
+    With ``background``, the old output (now only a leftover: the next build
+    removes it if this process dies first) is removed by a thread, returned
+    for the caller to join once it has done its own last steps.
+    """
     final = os.path.abspath(final).rstrip(os.sep)
     if not os.path.isdir(final):
         if os.path.lexists(final):
             os.remove(final)
         os.replace(staging, final)
-        return
+        return None
     if _exchange(staging, final):
-        shutil.rmtree(staging)
-        return
-    previous = leftover_path(final)
-    os.replace(final, previous)
-    os.replace(staging, final)
-    shutil.rmtree(previous)
+        old = staging
+    else:
+        old = leftover_path(final)
+        os.replace(final, old)
+        os.replace(staging, final)
+    if not background:
+        shutil.rmtree(old)
+        return None
+    thread = threading.Thread(target=shutil.rmtree, args=(old,), name="remove-old-output")
+    thread.start()
+    return thread

@@ -31,7 +31,6 @@ from .outputs import Output
 logger = logging.getLogger(__name__)
 
 INDEX = "pagefind"
-DIGEST = ".indexed-pages.sha256"
 # Pagefind's own search interfaces: the site has its own (theme/static/js/search.js).
 _UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 
@@ -89,14 +88,20 @@ def outputs(build):
     )
 
 
-def _pages_digest(site_dir: str, pages) -> str:
-    """A digest of the pages of a shard, path and bytes."""
-    digest = hashlib.sha256()
+def _pages_digest(site_dir: str, pages, page_keys: dict[str, str] | None = None) -> str:
+    """A digest of the pages of a shard: their incremental-build keys, or their bytes.
+
+    A page's key (``incremental``) changes whenever its bytes may, so when every
+    page of the shard has one, no page needs to be read.
+    """
+    if page_keys and all(page in page_keys for page in pages):
+        return "keys:" + fingerprint(*((page, page_keys[page]) for page in pages))
+    digest = hashlib.sha256(b"bytes:")
     for page in pages:
         digest.update(page.encode() + b"\0")
         with open(os.path.join(site_dir, page), "rb") as handle:
             digest.update(hashlib.sha256(handle.read()).digest())
-    return digest.hexdigest()
+    return "bytes:" + digest.hexdigest()
 
 
 def _link_tree(source: str, target: str) -> None:
@@ -107,37 +112,36 @@ def _link_tree(source: str, target: str) -> None:
             os.link(os.path.join(root, name), os.path.join(target, relative, name))
 
 
-def _recorded_digest(index_dir: str) -> str | None:
-    try:
-        with open(os.path.join(index_dir, DIGEST), encoding="ascii") as handle:
-            return handle.read().strip()
-    except OSError:
-        return None
-
-
 def build_index(
-    site_dir: str, previous: str | None = None, shards: list[Shard] | None = None, language: str = "fr"
-) -> dict:
+    site_dir: str,
+    previous: str | None = None,
+    shards: list[Shard] | None = None,
+    language: str = "fr",
+    page_keys: dict[str, str] | None = None,
+    recorded: dict[str, str] | None = None,
+) -> tuple[dict, dict[str, str]]:
     """Index the action pages of ``site_dir`` with Pagefind, shard by shard.
 
-    A shard whose pages are the same as in the ``previous`` output is reused
-    (hard links: Pagefind's files are never written in place). Returns how
-    many shards were indexed and reused.
+    ``recorded`` holds, for each shard directory of the ``previous`` output,
+    the digest of the pages it was made from (the incremental build's cache
+    keeps it): a shard whose digest is the same is reused (hard links:
+    Pagefind's files are never written in place). Returns how many shards
+    were indexed and reused, and the digests to record for this output.
     """
     shards = _plan if shards is None else shards
-    counts = {"indexed": 0, "reused": 0}
+    recorded = recorded or {}
+    counts, digests = {"indexed": 0, "reused": 0}, {}
     for shard in shards or []:
-        digest = _pages_digest(site_dir, shard.pages)
+        digest = digests[shard.directory] = _pages_digest(site_dir, shard.pages, page_keys)
         target = os.path.join(site_dir, shard.directory)
-        if previous and _recorded_digest(os.path.join(previous, shard.directory)) == digest:
-            _link_tree(os.path.join(previous, shard.directory), target)
+        old = os.path.join(previous, shard.directory) if previous else None
+        if old and recorded.get(shard.directory) == digest and os.path.isfile(os.path.join(old, "pagefind-entry.json")):
+            _link_tree(old, target)
             counts["reused"] += 1
             continue
         _index_shard(site_dir, shard, target, language)
-        with open(os.path.join(target, DIGEST), "w", encoding="ascii") as handle:
-            handle.write(digest + "\n")
         counts["indexed"] += 1
-    return counts
+    return counts, digests
 
 
 def _index_shard(site_dir: str, shard: Shard, target: str, language: str) -> None:
