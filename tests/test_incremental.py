@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -290,3 +291,23 @@ def test_the_cache_of_another_render_key_or_output_is_ignored(tmp_path):
     assert not no_key.reuse(Output("p.html", template="page"), str(tmp_path / "s3"))
     same = BuildCache(str(tmp_path / "cache"), str(final), "read", "render")
     assert same.reuse(page, str(tmp_path / "s4"))
+
+
+def test_the_read_cache_grows_by_the_edited_file_only(project):
+    (reads,) = (project.root / ".cache" / "urgent-actions").glob("*.reads.pickle")
+    inode, size = reads.stat().st_ino, reads.stat().st_size
+    project.write("turquie-avocat", action(case="UA 3/24", date="2024-01-10", deadline=None, state="closed",
+                                           country="TR", title="Turquie : titre corrigé"))
+    (project.content / "actions" / "chine-journaliste.md").unlink()
+    project.incremental()
+    assert reads.stat().st_ino == inode  # appended to, not rewritten
+    assert size < reads.stat().st_size < 2 * size
+    # Read back, the log gives the new entry and forgets the removed file.
+    cache = BuildCache.__new__(BuildCache)
+    cache.reads_path = str(reads)
+    with open(reads, "rb") as handle:
+        cache.read_key = pickle.load(handle)["read_key"]
+    entries = cache._load_reads()
+    assert "chine-journaliste.md" not in entries and "iran-militante.md" in entries
+    assert entries["turquie-avocat.md"][1].title == "Turquie : titre corrigé"
+    assert _tree(project.output) == project.full()

@@ -33,6 +33,7 @@ Pelican's own writers never see a linked path.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -43,7 +44,7 @@ import tempfile
 
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
 # Settings that change every run (or name the staging directory) without
 # changing what a page contains.
@@ -223,6 +224,7 @@ class BuildCache:
         self.old_search: dict[str, str] = {}  # search index shard -> digest of its pages
         self.new_search: dict[str, str] = {}
         self.old_files = self._load_manifest()
+        self._log_records: int | None = None  # records in the read log, when it was valid
         self.old_reads = self._load_reads()
         self.new_files: dict[str, str] = {}
         self.kept: dict[str, list[int]] = {}  # reused files: their (unchanged) inode, size, mtime
@@ -261,19 +263,30 @@ class BuildCache:
         return data["files"]
 
     def _load_reads(self) -> dict:
-        # One pickle per file after a header: saving never holds the whole
-        # cache as bytes, nor one memo for every object of every action.
+        # A log: a header, then one pickle per (file name, entry) record, a
+        # later record replacing an earlier one and None removing it. Saving
+        # appends only what changed (one edit writes one record), never holds
+        # the whole cache as bytes, nor one memo for every object of every action.
         entries: dict[str, tuple] = {}
+        records = 0
         try:
             with open(self.reads_path, "rb") as handle:
                 header = pickle.load(handle)
                 if not isinstance(header, dict) or header.get("read_key") != self.read_key:
                     return {}
-                for _ in range(header["count"]):
-                    name, entry = pickle.load(handle)
-                    entries[name] = entry
+                while True:
+                    try:
+                        name, entry = pickle.load(handle)
+                    except EOFError:
+                        break
+                    records += 1
+                    if entry is None:
+                        entries.pop(name, None)
+                    else:
+                        entries[name] = entry
         except Exception:  # noqa: BLE001 - any unreadable cache is no cache
             return {}
+        self._log_records = records
         return entries
 
     # -- reading -------------------------------------------------------------
@@ -351,14 +364,25 @@ class BuildCache:
         }
         payload = json.dumps(manifest).encode("utf-8")
         _replace(self.manifest_path, lambda stream: stream.write(payload))
-        if self.new_reads.keys() == self.old_reads.keys() and self.read_hits == len(self.new_reads):
-            return  # every file came from the read cache: it is already right
-        header = {"read_key": self.read_key, "count": len(self.new_reads)}
+        self._save_reads()
 
-        def write(stream):
-            pickle.dump(header, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    def _save_reads(self) -> None:
+        changes = [
+            (name, entry) for name, entry in self.new_reads.items() if self.old_reads.get(name) is not entry
+        ] + [(name, None) for name in self.old_reads.keys() - self.new_reads.keys()]
+        if not changes and self._log_records is not None:
+            return  # every file came from the read cache: it is already right
+        dump = functools.partial(pickle.dump, protocol=pickle.HIGHEST_PROTOCOL)
+        if self._log_records is not None and self._log_records + len(changes) <= 2 * len(self.new_reads) + 64:
+            with open(self.reads_path, "ab") as stream:
+                for item in changes:
+                    dump(item, stream)
+            return
+
+        def write(stream):  # a new log, one record per file
+            dump({"read_key": self.read_key}, stream)
             for item in self.new_reads.items():
-                pickle.dump(item, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                dump(item, stream)
 
         _replace(self.reads_path, write)
 
@@ -442,9 +466,12 @@ def actions_key(actions, build_date, *extra) -> str:
     one of them is open (its state and days left change with the date), plus
     any ``extra`` value the page depends on (page number, total count…).
     """
-    dated = any(a.front.state == "open" for a in actions)
-    return fingerprint(
-        *((a.slug, a.source_digest) for a in actions),
-        build_date.isoformat() if dated else "",
-        *extra,
-    )
+    digest = hashlib.blake2b(digest_size=20)
+    dated = False
+    for action in actions:  # slugs hold neither NUL nor newline
+        digest.update(f"{action.slug}\0{action.source_digest}\n".encode())
+        dated = dated or action.front.state == "open"
+    digest.update(b"date:" + (build_date.isoformat().encode() if dated else b""))
+    if extra:
+        digest.update(b"|" + fingerprint(*extra).encode())
+    return digest.hexdigest()

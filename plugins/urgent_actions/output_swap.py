@@ -15,6 +15,7 @@ import errno
 import logging
 import os
 import shutil
+import subprocess
 import threading
 
 logger = logging.getLogger(__name__)
@@ -69,12 +70,36 @@ def keep_retained(final: str, staging: str, names) -> None:
             os.replace(source, os.path.join(staging, name))
 
 
-def publish(staging: str, final: str, background: bool = False) -> threading.Thread | None:
+class _Removal:
+    """The removal of a directory tree, running beside the build; ``join()`` waits for it."""
+
+    def __init__(self, path: str):
+        self.path = path
+        rm = shutil.which("rm") if os.name == "posix" else None
+        # rm(1) is its own process: it does not compete with the build for
+        # Python's interpreter lock, so it really runs on another core.
+        self._process = subprocess.Popen([rm, "-rf", "--", path]) if rm else None
+        self._thread = None
+        if self._process is None:
+            self._thread = threading.Thread(target=shutil.rmtree, args=(path,), name="remove-old-output")
+            self._thread.start()
+
+    def join(self) -> None:
+        if self._process is not None:
+            self._process.wait()
+        else:
+            self._thread.join()
+        if os.path.lexists(self.path):  # rm failed: say so through Python's own error
+            shutil.rmtree(self.path)
+
+
+def publish(staging: str, final: str, background: bool = False) -> _Removal | None:
     """Put the staging directory in place of ``final``, then remove the old output.
 
     With ``background``, the old output (now only a leftover: the next build
-    removes it if this process dies first) is removed by a thread, returned
-    for the caller to join once it has done its own last steps.
+    removes it if this process dies first) is removed beside the build, and
+    the returned removal is for the caller to join once it has done its own
+    last steps.
     """
     final = os.path.abspath(final).rstrip(os.sep)
     if not os.path.isdir(final):
@@ -91,6 +116,4 @@ def publish(staging: str, final: str, background: bool = False) -> threading.Thr
     if not background:
         shutil.rmtree(old)
         return None
-    thread = threading.Thread(target=shutil.rmtree, args=(old,), name="remove-old-output")
-    thread.start()
-    return thread
+    return _Removal(old)

@@ -120,10 +120,10 @@ DEFAULTS: dict[str, Any] = {
     # From this many action files to read, or pages to render, the build uses
     # every core (forked workers); below, one process is faster.
     "UA_PARALLEL_MIN_FILES": 600,
-    # Render pages in forked workers too (from UA_PARALLEL_MIN_FILES pages).
-    # Off: at 10,000 actions the workers' copy-on-write of the whole site cost
-    # more than it saved (docs/performance.md); faster at a few thousand.
-    "UA_PARALLEL_RENDER": False,
+    # Render pages in forked workers too (from UA_PARALLEL_MIN_FILES pages to
+    # render): at 10,000 actions on 2 cores, 37 s in one process, 26 s in two
+    # (docs/performance.md). Turn it off on a machine whose memory is short.
+    "UA_PARALLEL_RENDER": True,
     # Production output (publishconf.py turns these on; see plugins/urgent_actions/production.py).
     # Rename theme assets (CSS, JS, favicon...) to name.<hash>.ext and rewrite every
     # reference, so that servers can cache them for a year.
