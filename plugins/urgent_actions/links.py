@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote
 
 # Characters left as they are in an address (RFC 6068 'addr-spec' allows them).
@@ -26,6 +27,13 @@ def _encode(value: str) -> str:
     return quote(value, safe="", encoding="utf-8", errors="strict")
 
 
+@lru_cache(maxsize=64)
+def _encoded_text(text: str) -> str:
+    """A letter's text, CRLF line breaks, percent-encoded (the same letter goes
+    into the mailto:, Gmail and Outlook links of every target: encoded once)."""
+    return _encode(_crlf(text))
+
+
 def mailto_url(
     to: list[str], *, cc: list[str] | None = None, subject: str = "", body: str = ""
 ) -> str:
@@ -37,7 +45,7 @@ def mailto_url(
     if subject:
         fields.append("subject=" + _encode(_crlf(subject)))
     if body:
-        fields.append("body=" + _encode(_crlf(body)))
+        fields.append("body=" + _encoded_text(body))
     return "mailto:" + recipients + ("?" + "&".join(fields) if fields else "")
 
 
@@ -58,7 +66,7 @@ def _webmail_url(base: str, fields: list[str], to, cc, subject_key: str, subject
     if subject:
         fields.append(f"{subject_key}=" + _encode(subject))
     if body:
-        fields.append("body=" + _encode(_crlf(body)))
+        fields.append("body=" + _encoded_text(body))
     return base + "&".join(fields)
 
 

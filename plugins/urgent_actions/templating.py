@@ -71,7 +71,23 @@ def install(env, ua_settings: dict, siteurl: str) -> None:
         """Root-relative (or absolute, with SITEURL) URL of one of the site's pages."""
         return f"{siteurl}/{urls[name]}"
 
+    cards: dict = {}
+
+    def action_card_html(action, today: dt.date, heading_level: int = 2) -> Markup:
+        """The action_card component, rendered once per action, day and heading level.
+
+        An action appears in many lists (the archive, its state, year, country
+        and themes): its card is the same in each, so it is made once per build.
+        """
+        key = (action.slug, today, heading_level)
+        html = cards.get(key)
+        if html is None:
+            macro = env.get_template("components/action-card.html").module.action_card
+            html = cards[key] = macro({"action": action, "today": today, "heading_level": heading_level})
+        return html
+
     env.globals.update(
+        action_card_html=action_card_html,
         url_for=url_for,
         ua=ua_settings,
         organisation=ua_settings["UA_ORGANISATION"],
