@@ -98,7 +98,7 @@ class Action:
     slug: str
     source_path: str
     front: ActionFront
-    body: str  # Markdown
+    body: str  # Markdown; emptied once rendered to body_html (nothing else reads it)
     body_html: str = ""
     source_digest: str = ""  # digest of the file's bytes (incremental builds)
     url: str = ""  # relative to the site root, e.g. "actions/<slug>/"
@@ -252,8 +252,8 @@ def read_action(
         digest = source_digest(raw)
         cached = cache.cached_read(name, digest) if cache is not None else None
         if cached is not None:
-            front, body, body_html = cached
-            action = Action(slug=slug, source_path=path, front=front, body=body)
+            front, body_html = cached
+            action = Action(slug=slug, source_path=path, front=front, body="")
             action.body_html, action.source_digest = body_html, digest
             return action, problems
         data, body = read(raw)
@@ -266,9 +266,10 @@ def read_action(
         return None, [Problem(path, "", f"cannot be read ({exc.strerror})")]
     action = Action(slug=slug, source_path=path, front=front, body=body, source_digest=digest)
     if renderer is not None:
-        action.body_html = renderer.render(body)
+        # Only the HTML is kept: at 10,000 actions the Markdown would be 30 MB more.
+        action.body_html, action.body = renderer.render(body), ""
         if cache is not None:
-            cache.store_read(name, digest, front, body, action.body_html)
+            cache.store_read(name, digest, front, action.body_html)
     return action, problems
 
 
@@ -304,7 +305,7 @@ def load_site(
     for path, result in zip(to_read, read_all(to_read, context, renderer, read_one, parallel_from), strict=True):
         action = result[0]
         if cache is not None and action is not None and renderer is not None:
-            cache.store_read(os.path.basename(path), action.source_digest, action.front, action.body, action.body_html)
+            cache.store_read(os.path.basename(path), action.source_digest, action.front, action.body_html)
         results[path] = result
     for path in paths:
         action, found = results[path]

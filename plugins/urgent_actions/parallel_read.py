@@ -9,6 +9,7 @@ back in the order of the paths, so problems are reported as in one process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 
@@ -81,10 +82,14 @@ def render_all(generator, outputs: list, min_files: int | None) -> None:
     step = max(1, len(outputs) // (count * 8))
     chunks = [(start, min(start + step, len(outputs))) for start in range(0, len(outputs), step)]
     _render_job = (generator, outputs)
+    # Objects the workers inherit are left out of their garbage collections,
+    # which would otherwise write to (and so copy) every page holding one.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
             done = sum(pool.map(_render_chunk, chunks, chunksize=1))
     finally:
         _render_job = None
+        gc.unfreeze()
     if done != len(outputs):  # pragma: no cover - a worker lost its work
         raise RuntimeError(f"rendered {done} of {len(outputs)} pages")
