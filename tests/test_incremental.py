@@ -311,3 +311,12 @@ def test_the_read_cache_grows_by_the_edited_file_only(project):
     assert "chine-journaliste.md" not in entries and "iran-militante.md" in entries
     assert entries["turquie-avocat.md"][1].title == "Turquie : titre corrigé"
     assert _tree(project.output) == project.full()
+
+
+def test_a_file_touched_without_change_is_read_from_the_cache(project):
+    path = project.content / "actions" / "turquie-avocat.md"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    result = project.build(project.root, project.output, extra_args=("--verbose",))
+    log = " ".join((result.stdout + result.stderr).split())
+    assert "6 of 6 actions read from the cache" in log  # bytes compared, not parsed again
+    assert _tree(project.output) == project.full()

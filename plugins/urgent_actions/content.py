@@ -101,6 +101,7 @@ class Action:
     body: str  # Markdown; emptied once rendered to body_html (nothing else reads it)
     body_html: str = ""
     source_digest: str = ""  # digest of the file's bytes (incremental builds)
+    source_stat: tuple = ()  # its size, inode, mtime and ctime before it was read
     url: str = ""  # relative to the site root, e.g. "actions/<slug>/"
     save_as: str = ""
     case_actions: list[Action] = field(default_factory=list, repr=False)
@@ -248,12 +249,18 @@ def read_action(
             )
         ]
     try:
-        raw = _read_bytes(path)
-        digest = source_digest(raw)
-        cached = cache.cached_read(name, digest) if cache is not None else None
+        stat = os.stat(path)
+        stat_key = (stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
+        # A file whose size, inode and times are those the cache recorded is
+        # not even read (ctime cannot be set back by hand); otherwise its bytes decide.
+        cached = cache.cached_by_stat(name, stat_key) if cache is not None else None
+        if cached is None:
+            raw = _read_bytes(path)
+            digest = source_digest(raw)
+            cached = cache.cached_read(name, digest, stat_key) if cache is not None else None
         if cached is not None:
-            front, body_html = cached
-            action = Action(slug=slug, source_path=path, front=front, body="")
+            digest, front, body_html = cached
+            action = Action(slug=slug, source_path=path, front=front, body="", source_stat=stat_key)
             action.body_html, action.source_digest = body_html, digest
             return action, problems
         data, body = read(raw)
@@ -264,12 +271,12 @@ def read_action(
         return None, problems_from(exc, path, ActionFront)
     except OSError as exc:
         return None, [Problem(path, "", f"cannot be read ({exc.strerror})")]
-    action = Action(slug=slug, source_path=path, front=front, body=body, source_digest=digest)
+    action = Action(slug=slug, source_path=path, front=front, body=body, source_digest=digest, source_stat=stat_key)
     if renderer is not None:
         # Only the HTML is kept: at 10,000 actions the Markdown would be 30 MB more.
         action.body_html, action.body = renderer.render(body), ""
         if cache is not None:
-            cache.store_read(name, digest, front, action.body_html)
+            cache.store_read(name, digest, front, action.body_html, stat_key)
     return action, problems
 
 
@@ -305,7 +312,9 @@ def load_site(
     for path, result in zip(to_read, read_all(to_read, context, renderer, read_one, parallel_from), strict=True):
         action = result[0]
         if cache is not None and action is not None and renderer is not None:
-            cache.store_read(os.path.basename(path), action.source_digest, action.front, action.body_html)
+            cache.store_read(
+                os.path.basename(path), action.source_digest, action.front, action.body_html, action.source_stat
+            )
         results[path] = result
     for path in paths:
         action, found = results[path]

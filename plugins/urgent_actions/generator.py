@@ -102,11 +102,7 @@ class ActionsGenerator(Generator):
 
     def generate_output(self, writer):
         cache = self.cache
-        to_render = [
-            output
-            for output in self.outputs
-            if cache is None or not cache.reuse(output, self.output_path)
-        ]
+        to_render = self.outputs if cache is None else cache.reuse_all(self.outputs, self.output_path)
         parallel_from = self.ua["UA_PARALLEL_MIN_FILES"] if self.ua["UA_PARALLEL_RENDER"] else None
         render_all(self, to_render, parallel_from)
         if cache is not None:

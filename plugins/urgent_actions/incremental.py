@@ -40,10 +40,11 @@ import os
 import pickle
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
 # Settings that change every run (or name the staging directory) without
 # changing what a page contains.
@@ -282,8 +283,8 @@ class BuildCache:
                     if entry is None:
                         entries.pop(name, None)
                     else:
-                        digest, front, html = entry
-                        entries[name] = (digest, front, html.decode("utf-8"))
+                        digest, front, html, stat_key = entry
+                        entries[name] = (digest, front, html.decode("utf-8"), stat_key)
         except Exception:  # noqa: BLE001 - any unreadable cache is no cache
             return {}
         self._log_records = records
@@ -295,17 +296,27 @@ class BuildCache:
         """Whether a previous build read this file (its bytes are checked when reading it)."""
         return os.path.basename(path) in self.old_reads
 
-    def cached_read(self, name: str, digest: str):
-        """The cached (front, body_html) of an action file with these bytes, or None."""
+    def cached_by_stat(self, name: str, stat_key: tuple):
+        """(digest, front, body_html) of a file whose size, inode and times are as recorded, or None."""
+        entry = self.old_reads.get(name)
+        if entry is not None and entry[3] == stat_key:
+            self.read_hits += 1
+            self.new_reads[name] = entry
+            return entry[:3]
+        return None
+
+    def cached_read(self, name: str, digest: str, stat_key: tuple = ()):
+        """(digest, front, body_html) of an action file with these bytes, or None."""
         entry = self.old_reads.get(name)
         if entry is not None and entry[0] == digest:
             self.read_hits += 1
-            self.new_reads[name] = entry
-            return entry[1:]
+            # Same bytes, new times (a checkout, a touch): record the new ones.
+            self.new_reads[name] = entry if entry[3] == stat_key else (*entry[:3], stat_key)
+            return entry[:3]
         return None
 
-    def store_read(self, name: str, digest: str, front, body_html: str) -> None:
-        self.new_reads[name] = (digest, front, body_html)
+    def store_read(self, name: str, digest: str, front, body_html: str, stat_key: tuple = ()) -> None:
+        self.new_reads[name] = (digest, front, body_html, stat_key)
 
     # -- rendering -----------------------------------------------------------
 
@@ -316,26 +327,59 @@ class BuildCache:
 
     def reuse(self, output, staging: str) -> bool:
         """Hard-link the published file into ``staging`` when its inputs did not change."""
-        key = self.full_key(output)
-        if key is None:
-            return False
-        self.new_files[output.save_as] = key
-        old = self.old_files.get(output.save_as)
-        if not old or old[0] != key:
-            return False
-        source = os.path.join(self.final_output, output.save_as)
-        target = os.path.join(staging, output.save_as)
-        try:
-            stat = os.lstat(source)
-            if [stat.st_ino, stat.st_size, stat.st_mtime_ns] != old[1:] or not os.path.isfile(source):
-                return False
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            os.link(source, target)
-        except OSError:
-            return False
-        self.kept[output.save_as] = old[1:]
-        self.reused += 1
-        return True
+        return not self.reuse_all([output], staging)
+
+    def reuse_all(self, outputs: list, staging: str) -> list:
+        """Hard-link every published file whose inputs did not change; return the others.
+
+        The links are made by two threads (a link is a system call, which
+        releases Python's lock), in chunks of directories.
+        """
+        to_render, jobs = [], []
+        for output in outputs:
+            key = self.full_key(output)
+            if key is None:
+                to_render.append(output)
+                continue
+            self.new_files[output.save_as] = key
+            old = self.old_files.get(output.save_as)
+            if not old or old[0] != key:
+                to_render.append(output)
+            else:
+                jobs.append((output, old))
+        if not jobs:
+            return to_render
+        size = max(64, len(jobs) // 16)
+        chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+        failures = 0
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for failed in pool.map(lambda chunk: self._link_chunk(chunk, staging), chunks):
+                to_render.extend(failed)
+                failures += len(failed)
+        self.reused += len(jobs) - failures
+        return to_render
+
+    def _link_chunk(self, jobs, staging: str) -> list:
+        failed = []
+        made: set[str] = set()
+        for output, old in jobs:
+            source = os.path.join(self.final_output, output.save_as)
+            target = os.path.join(staging, output.save_as)
+            try:
+                stat = os.lstat(source)
+                if [stat.st_ino, stat.st_size, stat.st_mtime_ns] != old[1:] or not os.path.isfile(source):
+                    failed.append(output)
+                    continue
+                folder = os.path.dirname(target)
+                if folder not in made:
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
+                os.link(source, target)
+            except OSError:
+                failed.append(output)
+                continue
+            self.kept[output.save_as] = old[1:]  # one key per thread: dict updates are atomic
+        return failed
 
     def rendered_one(self) -> None:
         self.rendered += 1
@@ -378,7 +422,7 @@ class BuildCache:
             # of the build, 33 MB at 10,000 actions.
             name, entry = item
             if entry is not None:
-                entry = (entry[0], entry[1], entry[2].encode("utf-8"))
+                entry = (entry[0], entry[1], entry[2].encode("utf-8"), entry[3])
             pickle.dump((name, entry), stream, protocol=pickle.HIGHEST_PROTOCOL)
 
         if self._log_records is not None and self._log_records + len(changes) <= 2 * len(self.new_reads) + 64:

@@ -37,7 +37,8 @@ def leftover_path(final: str) -> str:
 def prepare(final: str) -> str:
     """Remove what an interrupted build left, create an empty staging directory."""
     staging = staging_path(final)
-    for leftover in (staging, leftover_path(final)):
+    leftovers = (staging, leftover_path(final))
+    for leftover in leftovers + tuple(path + "." + _Removal.SPLIT for path in leftovers):
         if os.path.lexists(leftover):
             shutil.rmtree(leftover, ignore_errors=False)
     os.makedirs(staging)
@@ -71,26 +72,38 @@ def keep_retained(final: str, staging: str, names) -> None:
 
 
 class _Removal:
-    """The removal of a directory tree, running beside the build; ``join()`` waits for it."""
+    """The removal of a directory tree, running beside the build; ``join()`` waits for it.
+
+    rm(1) runs as its own processes: they do not compete with the build for
+    Python's interpreter lock. The tree's largest part (``actions/``, one
+    directory per action) is moved beside it and removed by a second process,
+    so that both cores unlink at once.
+    """
+
+    SPLIT = "actions"
 
     def __init__(self, path: str):
-        self.path = path
+        self.paths = [path]
+        part = os.path.join(path, self.SPLIT)
+        if os.path.isdir(part):
+            aside = path + "." + self.SPLIT
+            os.rename(part, aside)
+            self.paths.append(aside)
         rm = shutil.which("rm") if os.name == "posix" else None
-        # rm(1) is its own process: it does not compete with the build for
-        # Python's interpreter lock, so it really runs on another core.
-        self._process = subprocess.Popen([rm, "-rf", "--", path]) if rm else None
+        self._processes = [subprocess.Popen([rm, "-rf", "--", p]) for p in self.paths] if rm else []
         self._thread = None
-        if self._process is None:
-            self._thread = threading.Thread(target=shutil.rmtree, args=(path,), name="remove-old-output")
+        if not rm:
+            self._thread = threading.Thread(target=lambda: [shutil.rmtree(p) for p in self.paths])
             self._thread.start()
 
     def join(self) -> None:
-        if self._process is not None:
-            self._process.wait()
-        else:
+        for process in self._processes:
+            process.wait()
+        if self._thread is not None:
             self._thread.join()
-        if os.path.lexists(self.path):  # rm failed: say so through Python's own error
-            shutil.rmtree(self.path)
+        for path in self.paths:
+            if os.path.lexists(path):  # rm failed: say so through Python's own error
+                shutil.rmtree(path)
 
 
 def publish(staging: str, final: str, background: bool = False) -> _Removal | None:

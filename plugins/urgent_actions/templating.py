@@ -7,16 +7,24 @@ Pelican's), so a Markdown page and an action page share the same helpers.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
 from . import countries, letters, links, textlimits
 
 
+@lru_cache(maxsize=None)
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+@lru_cache(maxsize=8192)
 def date_long(value: dt.date, language: str = "fr") -> str:
     """'24 novembre 2026'."""
-    return format_date(value, format="long", locale=language)
+    return format_date(value, format="long", locale=_locale(language))
 
 
 def date_iso(value: dt.date) -> str:
@@ -41,9 +49,7 @@ def lines_html(text: str) -> Markup:
 
 def language_name(code: str, language: str = "fr") -> str:
     """The name of a language in the interface language: 'en' -> 'anglais'."""
-    from babel import Locale
-
-    return Locale.parse(language).languages.get(code, code)
+    return _locale(language).languages.get(code, code)
 
 
 def filters(language: str) -> dict:
