@@ -88,6 +88,7 @@ def _finish_run(pelican):
             language=ua["UA_LANGUAGE"],
             page_keys=cache.new_files if cache is not None else None,
             recorded=cache.old_search if cache is not None else None,
+            jobs=ua["UA_SEARCH_JOBS"],
         )
         if cache is not None:
             cache.new_search = digests

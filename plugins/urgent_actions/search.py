@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .incremental import fingerprint
@@ -119,6 +120,7 @@ def build_index(
     language: str = "fr",
     page_keys: dict[str, str] | None = None,
     recorded: dict[str, str] | None = None,
+    jobs: int = 1,
 ) -> tuple[dict, dict[str, str]]:
     """Index the action pages of ``site_dir`` with Pagefind, shard by shard.
 
@@ -127,10 +129,11 @@ def build_index(
     keeps it): a shard whose digest is the same is reused (hard links:
     Pagefind's files are never written in place). Returns how many shards
     were indexed and reused, and the digests to record for this output.
+    Up to ``jobs`` Pagefind processes run at once.
     """
     shards = _plan if shards is None else shards
     recorded = recorded or {}
-    counts, digests = {"indexed": 0, "reused": 0}, {}
+    counts, digests, stale = {"indexed": 0, "reused": 0}, {}, []
     for shard in shards or []:
         digest = digests[shard.directory] = _pages_digest(site_dir, shard.pages, page_keys)
         target = os.path.join(site_dir, shard.directory)
@@ -138,9 +141,12 @@ def build_index(
         if old and recorded.get(shard.directory) == digest and os.path.isfile(os.path.join(old, "pagefind-entry.json")):
             _link_tree(old, target)
             counts["reused"] += 1
-            continue
-        _index_shard(site_dir, shard, target, language)
-        counts["indexed"] += 1
+        else:
+            stale.append(shard)
+    # Pagefind uses about one and a half cores: two at once keep both busy.
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        list(pool.map(lambda shard: _index_shard(site_dir, shard, os.path.join(site_dir, shard.directory), language), stale))
+    counts["indexed"] = len(stale)
     return counts, digests
 
 

@@ -50,6 +50,9 @@ DEFAULTS: dict[str, Any] = {
     # pages (a single larger year is one shard); the search page merges them,
     # and a build re-indexes only the shards whose pages changed.
     "UA_SEARCH_SHARD_SIZE": 1000,
+    # Pagefind processes indexing shards at once (each takes about 130 MiB
+    # per 1,000 pages and one and a half cores); 1 keeps memory lowest.
+    "UA_SEARCH_JOBS": 2,
     # Number of actions on one archive page.
     "UA_ARCHIVE_PAGE_SIZE": 20,
     # Number of entries in the main feeds.
@@ -187,6 +190,9 @@ def check(resolved: dict[str, Any]) -> list[str]:
     shard = resolved["UA_SEARCH_SHARD_SIZE"]
     if not isinstance(shard, int) or isinstance(shard, bool) or shard < 1:
         problems.append("UA_SEARCH_SHARD_SIZE must be a positive whole number")
+    jobs = resolved["UA_SEARCH_JOBS"]
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        problems.append("UA_SEARCH_JOBS must be a positive whole number")
     return problems
 
 
