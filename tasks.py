@@ -211,13 +211,17 @@ def publish(c, output=OUTPUT, deploy=True, dry_run=False):
         "stock": "also build the same bodies with stock Pelican (default: yes)",
     }
 )
-def bench(c, actions=2000, json="", stock=True, keep=""):
+def bench(c, actions=2000, json="", stock=True, keep="", verify=False, shard_size=0):
     """Time full, unchanged and one-edited builds against stock Pelican (docs/performance.md)."""
     args = [f"--actions {int(actions)}"]
     if json:
         args.append(f'--json "{json}"')
     if keep:
         args.append(f'--keep "{keep}"')
+    if verify:
+        args.append("--verify")
+    if shard_size:
+        args.append(f"--shard-size {int(shard_size)}")
     if not stock:
         args.append("--no-stock")
     with c.cd(ROOT):

@@ -106,11 +106,33 @@ def measure(command: list[str], cwd: Path) -> dict:
     }
 
 
-def our_build(site: Path) -> list[str]:
+def our_build(site: Path, output: str = "output", settings: tuple = ()) -> list[str]:
     return [
         sys.executable, "-m", "pelican", "-s", str(ROOT / "pelicanconf.py"),
-        "-e", f'PATH="{site / "content"}"', "-o", str(site / "output"), "--fatal", "warnings",
+        "-e", f'PATH="{site / "content"}"', *settings, "-o", str(site / output), "--fatal", "warnings",
     ]  # fmt: skip
+
+
+def _unstable(path: str) -> bool:
+    """Pagefind 1.5's files whose bytes change from run to run (Pagefind/pagefind#638)."""
+    top, _, rest = path.partition("/")
+    return top.startswith("pagefind") and (
+        rest.startswith("filter/") or rest == "pagefind-entry.json" or rest.endswith(".pf_meta")
+    )
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    """Files that are not byte for byte the same in two output trees (Pagefind's unstable ones aside)."""
+
+    def tree(root: Path) -> dict[str, bytes]:
+        return {
+            str(p.relative_to(root)): p.read_bytes()
+            for p in root.rglob("*")
+            if p.is_file() and not _unstable(str(p.relative_to(root)))
+        }
+
+    left, right = tree(a), tree(b)
+    return sorted(name for name in left.keys() | right.keys() if left.get(name) != right.get(name))
 
 
 def stock_build(site: Path) -> list[str]:
@@ -130,7 +152,8 @@ def edit_one(site: Path, items: dict) -> str:
     return slug
 
 
-def run(count: int, workdir: Path, seed: int = 2026, stock: bool = True) -> dict:
+def run(count: int, workdir: Path, seed: int = 2026, stock: bool = True, verify: bool = False,
+        settings: tuple = ()) -> dict:
     items = synthetic.actions(count, seed)
     synthetic.write_site(workdir, items)
     synthetic.write_stock_site(workdir, items)
@@ -143,10 +166,18 @@ def run(count: int, workdir: Path, seed: int = 2026, stock: bool = True) -> dict
     }
     # The cache lives under the working directory of the build (UA_CACHE_PATH).
     shutil.rmtree(workdir / ".cache", ignore_errors=True)
-    results["full"] = measure(our_build(workdir), workdir)
-    results["unchanged"] = measure(our_build(workdir), workdir)
+    results["full"] = measure(our_build(workdir, settings=settings), workdir)
+    results["unchanged"] = measure(our_build(workdir, settings=settings), workdir)
     results["edited_action"] = edit_one(workdir, items)
-    results["one_edited"] = measure(our_build(workdir), workdir)
+    results["one_edited"] = measure(our_build(workdir, settings=settings), workdir)
+    if verify:
+        # A build from scratch of the edited archive (its own cache): the
+        # incremental one must have written the same bytes.
+        fresh = workdir / "fresh"
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir()
+        measure(our_build(workdir, "fresh/output", settings), fresh)
+        results["differences"] = differences(workdir / "output", fresh / "output")
     results["pages"] = sum(len(files) for _, _, files in os.walk(workdir / "output"))
     if stock:
         results["stock"] = measure(stock_build(workdir), workdir)
@@ -180,15 +211,21 @@ def main(argv=None) -> int:
     parser.add_argument("--json", help="write the results to this file")
     parser.add_argument("--no-stock", action="store_true", help="skip stock Pelican")
     parser.add_argument("--keep", help="build in this directory and keep it (default: a temporary one)")
+    parser.add_argument("--verify", action="store_true",
+                        help="also build the edited archive from scratch and compare it byte for byte")
+    parser.add_argument("--shard-size", type=int, help="UA_SEARCH_SHARD_SIZE (default: the setting's)")
     args = parser.parse_args(argv)
+    settings = (f"UA_SEARCH_SHARD_SIZE={args.shard_size}",) if args.shard_size else ()
     if args.keep:
         workdir = Path(args.keep).resolve()
         workdir.mkdir(parents=True, exist_ok=True)
-        results = run(args.actions, workdir, args.seed, not args.no_stock)
+        results = run(args.actions, workdir, args.seed, not args.no_stock, args.verify, settings)
     else:
         with tempfile.TemporaryDirectory(prefix="ua-bench-") as temporary:
-            results = run(args.actions, Path(temporary), args.seed, not args.no_stock)
+            results = run(args.actions, Path(temporary), args.seed, not args.no_stock, args.verify, settings)
     print(table(results))
+    if "differences" in results:
+        print(f"incremental vs from scratch: {len(results['differences'])} files differ", *results["differences"][:20])
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n", "utf-8")
     return 0

@@ -30,8 +30,10 @@ def test_synthetic_archive_is_deterministic_and_varied():
 
 def test_benchmark_runs_and_reports(tmp_path):
     report = tmp_path / "bench.json"
+    site = tmp_path / "site"
     result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench", "--actions", "40", "--json", str(report)],
+        [sys.executable, "-m", "benchmarks.bench", "--actions", "60", "--json", str(report),
+         "--verify", "--shard-size", "10", "--keep", str(site)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -41,12 +43,17 @@ def test_benchmark_runs_and_reports(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "full_vs_stock" in result.stdout
     data = json.loads(report.read_text())
-    assert data["actions"] == 40
-    # 40 action pages, print letters of the open ones, home, 404.
-    assert data["pages"] >= 42
+    assert data["actions"] == 60
+    # 60 action pages, print letters of the open ones, home, 404.
+    assert data["pages"] >= 62
+    # The rebuild after the edit wrote the same bytes as a build from scratch,
+    # search shards included (several: 10 pages per shard at most).
+    assert data["differences"] == []
+    assert len(list(site.glob("output/pagefind*/pagefind-entry.json"))) >= 3
     for name in ("full", "unchanged", "one_edited", "stock"):
         assert data[name]["seconds"] > 0
         assert data[name]["peak_mib"] > 10
+        assert data[name]["peak_total_mib"] > 10
     assert data["ratios"]["unchanged_vs_full"] == round(
         data["unchanged"]["seconds"] / data["full"]["seconds"], 3
     )
