@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import sys
+import time
 
 from pelican import signals
 
@@ -82,6 +83,7 @@ def _finish_run(pelican):
         return
     if ua["UA_SEARCH"]:
         cache = incremental.current()
+        started = time.perf_counter()
         counts, digests = search.build_index(
             staging,
             previous=final if cache is not None else None,
@@ -92,7 +94,8 @@ def _finish_run(pelican):
         )
         if cache is not None:
             cache.new_search = digests
-        logger.info("Search index: %(indexed)d shards indexed, %(reused)d reused", counts)
+        counts["seconds"] = time.perf_counter() - started
+        logger.info("Search index: %(indexed)d shards indexed, %(reused)d reused in %(seconds).1f s", counts)
     # Last step of the build, after every page and the search index are written.
     production.finish(staging, pelican.settings, ua, previous=final)
     retained = list(pelican.settings.get("OUTPUT_RETENTION", [])) + list(ua["UA_OUTPUT_RETENTION"])

@@ -8,6 +8,7 @@ exist; ``generate_output`` only renders and writes them.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from pelican.generators import Generator
@@ -65,6 +66,7 @@ class ActionsGenerator(Generator):
             self.cache = incremental.BuildCache.for_run(
                 self.settings, self.ua, self.path, self.theme, final_output
             )
+        started = time.perf_counter()
         self.site = load_site(
             self.path,
             MarkdownRenderer(),
@@ -72,6 +74,7 @@ class ActionsGenerator(Generator):
             self.cache,
             self.ua["UA_PARALLEL_MIN_FILES"],
         )
+        read_seconds = time.perf_counter() - started
         self.context.update(site=self.site, build_date=self.build_date, actions=self.site.actions)
         build = Build(self.site, self.build_date, self.ua, self.settings, self)
         self.context["build"] = build
@@ -83,11 +86,12 @@ class ActionsGenerator(Generator):
             if output.key is None:
                 output.key = whole_site
         logger.info(
-            "Read %d actions (%d drafts), %d authorities, %d themes; %d files to write",
+            "Read %d actions (%d drafts), %d authorities, %d themes in %.1f s; %d files to write",
             len(self.site.actions),
             len(self.site.drafts),
             len(self.site.authorities),
             len(self.site.themes),
+            read_seconds,
             len(self.outputs),
         )
 
@@ -102,9 +106,11 @@ class ActionsGenerator(Generator):
 
     def generate_output(self, writer):
         cache = self.cache
+        started = time.perf_counter()
         to_render = self.outputs if cache is None else cache.reuse_all(self.outputs, self.output_path)
         parallel_from = self.ua["UA_PARALLEL_MIN_FILES"] if self.ua["UA_PARALLEL_RENDER"] else None
         render_all(self, to_render, parallel_from)
+        logger.info("Wrote %d files in %.1f s", len(self.outputs), time.perf_counter() - started)
         if cache is not None:
             logger.info(
                 "Incremental build: %d of %d actions read from the cache, %d pages kept, %d rendered",
