@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from functools import lru_cache
 from typing import Annotated, Any, ClassVar, Literal
 
 import pycountry
@@ -101,11 +102,21 @@ Text = Annotated[str, Field(strict=True), AfterValidator(_not_blank)]
 Line = Annotated[str, Field(strict=True), AfterValidator(_not_blank), AfterValidator(_one_line)]
 
 
-def _email(value: str) -> str:
+@lru_cache(maxsize=4096)
+def _email_problem(value: str) -> str | None:
+    """Why ``value`` is not an email address, or None. The same authorities'
+    addresses come back in action after action: each is checked once."""
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise _error("'{value}' is not an email address ({why})", value=value, why=str(exc)) from None
+        return str(exc)
+    return None
+
+
+def _email(value: str) -> str:
+    why = _email_problem(value)
+    if why is not None:
+        raise _error("'{value}' is not an email address ({why})", value=value, why=why)
     return value
 
 

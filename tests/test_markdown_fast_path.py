@@ -1,0 +1,67 @@
+"""Bodies that smarty and footnotes cannot change are converted without them: same HTML."""
+
+from __future__ import annotations
+
+import random
+import sys
+
+import pytest
+
+from helpers import ROOT
+from urgent_actions.frontmatter import read
+from urgent_actions.markdown_renderer import _SMARTY_OR_FOOTNOTE, MarkdownRenderer, _converter
+
+sys.path.insert(0, str(ROOT))
+from benchmarks import synthetic  # noqa: E402
+
+PIECES = [
+    "Texte simple.", "**gras**", "*italique*", "_souligné_", "`code`", "[lien](https://example.org/a?b=1&c=2)",
+    "[relatif](/actions/x/)", "<b>html</b>", "a & b", "1 < 2 > 0", "l'apostrophe", '"guillemets"', "« chevrons »",
+    "- un\n- deux", "1. premier\n2. second", "> citation", "## Titre", "| a | b |\n|---|---|\n| 1 | 2 |",
+    "\\*pas italique\\*", "\\[crochets\\]", "&eacute;", "![image](/images/x.jpg)", "    code indenté",
+    "ligne  \nsuivante", "[^pas une note", "un - tiret", "deux.. points", "'simple'", "mailto:x@example.org",
+]
+
+
+def _random_text(rng: random.Random) -> str:
+    return "\n\n".join(" ".join(rng.choices(PIECES, k=rng.randint(1, 4))) for _ in range(rng.randint(1, 6)))
+
+
+def _bodies():
+    for path in sorted((ROOT / "content" / "actions").glob("*.md")):
+        yield read(path.read_bytes())[1]
+    for _front, body in synthetic.actions(200).values():
+        yield body
+    rng = random.Random(2026)
+    for _ in range(2000):
+        yield _random_text(rng)
+
+
+def test_without_smarty_or_footnote_marks_both_converters_agree():
+    full = _converter(("sane_lists", "smarty", "tables", "footnotes"))
+    plain = _converter(("sane_lists", "tables"))
+    checked = 0
+    for text in _bodies():
+        if any(mark in text for mark in _SMARTY_OR_FOOTNOTE):
+            continue
+        assert plain.convert(text) == full.convert(text), text
+        plain.reset()
+        full.reset()
+        checked += 1
+    assert checked > 1000
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Un -- deux", "&ndash;"),
+        ("Trois --- quatre", "&mdash;"),
+        ("Et puis...", "&hellip;"),
+        ('Il dit \\"non\\"', '"non"'),
+        ("Une note[^1].\n\n[^1]: La note.", 'class="footnote"'),
+    ],
+)
+def test_texts_with_those_marks_get_smarty_and_footnotes(text, expected):
+    html = MarkdownRenderer().render(text)
+    assert expected in html
+    assert "\\" not in html
