@@ -209,6 +209,9 @@ def publish(c, output=OUTPUT, deploy=True, dry_run=False):
         "actions": "number of synthetic actions",
         "json": "write the results to this JSON file",
         "stock": "also build the same bodies with stock Pelican (default: yes)",
+        "keep": "build in this directory and keep it",
+        "verify": "also build the edited archive from scratch and compare byte for byte",
+        "shard-size": "UA_SEARCH_SHARD_SIZE for these builds",
     }
 )
 def bench(c, actions=2000, json="", stock=True, keep="", verify=False, shard_size=0):
