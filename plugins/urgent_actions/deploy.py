@@ -116,13 +116,13 @@ def deploy_rsync(output: str, config: dict, dry_run: bool = False) -> str:
     )
 
 
+def _project_git(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """A git command on the project's own repository; its failure is for the caller to judge."""
+    return subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=True, check=False)
+
+
 def _default_remote(project: Path) -> str:
-    result = subprocess.run(
-        ["git", "-C", str(project), "remote", "get-url", "origin"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _project_git(project, "remote", "get-url", "origin")
     if result.returncode != 0:
         raise DeployError(
             "UA_DEPLOY: method 'gh-pages' needs a 'remote' (the project has no 'origin')"
@@ -131,12 +131,7 @@ def _default_remote(project: Path) -> str:
 
 
 def _source_commit(project: Path) -> str:
-    result = subprocess.run(
-        ["git", "-C", str(project), "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _project_git(project, "rev-parse", "--short", "HEAD")
     return result.stdout.strip() if result.returncode == 0 else "unknown"
 
 
