@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from . import countries
 from .errors import ContentError, Problem, did_you_mean, field_path
 from .frontmatter import FrontMatterError, load_yaml, read
-from .incremental import source_digest
+from .incremental import source_digest, stat_key
 from .parallel_read import read_all
 from .model import SLUG_RE, ActionFront, Authority, Copy
 
@@ -249,18 +249,17 @@ def read_action(
             )
         ]
     try:
-        stat = os.stat(path)
-        stat_key = (stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
+        file_key = stat_key(os.stat(path))
         # A file whose size, inode and times are those the cache recorded is
-        # not even read (ctime cannot be set back by hand); otherwise its bytes decide.
-        cached = cache.cached_by_stat(name, stat_key) if cache is not None else None
+        # not even read; otherwise its bytes decide.
+        cached = cache.cached_by_stat(name, file_key) if cache is not None else None
         if cached is None:
             raw = _read_bytes(path)
             digest = source_digest(raw)
-            cached = cache.cached_read(name, digest, stat_key) if cache is not None else None
+            cached = cache.cached_read(name, digest, file_key) if cache is not None else None
         if cached is not None:
             digest, front, body_html = cached
-            action = Action(slug=slug, source_path=path, front=front, body="", source_stat=stat_key)
+            action = Action(slug=slug, source_path=path, front=front, body="", source_stat=file_key)
             action.body_html, action.source_digest = body_html, digest
             return action, problems
         data, body = read(raw)
@@ -271,12 +270,12 @@ def read_action(
         return None, problems_from(exc, path, ActionFront)
     except OSError as exc:
         return None, [Problem(path, "", f"cannot be read ({exc.strerror})")]
-    action = Action(slug=slug, source_path=path, front=front, body=body, source_digest=digest, source_stat=stat_key)
+    action = Action(slug=slug, source_path=path, front=front, body=body, source_digest=digest, source_stat=file_key)
     if renderer is not None:
         # Only the HTML is kept: at 10,000 actions the Markdown would be 30 MB more.
         action.body_html, action.body = renderer.render(body), ""
         if cache is not None:
-            cache.store_read(name, digest, front, action.body_html, stat_key)
+            cache.store_read(name, digest, front, action.body_html, file_key)
     return action, problems
 
 

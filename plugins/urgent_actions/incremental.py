@@ -71,6 +71,17 @@ def source_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
+def stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """A file's size, inode, mtime and ctime: while they stay the same, so do its
+    bytes (ctime cannot be set back by hand)."""
+    return (stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def _file_id(stat: os.stat_result) -> list[int]:
+    """A published file as the manifest and the published stamp record it: inode, size, mtime."""
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+
 def _tree_digest(root: str, *, skip_dirs=(), by_stat_only=False) -> str:
     digest = hashlib.blake2b(digest_size=20)
     if not os.path.isdir(root):
@@ -88,7 +99,7 @@ def _tree_digest(root: str, *, skip_dirs=(), by_stat_only=False) -> str:
             digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
             stat = os.stat(path)
             if by_stat_only or os.path.splitext(name)[1].lower() not in _TEXT_SUFFIXES:
-                digest.update(f"{stat.st_size}:{stat.st_mtime_ns}\0".encode())
+                digest.update(repr(stat_key(stat)).encode() + b"\0")
             else:
                 with open(path, "rb") as handle:
                     digest.update(hashlib.blake2b(handle.read(), digest_size=20).digest())
@@ -144,8 +155,7 @@ def _stat_tree(root: str) -> dict[str, list[int]]:
                 if entry.is_dir(follow_symlinks=False):
                     walk(entry.path, prefix + entry.name + "/")
                 else:
-                    stat = entry.stat(follow_symlinks=False)
-                    found[prefix + entry.name] = [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+                    found[prefix + entry.name] = _file_id(entry.stat(follow_symlinks=False))
 
     if os.path.isdir(root):
         walk(root, "")
@@ -155,18 +165,9 @@ def _stat_tree(root: str) -> dict[str, list[int]]:
 def inputs_fingerprint(settings: dict, build_date) -> str:
     """Everything a build reads, cheaply: content/ by stat, theme and plugin code by bytes.
 
-    A content file is taken as unchanged while its size, inode, mtime and
-    ctime are (ctime cannot be set back by hand); anything else that changed
-    makes a normal build, which then compares bytes.
+    A content file is taken as unchanged while its :func:`stat_key` is;
+    anything else that changed makes a normal build, which then compares bytes.
     """
-    content = settings.get("PATH", "")
-    stats = []
-    for folder, dirs, files in os.walk(content):
-        dirs.sort()
-        for name in sorted(files):
-            stat = os.stat(os.path.join(folder, name))
-            stats.append((os.path.relpath(os.path.join(folder, name), content), stat.st_size, stat.st_ino,
-                          stat.st_mtime_ns, stat.st_ctime_ns))  # fmt: skip
     return fingerprint(
         CACHE_VERSION,
         _versions(),
@@ -174,7 +175,7 @@ def inputs_fingerprint(settings: dict, build_date) -> str:
         _tree_digest(settings.get("THEME", "")),
         settings_digest(settings),
         build_date.isoformat(),
-        stats,
+        _tree_digest(settings.get("PATH", ""), by_stat_only=True),
     )
 
 
@@ -230,7 +231,6 @@ class BuildCache:
         self.kept: dict[str, list[int]] = {}  # reused files: their (unchanged) inode, size, mtime
         self.new_reads: dict[str, tuple] = {}
         self.reused = 0
-        self.rendered = 0
         self.read_hits = 0
 
     @classmethod
@@ -283,8 +283,8 @@ class BuildCache:
                     if entry is None:
                         entries.pop(name, None)
                     else:
-                        digest, front, html, stat_key = entry
-                        entries[name] = (digest, front, html.decode("utf-8"), stat_key)
+                        digest, front, html, file_key = entry
+                        entries[name] = (digest, front, html.decode("utf-8"), file_key)
         except Exception:  # noqa: BLE001 - any unreadable cache is no cache
             return {}
         self._log_records = records
@@ -296,27 +296,27 @@ class BuildCache:
         """Whether a previous build read this file (its bytes are checked when reading it)."""
         return os.path.basename(path) in self.old_reads
 
-    def cached_by_stat(self, name: str, stat_key: tuple):
+    def cached_by_stat(self, name: str, file_key: tuple):
         """(digest, front, body_html) of a file whose size, inode and times are as recorded, or None."""
         entry = self.old_reads.get(name)
-        if entry is not None and entry[3] == stat_key:
+        if entry is not None and entry[3] == file_key:
             self.read_hits += 1
             self.new_reads[name] = entry
             return entry[:3]
         return None
 
-    def cached_read(self, name: str, digest: str, stat_key: tuple = ()):
+    def cached_read(self, name: str, digest: str, file_key: tuple = ()):
         """(digest, front, body_html) of an action file with these bytes, or None."""
         entry = self.old_reads.get(name)
         if entry is not None and entry[0] == digest:
             self.read_hits += 1
             # Same bytes, new times (a checkout, a touch): record the new ones.
-            self.new_reads[name] = entry if entry[3] == stat_key else (*entry[:3], stat_key)
+            self.new_reads[name] = entry if entry[3] == file_key else (*entry[:3], file_key)
             return entry[:3]
         return None
 
-    def store_read(self, name: str, digest: str, front, body_html: str, stat_key: tuple = ()) -> None:
-        self.new_reads[name] = (digest, front, body_html, stat_key)
+    def store_read(self, name: str, digest: str, front, body_html: str, file_key: tuple = ()) -> None:
+        self.new_reads[name] = (digest, front, body_html, file_key)
 
     # -- rendering -----------------------------------------------------------
 
@@ -367,7 +367,7 @@ class BuildCache:
             target = os.path.join(staging, output.save_as)
             try:
                 stat = os.lstat(source)
-                if [stat.st_ino, stat.st_size, stat.st_mtime_ns] != old[1:] or not os.path.isfile(source):
+                if _file_id(stat) != old[1:] or not os.path.isfile(source):
                     failed.append(output)
                     continue
                 folder = os.path.dirname(target)
@@ -380,9 +380,6 @@ class BuildCache:
                 continue
             self.kept[output.save_as] = old[1:]  # one key per thread: dict updates are atomic
         return failed
-
-    def rendered_one(self) -> None:
-        self.rendered += 1
 
     # -- saving, after the new output is published ----------------------------
 
@@ -397,7 +394,7 @@ class BuildCache:
                 stat = os.lstat(os.path.join(self.final_output, save_as))
             except OSError:
                 continue
-            files[save_as] = [key, stat.st_ino, stat.st_size, stat.st_mtime_ns]
+            files[save_as] = [key, *_file_id(stat)]
         os.makedirs(self.cache_dir, exist_ok=True)
         manifest = {
             "version": CACHE_VERSION,

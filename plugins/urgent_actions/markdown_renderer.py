@@ -51,12 +51,11 @@ _SMARTY_OR_FOOTNOTE = ("--", "...", "[^", '\\"', "\\'")
 def _converter(extensions) -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=[*extensions, _SafeLinksExtension()],
+        # Settings of an extension that is not loaded are ignored.
         extension_configs={
             "smarty": {"smart_quotes": False},
             "footnotes": {"UNIQUE_IDS": True},
-        }
-        if extensions
-        else {},
+        },
         output_format="html",
     )
     # Raw HTML is escaped, never passed through.

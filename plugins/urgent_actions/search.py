@@ -8,15 +8,14 @@ Pagefind holds a whole index in memory (about 130 MiB per 1,000 action pages)
 and cannot update an index, so the index is made of *shards* by publication
 year, each of at most ``UA_SEARCH_SHARD_SIZE`` pages (a year with more is one
 shard): the newest in ``pagefind/``, older ones in ``pagefind-<years>/``. The
-search page merges them (``mergeIndex``). A shard whose pages are byte for
-byte those of the previous output is hard-linked from it; only the others are
-indexed again, each by its own Pagefind process, so memory stays that of one
+search page merges them (``mergeIndex``). A shard whose pages have the same
+incremental-build keys as in the previous output is hard-linked from it; only
+the others are indexed again, each by its own Pagefind process, so memory stays that of one
 shard and an edit costs one shard.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -89,20 +88,12 @@ def outputs(build):
     )
 
 
-def _pages_digest(site_dir: str, pages, page_keys: dict[str, str] | None = None) -> str:
-    """A digest of the pages of a shard: their incremental-build keys, or their bytes.
-
-    A page's key (``incremental``) changes whenever its bytes may, so when every
-    page of the shard has one, no page needs to be read.
-    """
+def _pages_digest(pages, page_keys: dict[str, str] | None) -> str | None:
+    """A digest of a shard's pages from their incremental-build keys (a key
+    changes whenever the page's bytes may), or None without them: no reuse."""
     if page_keys and all(page in page_keys for page in pages):
-        return "keys:" + fingerprint(*((page, page_keys[page]) for page in pages))
-    digest = hashlib.sha256(b"bytes:")
-    for page in pages:
-        digest.update(page.encode() + b"\0")
-        with open(os.path.join(site_dir, page), "rb") as handle:
-            digest.update(hashlib.sha256(handle.read()).digest())
-    return "bytes:" + digest.hexdigest()
+        return fingerprint(*((page, page_keys[page]) for page in pages))
+    return None
 
 
 def _link_tree(source: str, target: str) -> None:
@@ -135,10 +126,17 @@ def build_index(
     recorded = recorded or {}
     counts, digests, stale = {"indexed": 0, "reused": 0}, {}, []
     for shard in shards or []:
-        digest = digests[shard.directory] = _pages_digest(site_dir, shard.pages, page_keys)
+        digest = _pages_digest(shard.pages, page_keys)
+        if digest is not None:
+            digests[shard.directory] = digest
         target = os.path.join(site_dir, shard.directory)
         old = os.path.join(previous, shard.directory) if previous else None
-        if old and recorded.get(shard.directory) == digest and os.path.isfile(os.path.join(old, "pagefind-entry.json")):
+        if (
+            old
+            and digest is not None
+            and recorded.get(shard.directory) == digest
+            and os.path.isfile(os.path.join(old, "pagefind-entry.json"))
+        ):
             _link_tree(old, target)
             counts["reused"] += 1
         else:
