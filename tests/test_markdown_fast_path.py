@@ -1,4 +1,5 @@
-"""Bodies that smarty and footnotes cannot change are converted without them: same HTML."""
+"""Bodies that smarty and footnotes cannot change are converted without them, and
+without the inline patterns that cannot match them: the same HTML."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ import pytest
 
 from helpers import ROOT
 from urgent_actions.frontmatter import read
-from urgent_actions.markdown_renderer import _SMARTY_OR_FOOTNOTE, MarkdownRenderer, _converter
+from urgent_actions.markdown_renderer import (
+    _INLINE_NEEDS,
+    _SMARTY_OR_FOOTNOTE,
+    DEFAULT_EXTENSIONS,
+    MarkdownRenderer,
+    _converter,
+    _unneeded,
+)
 
 sys.path.insert(0, str(ROOT))
 from benchmarks import synthetic  # noqa: E402
@@ -20,6 +28,9 @@ PIECES = [
     "- un\n- deux", "1. premier\n2. second", "> citation", "## Titre", "| a | b |\n|---|---|\n| 1 | 2 |",
     "\\*pas italique\\*", "\\[crochets\\]", "&eacute;", "![image](/images/x.jpg)", "    code indenté",
     "ligne  \nsuivante", "[^pas une note", "un - tiret", "deux.. points", "'simple'", "mailto:x@example.org",
+    "<https://example.org/x>", "<x@example.org>", "[texte][1]\n\n[1]: https://example.org/ref", "[court]",
+    "![alt][img]\n\n[img]: /images/y.jpg", "tab\tà  \t\nsuite", "\tcode tabulé", "__gras__", "a * b _ c",
+    "``double `tick` ``", "\\`pas code`", "&#233; &#xE9;", "a[b](c", "x ![ y",
 ]
 
 
@@ -65,3 +76,30 @@ def test_texts_with_those_marks_get_smarty_and_footnotes(text, expected):
     html = MarkdownRenderer().render(text)
     assert expected in html
     assert "\\" not in html
+
+
+def test_leaving_out_inline_patterns_that_cannot_match_changes_nothing():
+    reference = _converter(DEFAULT_EXTENSIONS)
+    renderer = MarkdownRenderer()
+    checked = 0
+    for text in _bodies():
+        assert renderer.render(text) == reference.convert(text), text
+        reference.reset()
+        checked += 1
+    assert checked > 2000
+    # Converters without some patterns were used, and each lacks exactly those.
+    variants = [without for _extensions, without in renderer._converters if without]
+    assert len(variants) > 5
+    for (extensions, without), md in renderer._converters.items():
+        complete = _converter(extensions)
+        assert [p for p in complete.inlinePatterns._priority if p.name not in without] == [
+            p for p in md.inlinePatterns._priority
+        ]
+
+
+def test_which_inline_patterns_a_text_needs():
+    assert "link" in _unneeded("Sans lien.")
+    assert "link" not in _unneeded("[lien](https://example.org)")
+    assert "linebreak" not in _unneeded("tab\t\nsuite")
+    assert "em_strong" not in _unneeded("un_mot")
+    assert "entity" in _unneeded("a et b")

@@ -4,6 +4,13 @@ Editors write Markdown, not HTML: raw HTML in a body is shown as text, and a
 link whose address is not http(s), mailto, tel or a path of the site is dropped
 (its text stays). Creating a Markdown converter is costly, so one instance is
 reset and reused for every file.
+
+Python-Markdown tries each of its inline patterns on every piece of text, one
+after the other, and most never match: a body without a backtick has no code
+span, one without ``[`` no link. For each combination of such missing
+characters, a converter without the patterns that need them is made once and
+reused (the same HTML: a differential test compares them on thousands of
+texts).
 """
 
 from __future__ import annotations
@@ -48,7 +55,37 @@ DEFAULT_EXTENSIONS = ("sane_lists", "smarty", "tables", "footnotes")
 _SMARTY_OR_FOOTNOTE = ("--", "...", "[^", '\\"', "\\'")
 
 
-def _converter(extensions) -> markdown.Markdown:
+# Python-Markdown's inline patterns, and what a text must contain for each to
+# be able to match (tabs are expanded before the inline pass: with "  \n",
+# they can make a line break). Patterns not listed here are always kept.
+_INLINE_NEEDS = {
+    "backtick": ("`",),
+    "escape": ("\\",),
+    "reference": ("[",),
+    "link": ("[",),
+    "short_reference": ("[",),
+    "image_link": ("![",),
+    "image_reference": ("![",),
+    "short_image_ref": ("![",),
+    "autolink": ("<",),
+    "automail": ("<",),
+    "linebreak": ("  \n", "  \r", "\t"),
+    "entity": ("&",),
+    "em_strong": ("*", "_"),
+    "em_strong2": ("_",),
+    "not_strong": ("*", "_"),
+}
+_MAX_VARIANTS = 64
+
+
+def _unneeded(text: str) -> frozenset[str]:
+    """The inline patterns that cannot match anywhere in ``text``."""
+    return frozenset(
+        name for name, marks in _INLINE_NEEDS.items() if not any(mark in text for mark in marks)
+    )
+
+
+def _converter(extensions, without: frozenset[str] = frozenset()) -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=[*extensions, _SafeLinksExtension()],
         # Settings of an extension that is not loaded are ignored.
@@ -61,6 +98,8 @@ def _converter(extensions) -> markdown.Markdown:
     # Raw HTML is escaped, never passed through.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
+    for name in without:
+        md.inlinePatterns.deregister(name, strict=False)
     return md
 
 
@@ -68,15 +107,26 @@ class MarkdownRenderer:
     """Render Markdown text to HTML; one instance serves a whole build."""
 
     def __init__(self, extensions=DEFAULT_EXTENSIONS):
-        self._md = _converter(extensions)
-        self._plain = None
-        if tuple(extensions) == DEFAULT_EXTENSIONS:
-            self._plain = _converter(tuple(e for e in extensions if e not in ("smarty", "footnotes")))
+        self._extensions = tuple(extensions)
+        self._plain_extensions = None
+        if self._extensions == DEFAULT_EXTENSIONS:
+            self._plain_extensions = tuple(e for e in extensions if e not in ("smarty", "footnotes"))
+        # (extensions, patterns left out) -> converter
+        self._converters: dict[tuple, markdown.Markdown] = {}
 
     def _for(self, text: str) -> markdown.Markdown:
-        if self._plain is not None and not any(mark in text for mark in _SMARTY_OR_FOOTNOTE):
-            return self._plain
-        return self._md
+        extensions = self._extensions
+        if self._plain_extensions is not None and not any(mark in text for mark in _SMARTY_OR_FOOTNOTE):
+            extensions = self._plain_extensions
+        without = _unneeded(text)
+        md = self._converters.get((extensions, without))
+        if md is None:
+            if len(self._converters) >= _MAX_VARIANTS:
+                without = frozenset()
+                md = self._converters.get((extensions, without))
+            if md is None:
+                md = self._converters[extensions, without] = _converter(extensions, without)
+        return md
 
     def render(self, text: str) -> str:
         md = self._for(text)
