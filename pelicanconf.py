@@ -48,6 +48,9 @@ JINJA_ENVIRONMENT = {
     "extensions": ["jinja2.ext.i18n", "jinja2.ext.do"],
     "trim_blocks": True,
     "lstrip_blocks": True,
+    # Each build makes a new environment (so does `pelican --autoreload`), so
+    # templates cannot change during one: do not stat them at every include.
+    "auto_reload": False,
 }
 
 RELATIVE_URLS = False

@@ -7,8 +7,8 @@ the tests can look at the plan without writing anything.
 
 from __future__ import annotations
 
+import functools
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -37,26 +37,47 @@ class Output:
 
 
 def write_file(root: str, save_as: str, data: str | bytes) -> str:
-    """Write ``data`` at ``root/save_as`` through a temporary file and a rename.
+    """Write ``data`` at ``root/save_as`` as a new file (a new inode).
 
-    A rename never writes into an existing inode, so a file that is a hard
-    link to the published site is replaced, never modified in place.
+    An existing file there is unlinked first, so a file that is a hard link to
+    the published site is replaced, never modified in place. The build writes
+    only into its own staging directory, which it creates and fills with real
+    directories, files and hard links, never symbolic links; so checking the
+    path lexically is enough to keep every file inside ``root``, and a file
+    cut short by a crash is never published (the staging directory is thrown
+    away).
     """
-    path = os.path.join(root, save_as)
-    real_root = os.path.realpath(root)
-    if os.path.commonpath([os.path.realpath(path), real_root]) != real_root:
+    path = os.path.normpath(os.path.join(root, save_as))
+    if os.path.isabs(save_as) or not path.startswith(_inside(root)):
         raise ValueError(f"refusing to write outside the output directory: {save_as}")
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
     try:
         with os.fdopen(handle, "wb") as stream:
+            if _UMASK & 0o644:
+                os.fchmod(stream.fileno(), 0o644)
             stream.write(payload)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
     except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+        os.remove(path)
         raise
     return path
+
+
+@functools.lru_cache(maxsize=16)
+def _inside(root: str) -> str:
+    """The prefix of every path inside ``root``."""
+    return os.path.join(os.path.normpath(root), "")
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Files are 0644 whatever the umask: the web server must read them.
+_UMASK = _current_umask()
