@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -91,6 +92,11 @@ def problems_from(exc: ValidationError, path: str, model: type[BaseModel]) -> li
     return problems
 
 
+@lru_cache(maxsize=8)
+def _field_names(model: type) -> frozenset[str]:
+    return frozenset(model.model_fields)
+
+
 @dataclass
 class Action:
     """One published urgent action, validated, with what the pages need."""
@@ -109,7 +115,7 @@ class Action:
 
     def __getattr__(self, name):  # the front matter's fields, read directly
         front = self.__dict__.get("front")
-        if front is not None and name in type(front).model_fields:
+        if front is not None and name in _field_names(type(front)):
             return getattr(front, name)
         raise AttributeError(name)
 

@@ -70,7 +70,7 @@ def render_all(generator, outputs: list, min_files: int | None) -> None:
     """``generator.render_output(o)`` for every output, on every core when there are many.
 
     Forked workers inherit the generator (templates, context, the site) and write
-    their files themselves, each through a temporary file and a rename; an
+    their files themselves (``outputs.write_file``); an
     exception in a worker is raised here, so the build fails as in one process.
     """
     global _render_job
