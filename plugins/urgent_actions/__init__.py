@@ -68,7 +68,7 @@ def _start_run(pelican):
 def _init_environment(generator):
     ua = resolve(generator.settings)
     i18n.install(generator.env, generator.theme, ua["UA_LANGUAGE"])
-    templating.install(generator.env, ua, generator.settings.get("SITEURL", ""))
+    templating.install(generator.env, ua, generator.settings.get("SITEURL", ""), generator.context)
 
 
 def _finish_run(pelican):

@@ -86,7 +86,9 @@ class SnapshotGlobalsTemplate(jinja2.Template):
         return super().from_code(environment, code, dict(globals), uptodate)
 
 
-def install(env, ua_settings: dict, siteurl: str) -> None:
+def install(env, ua_settings: dict, siteurl: str, site_context: dict | None = None) -> None:
+    """Filters and globals for ``env``; ``site_context`` is the generator's context
+    (Pelican's settings and what the generators add), shared by every page."""
     env.template_class = SnapshotGlobalsTemplate
     language = ua_settings["UA_LANGUAGE"]
     env.filters.update(filters(language))
@@ -111,7 +113,25 @@ def install(env, ua_settings: dict, siteurl: str) -> None:
             html = cards[key] = macro({"action": action, "today": today, "heading_level": heading_level})
         return html
 
+    fragments: dict = {}
+
+    def site_fragment(name: str, **page) -> Markup:
+        """A partial of the page shell rendered once per build (and per ``page`` values).
+
+        The header's navigation, the footer and the extra head links are the
+        same on every page but for ``page_name``: they are rendered with the
+        site's context and the given values only, never the page's, so a
+        partial cannot depend on one page by mistake.
+        """
+        key = (name, tuple(sorted(page.items())))
+        html = fragments.get(key)
+        if html is None:
+            context = {**(site_context or {}), **page}
+            html = fragments[key] = Markup(env.get_template(name).render(context))
+        return html
+
     env.globals.update(
+        site_fragment=site_fragment,
         action_card_html=action_card_html,
         url_for=url_for,
         ua=ua_settings,
