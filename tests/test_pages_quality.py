@@ -85,3 +85,25 @@ def test_pages_work_without_javascript(built_site, site_url, browser):
         assert page.locator(".letter").first.is_visible()
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("page", "current"),
+    [
+        ("index.html", "/"),
+        ("archives/index.html", "/archives/"),
+        ("bonnes-nouvelles/index.html", "/bonnes-nouvelles/"),
+        ("recherche/index.html", "/recherche/"),
+        ("rejoindre/index.html", "/rejoindre/"),
+        ("404.html", None),
+    ],
+)
+def test_the_navigation_marks_the_current_page_once_on_each_page(built_site, page, current):
+    # The shell's navigation is rendered once per build and page name (site_fragment):
+    # each page must still get its own, with the footer and the feed links.
+    html = (built_site / page).read_text("utf-8")
+    nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group(0)
+    marked = re.findall(r'<a href="([^"]+)" aria-current="page">', nav)
+    assert marked == ([current] if current else []), (page, marked)
+    assert html.count('<footer class="site-footer">') == 1
+    assert html.count('type="application/rss+xml"') == 1
