@@ -11,7 +11,6 @@ import pytest
 from helpers import ROOT
 from urgent_actions.frontmatter import read
 from urgent_actions.markdown_renderer import (
-    _INLINE_NEEDS,
     _SMARTY_OR_FOOTNOTE,
     DEFAULT_EXTENSIONS,
     MarkdownRenderer,
@@ -31,6 +30,8 @@ PIECES = [
     "<https://example.org/x>", "<x@example.org>", "[texte][1]\n\n[1]: https://example.org/ref", "[court]",
     "![alt][img]\n\n[img]: /images/y.jpg", "tab\tà  \t\nsuite", "\tcode tabulé", "__gras__", "a * b _ c",
     "``double `tick` ``", "\\`pas code`", "&#233; &#xE9;", "a[b](c", "x ![ y",
+    "Titre\n=====", "Sous-titre\n---", "***", "___", "* puce", "+ puce", "> cité\n> encore", "# Un",
+    "### Trois ###", "a | b", "- - -", "texte\n- liste", "1) pas une liste", "[x]: /actions/",
 ]
 
 
@@ -79,12 +80,12 @@ def test_texts_with_those_marks_get_smarty_and_footnotes(text, expected):
 
 
 def test_leaving_out_inline_patterns_that_cannot_match_changes_nothing():
-    reference = _converter(DEFAULT_EXTENSIONS)
+    reference = MarkdownRenderer()
+    reference._for = lambda text: reference._converters.setdefault("all", _converter(DEFAULT_EXTENSIONS))
     renderer = MarkdownRenderer()
     checked = 0
     for text in _bodies():
-        assert renderer.render(text) == reference.convert(text), text
-        reference.reset()
+        assert renderer.render(text) == reference.render(text), text
         checked += 1
     assert checked > 2000
     # Converters without some patterns were used, and each lacks exactly those.
@@ -92,14 +93,33 @@ def test_leaving_out_inline_patterns_that_cannot_match_changes_nothing():
     assert len(variants) > 5
     for (extensions, without), md in renderer._converters.items():
         complete = _converter(extensions)
-        assert [p for p in complete.inlinePatterns._priority if p.name not in without] == [
-            p for p in md.inlinePatterns._priority
-        ]
+        for kind, registry, full in (
+            ("inline", md.inlinePatterns, complete.inlinePatterns),
+            ("block", md.parser.blockprocessors, complete.parser.blockprocessors),
+        ):
+            def order(items):
+                return sorted(items, key=lambda item: (-item.priority, item.name))
+
+            assert order(p for p in full._priority if (kind, p.name) not in without) == order(registry._priority)
+    assert any(kind == "block" for without in variants for kind, _name in without)
 
 
-def test_which_inline_patterns_a_text_needs():
-    assert "link" in _unneeded("Sans lien.")
-    assert "link" not in _unneeded("[lien](https://example.org)")
-    assert "linebreak" not in _unneeded("tab\t\nsuite")
-    assert "em_strong" not in _unneeded("un_mot")
-    assert "entity" in _unneeded("a et b")
+def test_which_block_processors_and_inline_patterns_a_text_needs():
+    assert ("inline", "link") in _unneeded("Sans lien.")
+    assert ("inline", "link") not in _unneeded("[lien](https://example.org)")
+    assert ("inline", "linebreak") not in _unneeded("tab\t\nsuite")
+    assert ("inline", "em_strong") not in _unneeded("un_mot")
+    assert ("inline", "entity") in _unneeded("a et b")
+    assert ("block", "hashheader") in _unneeded("Pas de titre.")
+    assert ("block", "hashheader") not in _unneeded("## Titre")
+    assert ("block", "quote") not in _unneeded("> citation")
+
+
+def test_footnote_ids_depend_on_the_text_only():
+    text = "Une note[^1].\n\n[^1]: La note."
+    first = MarkdownRenderer().render(text)
+    renderer = MarkdownRenderer()
+    for other in ("Un -- deux", "Autre note[^a].\n\n[^a]: B.", text):
+        again = renderer.render(other)
+    assert again == first
+    assert 'id="fn:' in first

@@ -5,19 +5,22 @@ link whose address is not http(s), mailto, tel or a path of the site is dropped
 (its text stays). Creating a Markdown converter is costly, so one instance is
 reset and reused for every file.
 
-Python-Markdown tries each of its inline patterns on every piece of text, one
-after the other, and most never match: a body without a backtick has no code
+Python-Markdown tries each of its block processors on every block and each of
+its inline patterns on every piece of text, one after the other, and most never
+match: a body without ``#`` has no heading, one without a backtick no code
 span, one without ``[`` no link. For each combination of such missing
-characters, a converter without the patterns that need them is made once and
-reused (the same HTML: a differential test compares them on thousands of
-texts).
+characters, a converter without the processors and patterns that need them is
+made once and reused (the same HTML: a differential test compares them on
+thousands of texts).
 """
 
 from __future__ import annotations
 
+import zlib
 from urllib.parse import urlsplit
 
 import markdown
+from markdown.extensions.footnotes import FootnoteExtension
 from markdown.treeprocessors import Treeprocessor
 
 SAFE_SCHEMES = {"", "http", "https", "mailto", "tel"}
@@ -75,14 +78,25 @@ _INLINE_NEEDS = {
     "em_strong2": ("_",),
     "not_strong": ("*", "_"),
 }
+# The same for block processors (each one's test looks at one block of the
+# text; the reference processor finds nothing without "[").
+_BLOCK_NEEDS = {
+    "hashheader": ("#",),
+    "setextheader": ("=", "-"),
+    "hr": ("-", "_", "*"),
+    "ulist": ("*", "+", "-"),
+    "quote": (">",),
+    "reference": ("[",),
+    "table": ("|",),
+}
+_NEEDS = {**{("inline", k): v for k, v in _INLINE_NEEDS.items()}, **{("block", k): v for k, v in _BLOCK_NEEDS.items()}}
 _MAX_VARIANTS = 64
 
 
-def _unneeded(text: str) -> frozenset[str]:
-    """The inline patterns that cannot match anywhere in ``text``."""
-    return frozenset(
-        name for name, marks in _INLINE_NEEDS.items() if not any(mark in text for mark in marks)
-    )
+def _unneeded(text: str) -> frozenset[tuple[str, str]]:
+    """The (kind, name) of the block processors and inline patterns that cannot
+    match anywhere in ``text``; kind is "block" or "inline"."""
+    return frozenset(key for key, marks in _NEEDS.items() if not any(mark in text for mark in marks))
 
 
 def _converter(extensions, without: frozenset[str] = frozenset()) -> markdown.Markdown:
@@ -98,9 +112,17 @@ def _converter(extensions, without: frozenset[str] = frozenset()) -> markdown.Ma
     # Raw HTML is escaped, never passed through.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
-    for name in without:
-        md.inlinePatterns.deregister(name, strict=False)
+    for kind, name in without:
+        registry = md.inlinePatterns if kind == "inline" else md.parser.blockprocessors
+        registry.deregister(name, strict=False)
     return md
+
+
+def _footnotes(md: markdown.Markdown):
+    for extension in md.registeredExtensions:
+        if isinstance(extension, FootnoteExtension):
+            return extension
+    return None
 
 
 class MarkdownRenderer:
@@ -130,6 +152,12 @@ class MarkdownRenderer:
 
     def render(self, text: str) -> str:
         md = self._for(text)
+        footnotes = _footnotes(md)
+        if footnotes is not None:
+            # Footnote ids are unique to their text, not to how many texts this
+            # converter made before (which depends on the order of reading, the
+            # worker and the cache): a page's bytes must not.
+            footnotes.unique_prefix = zlib.crc32(text.encode("utf-8")) % 1_000_000
         try:
             return md.convert(text)
         finally:

@@ -290,6 +290,12 @@ class Copy(Authority):
     is_target: ClassVar[bool] = False
 
 
+@lru_cache(maxsize=256)
+def _is_language_code(value: str) -> bool:
+    """An ISO 639-1 code, in lowercase (looked up once per build and code)."""
+    return value == value.lower() and pycountry.languages.get(alpha_2=value) is not None
+
+
 class Letter(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -301,7 +307,7 @@ class Letter(BaseModel):
     @field_validator("language")
     @classmethod
     def _iso_639_1(cls, value: str) -> str:
-        if pycountry.languages.get(alpha_2=value) is None or value != value.lower():
+        if not _is_language_code(value):
             raise _error(
                 "'{value}' is not an ISO 639-1 language code (two lowercase letters, "
                 "e.g. fr, en, nl, es, ar)",
