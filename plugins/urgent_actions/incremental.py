@@ -26,7 +26,7 @@ and whose published output is still exactly what that build left (every file
 by inode, size and mtime) does nothing at all: :func:`nothing_changed`.
 
 Hard links are safe because every file the generator writes goes through
-:func:`~urgent_actions.outputs.write_file` (temporary file and rename), and
+:func:`~urgent_actions.outputs.write_file` (a new file, never one written in place), and
 only files listed in the manifest, i.e. owned by this generator, are linked:
 Pelican's own writers never see a linked path.
 """
