@@ -99,7 +99,7 @@ def _unneeded(text: str) -> frozenset[tuple[str, str]]:
     return frozenset(key for key, marks in _NEEDS.items() if not any(mark in text for mark in marks))
 
 
-def _converter(extensions, without: frozenset[str] = frozenset()) -> markdown.Markdown:
+def _converter(extensions, without: frozenset[tuple[str, str]] = frozenset()) -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=[*extensions, _SafeLinksExtension()],
         # Settings of an extension that is not loaded are ignored.
@@ -133,7 +133,7 @@ class MarkdownRenderer:
         self._plain_extensions = None
         if self._extensions == DEFAULT_EXTENSIONS:
             self._plain_extensions = tuple(e for e in extensions if e not in ("smarty", "footnotes"))
-        # (extensions, patterns left out) -> converter
+        # (extensions, (kind, name) of the processors left out) -> converter
         self._converters: dict[tuple, markdown.Markdown] = {}
 
     def _for(self, text: str) -> markdown.Markdown:
