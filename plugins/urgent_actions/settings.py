@@ -184,15 +184,10 @@ def check(resolved: dict[str, Any]) -> list[str]:
         if not isinstance(value, str) or value.startswith("/"):
             problems.append(f"UA_URLS['{key}'] must be a path relative to the site root")
     problems.extend(check_signup(resolved))
-    size = resolved["UA_ARCHIVE_PAGE_SIZE"]
-    if not isinstance(size, int) or size < 1:
-        problems.append("UA_ARCHIVE_PAGE_SIZE must be a positive whole number")
-    shard = resolved["UA_SEARCH_SHARD_SIZE"]
-    if not isinstance(shard, int) or isinstance(shard, bool) or shard < 1:
-        problems.append("UA_SEARCH_SHARD_SIZE must be a positive whole number")
-    jobs = resolved["UA_SEARCH_JOBS"]
-    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
-        problems.append("UA_SEARCH_JOBS must be a positive whole number")
+    for key in ("UA_ARCHIVE_PAGE_SIZE", "UA_SEARCH_SHARD_SIZE", "UA_SEARCH_JOBS"):
+        value = resolved[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            problems.append(f"{key} must be a positive whole number")
     return problems
 
 
