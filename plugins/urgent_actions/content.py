@@ -312,7 +312,9 @@ def load_site(
             to_read.append(path)
 
     def read_one(path):
-        return read_action(path, context, renderer, cache)
+        # Unknown to the cache (or no cache): nothing to look up; stored below,
+        # as the workers' results are.
+        return read_action(path, context, renderer, None)
 
     for path, result in zip(to_read, read_all(to_read, context, renderer, read_one, parallel_from), strict=True):
         action = result[0]
