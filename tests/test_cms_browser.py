@@ -109,21 +109,23 @@ def test_an_action_created_in_the_browser_is_a_valid_file_on_its_branch(cms, bro
             page.keyboard.type("Ana Ejemplo défend les droits de sa communauté.")
             page.get_by_role("button", name="Enregistrer").first.click()
             branch = "cms/actions/perou-une-militante-menacee"
+            # The backend creates the branch, then commits the file on it: wait
+            # for the file itself, not only for the branch.
+            show = ["git", "-C", str(cms["repo"]), "show", f"{branch}:content/actions/perou-une-militante-menacee.md"]
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline:
-                branches = subprocess.run(["git", "-C", str(cms["repo"]), "branch"], capture_output=True, text=True).stdout
-                if branch in branches:
+                saved = subprocess.run(show, capture_output=True, text=True)
+                if saved.returncode == 0:
                     break
                 page.wait_for_timeout(300)  # lets Playwright serve the page's requests meanwhile
-            if branch not in branches:
+            branches = subprocess.run(["git", "-C", str(cms["repo"]), "branch"], capture_output=True, text=True).stdout
+            if saved.returncode != 0:
                 page.screenshot(path=str(tmp_path / "cms.png"), full_page=True)
             assert branch in branches, (branches, str(tmp_path / "cms.png"))
+            assert saved.returncode == 0, (saved.stderr, str(tmp_path / "cms.png"))
         finally:
             page.context.close()
-    text = subprocess.run(
-        ["git", "-C", str(cms["repo"]), "show", f"{branch}:content/actions/perou-une-militante-menacee.md"],
-        capture_output=True, text=True, check=True,
-    ).stdout
+    text = saved.stdout
     # The file passes the same validation as the build.
     content = make_content(tmp_path, {})
     (content / "actions" / "perou-une-militante-menacee.md").write_text(text, "utf-8")
