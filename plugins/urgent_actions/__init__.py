@@ -22,7 +22,7 @@ from pelican import signals
 from . import i18n, incremental, output_swap, production, search, templating
 from .content import today_in_brussels
 from .errors import ContentError, SettingsError
-from .generator import ActionsGenerator
+from .generator import ActionsGenerator, unfreeze_objects
 from .settings import check, resolve
 
 logger = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ class _ContentErrorWithoutTraceback(logging.Filter):
 
 
 def _start_run(pelican):
+    unfreeze_objects()
     ua = resolve(pelican.settings)
     problems = check(ua)
     if problems:

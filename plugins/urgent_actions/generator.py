@@ -7,8 +7,10 @@ exist; ``generate_output`` only renders and writes them.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pelican.generators import Generator
@@ -51,6 +53,33 @@ class Build:
         return self.generator.get_template(template).render({**self.generator.context, **context})
 
 
+@contextmanager
+def long_lived_objects():
+    """Make the objects that live for the whole build without the cycle collector, then freeze them.
+
+    Loading the caches and the site makes hundreds of thousands of containers
+    (validated front matter, output plans); each collection on the way scans
+    all of them again, and so would every collection while pages render. They
+    live until the build ends, so they are made with collection paused and
+    then moved out of its reach (``gc.freeze``). At 10,000 actions this is
+    about a seventh of a rebuild after one edit. ``unfreeze_objects`` gives
+    them back to the collector at the next run's start (``pelican --autoreload``).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.freeze()
+
+
+def unfreeze_objects() -> None:
+    """Let the collector see what a previous run froze (``long_lived_objects``)."""
+    gc.unfreeze()
+
+
 class ActionsGenerator(Generator):
     """Reads content/actions, content/authorities and content/themes.yml."""
 
@@ -61,6 +90,10 @@ class ActionsGenerator(Generator):
         self.outputs = []
         if incremental.nothing_to_do():
             return  # the published output is already this build's (incremental.start_run)
+        with long_lived_objects():
+            self._collect()
+
+    def _collect(self):
         final_output = incremental.final_output()
         if self.ua["UA_INCREMENTAL"] and final_output:
             self.cache = incremental.BuildCache.for_run(

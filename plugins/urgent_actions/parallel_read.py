@@ -23,6 +23,9 @@ _worker_renderer = None
 
 def _init(context, renderer_factory):
     global _worker_context, _worker_renderer
+    # The parent pauses collection while it loads the site; a reader makes
+    # short-lived objects (Markdown trees) and needs it.
+    gc.enable()
     _worker_context = context
     _worker_renderer = renderer_factory() if renderer_factory is not None else None
 
@@ -84,12 +87,12 @@ def render_all(generator, outputs: list, min_files: int | None) -> None:
     _render_job = (generator, outputs)
     # Objects the workers inherit are left out of their garbage collections,
     # which would otherwise write to (and so copy) every page holding one.
+    # (They stay frozen until the next run starts: see generator.long_lived_objects.)
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
             done = sum(pool.map(_render_chunk, chunks, chunksize=1))
     finally:
         _render_job = None
-        gc.unfreeze()
     if done != len(outputs):  # pragma: no cover - a worker lost its work
         raise RuntimeError(f"rendered {done} of {len(outputs)} pages")
