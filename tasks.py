@@ -39,7 +39,7 @@ def serve(c, port=8000, output=OUTPUT):
 @task
 def clean(c):
     """Remove the built site and caches."""
-    for path in (OUTPUT, ".cache", f".{OUTPUT}.staging", f".{OUTPUT}.previous"):
+    for path in (OUTPUT, ".cache", f".{OUTPUT}.staging", f".{OUTPUT}.previous", f".{OUTPUT}.spare"):
         shutil.rmtree(os.path.join(ROOT, path), ignore_errors=True)
 
 

@@ -7,6 +7,9 @@ directory and measures, one after the other, each as its own Pelican process:
 - ``full``: our build with no cache and no previous output;
 - ``unchanged``: the same build again, nothing changed;
 - ``one_edited``: the build after one action's body was edited;
+- ``next_edited``: the build after one more action was edited (from then on,
+  every build starts from the output the previous one replaced, the *spare*:
+  this is an editor's every rebuild but the first after a full build);
 - ``stock``: stock Pelican 4.12 (no plugin, default theme) building the same
   Markdown bodies as plain articles.
 
@@ -122,17 +125,21 @@ def _unstable(path: str) -> bool:
 
 
 def differences(a: Path, b: Path) -> list[str]:
-    """Files that are not byte for byte the same in two output trees (Pagefind's unstable ones aside)."""
+    """Files that are not byte for byte the same in two output trees (Pagefind's unstable ones aside),
+    and directories that only one has."""
 
-    def tree(root: Path) -> dict[str, bytes]:
+    def tree(root: Path) -> dict[str, bytes | None]:
+        # Directories count too (as "name/"): an incremental build leaves no empty one behind.
         return {
-            str(p.relative_to(root)): p.read_bytes()
+            str(p.relative_to(root)) + ("/" if p.is_dir() else ""): None if p.is_dir() else p.read_bytes()
             for p in root.rglob("*")
-            if p.is_file() and not _unstable(str(p.relative_to(root)))
+            if p.is_dir() or (p.is_file() and not _unstable(str(p.relative_to(root))))
         }
 
     left, right = tree(a), tree(b)
-    return sorted(name for name in left.keys() | right.keys() if left.get(name) != right.get(name))
+    return sorted(
+        name for name in left.keys() | right.keys() if name not in left or name not in right or left[name] != right[name]
+    )
 
 
 def stock_build(site: Path) -> list[str]:
@@ -142,10 +149,11 @@ def stock_build(site: Path) -> list[str]:
     ]  # fmt: skip
 
 
-def edit_one(site: Path, items: dict) -> str:
-    """Change the body of an action in the middle of the archive (part of a case if any)."""
+def edit_one(site: Path, items: dict, at: float = 0.5) -> str:
+    """Change the body of an action ``at`` that fraction of the archive (part of a case if any)."""
     slugs = list(items)
-    middle = slugs[len(slugs) // 2 :] + slugs[: len(slugs) // 2]
+    cut = int(len(slugs) * at)
+    middle = slugs[cut:] + slugs[:cut]
     slug = next((s for s in middle if items[s][0]["update"] > 0), middle[0])
     front, text = items[slug]
     synthetic.write_action(site / "content", slug, front, text + "\nUne phrase ajoutée.\n")
@@ -170,9 +178,11 @@ def run(count: int, workdir: Path, seed: int = 2026, stock: bool = True, verify:
     results["unchanged"] = measure(our_build(workdir, settings=settings), workdir)
     results["edited_action"] = edit_one(workdir, items)
     results["one_edited"] = measure(our_build(workdir, settings=settings), workdir)
+    results["next_edited_action"] = edit_one(workdir, items, at=0.25)
+    results["next_edited"] = measure(our_build(workdir, settings=settings), workdir)
     if verify:
         # A build from scratch of the edited archive (its own cache): the
-        # incremental one must have written the same bytes.
+        # incremental ones must have written the same bytes.
         fresh = workdir / "fresh"
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir()
@@ -184,6 +194,7 @@ def run(count: int, workdir: Path, seed: int = 2026, stock: bool = True, verify:
     full = results["full"]["seconds"]
     results["ratios"] = {
         "one_edited_vs_full": round(results["one_edited"]["seconds"] / full, 3),
+        "next_edited_vs_full": round(results["next_edited"]["seconds"] / full, 3),
         "unchanged_vs_full": round(results["unchanged"]["seconds"] / full, 3),
     }
     if stock:
@@ -193,7 +204,7 @@ def run(count: int, workdir: Path, seed: int = 2026, stock: bool = True, verify:
 
 def table(results: dict) -> str:
     rows = [("build", "seconds", "peak MiB", "all MiB")]
-    for name in ("full", "unchanged", "one_edited", "stock"):
+    for name in ("full", "unchanged", "one_edited", "next_edited", "stock"):
         if name in results:
             row = results[name]
             rows.append((name, f"{row['seconds']:.2f}", f"{row['peak_mib']:.0f}", f"{row['peak_total_mib']:.0f}"))

@@ -128,7 +128,7 @@ def make_project(tmp_path: Path, remote: Path) -> Path:
         ROOT,
         project,
         ignore=shutil.ignore_patterns(
-            ".git", ".venv", "node_modules", "output", "tests", "__pycache__", ".*.staging"
+            ".git", ".venv", "node_modules", "output", "tests", "__pycache__", ".*.staging", ".*.spare"
         ),
     )
     git("init", "--quiet", str(project))

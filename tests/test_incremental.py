@@ -320,3 +320,88 @@ def test_a_file_touched_without_change_is_read_from_the_cache(project):
     log = " ".join((result.stdout + result.stderr).split())
     assert "6 of 6 actions read from the cache" in log  # bytes compared, not parsed again
     assert _tree(project.output) == project.full()
+
+
+def _dirs(root: Path) -> set[str]:
+    return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_dir()}
+
+
+def _full_dirs(project: Project) -> set[str]:
+    """The directories of the last ``project.full()`` build."""
+    return _dirs(project.root / f"fresh-{project.fresh}" / "output")
+
+
+def _retitle(project: Project, name: str, title: str) -> None:
+    text = (project.content / "actions" / f"{name}.md").read_text("utf-8")
+    front, _, body = text.partition("\n---\n")
+    lines = [f"title: {title!r}" if line.startswith("title:") else line for line in front.splitlines()]
+    (project.content / "actions" / f"{name}.md").write_text("\n".join(lines) + "\n---\n" + body, "utf-8")
+
+
+def test_the_replaced_output_becomes_the_spare_the_next_build_starts_from(project):
+    spare = project.root / ".output.spare"
+    assert not spare.exists()  # the first build replaced nothing
+    first = project.output.stat().st_ino
+    _retitle(project, "turquie-avocat", "Turquie : titre corrigé")
+    project.incremental()
+    second = project.output.stat().st_ino
+    assert spare.stat().st_ino == first  # the replaced output, kept
+    assert "titre corrigé" not in (spare / "actions/turquie-avocat/index.html").read_text("utf-8")
+    before = _stats(project.output)
+    _retitle(project, "iran-militante", "Iran : titre revu")
+    (project.content / "actions" / "chine-journaliste.md").unlink()
+    project.write("egypte-chercheur-deuxieme-suite", action(update=2, date="2026-11-22"))
+    project.incremental()
+    # The spare, brought up to date, was swapped in; the output it replaced is the spare now.
+    assert project.output.stat().st_ino == first
+    assert spare.stat().st_ino == second
+    tree = _tree(project.output)
+    assert tree == project.full()
+    assert _dirs(project.output) == _full_dirs(project)  # nothing left of the removed action
+    assert "actions/chine-journaliste" not in _dirs(project.output)
+    changed = _changed(before, _stats(project.output))
+    # Changed in the build before, so not shared by the spare: linked from the published output.
+    assert "actions/turquie-avocat/index.html" not in changed
+    assert "actions/egypte-chercheur/index.html" in changed  # its case has a new update
+    assert "actions/iran-militante/index.html" in changed
+    assert "actions/iran-militante-suite/index.html" in changed
+    assert "actions/turquie-avocat/index.html" in tree  # and not lost on the way
+
+
+@pytest.mark.parametrize("tamper", ["add", "delete", "replace", "modify", "directory", "stamp"])
+def test_a_spare_changed_by_hand_still_gives_the_full_build(project, tamper):
+    _retitle(project, "turquie-avocat", "Turquie : titre corrigé")
+    project.incremental()
+    spare = project.root / ".output.spare"
+    page = spare / "actions" / "egypte-chercheur" / "index.html"
+    assert page.stat().st_ino == (project.output / "actions/egypte-chercheur/index.html").stat().st_ino
+    if tamper == "add":
+        (page.parent / "intrus.html").write_text("<p>intrus</p>", "utf-8")
+    elif tamper == "delete":
+        page.unlink()
+    elif tamper == "replace":
+        page.unlink()
+        page.write_text("<p>remplacée</p>", "utf-8")
+    elif tamper == "modify":  # in place: the published page, its other name, changes too
+        with open(page, "a", encoding="utf-8") as handle:
+            handle.write("<p>ajout</p>")
+    elif tamper == "directory":
+        (spare / "intrus" / "a").mkdir(parents=True)
+        (spare / "intrus" / "a" / "index.html").write_text("<p>intrus</p>", "utf-8")
+    elif tamper == "stamp":
+        (stamp,) = (project.root / ".cache" / "urgent-actions").glob("*.spare.pickle")
+        stamp.unlink()
+    _retitle(project, "iran-militante", "Iran : titre revu")
+    project.incremental()
+    assert _tree(project.output) == project.full()
+    assert _dirs(project.output) == _full_dirs(project)
+    assert not list(project.root.glob(".output.discarded*"))  # a spare set aside is removed by the end
+
+
+def test_without_incremental_builds_there_is_no_spare(project):
+    _retitle(project, "turquie-avocat", "Turquie : titre corrigé")
+    project.incremental()
+    assert (project.root / ".output.spare").is_dir()
+    project.build(project.root, project.output, overrides=("UA_INCREMENTAL=false",))
+    assert not list(project.root.glob(".output.*"))
+    assert _tree(project.output) == project.full()

@@ -55,11 +55,16 @@ def _start_run(pelican):
     final = getattr(pelican, "_ua_final_output", None) or pelican.output_path
     pelican._ua_final_output = final
     if ua["UA_INCREMENTAL"]:
-        if incremental.start_run(final, ua["UA_CACHE_PATH"], today_in_brussels(), pelican.settings):
+        skip = incremental.start_run(final, ua["UA_CACHE_PATH"], today_in_brussels(), pelican.settings)
+        if skip:
             logger.info("Nothing changed since the last build: the published output is kept as it is")
+        staging, spare = output_swap.prepare(final, "keep" if skip else "reuse")
+        if spare and not incremental.renovate(staging):
+            output_swap.restart(staging, final)
     else:
         incremental.start_run(final)
-    pelican.output_path = output_swap.prepare(final)
+        staging, _ = output_swap.prepare(final, "drop")
+    pelican.output_path = staging
     # The staging directory is new: nothing to delete, and the final output is
     # replaced as a whole, which is what DELETE_OUTPUT_DIRECTORY asks for.
     pelican.delete_outputdir = False
@@ -81,34 +86,35 @@ def _finish_run(pelican):
         shutil.rmtree(staging)
         pelican.output_path = final
         incremental.finish_run()
+        output_swap.join_removals()
         return
     if ua["UA_SEARCH"]:
         cache = incremental.current()
         started = time.perf_counter()
-        counts, digests = search.build_index(
-            staging,
-            previous=final if cache is not None else None,
-            language=ua["UA_LANGUAGE"],
-            page_keys=cache.new_files if cache is not None else None,
-            recorded=cache.old_search if cache is not None else None,
-            jobs=ua["UA_SEARCH_JOBS"],
-        )
+        counts, digests = search.finish()  # started by the generator
         if cache is not None:
             cache.new_search = digests
         counts["seconds"] = time.perf_counter() - started
-        logger.info("Search index: %(indexed)d shards indexed, %(reused)d reused in %(seconds).1f s", counts)
+        logger.info(
+            "Search index: %(indexed)d shards indexed, %(reused)d reused; waited %(seconds).1f s for Pagefind", counts
+        )
+    renovation = incremental.renovation()
+    if renovation is not None:
+        # What the spare held that this build did not claim (search shards are search's).
+        renovation.tidy(keep_prefixes=search.DIRECTORY_PREFIXES if ua["UA_SEARCH"] else ())
     # Last step of the build, after every page and the search index are written.
     production.finish(staging, pelican.settings, ua, previous=final)
     retained = list(pelican.settings.get("OUTPUT_RETENTION", [])) + list(ua["UA_OUTPUT_RETENTION"])
     if os.path.isdir(final):
         output_swap.keep_retained(final, staging, retained)
     incremental.before_publish()
-    # The old output is deleted while the caches are saved.
-    removal = output_swap.publish(staging, final, background=True)
+    # The old output is kept as the spare, or deleted while the caches are saved.
+    removal = output_swap.publish(staging, final, background=True, keep_spare=ua["UA_INCREMENTAL"])
     pelican.output_path = final
     incremental.finish_run()
     if removal is not None:
         removal.join()
+    output_swap.join_removals()
 
 
 _FILTER = _ContentErrorWithoutTraceback()

@@ -18,7 +18,6 @@ import json
 from urllib.parse import urlsplit
 
 import feedgenerator
-from icalendar import Alarm, Calendar, Event
 
 from .incremental import actions_key
 from .outputs import Output
@@ -213,6 +212,8 @@ def open_with_deadline(site) -> list:
 
 
 def deadlines_calendar(build) -> bytes:
+    from icalendar import Alarm, Calendar, Event  # only when the calendar is rendered
+
     base = build.absolute_url
     host = urlsplit(base).hostname or "localhost"
     calendar = Calendar()

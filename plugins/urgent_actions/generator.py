@@ -142,6 +142,22 @@ class ActionsGenerator(Generator):
         started = time.perf_counter()
         to_render = self.outputs if cache is None else cache.reuse_all(self.outputs, self.output_path)
         parallel_from = self.ua["UA_PARALLEL_MIN_FILES"] if self.ua["UA_PARALLEL_RENDER"] else None
+        if self.ua["UA_SEARCH"]:
+            # The pages search indexes first; Pagefind then runs beside the
+            # rest of the build (lists, feeds, the theme's files) until
+            # ``finalized`` waits for it (search.finish).
+            indexed = search.indexed_pages()
+            render_all(self, [o for o in to_render if o.save_as in indexed], parallel_from)
+            search.start(
+                self.output_path,
+                previous=incremental.final_output() if cache is not None else None,
+                language=self.ua["UA_LANGUAGE"],
+                page_keys=cache.new_files if cache is not None else None,
+                recorded=cache.old_search if cache is not None else None,
+                jobs=self.ua["UA_SEARCH_JOBS"],
+                renovation=cache.renovation if cache is not None else None,
+            )
+            to_render = [o for o in to_render if o.save_as not in indexed]
         render_all(self, to_render, parallel_from)
         logger.info("Wrote %d files in %.1f s", len(self.outputs), time.perf_counter() - started)
         if cache is not None:

@@ -25,6 +25,11 @@ and plugin code by bytes, the settings, the library versions, the build date)
 and whose published output is still exactly what that build left (every file
 by inode, size and mtime) does nothing at all: :func:`nothing_changed`.
 
+The *stamp* of an output, recorded when it is published, lists its files and
+directories; when the next build publishes, the stamp goes with the replaced
+output, which is kept as the spare (:mod:`~urgent_actions.spare_tree`) that
+the build after renovates instead of starting from an empty directory.
+
 Hard links are safe because every file the generator writes goes through
 :func:`~urgent_actions.outputs.write_file` (a new file, never one written in place), and
 only files listed in the manifest, i.e. owned by this generator, are linked:
@@ -42,13 +47,18 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
+from . import spare_tree
+from .spare_tree import Renovation
+
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
 # Settings that change every run (or name the staging directory) without
 # changing what a page contains.
 _VOLATILE_SETTINGS = {"OUTPUT_PATH", "PELICAN_CLASS", "WRITE_SELECTED"}
+# Records of the read cache pickled together (see BuildCache._load_reads).
+_LOG_CHUNK = 256
 # Content files hashed by their bytes; others (images…) by their size and mtime.
 _TEXT_SUFFIXES = {".md", ".yml", ".yaml", ".txt", ".html", ".json", ".rst"}
 
@@ -145,68 +155,105 @@ def _versions() -> str:
     )
 
 
-def _stat_tree(root: str) -> dict[str, list[int]]:
-    """Every file under ``root``: relative path -> [inode, size, mtime_ns] (symlinks not followed)."""
+def _stat_tree(root: str, with_dirs: bool = False):
+    """Every file under ``root``: relative path -> [inode, size, mtime_ns] (symlinks not followed).
+
+    With ``with_dirs``, also every directory ('' for ``root``): relative path -> mtime_ns.
+    """
     found: dict[str, list[int]] = {}
+    folders: dict[str, int] = {}
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
+                    if with_dirs:
+                        folders[prefix + entry.name] = entry.stat(follow_symlinks=False).st_mtime_ns
                     walk(entry.path, prefix + entry.name + "/")
                 else:
                     found[prefix + entry.name] = _file_id(entry.stat(follow_symlinks=False))
 
     if os.path.isdir(root):
+        if with_dirs:
+            folders[""] = os.lstat(root).st_mtime_ns
         walk(root, "")
-    return found
+    return (found, folders) if with_dirs else found
 
 
-def inputs_fingerprint(settings: dict, build_date) -> str:
+def layout_fingerprint(settings: dict) -> str:
+    """What decides where pages go and what files exist: code, library versions, settings."""
+    return fingerprint(CACHE_VERSION, _versions(), _tree_digest(PLUGIN_DIR), settings_digest(settings))
+
+
+def inputs_fingerprint(settings: dict, build_date, layout: str | None = None) -> str:
     """Everything a build reads, cheaply: content/ by stat, theme and plugin code by bytes.
 
     A content file is taken as unchanged while its :func:`stat_key` is;
     anything else that changed makes a normal build, which then compares bytes.
     """
     return fingerprint(
-        CACHE_VERSION,
-        _versions(),
-        _tree_digest(PLUGIN_DIR),
+        layout or layout_fingerprint(settings),
         _tree_digest(settings.get("THEME", "")),
-        settings_digest(settings),
         build_date.isoformat(),
         _tree_digest(settings.get("PATH", ""), by_stat_only=True),
     )
 
 
-def _stamp_path(cache_dir: str, final_output: str) -> str:
-    return os.path.join(cache_dir, f"{fingerprint(os.path.abspath(final_output))[:16]}.published.json")
+def _stamp_path(cache_dir: str, final_output: str, which: str = "published") -> str:
+    return os.path.join(cache_dir, f"{fingerprint(os.path.abspath(final_output))[:16]}.{which}.pickle")
+
+
+def _load_stamp(path: str) -> dict | None:
+    try:
+        with open(path, "rb") as handle:
+            stamp = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - any unreadable stamp is no stamp
+        return None
+    if not isinstance(stamp, dict) or stamp.get("version") != CACHE_VERSION:
+        return None
+    return stamp
 
 
 def nothing_changed(cache_dir: str, final_output: str, inputs: str) -> bool:
     """Whether the published output was built from these very inputs and is untouched since."""
-    try:
-        with open(_stamp_path(cache_dir, final_output), encoding="utf-8") as handle:
-            stamp = json.load(handle)
-    except (OSError, ValueError):
-        return False
-    if not isinstance(stamp, dict) or stamp.get("version") != CACHE_VERSION or stamp.get("inputs") != inputs:
+    stamp = _load_stamp(_stamp_path(cache_dir, final_output))
+    if stamp is None or stamp.get("inputs") != inputs:
         return False
     return stamp.get("files") == _stat_tree(final_output)
 
 
-def record_published(cache_dir: str, final_output: str, inputs: str) -> None:
-    """Remember the inputs of the output just published, and its files as they are now."""
-    stamp = {"version": CACHE_VERSION, "inputs": inputs, "files": _stat_tree(final_output)}
-    payload = json.dumps(stamp).encode("utf-8")
+def record_published(cache_dir: str, final_output: str, inputs: str, layout: str = "") -> None:
+    """Remember the inputs of the output just published, and its files and directories as they are now."""
+    files, dirs = _stat_tree(final_output, with_dirs=True)
+    stamp = {
+        "version": CACHE_VERSION,
+        "inputs": inputs,
+        "layout": layout,
+        "root": os.lstat(final_output).st_ino,
+        "files": files,
+        "dirs": dirs,
+    }
     os.makedirs(cache_dir, exist_ok=True)
-    _replace(_stamp_path(cache_dir, final_output), lambda stream: stream.write(payload))
+    _replace(
+        _stamp_path(cache_dir, final_output),
+        lambda stream: pickle.dump(stamp, stream, protocol=pickle.HIGHEST_PROTOCOL),
+    )
 
 
-def forget_published(cache_dir: str, final_output: str) -> None:
-    """The output is about to change: no build may take it as up to date until it is recorded."""
+def hand_stamp_to_spare(cache_dir: str, final_output: str) -> None:
+    """The published output is about to be replaced and kept as the spare: its stamp
+    becomes the spare's, and no build may take the output as up to date until the
+    new one is recorded."""
+    published = _stamp_path(cache_dir, final_output)
     try:
-        os.remove(_stamp_path(cache_dir, final_output))
+        os.replace(published, _stamp_path(cache_dir, final_output, "spare"))
+    except OSError:
+        forget_spare(cache_dir, final_output)
+
+
+def forget_spare(cache_dir: str, final_output: str) -> None:
+    try:
+        os.remove(_stamp_path(cache_dir, final_output, "spare"))
     except OSError:
         pass
 
@@ -232,6 +279,8 @@ class BuildCache:
         self.new_reads: dict[str, tuple] = {}
         self.reused = 0
         self.read_hits = 0
+        # The spare output the staging directory started from, if any (spare_tree).
+        self.renovation: Renovation | None = None
 
     @classmethod
     def for_run(cls, settings: dict, ua: dict, content_root: str, theme: str, final_output: str):
@@ -240,7 +289,9 @@ class BuildCache:
         read_key = fingerprint(CACHE_VERSION, _versions(), code, content, settings_digest(settings))
         render_key = fingerprint(read_key, _tree_digest(theme))
         cache_dir = ua["UA_CACHE_PATH"]
-        return cls(cache_dir, final_output, read_key, render_key)
+        cache = cls(cache_dir, final_output, read_key, render_key)
+        cache.renovation = _renovation
+        return cache
 
     # -- loading -------------------------------------------------------------
 
@@ -263,10 +314,12 @@ class BuildCache:
         return data["files"]
 
     def _load_reads(self) -> dict:
-        # A log: a header, then one pickle per (file name, entry) record, a
+        # A log: a header, then pickled lists of (file name, entry) records, a
         # later record replacing an earlier one and None removing it. Saving
-        # appends only what changed (one edit writes one record), never holds
-        # the whole cache as bytes, nor one memo for every object of every action.
+        # appends only what changed (one edit appends one record), and never
+        # holds the whole cache as bytes, nor one memo for every object of
+        # every action: a new log is written in lists of _LOG_CHUNK records
+        # (one list per record made loading half as fast again).
         entries: dict[str, tuple] = {}
         records = 0
         try:
@@ -276,15 +329,16 @@ class BuildCache:
                     return {}
                 while True:
                     try:
-                        name, entry = pickle.load(handle)
+                        chunk = pickle.load(handle)
                     except EOFError:
                         break
-                    records += 1
-                    if entry is None:
-                        entries.pop(name, None)
-                    else:
-                        digest, front, html, file_key = entry
-                        entries[name] = (digest, front, html.decode("utf-8"), file_key)
+                    records += len(chunk)
+                    for name, entry in chunk:
+                        if entry is None:
+                            entries.pop(name, None)
+                        else:
+                            digest, front, html, file_key = entry
+                            entries[name] = (digest, front, html.decode("utf-8"), file_key)
         except Exception:  # noqa: BLE001 - any unreadable cache is no cache
             return {}
         self._log_records = records
@@ -332,9 +386,13 @@ class BuildCache:
     def reuse_all(self, outputs: list, staging: str) -> list:
         """Hard-link every published file whose inputs did not change; return the others.
 
-        The links are made by two threads (a link is a system call, which
-        releases Python's lock), in chunks of directories.
+        A file the staging directory already holds (a spare output's link to
+        the same published file) is left as it is. The links are made by two
+        threads (a link is a system call, which releases Python's lock), in
+        chunks of directories.
         """
+        if self.renovation is not None:
+            self.renovation.claimed.update(output.save_as for output in outputs)
         to_render, jobs = [], []
         for output in outputs:
             key = self.full_key(output)
@@ -362,6 +420,7 @@ class BuildCache:
     def _link_chunk(self, jobs, staging: str) -> list:
         failed = []
         made: set[str] = set()
+        present = self.renovation.candidates if self.renovation is not None else {}
         for output, old in jobs:
             source = os.path.join(self.final_output, output.save_as)
             target = os.path.join(staging, output.save_as)
@@ -370,6 +429,12 @@ class BuildCache:
                 if _file_id(stat) != old[1:] or not os.path.isfile(source):
                     failed.append(output)
                     continue
+                there = present.get(output.save_as)
+                if there is not None:
+                    if there[0] == stat.st_ino:  # already this very file
+                        self.kept[output.save_as] = old[1:]
+                        continue
+                    os.unlink(target)
                 folder = os.path.dirname(target)
                 if folder not in made:
                     os.makedirs(folder, exist_ok=True)
@@ -413,25 +478,28 @@ class BuildCache:
         ] + [(name, None) for name in self.old_reads.keys() - self.new_reads.keys()]
         if not changes and self._log_records is not None:
             return  # every file came from the read cache: it is already right
-        def dump(item, stream):
+
+        def dump(items, stream):
             # The HTML goes in as bytes: pickling a str would make CPython keep
             # a UTF-8 copy inside every (non-ASCII) string object for the rest
             # of the build, 33 MB at 10,000 actions.
-            name, entry = item
-            if entry is not None:
-                entry = (entry[0], entry[1], entry[2].encode("utf-8"), entry[3])
-            pickle.dump((name, entry), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            records = [
+                (name, None if entry is None else (entry[0], entry[1], entry[2].encode("utf-8"), entry[3]))
+                for name, entry in items
+            ]
+            pickle.dump(records, stream, protocol=pickle.HIGHEST_PROTOCOL)
 
         if self._log_records is not None and self._log_records + len(changes) <= 2 * len(self.new_reads) + 64:
             with open(self.reads_path, "ab") as stream:
-                for item in changes:
-                    dump(item, stream)
+                for start in range(0, len(changes), _LOG_CHUNK):
+                    dump(changes[start : start + _LOG_CHUNK], stream)
             return
 
-        def write(stream):  # a new log, one record per file
+        def write(stream):  # a new log, each file once
             pickle.dump({"read_key": self.read_key}, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            for item in self.new_reads.items():
-                dump(item, stream)
+            items = list(self.new_reads.items())
+            for start in range(0, len(items), _LOG_CHUNK):
+                dump(items[start : start + _LOG_CHUNK], stream)
 
         _replace(self.reads_path, write)
 
@@ -449,23 +517,44 @@ def _replace(path: str, write) -> None:
         raise
 
 
-# The run's final output directory, cache and inputs, from ``get_generators``
+# The run's final output directory, cache, inputs and spare, from ``get_generators``
 # through the generator to ``finalized``; reset at the start of every run (autoreload).
 _current: BuildCache | None = None
 _final_output: str | None = None
 _published: dict = {}
+_renovation: Renovation | None = None
 
 
 def start_run(final_output: str, cache_dir: str | None = None, build_date=None, settings=None) -> bool:
     """Begin a run; with a cache directory, True when the published output is already up to date."""
-    global _current, _final_output, _published
-    _current, _final_output, _published = None, final_output, {}
+    global _current, _final_output, _published, _renovation
+    _current, _final_output, _published, _renovation = None, final_output, {}, None
     if cache_dir is None:
         return False
-    inputs = inputs_fingerprint(settings, build_date)
+    layout = layout_fingerprint(settings)
+    inputs = inputs_fingerprint(settings, build_date, layout)
     skip = nothing_changed(cache_dir, final_output, inputs)
-    _published = {"cache_dir": cache_dir, "inputs": inputs, "skip": skip}
+    _published = {"cache_dir": cache_dir, "inputs": inputs, "layout": layout, "skip": skip}
     return skip
+
+
+def renovate(staging: str) -> bool:
+    """Make the spare output (now at ``staging``) this run's starting point; False if it cannot be."""
+    global _renovation
+    if not _published:
+        return False
+    cache_dir, layout = _published["cache_dir"], _published["layout"]
+    spare = _load_stamp(_stamp_path(cache_dir, _final_output, "spare"))
+    published = _load_stamp(_stamp_path(cache_dir, _final_output))
+    if spare is None or published is None or not spare.get("layout") == published.get("layout") == layout:
+        return False
+    _renovation = spare_tree.renovate(staging, spare, published)
+    return _renovation is not None
+
+
+def renovation() -> Renovation | None:
+    """The spare this run started from (:func:`renovate`), or None if it started empty."""
+    return _renovation
 
 
 def current() -> BuildCache | None:
@@ -488,21 +577,22 @@ def set_current(cache: BuildCache | None) -> None:
 
 
 def before_publish() -> None:
-    """Call before the new output replaces the old one."""
+    """Call before the new output replaces the old one (which becomes the spare)."""
     if _published and not _published["skip"]:
-        forget_published(_published["cache_dir"], _final_output)
+        hand_stamp_to_spare(_published["cache_dir"], _final_output)
 
 
 def finish_run() -> None:
     """Record the published output (call after the swap)."""
-    global _current, _published
+    global _current, _published, _renovation
     cache, _current = _current, None
     published, _published = _published, {}
+    _renovation = None
     try:
         if cache is not None:
             cache.save()
         if published and not published["skip"]:
-            record_published(published["cache_dir"], _final_output, published["inputs"])
+            record_published(published["cache_dir"], _final_output, published["inputs"], published["layout"])
     except OSError as exc:
         # The site is published; only the next build's speed is at stake.
         logger.info("Could not save the build cache: %s", exc)

@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import Annotated, Any, ClassVar, Literal
 
 import pycountry
-from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -105,7 +104,11 @@ Line = Annotated[str, Field(strict=True), AfterValidator(_not_blank), AfterValid
 @lru_cache(maxsize=4096)
 def _email_problem(value: str) -> str | None:
     """Why ``value`` is not an email address, or None. The same authorities'
-    addresses come back in action after action: each is checked once."""
+    addresses come back in action after action: each is checked once.
+    (email_validator is imported here: loading it compiles large regular
+    expressions, which a rebuild that reads no file does not need.)"""
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError as exc:

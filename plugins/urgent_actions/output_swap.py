@@ -5,10 +5,16 @@ in with one atomic ``renameat2(RENAME_EXCHANGE)`` on Linux, so the published
 directory is at every moment either the old complete site or the new one. A
 build that fails, or is killed, leaves its staging directory behind; the next
 build removes it before starting.
+
+With incremental builds, the replaced output is not deleted but kept beside
+the published one as the *spare* (``.output.spare``): the next build renames
+it to its staging directory and updates it (:mod:`~urgent_actions.spare_tree`)
+instead of starting from an empty one.
 """
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import ctypes.util
 import errno
@@ -29,20 +35,70 @@ def staging_path(final: str) -> str:
     return os.path.join(parent, f".{name}.staging")
 
 
+def spare_path(final: str) -> str:
+    parent, name = os.path.split(os.path.abspath(final).rstrip(os.sep))
+    return os.path.join(parent, f".{name}.spare")
+
+
 def leftover_path(final: str) -> str:
     parent, name = os.path.split(os.path.abspath(final).rstrip(os.sep))
     return os.path.join(parent, f".{name}.previous")
 
 
-def prepare(final: str) -> str:
-    """Remove what an interrupted build left, create an empty staging directory."""
+def discarded_path(final: str) -> str:
+    parent, name = os.path.split(os.path.abspath(final).rstrip(os.sep))
+    return os.path.join(parent, f".{name}.discarded")
+
+
+# Removals started by this process (a spare that cannot be used), joined by
+# ``join_removals`` at the end of the run, or when the process exits.
+_removals: list = []
+
+
+def join_removals() -> None:
+    while _removals:
+        _removals.pop().join()
+
+
+atexit.register(join_removals)
+
+
+def _discard(path: str, final: str) -> None:
+    """Move a directory tree out of the way and remove it beside the build."""
+    trash = discarded_path(final)
+    os.rename(path, trash)
+    _removals.append(_Removal(trash))
+
+
+def prepare(final: str, spare: str = "drop") -> tuple[str, bool]:
+    """Remove what an interrupted build left; make the staging directory.
+
+    ``spare``: ``"reuse"`` makes the spare output the staging directory when
+    there is one, ``"keep"`` leaves it for a later build, ``"drop"`` deletes
+    it. Returns the staging directory and whether it is the spare (otherwise
+    it is new and empty).
+    """
+    join_removals()
     staging = staging_path(final)
-    leftovers = (staging, leftover_path(final))
+    leftovers = (staging, leftover_path(final), discarded_path(final))
     for leftover in leftovers + tuple(path + "." + _Removal.SPLIT for path in leftovers):
         if os.path.lexists(leftover):
             shutil.rmtree(leftover, ignore_errors=False)
+    kept = spare_path(final)
+    if spare == "reuse" and os.path.isdir(kept) and not os.path.islink(kept):
+        os.rename(kept, staging)
+        return staging, True
+    if spare == "drop" and os.path.lexists(kept):
+        _discard(kept, final)
     os.makedirs(staging)
-    return staging
+    return staging, False
+
+
+def restart(staging: str, final: str) -> None:
+    """Start from an empty staging directory after all (a spare that could not be used);
+    the spare is removed beside the build."""
+    _discard(staging, final)
+    os.makedirs(staging)
 
 
 def _exchange(a: str, b: str) -> bool:
@@ -106,13 +162,14 @@ class _Removal:
                 shutil.rmtree(path)
 
 
-def publish(staging: str, final: str, background: bool = False) -> _Removal | None:
-    """Put the staging directory in place of ``final``, then remove the old output.
+def publish(staging: str, final: str, background: bool = False, keep_spare: bool = False) -> _Removal | None:
+    """Put the staging directory in place of ``final``, then remove the old output
+    or, with ``keep_spare``, keep it as the spare.
 
-    With ``background``, the old output (now only a leftover: the next build
-    removes it if this process dies first) is removed beside the build, and
-    the returned removal is for the caller to join once it has done its own
-    last steps.
+    With ``background``, what is removed (the old output, now only a
+    leftover: the next build removes it if this process dies first) is
+    removed beside the build, and the returned removal is for the caller to
+    join once it has done its own last steps.
     """
     final = os.path.abspath(final).rstrip(os.sep)
     if not os.path.isdir(final):
@@ -126,6 +183,11 @@ def publish(staging: str, final: str, background: bool = False) -> _Removal | No
         old = leftover_path(final)
         os.replace(final, old)
         os.replace(staging, final)
+    if keep_spare:
+        spare = spare_path(final)
+        if not os.path.lexists(spare):
+            os.rename(old, spare)
+            return None
     if not background:
         shutil.rmtree(old)
         return None

@@ -16,13 +16,14 @@ shard and an edit costs one shard.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .incremental import fingerprint
@@ -31,6 +32,8 @@ from .outputs import Output
 logger = logging.getLogger(__name__)
 
 INDEX = "pagefind"
+# Where the shards' files are, relative to the site root.
+DIRECTORY_PREFIXES = (INDEX + "/", INDEX + "-")
 # Pagefind's own search interfaces: the site has its own (theme/static/js/search.js).
 _UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 
@@ -96,6 +99,22 @@ def _pages_digest(pages, page_keys: dict[str, str] | None) -> str | None:
     return None
 
 
+def _inodes(root: str) -> dict[str, int]:
+    """Every file under ``root``: relative path -> inode (read from the directory entries)."""
+    found: dict[str, int] = {}
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, prefix + entry.name + "/")
+                else:
+                    found[prefix + entry.name] = entry.inode()
+
+    walk(root, "")
+    return found
+
+
 def _link_tree(source: str, target: str) -> None:
     for root, _dirs, files in os.walk(source):
         relative = os.path.relpath(root, source)
@@ -104,7 +123,36 @@ def _link_tree(source: str, target: str) -> None:
             os.link(os.path.join(root, name), os.path.join(target, relative, name))
 
 
-def build_index(
+def indexed_pages() -> set[str]:
+    """The pages this run's shards index (``save_as``)."""
+    return {page for shard in _plan or [] for page in shard.pages}
+
+
+# This run's indexing, from ``start`` (generator) to ``finish`` (finalized).
+_running: Indexing | None = None
+
+
+def start(site_dir: str, **options) -> None:
+    """Start indexing (:func:`start_index`) for :func:`finish` to wait for."""
+    global _running
+    _running = start_index(site_dir, **options)
+
+
+def finish() -> tuple[dict, dict[str, str]]:
+    """Wait for the indexing :func:`start` began."""
+    global _running
+    indexing, _running = _running, None
+    if indexing is None:
+        raise RuntimeError("search.finish() without search.start()")
+    return indexing.wait()
+
+
+def build_index(site_dir: str, **options) -> tuple[dict, dict[str, str]]:
+    """Index the action pages of ``site_dir`` now (:func:`start_index`, then wait)."""
+    return start_index(site_dir, **options).wait()
+
+
+def start_index(
     site_dir: str,
     previous: str | None = None,
     shards: list[Shard] | None = None,
@@ -112,19 +160,31 @@ def build_index(
     page_keys: dict[str, str] | None = None,
     recorded: dict[str, str] | None = None,
     jobs: int = 1,
-) -> tuple[dict, dict[str, str]]:
-    """Index the action pages of ``site_dir`` with Pagefind, shard by shard.
+    renovation=None,
+) -> Indexing:
+    """Start indexing the action pages of ``site_dir`` with Pagefind, shard by shard.
 
     ``recorded`` holds, for each shard directory of the ``previous`` output,
     the digest of the pages it was made from (the incremental build's cache
     keeps it): a shard whose digest is the same is reused (hard links:
-    Pagefind's files are never written in place). Returns how many shards
-    were indexed and reused, and the digests to record for this output.
-    Up to ``jobs`` Pagefind processes run at once.
+    Pagefind's files are never written in place); the others are indexed by
+    Pagefind processes, up to ``jobs`` at once, which run beside the build
+    until :meth:`Indexing.wait`.
+
+    With a ``renovation`` (the staging directory is a spare output), a reused
+    shard whose directory there already holds the previous output's very
+    files is left as it is; any other shard directory there is deleted first
+    (its files may be the published output's: Pagefind must not write into
+    them), as is every shard directory that is no longer planned.
     """
     shards = _plan if shards is None else shards
     recorded = recorded or {}
     counts, digests, stale = {"indexed": 0, "reused": 0}, {}, []
+    if renovation is not None:
+        planned = {shard.directory for shard in shards or []}
+        for name in os.listdir(site_dir):
+            if (name == INDEX or name.startswith(DIRECTORY_PREFIXES[1])) and name not in planned:
+                shutil.rmtree(os.path.join(site_dir, name))
     for shard in shards or []:
         digest = _pages_digest(shard.pages, page_keys)
         if digest is not None:
@@ -137,40 +197,121 @@ def build_index(
             and recorded.get(shard.directory) == digest
             and os.path.isfile(os.path.join(old, "pagefind-entry.json"))
         ):
+            if renovation is not None and os.path.isdir(target):
+                if _inodes(old) == _inodes(target):
+                    counts["reused"] += 1
+                    continue
+                shutil.rmtree(target)
             _link_tree(old, target)
             counts["reused"] += 1
         else:
+            if renovation is not None and os.path.lexists(target):
+                shutil.rmtree(target)
             stale.append(shard)
-    # Pagefind uses about one and a half cores: two at once keep both busy.
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        list(pool.map(lambda shard: _index_shard(site_dir, shard, os.path.join(site_dir, shard.directory), language), stale))
     counts["indexed"] = len(stale)
-    return counts, digests
+    return Indexing(site_dir, stale, language, jobs, counts, digests)
 
 
-def _index_shard(site_dir: str, shard: Shard, target: str, language: str) -> None:
-    """Run Pagefind on a directory holding only this shard's pages (hard links)."""
+class Indexing:
+    """Pagefind processes indexing shards beside the build; :meth:`wait` for them.
+
+    No thread is involved (the build may fork its render workers meanwhile):
+    up to ``jobs`` processes run at once (Pagefind uses about one and a half
+    cores: two at once keep both busy), the next ones start as they end.
+    """
+
+    def __init__(self, site_dir: str, stale: list[Shard], language: str, jobs: int, counts: dict, digests: dict):
+        self.site_dir, self.language, self.jobs = site_dir, language, max(1, jobs)
+        self.counts, self.digests = counts, digests
+        self._queue = list(stale)
+        self._running: list[tuple[Shard, str, subprocess.Popen, object]] = []
+        _started.append(self)
+        self._fill()
+
+    def _fill(self) -> None:
+        while self._queue and len(self._running) < self.jobs:
+            shard = self._queue.pop(0)
+            pages_dir = _pages_of(self.site_dir, shard)
+            log = tempfile.TemporaryFile()  # noqa: SIM115 - open while Pagefind runs, closed in _finish/stop
+            target = os.path.abspath(os.path.join(self.site_dir, shard.directory))
+            try:
+                process = subprocess.Popen(_pagefind_command(pages_dir, target, self.language), stdout=log, stderr=log)
+            except BaseException:
+                shutil.rmtree(pages_dir, ignore_errors=True)
+                log.close()
+                raise
+            self._running.append((shard, pages_dir, process, log))
+
+    def wait(self) -> tuple[dict, dict[str, str]]:
+        """Wait for every shard; how many were indexed and reused, and the digests to record."""
+        try:
+            while self._running:
+                done = [job for job in self._running if job[2].poll() is not None]
+                if not done:
+                    time.sleep(0.02)
+                    continue
+                for job in done:
+                    self._running.remove(job)
+                    self._finish(*job)
+                self._fill()
+        finally:
+            self.stop()
+        return self.counts, self.digests
+
+    def _finish(self, shard: Shard, pages_dir: str, process: subprocess.Popen, log) -> None:
+        shutil.rmtree(pages_dir, ignore_errors=True)
+        log.seek(0)
+        output = log.read().decode("utf-8", "replace").strip()
+        log.close()
+        if process.returncode != 0:
+            raise RuntimeError(f"Pagefind failed ({process.returncode}): {output}")
+        target = os.path.join(self.site_dir, shard.directory)
+        for name in os.listdir(target):
+            if name.startswith(_UNUSED):
+                os.remove(os.path.join(target, name))
+
+    def stop(self) -> None:
+        """Stop what still runs (the build failed) and remove the pages' directories."""
+        self._queue.clear()
+        while self._running:
+            _shard, pages_dir, process, log = self._running.pop()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            shutil.rmtree(pages_dir, ignore_errors=True)
+            log.close()
+        if self in _started:
+            _started.remove(self)
+
+
+# Indexings not waited for (a build that failed): stopped when the process exits.
+_started: list[Indexing] = []
+
+
+@atexit.register
+def _stop_all() -> None:
+    while _started:
+        _started[-1].stop()  # removes itself
+
+
+def _pages_of(site_dir: str, shard: Shard) -> str:
+    """A directory holding only this shard's pages (hard links), for Pagefind to read."""
     pages_dir = tempfile.mkdtemp(prefix=".pagefind-pages-", dir=os.path.dirname(os.path.abspath(site_dir)))
     try:
         for page in shard.pages:
             link = os.path.join(pages_dir, page)
             os.makedirs(os.path.dirname(link), exist_ok=True)
             os.link(os.path.join(site_dir, page), link)
-        _run_pagefind(pages_dir, os.path.abspath(target), language)
-    finally:
+    except BaseException:
         shutil.rmtree(pages_dir, ignore_errors=True)
-    for name in os.listdir(target):
-        if name.startswith(_UNUSED):
-            os.remove(os.path.join(target, name))
+        raise
+    return pages_dir
 
 
-def _run_pagefind(pages_dir: str, target: str, language: str) -> None:
+def _pagefind_command(pages_dir: str, target: str, language: str) -> list[str]:
     from pagefind_bin import get_executable
 
-    command = [
+    return [
         str(get_executable()), "--site", pages_dir, "--output-path", target,
         "--silent", "--force-language", language,
     ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"Pagefind failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
