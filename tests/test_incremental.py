@@ -168,8 +168,28 @@ def test_editing_one_action_rerenders_its_case_only(project):
                   "feeds/pays/ir.atom.xml", "feeds/actions.atom.xml"):
         assert shown in changed, shown
     for other in ("pays/tr/index.html", "archives/annee/2024/index.html", "feeds/pays/tr.atom.xml",
-                  "feeds/pays/eg.atom.xml", "index.html", "rejoindre/index.html", "pays/index.html"):
+                  "feeds/pays/eg.atom.xml", "index.html", "rejoindre/index.html", "pays/index.html",
+                  "sitemap.xml"):  # it shows no title
         assert other in before and other not in changed, other
+
+
+def test_editing_an_open_action_s_text_keeps_the_calendar_and_the_sitemap(project):
+    """They show dates, titles and addresses, not the text: their keys say so."""
+    before = _stats(project.output)
+    project.write("chine-journaliste", action(case="UA 50/26", date="2026-11-01", country="CN"),
+                  "Un texte entièrement réécrit pour cette action.\n")
+    project.incremental()
+    tree = _tree(project.output)
+    assert tree == project.full()
+    changed = _changed(before, _stats(project.output))
+    assert "actions/chine-journaliste/index.html" in changed
+    assert "feeds/deadlines.ics" not in changed and "sitemap.xml" not in changed
+    assert b"chine-journaliste" in tree["feeds/deadlines.ics"]  # the action is on the calendar
+    before = _stats(project.output)
+    project.write("chine-journaliste", action(case="UA 50/26", date="2026-11-01", country="CN", deadline="2026-12-31"))
+    project.incremental()
+    assert _tree(project.output) == project.full()
+    assert "feeds/deadlines.ics" in _changed(before, _stats(project.output))
 
 
 def test_adding_and_removing_actions(project):
@@ -185,6 +205,7 @@ def test_adding_and_removing_actions(project):
     # The new update joins the Egyptian case: its pages change; the Iranian ones do not.
     assert "actions/egypte-chercheur/index.html" in changed
     assert "actions/iran-militante/index.html" not in changed
+    assert "sitemap.xml" in changed
 
 
 def test_changing_a_template_rerenders_everything(project):
@@ -205,7 +226,8 @@ def test_a_build_with_nothing_changed_does_nothing(project):
     assert "Nothing changed since the last build" in result.stdout + result.stderr
     assert project.output.stat().st_ino == directory  # not even swapped
     assert _stats(project.output) == before
-    assert not list(project.root.glob(".output.*"))  # no staging directory left
+    # No staging directory left; the spare is kept for the next build that changes something.
+    assert [p.name for p in project.root.glob(".output.*")] == [".output.spare"]
 
 
 @pytest.mark.parametrize("tamper", ["delete", "add", "content", "setting"])
@@ -340,11 +362,15 @@ def _retitle(project: Project, name: str, title: str) -> None:
 
 def test_the_replaced_output_becomes_the_spare_the_next_build_starts_from(project):
     spare = project.root / ".output.spare"
-    assert not spare.exists()  # the first build replaced nothing
-    first = project.output.stat().st_ino
+    # The first build replaced nothing: its spare is a copy of the output (hard links).
+    page = "actions/egypte-chercheur/index.html"
+    assert (spare / page).stat().st_ino == (project.output / page).stat().st_ino
+    first, copy = project.output.stat().st_ino, spare.stat().st_ino
+    assert first != copy
     _retitle(project, "turquie-avocat", "Turquie : titre corrigé")
     project.incremental()
-    second = project.output.stat().st_ino
+    assert _tree(project.output) == project.full()
+    assert project.output.stat().st_ino == copy  # the spare, brought up to date, swapped in
     assert spare.stat().st_ino == first  # the replaced output, kept
     assert "titre corrigé" not in (spare / "actions/turquie-avocat/index.html").read_text("utf-8")
     before = _stats(project.output)
@@ -352,9 +378,8 @@ def test_the_replaced_output_becomes_the_spare_the_next_build_starts_from(projec
     (project.content / "actions" / "chine-journaliste.md").unlink()
     project.write("egypte-chercheur-deuxieme-suite", action(update=2, date="2026-11-22"))
     project.incremental()
-    # The spare, brought up to date, was swapped in; the output it replaced is the spare now.
     assert project.output.stat().st_ino == first
-    assert spare.stat().st_ino == second
+    assert spare.stat().st_ino == copy
     tree = _tree(project.output)
     assert tree == project.full()
     assert _dirs(project.output) == _full_dirs(project)  # nothing left of the removed action

@@ -334,6 +334,33 @@ def test_the_search_index_is_reused_only_while_the_indexed_pages_are_unchanged(t
     assert fragments  # a fresh index was written
 
 
+def test_the_output_listed_while_pagefind_runs_is_recorded_as_published(tmp_path):
+    """The stamp of the published output (files and directories) is listed while
+    Pagefind indexes, the shards it writes afterwards: the result is the tree as
+    published, so the next build with nothing changed does nothing."""
+    import pickle
+
+    from urgent_actions.incremental import _stat_tree
+
+    old = action(case="UA 7/25", date="2025-03-01", state="closed", deadline="2025-04-01")
+    content = make_content(tmp_path, {"a": old, "b": action(case="UA 2/26")})
+    output = tmp_path / "output"
+    overrides = {"UA_SEARCH_SHARD_SIZE": 1}
+    assert run_pelican(tmp_path, content, output, overrides=overrides).returncode == 0
+    (content / "actions" / "b.md").write_text(
+        (content / "actions" / "b.md").read_text("utf-8").replace("Karim Example", "Zélie Nouvelle"), "utf-8"
+    )
+    assert run_pelican(tmp_path, content, output, overrides=overrides).returncode == 0
+    (stamp_file,) = (tmp_path / ".cache" / "urgent-actions").glob("*.published.pickle")
+    stamp = pickle.loads(stamp_file.read_bytes())
+    files, dirs = _stat_tree(str(output), with_dirs=True)
+    assert stamp["files"] == files and stamp["dirs"] == dirs
+    assert any(name.startswith("pagefind/fragment/") for name in files)  # the shard indexed again
+    assert stamp["root"] == output.stat().st_ino
+    result = run_pelican(tmp_path, content, output, overrides=overrides, extra_args=("--verbose",))
+    assert "Nothing changed since the last build" in result.stdout + result.stderr
+
+
 def test_an_edit_reindexes_only_the_search_shard_of_its_year(tmp_path):
     old = action(case="UA 7/25", date="2025-03-01", state="closed", deadline="2025-04-01")
     content = make_content(tmp_path, {"a": old, "b": action(case="UA 2/26")})

@@ -59,7 +59,7 @@ def _start_run(pelican):
         if skip:
             logger.info("Nothing changed since the last build: the published output is kept as it is")
         staging, spare = output_swap.prepare(final, "keep" if skip else "reuse")
-        if spare and not incremental.renovate(staging):
+        if spare and not incremental.renovate(staging, search.DIRECTORY_PREFIXES):
             output_swap.restart(staging, final)
     else:
         incremental.start_run(final)
@@ -88,7 +88,16 @@ def _finish_run(pelican):
         incremental.finish_run()
         output_swap.join_removals()
         return
+    renovation = incremental.renovation()
+    if renovation is not None:
+        # What the spare held that this build did not claim (search shards are search's).
+        renovation.tidy(keep_prefixes=search.DIRECTORY_PREFIXES if ua["UA_SEARCH"] else ())
+    early = None
     if ua["UA_SEARCH"]:
+        if ua["UA_INCREMENTAL"] and not production.changes_files(ua):
+            # Nothing but Pagefind writes from now on: list the output for its
+            # stamp while Pagefind runs, all but the shards it is writing.
+            early = incremental.EarlyStamp(staging, later=search.busy_directories())
         cache = incremental.current()
         started = time.perf_counter()
         counts, digests = search.finish()  # started by the generator
@@ -98,10 +107,6 @@ def _finish_run(pelican):
         logger.info(
             "Search index: %(indexed)d shards indexed, %(reused)d reused; waited %(seconds).1f s for Pagefind", counts
         )
-    renovation = incremental.renovation()
-    if renovation is not None:
-        # What the spare held that this build did not claim (search shards are search's).
-        renovation.tidy(keep_prefixes=search.DIRECTORY_PREFIXES if ua["UA_SEARCH"] else ())
     # Last step of the build, after every page and the search index are written.
     production.finish(staging, pelican.settings, ua, previous=final)
     retained = list(pelican.settings.get("OUTPUT_RETENTION", [])) + list(ua["UA_OUTPUT_RETENTION"])
@@ -111,7 +116,13 @@ def _finish_run(pelican):
     # The old output is kept as the spare, or deleted while the caches are saved.
     removal = output_swap.publish(staging, final, background=True, keep_spare=ua["UA_INCREMENTAL"])
     pelican.output_path = final
-    incremental.finish_run()
+    # The first build of an output leaves a spare too, copied while the caches are saved.
+    copying = output_swap.copy_to_spare(final) if ua["UA_INCREMENTAL"] else None
+    incremental.finish_run(early, retained)
+    if copying is not None:
+        root = copying.join()
+        if root is not None:
+            incremental.record_spare_copy(final, root)
     if removal is not None:
         removal.join()
     output_swap.join_removals()

@@ -23,15 +23,19 @@ def paginate(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
 
 
-def listing(save_base: str, items: list, size: int, context: dict, today, template: str = "list"):
+def listing(
+    save_base: str, items: list, size: int, context: dict, today, template: str = "list", context_key: str = ""
+):
     """Outputs of a paginated list at save_base (e.g. 'archives/'), page 2 at 'page/2/'.
 
     Each page's key covers its own items, its place in the list and the list's
     context (counts of the filters): editing an action re-renders only the
-    pages that show it, unless the counts changed.
+    pages that show it, unless the counts changed. ``context_key``, when
+    given, is a digest of the context, which lists made with the same facets
+    compute once for all.
     """
     pages = paginate(items, size)
-    shared = fingerprint(template, sorted(context.items()))
+    shared = fingerprint(template, context_key or sorted(context.items()))
     for number, chunk in enumerate(pages, start=1):
         base = save_base if number == 1 else f"{save_base}page/{number}/"
         pagination = {
@@ -78,29 +82,32 @@ def outputs(build):
         "themes": [t for t in themes if t[2]],
     }
     common = {"facets": facets, "page_name": "archive"}
+    facets_key = fingerprint(sorted(common.items()))
     archive = urls["archive"]
-    yield from listing(archive, listed, size, {**common, "list_kind": "all"}, today)
+
+    def lists(base: str, items: list, own: dict):
+        # The facets are the same for every list: their digest is made once.
+        # ({**common, **own} is decided by the two.)
+        key = fingerprint(facets_key, sorted(own.items()))
+        return listing(base, items, size, {**common, **own}, today, context_key=key)
+
+    yield from lists(archive, listed, {"list_kind": "all"})
     for state, items in by_state.items():
-        yield from listing(
-            f"{archive}etat/{STATE_SLUGS[state]}/", items, size,
-            {**common, "list_kind": "state", "state": state}, today,
-        )
+        yield from lists(f"{archive}etat/{STATE_SLUGS[state]}/", items, {"list_kind": "state", "state": state})
     for year, items in by_year.items():
-        yield from listing(
-            f"{archive}annee/{year}/", items, size, {**common, "list_kind": "year", "year": year}, today
-        )
+        yield from lists(f"{archive}annee/{year}/", items, {"list_kind": "year", "year": year})
     for code, items in by_country.items():
-        yield from listing(
-            f"{urls['countries']}{code.lower()}/", items, size,
-            {**common, "list_kind": "country", "country": code, "country_label": items[0].country_name,
-             "feed": f"feeds/pays/{code.lower()}.atom.xml", "page_name": "countries"}, today,
-        )
+        yield from lists(
+            f"{urls['countries']}{code.lower()}/", items,
+            {"list_kind": "country", "country": code, "country_label": items[0].country_name,
+             "feed": f"feeds/pays/{code.lower()}.atom.xml", "page_name": "countries"},
+        )  # fmt: skip
     for key, items in by_theme.items():
-        yield from listing(
-            f"{urls['themes']}{key}/", items, size,
-            {**common, "list_kind": "theme", "theme": key, "theme_label": site.themes[key],
-             "feed": f"feeds/themes/{key}.atom.xml", "page_name": "themes"}, today,
-        )
+        yield from lists(
+            f"{urls['themes']}{key}/", items,
+            {"list_kind": "theme", "theme": key, "theme_label": site.themes[key],
+             "feed": f"feeds/themes/{key}.atom.xml", "page_name": "themes"},
+        )  # fmt: skip
     yield Output(
         urls["countries"] + "index.html",
         template="index-list",

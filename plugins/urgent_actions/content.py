@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from . import countries
 from .errors import ContentError, Problem, did_you_mean, field_path
 from .frontmatter import FrontMatterError, load_yaml, read
-from .incremental import source_digest, stat_key
+from .incremental import content_stat, source_digest
 from .parallel_read import read_all
 from .model import SLUG_RE, ActionFront, Authority, Copy
 
@@ -255,7 +255,7 @@ def read_action(
             )
         ]
     try:
-        file_key = stat_key(os.stat(path))
+        file_key = content_stat(path)  # stat'ed once per run
         # A file whose size, inode and times are those the cache recorded is
         # not even read; otherwise its bytes decide.
         cached = cache.cached_by_stat(name, file_key) if cache is not None else None
@@ -296,12 +296,10 @@ def load_site(
 
     actions: list[Action] = []
     folder = os.path.join(content_root, "actions")
-    names = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
-    paths = [
-        os.path.join(folder, name)
-        for name in names
-        if not name.startswith(".") and not os.path.isdir(os.path.join(folder, name))
-    ]
+    paths = []
+    if os.path.isdir(folder):
+        with os.scandir(folder) as entries:
+            paths = sorted(e.path for e in entries if not e.name.startswith(".") and not e.is_dir())
     # Files the cache knows are read here; the others, if many, on every core.
     results: dict[str, tuple] = {}
     to_read = []

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import feedgenerator
 
-from .incremental import actions_key
+from .incremental import actions_key, fingerprint
 from .outputs import Output
 
 UTC = dt.timezone.utc
@@ -154,10 +154,12 @@ def outputs(build):
         render=lambda: json_feed(build, latest, content_of),
         key=actions_key(latest, build.build_date, name),
     )
+    events = _deadline_events(build)
     yield Output(
         "feeds/deadlines.ics",
-        render=lambda: deadlines_calendar(build),
-        key=actions_key(open_with_deadline(build.site), build.build_date),
+        render=lambda: deadlines_calendar(build, events),
+        # What the events show, nothing else: editing an action's text leaves it as it is.
+        key=fingerprint("deadlines", events),
     )
 
 
@@ -211,11 +213,23 @@ def open_with_deadline(site) -> list:
     )
 
 
-def deadlines_calendar(build) -> bytes:
+def _deadline_events(build) -> list[tuple]:
+    """Every value the calendar shows, one tuple per event (its key is made of them)."""
+    host = urlsplit(build.absolute_url).hostname or "localhost"
+    events = []
+    for action in open_with_deadline(build.site):
+        front = action.front
+        case = front.case.replace("UA ", "").replace("/", "-")
+        events.append(
+            (f"deadline-ua-{case}-{front.update}@{host}", front.date, front.deadline, front.title, front.summary,
+             entry_id(build, action))
+        )  # fmt: skip
+    return events
+
+
+def deadlines_calendar(build, events: list[tuple] | None = None) -> bytes:
     from icalendar import Alarm, Calendar, Event  # only when the calendar is rendered
 
-    base = build.absolute_url
-    host = urlsplit(base).hostname or "localhost"
     calendar = Calendar()
     calendar.add("prodid", "-//Actions urgentes//Dates limites//FR")
     calendar.add("version", "2.0")
@@ -223,21 +237,19 @@ def deadlines_calendar(build) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", "Actions urgentes : dates limites")
     calendar.add("x-wr-timezone", "Europe/Brussels")
-    for action in open_with_deadline(build.site):
-        front = action.front
+    for uid, published, deadline, title, summary, url in _deadline_events(build) if events is None else events:
         event = Event()
-        case = front.case.replace("UA ", "").replace("/", "-")
-        event.add("uid", f"deadline-ua-{case}-{front.update}@{host}")
-        event.add("dtstamp", _moment(front.date))
-        event.add("dtstart", front.deadline)
-        event.add("dtend", front.deadline + dt.timedelta(days=1))
-        event.add("summary", f"Date limite : {front.title}")
-        event.add("description", f"{front.summary}\n\nAgir : {entry_id(build, action)}")
-        event.add("url", entry_id(build, action))
+        event.add("uid", uid)
+        event.add("dtstamp", _moment(published))
+        event.add("dtstart", deadline)
+        event.add("dtend", deadline + dt.timedelta(days=1))
+        event.add("summary", f"Date limite : {title}")
+        event.add("description", f"{summary}\n\nAgir : {url}")
+        event.add("url", url)
         event.add("transp", "TRANSPARENT")
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", f"Plus que deux jours pour agir : {front.title}")
+        alarm.add("description", f"Plus que deux jours pour agir : {title}")
         alarm.add("trigger", dt.timedelta(days=-2))
         event.add_component(alarm)
         calendar.add_component(event)

@@ -118,6 +118,8 @@ class ActionsGenerator(Generator):
         for output in self.outputs:
             if output.key is None:
                 output.key = whole_site
+            elif callable(output.key):
+                output.key = output.key()
         logger.info(
             "Read %d actions (%d drafts), %d authorities, %d themes in %.1f s; %d files to write",
             len(self.site.actions),

@@ -45,6 +45,7 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from . import spare_tree
@@ -92,28 +93,54 @@ def _file_id(stat: os.stat_result) -> list[int]:
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
 
 
+# Digests of directory trees, and the stat of every file of content/, made
+# once per run (start_run resets them): several keys cover the same trees.
+_tree_digests: dict[tuple, str] = {}
+_manifests: dict[tuple, dict | None] = {}
+_content_stats: dict[str, tuple] = {}
+
+
 def _tree_digest(root: str, *, skip_dirs=(), by_stat_only=False) -> str:
+    """A digest of the files under ``root``: names, and bytes (text files) or stat keys
+    (other files, or all with ``by_stat_only``, whose keys are kept: :func:`content_stat`)."""
+    memo = (root, tuple(skip_dirs), by_stat_only)
+    if memo in _tree_digests:
+        return _tree_digests[memo]
     digest = hashlib.blake2b(digest_size=20)
     if not os.path.isdir(root):
         return "absent"
-    for folder, dirs, files in os.walk(root):
-        relative_folder = os.path.relpath(folder, root)
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if d != "__pycache__" and os.path.normpath(os.path.join(relative_folder, d)) not in skip_dirs
-        )
-        for name in sorted(files):
-            path = os.path.join(folder, name)
-            relative = os.path.relpath(path, root)
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+        folders = []
+        for entry in entries:
+            if entry.is_dir():
+                if not entry.is_symlink() and entry.name != "__pycache__" and prefix + entry.name not in skip_dirs:
+                    folders.append(entry)
+                continue
+            relative = prefix + entry.name
             digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
-            stat = os.stat(path)
-            if by_stat_only or os.path.splitext(name)[1].lower() not in _TEXT_SUFFIXES:
-                digest.update(repr(stat_key(stat)).encode() + b"\0")
+            if by_stat_only or os.path.splitext(entry.name)[1].lower() not in _TEXT_SUFFIXES:
+                key = stat_key(os.stat(entry.path))
+                if by_stat_only:
+                    _content_stats[entry.path] = key
+                digest.update(repr(key).encode() + b"\0")
             else:
-                with open(path, "rb") as handle:
+                with open(entry.path, "rb") as handle:
                     digest.update(hashlib.blake2b(handle.read(), digest_size=20).digest())
-    return digest.hexdigest()
+        for entry in folders:
+            walk(entry.path, prefix + entry.name + "/")
+
+    walk(root, "")
+    _tree_digests[memo] = result = digest.hexdigest()
+    return result
+
+
+def content_stat(path: str) -> tuple[int, int, int, int]:
+    """The :func:`stat_key` of a content file, as this run's inputs digest found it."""
+    found = _content_stats.get(path)
+    return found if found is not None else stat_key(os.stat(path))
 
 
 def _stable(value):
@@ -155,13 +182,26 @@ def _versions() -> str:
     )
 
 
-def _stat_tree(root: str, with_dirs: bool = False):
+def _stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None):
     """Every file under ``root``: relative path -> [inode, size, mtime_ns] (symlinks not followed).
 
     With ``with_dirs``, also every directory ('' for ``root``): relative path -> mtime_ns.
+    The entries of ``root`` named in ``skip``, or not in ``only`` when given, are left out.
     """
     found: dict[str, list[int]] = {}
     folders: dict[str, int] = {}
+
+    def top(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name in skip or (only is not None and entry.name not in only):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    if with_dirs:
+                        folders[entry.name] = entry.stat(follow_symlinks=False).st_mtime_ns
+                    walk(entry.path, entry.name + "/")
+                else:
+                    found[entry.name] = _file_id(entry.stat(follow_symlinks=False))
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
@@ -176,7 +216,7 @@ def _stat_tree(root: str, with_dirs: bool = False):
     if os.path.isdir(root):
         if with_dirs:
             folders[""] = os.lstat(root).st_mtime_ns
-        walk(root, "")
+        top(root, "")
     return (found, folders) if with_dirs else found
 
 
@@ -222,9 +262,42 @@ def nothing_changed(cache_dir: str, final_output: str, inputs: str) -> bool:
     return stamp.get("files") == _stat_tree(final_output)
 
 
-def record_published(cache_dir: str, final_output: str, inputs: str, layout: str = "") -> None:
-    """Remember the inputs of the output just published, and its files and directories as they are now."""
-    files, dirs = _stat_tree(final_output, with_dirs=True)
+class EarlyStamp(threading.Thread):
+    """The files and directories of the staging directory, listed while the build
+    waits for Pagefind; the entries named in ``later`` (still being written) are
+    listed once published (:func:`finish_run`)."""
+
+    def __init__(self, staging: str, later):
+        super().__init__(daemon=True)
+        self.staging, self.later = staging, frozenset(later)
+        self.tree = None
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self):
+        try:
+            self.tree = _stat_tree(self.staging, with_dirs=True, skip=self.later)
+        except BaseException as exc:  # noqa: BLE001 - reported by result()
+            self.error = exc
+
+    def result(self, final_output: str, retained=()):
+        """The published output's listing: this one, plus the entries listed late (``later``
+        and the ``retained`` ones carried over from the old output)."""
+        self.join()
+        if self.error is not None:
+            raise self.error
+        files, dirs = self.tree
+        late = self.later | set(retained)
+        more_files, more_dirs = _stat_tree(final_output, with_dirs=True, only=late)
+        files.update(more_files)
+        dirs.update(more_dirs)  # the root's mtime ('') as it is now, too
+        return files, dirs
+
+
+def record_published(cache_dir: str, final_output: str, inputs: str, layout: str = "", tree=None) -> None:
+    """Remember the inputs of the output just published, and its files and directories
+    as they are now (``tree``: as :class:`EarlyStamp` listed them)."""
+    files, dirs = tree if tree is not None else _stat_tree(final_output, with_dirs=True)
     stamp = {
         "version": CACHE_VERSION,
         "inputs": inputs,
@@ -251,11 +324,47 @@ def hand_stamp_to_spare(cache_dir: str, final_output: str) -> None:
         forget_spare(cache_dir, final_output)
 
 
+def record_spare_copy(final_output: str, root: int) -> None:
+    """The spare was just made as a copy of the published output (output_swap._SpareCopy):
+    its stamp is the published one with its own root."""
+    if not _last_published:
+        return
+    cache_dir = _last_published["cache_dir"]
+    stamp = _load_stamp(_stamp_path(cache_dir, final_output))
+    if stamp is None:
+        return
+    stamp["root"] = root
+    _replace(
+        _stamp_path(cache_dir, final_output, "spare"),
+        lambda stream: pickle.dump(stamp, stream, protocol=pickle.HIGHEST_PROTOCOL),
+    )
+
+
 def forget_spare(cache_dir: str, final_output: str) -> None:
     try:
         os.remove(_stamp_path(cache_dir, final_output, "spare"))
     except OSError:
         pass
+
+
+def _manifest_path(cache_dir: str, final_output: str) -> str:
+    return os.path.join(cache_dir, f"{fingerprint(os.path.abspath(final_output))[:16]}.manifest.pickle")
+
+
+def _read_manifest(path: str) -> dict | None:
+    """The manifest at ``path``, read once while the file stays the same (renovation
+    and the generator both need it)."""
+    try:
+        memo = (path, *stat_key(os.stat(path)))
+    except OSError:
+        return None
+    if memo not in _manifests:
+        try:
+            with open(path, "rb") as handle:
+                _manifests[memo] = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - any unreadable cache is no cache
+            _manifests[memo] = None
+    return _manifests[memo]
 
 
 class BuildCache:
@@ -267,7 +376,7 @@ class BuildCache:
         self.read_key = read_key
         self.render_key = render_key
         stem = fingerprint(self.final_output)[:16]
-        self.manifest_path = os.path.join(cache_dir, f"{stem}.manifest.json")
+        self.manifest_path = _manifest_path(cache_dir, self.final_output)
         self.reads_path = os.path.join(cache_dir, f"{stem}.reads.pickle")
         self.old_search: dict[str, str] = {}  # search index shard -> digest of its pages
         self.new_search: dict[str, str] = {}
@@ -296,11 +405,7 @@ class BuildCache:
     # -- loading -------------------------------------------------------------
 
     def _load_manifest(self) -> dict:
-        try:
-            with open(self.manifest_path, encoding="utf-8") as handle:
-                data = json.load(handle)
-        except (OSError, ValueError):
-            return {}
+        data = _read_manifest(self.manifest_path)
         if (
             not isinstance(data, dict)
             or data.get("version") != CACHE_VERSION
@@ -468,8 +573,7 @@ class BuildCache:
             "files": files,
             "search": self.new_search,
         }
-        payload = json.dumps(manifest).encode("utf-8")
-        _replace(self.manifest_path, lambda stream: stream.write(payload))
+        _replace(self.manifest_path, lambda stream: pickle.dump(manifest, stream, protocol=pickle.HIGHEST_PROTOCOL))
         self._save_reads()
 
     def _save_reads(self) -> None:
@@ -523,12 +627,16 @@ _current: BuildCache | None = None
 _final_output: str | None = None
 _published: dict = {}
 _renovation: Renovation | None = None
+_last_published: dict = {}  # the last run's, for record_spare_copy
 
 
 def start_run(final_output: str, cache_dir: str | None = None, build_date=None, settings=None) -> bool:
     """Begin a run; with a cache directory, True when the published output is already up to date."""
     global _current, _final_output, _published, _renovation
     _current, _final_output, _published, _renovation = None, final_output, {}, None
+    _tree_digests.clear()
+    _content_stats.clear()
+    _manifests.clear()
     if cache_dir is None:
         return False
     layout = layout_fingerprint(settings)
@@ -538,17 +646,32 @@ def start_run(final_output: str, cache_dir: str | None = None, build_date=None, 
     return skip
 
 
-def renovate(staging: str) -> bool:
-    """Make the spare output (now at ``staging``) this run's starting point; False if it cannot be."""
+def renovate(staging: str, reusable_prefixes: tuple[str, ...] = ()) -> bool:
+    """Make the spare output (now at ``staging``) this run's starting point; False if it cannot be.
+
+    Only the files the generator wrote (its manifest lists them) and those under
+    ``reusable_prefixes`` (search shards) may be kept: anything else (the theme's
+    copies…) is written by others, who may write into an existing file.
+    """
     global _renovation
     if not _published:
         return False
     cache_dir, layout = _published["cache_dir"], _published["layout"]
     spare = _load_stamp(_stamp_path(cache_dir, _final_output, "spare"))
     published = _load_stamp(_stamp_path(cache_dir, _final_output))
-    if spare is None or published is None or not spare.get("layout") == published.get("layout") == layout:
+    manifest = _read_manifest(_manifest_path(cache_dir, _final_output))
+    if (
+        spare is None
+        or published is None
+        or not spare.get("layout") == published.get("layout") == layout
+        or not isinstance(manifest, dict)
+        or not isinstance(manifest.get("files"), dict)
+    ):
         return False
-    _renovation = spare_tree.renovate(staging, spare, published)
+    owned = manifest["files"]
+    _renovation = spare_tree.renovate(
+        staging, spare, published, lambda relative: relative in owned or relative.startswith(reusable_prefixes)
+    )
     return _renovation is not None
 
 
@@ -582,17 +705,22 @@ def before_publish() -> None:
         hand_stamp_to_spare(_published["cache_dir"], _final_output)
 
 
-def finish_run() -> None:
-    """Record the published output (call after the swap)."""
-    global _current, _published, _renovation
+def finish_run(early: EarlyStamp | None = None, retained=()) -> None:
+    """Record the published output (call after the swap), with the listing ``early``
+    made of it if any (``retained``: entries carried over from the old output since)."""
+    global _current, _published, _renovation, _last_published
     cache, _current = _current, None
     published, _published = _published, {}
+    _last_published = published if published and not published["skip"] else {}
     _renovation = None
     try:
         if cache is not None:
             cache.save()
         if published and not published["skip"]:
-            record_published(published["cache_dir"], _final_output, published["inputs"], published["layout"])
+            tree = early.result(_final_output, retained) if early is not None else None
+            record_published(
+                published["cache_dir"], _final_output, published["inputs"], published["layout"], tree
+            )
     except OSError as exc:
         # The site is published; only the next build's speed is at stake.
         logger.info("Could not save the build cache: %s", exc)

@@ -22,6 +22,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import threading
 
 logger = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def prepare(final: str, spare: str = "drop") -> tuple[str, bool]:
     """
     join_removals()
     staging = staging_path(final)
-    leftovers = (staging, leftover_path(final), discarded_path(final))
+    leftovers = (staging, leftover_path(final), discarded_path(final), spare_path(final) + _SpareCopy.SUFFIX)
     for leftover in leftovers + tuple(path + "." + _Removal.SPLIT for path in leftovers):
         if os.path.lexists(leftover):
             shutil.rmtree(leftover, ignore_errors=False)
@@ -160,6 +161,42 @@ class _Removal:
         for path in self.paths:
             if os.path.lexists(path):  # rm failed: say so through Python's own error
                 shutil.rmtree(path)
+
+
+class _SpareCopy:
+    """A spare made as a copy of the published output (hard links: ``cp -al``),
+    beside the build, when publishing left none (the first build of an output).
+
+    ``cp -al`` keeps the directories' times, so the published output's stamp,
+    with the copy's root, describes the copy too.
+    """
+
+    SUFFIX = ".copy"
+
+    def __init__(self, final: str):
+        self.final, self.spare = final, spare_path(final)
+        self.partial = self.spare + self.SUFFIX
+        cp = shutil.which("cp") if sys.platform.startswith("linux") else None
+        self._process = (
+            subprocess.Popen([cp, "-al", "--", final, self.partial], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if cp
+            else None
+        )
+
+    def join(self) -> int | None:
+        """Wait for the copy; the spare's root inode, or None if there is no spare."""
+        if self._process is None or self._process.wait() != 0 or os.path.lexists(self.spare):
+            shutil.rmtree(self.partial, ignore_errors=True)
+            return None
+        os.rename(self.partial, self.spare)
+        return os.lstat(self.spare).st_ino
+
+
+def copy_to_spare(final: str) -> _SpareCopy | None:
+    """Start making the spare from the published output if there is none."""
+    if os.path.lexists(spare_path(final)):
+        return None
+    return _SpareCopy(os.path.abspath(final).rstrip(os.sep))
 
 
 def publish(staging: str, final: str, background: bool = False, keep_spare: bool = False) -> _Removal | None:

@@ -26,14 +26,15 @@ class Output:
     With a key, an incremental build reuses the published file when the key did
     not change; without one, the file is always rendered. ``context`` may
     also be a function returning the dict, called only if the page is rendered
-    (costly data a reused page does not need).
+    (costly data a reused page does not need). ``key`` may be a function too,
+    called once every output of the build is known (a page that lists them).
     """
 
     save_as: str
     template: str | None = None
     context: dict | Callable[[], dict] = field(default_factory=dict)
     render: Callable[[], str | bytes] | None = None
-    key: str | None = None
+    key: str | Callable[[], str] | None = None
 
 
 def write_file(root: str, save_as: str, data: str | bytes) -> str:

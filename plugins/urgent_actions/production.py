@@ -61,6 +61,11 @@ COMPRESSIBLE = {
 MIN_COMPRESS_SIZE = 256
 
 
+def changes_files(ua: dict) -> bool:
+    """Whether :func:`finish` has anything to do with these settings."""
+    return any(ua[key] for key in ("UA_FINGERPRINT_ASSETS", "UA_SERVER_FILES", "UA_PRECOMPRESS", "UA_BUILD_MANIFEST"))
+
+
 def finish(output: str, settings: dict, ua: dict, previous: str | None = None) -> None:
     """Apply the production steps the settings ask for, in order, to ``output``.
 

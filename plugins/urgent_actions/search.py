@@ -138,6 +138,11 @@ def start(site_dir: str, **options) -> None:
     _running = start_index(site_dir, **options)
 
 
+def busy_directories() -> set[str]:
+    """The shard directories the indexing :func:`start` began is still to write."""
+    return _running.directories() if _running is not None else set()
+
+
 def finish() -> tuple[dict, dict[str, str]]:
     """Wait for the indexing :func:`start` began."""
     global _running
@@ -241,6 +246,10 @@ class Indexing:
                 log.close()
                 raise
             self._running.append((shard, pages_dir, process, log))
+
+    def directories(self) -> set[str]:
+        """The shard directories not written yet (queued or being indexed)."""
+        return {shard.directory for shard in self._queue} | {job[0].directory for job in self._running}
 
     def wait(self) -> tuple[dict, dict[str, str]]:
         """Wait for every shard; how many were indexed and reused, and the digests to record."""

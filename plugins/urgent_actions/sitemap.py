@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from .incremental import fingerprint
 from .outputs import Output
 
 
 def outputs(build):
-    yield Output("sitemap.xml", render=lambda: sitemap(build))
+    # The key is made once every output is known (the sitemap lists them all),
+    # from the entries it shows: editing an action's text leaves it as it is.
+    yield Output("sitemap.xml", render=lambda: sitemap(build), key=lambda: fingerprint("sitemap", entries(build)))
     yield Output(
         "robots.txt",
         render=lambda: f"User-agent: *\nAllow: /\n\nSitemap: {build.absolute_url}/sitemap.xml\n",
     )
 
 
-def sitemap(build) -> str:
+def entries(build) -> list[tuple]:
+    """(address, date of last change or None) of every page the sitemap lists, sorted."""
     site = build.site
     newest = max((a.front.outcome.date if a.front.outcome else a.front.date for a in site.listed), default=None)
-    entries = []
+    found = []
     by_page = {action.save_as: action for action in site.actions}
     redirects = {alias.lstrip("/") + "index.html" for a in site.actions for alias in a.front.aliases}
     for output in build.generator.outputs:
@@ -33,10 +37,13 @@ def sitemap(build) -> str:
             lastmod = max(front.date, front.outcome.date) if front.outcome else front.date
         else:
             lastmod = newest
-        loc = f"{build.absolute_url}/{path[: -len('index.html')]}"
-        entries.append((loc, lastmod))
+        found.append((f"{build.absolute_url}/{path[: -len('index.html')]}", lastmod))
+    return sorted(found)
+
+
+def sitemap(build) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for loc, lastmod in sorted(entries):
+    for loc, lastmod in entries(build):
         lines.append(f"  <url><loc>{escape(loc)}</loc>" + (f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else "") + "</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"

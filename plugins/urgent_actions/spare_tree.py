@@ -73,8 +73,8 @@ class Renovation:
         return removed
 
 
-def renovate(root: str, spare: dict, published: dict) -> Renovation | None:
-    """Reduce the spare output at ``root`` to the files it shares with the published one.
+def renovate(root: str, spare: dict, published: dict, reusable=lambda relative: True) -> Renovation | None:
+    """Reduce the spare output at ``root`` to the ``reusable`` files it shares with the published one.
 
     ``spare`` and ``published`` are the two outputs' stamps (``files``,
     ``dirs``, ``root``). Returns None when the spare cannot be trusted: the
@@ -104,7 +104,7 @@ def renovate(root: str, spare: dict, published: dict) -> Renovation | None:
         folder = os.path.dirname(relative)
         if folder in changed and relative not in changed[folder]:
             continue  # gone, or replaced and deleted by _forget_unknown
-        if shared.get(relative) == identity:
+        if shared.get(relative) == identity and reusable(relative):
             renovation.candidates[relative] = identity
             continue
         try:
