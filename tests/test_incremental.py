@@ -100,12 +100,12 @@ class Project:
         """Build into ``output`` with the cache under ``root`` (kept between builds)."""
         return self.build(self.root, self.output, env)
 
-    def full(self, env=None) -> dict[str, bytes]:
+    def full(self, env=None, overrides=()) -> dict[str, bytes]:
         """A build from scratch: new working directory (no cache), new output."""
         self.fresh += 1
         cwd = self.root / f"fresh-{self.fresh}"
         cwd.mkdir()
-        self.build(cwd, cwd / "output", env, parallel=True)
+        self.build(cwd, cwd / "output", env, parallel=True, overrides=overrides)
         return _tree(cwd / "output")
 
     def write(self, name: str, front: dict | str, body: str | None = None) -> None:
@@ -430,3 +430,18 @@ def test_without_incremental_builds_there_is_no_spare(project):
     project.build(project.root, project.output, overrides=("UA_INCREMENTAL=false",))
     assert not list(project.root.glob(".output.*"))
     assert _tree(project.output) == project.full()
+
+
+def test_after_a_change_of_settings_the_next_build_starts_from_a_spare_again(project):
+    settings = ("UA_ARCHIVE_PAGE_SIZE=2",)  # another layout: the spare cannot be renovated
+    result = project.build(project.root, project.output, overrides=settings, extra_args=("--verbose",))
+    assert "The spare output does not match the cache" in " ".join((result.stdout + result.stderr).split())
+    # The replaced output was removed; the new spare is a copy of the new output.
+    page = "archives/page/2/index.html"
+    spare = project.root / ".output.spare"
+    assert (spare / page).stat().st_ino == (project.output / page).stat().st_ino
+    _retitle(project, "turquie-avocat", "Turquie : titre corrigé")
+    result = project.build(project.root, project.output, overrides=settings, extra_args=("--verbose",))
+    assert "Starting from the spare output" in " ".join((result.stdout + result.stderr).split())
+    assert _tree(project.output) == project.full(overrides=settings)
+    assert _dirs(project.output) == _full_dirs(project)

@@ -334,6 +334,30 @@ def test_the_search_index_is_reused_only_while_the_indexed_pages_are_unchanged(t
     assert fragments  # a fresh index was written
 
 
+def test_a_text_edit_keeps_the_pages_that_do_not_show_it_and_their_search_shard(tmp_path):
+    """The follow-up's page is rendered again (its case changed) into the same bytes:
+    the published file is kept, and so is the search shard of its year."""
+    first = action(case="UA 7/25", date="2025-03-01", state="closed", deadline="2025-04-01")
+    follow_up = action(case="UA 7/25", update=1, date="2026-01-10", state="closed", deadline=None,
+                       title="Égypte : la suite")
+    content = make_content(tmp_path, {"a": first, "a-suite": follow_up})
+    output = tmp_path / "output"
+    overrides = {"UA_SEARCH_SHARD_SIZE": 1}
+    assert run_pelican(tmp_path, content, output, overrides=overrides).returncode == 0
+    page = output / "actions" / "a-suite" / "index.html"
+    shard = output / "pagefind" / "pagefind-entry.json"  # 2026, the follow-up's
+    kept = page.stat().st_ino, shard.stat().st_ino
+    source = content / "actions" / "a.md"
+    source.write_text(source.read_text("utf-8").replace("Karim Example", "Zélie Nouvelle"), "utf-8")
+    result = run_pelican(tmp_path, content, output, overrides=overrides, extra_args=("--verbose",))
+    log = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode == 0, log
+    assert "Zélie Nouvelle" in (output / "actions" / "a" / "index.html").read_text("utf-8")
+    assert (page.stat().st_ino, shard.stat().st_ino) == kept
+    assert "1 shards indexed, 1 reused" in log
+    assert "the same bytes as published" in log
+
+
 def test_the_output_listed_while_pagefind_runs_is_recorded_as_published(tmp_path):
     """The stamp of the published output (files and directories) is listed while
     Pagefind indexes, the shards it writes afterwards: the result is the tree as

@@ -112,11 +112,14 @@ def _finish_run(pelican):
     retained = list(pelican.settings.get("OUTPUT_RETENTION", [])) + list(ua["UA_OUTPUT_RETENTION"])
     if os.path.isdir(final):
         output_swap.keep_retained(final, staging, retained)
-    incremental.before_publish()
-    # The old output is kept as the spare, or deleted while the caches are saved.
-    removal = output_swap.publish(staging, final, background=True, keep_spare=ua["UA_INCREMENTAL"])
+    # The old output is kept as the spare if the next build can use it, or
+    # deleted while the caches are saved.
+    keep = ua["UA_INCREMENTAL"] and incremental.replaced_output_can_be_spare()
+    incremental.before_publish(keep)
+    removal = output_swap.publish(staging, final, background=True, keep_spare=keep)
     pelican.output_path = final
-    # The first build of an output leaves a spare too, copied while the caches are saved.
+    # Without one (the first build of an output, or after a change of code or
+    # settings), the spare is a copy of the new output, made while the caches are saved.
     copying = output_swap.copy_to_spare(final) if ua["UA_INCREMENTAL"] else None
     incremental.finish_run(early, retained)
     if copying is not None:

@@ -130,14 +130,19 @@ class ActionsGenerator(Generator):
             len(self.outputs),
         )
 
-    def render_output(self, output) -> None:
+    def render_output(self, output, in_worker: bool = False) -> None:
         if output.render is not None:
             data = output.render()
         else:
             template = self.get_template(output.template)
             context = output.context() if callable(output.context) else output.context
             data = template.render({**self.context, **context, "output": output})
-        write_file(self.output_path, output.save_as, data)
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        # Rendered again but the same bytes (an edit a page does not show):
+        # the published file is kept. Forked workers cannot tell the cache.
+        if not in_worker and self.cache is not None and self.cache.keep_if_same(output.save_as, payload, self.output_path):
+            return
+        write_file(self.output_path, output.save_as, payload)
 
     def generate_output(self, writer):
         cache = self.cache
@@ -154,7 +159,7 @@ class ActionsGenerator(Generator):
                 self.output_path,
                 previous=incremental.final_output() if cache is not None else None,
                 language=self.ua["UA_LANGUAGE"],
-                page_keys=cache.new_files if cache is not None else None,
+                page_keys=cache.content_keys() if cache is not None else None,
                 recorded=cache.old_search if cache is not None else None,
                 jobs=self.ua["UA_SEARCH_JOBS"],
                 renovation=cache.renovation if cache is not None else None,
@@ -164,11 +169,13 @@ class ActionsGenerator(Generator):
         logger.info("Wrote %d files in %.1f s", len(self.outputs), time.perf_counter() - started)
         if cache is not None:
             logger.info(
-                "Incremental build: %d of %d actions read from the cache, %d pages kept, %d rendered",
+                "Incremental build: %d of %d actions read from the cache, %d pages kept, %d rendered "
+                "(%d of them the same bytes as published: kept too)",
                 cache.read_hits,
                 len(self.site.actions) + len(self.site.drafts),
                 cache.reused,
                 len(self.outputs) - cache.reused,
+                cache.same_bytes,
             )
             # Saved once the new output is published (``finalized``).
             incremental.set_current(cache)

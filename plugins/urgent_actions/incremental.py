@@ -340,6 +340,14 @@ def record_spare_copy(final_output: str, root: int) -> None:
     )
 
 
+def forget_published(cache_dir: str, final_output: str) -> None:
+    """The output is about to change: no build may take it as up to date until it is recorded."""
+    try:
+        os.remove(_stamp_path(cache_dir, final_output))
+    except OSError:
+        pass
+
+
 def forget_spare(cache_dir: str, final_output: str) -> None:
     try:
         os.remove(_stamp_path(cache_dir, final_output, "spare"))
@@ -385,8 +393,12 @@ class BuildCache:
         self.old_reads = self._load_reads()
         self.new_files: dict[str, str] = {}
         self.kept: dict[str, list[int]] = {}  # reused files: their (unchanged) inode, size, mtime
+        # The key under which a kept file's bytes were first written: it changes
+        # only when the bytes do (search shards are reused by it).
+        self.content: dict[str, str] = {}
         self.new_reads: dict[str, tuple] = {}
         self.reused = 0
+        self.same_bytes = 0  # pages rendered again into the published bytes (keep_if_same)
         self.read_hits = 0
         # The spare output the staging directory started from, if any (spare_tree).
         self.renovation: Renovation | None = None
@@ -522,6 +534,43 @@ class BuildCache:
         self.reused += len(jobs) - failures
         return to_render
 
+    def _keep(self, save_as: str, old: list) -> None:
+        self.kept[save_as] = old[1:4]
+        self.content[save_as] = old[4] if len(old) > 4 else old[0]
+
+    def content_keys(self) -> dict[str, str]:
+        """Every page's *content key*: the key its bytes were first written under. A
+        page rendered again into the same bytes keeps its key (:meth:`keep_if_same`)."""
+        return {save_as: self.content.get(save_as, key) for save_as, key in self.new_files.items()}
+
+    def keep_if_same(self, save_as: str, payload: bytes, staging: str) -> bool:
+        """When a page rendered again gives the published file's very bytes, keep that
+        file (hard link, as if reused: its mtime stays) instead of writing a new one."""
+        old = self.old_files.get(save_as)
+        if not old:
+            return False
+        source = os.path.join(self.final_output, save_as)
+        try:
+            stat = os.lstat(source)
+            if _file_id(stat) != old[1:4] or stat.st_size != len(payload):
+                return False
+            with open(source, "rb") as handle:
+                if handle.read() != payload:
+                    return False
+            there = self.renovation.candidates.get(save_as) if self.renovation is not None else None
+            if there is None or there[0] != stat.st_ino:
+                target = os.path.join(staging, save_as)
+                try:
+                    os.unlink(target)
+                except FileNotFoundError:
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.link(source, target)
+        except OSError:
+            return False
+        self._keep(save_as, old)
+        self.same_bytes += 1
+        return True
+
     def _link_chunk(self, jobs, staging: str) -> list:
         failed = []
         made: set[str] = set()
@@ -531,13 +580,13 @@ class BuildCache:
             target = os.path.join(staging, output.save_as)
             try:
                 stat = os.lstat(source)
-                if _file_id(stat) != old[1:] or not os.path.isfile(source):
+                if _file_id(stat) != old[1:4] or not os.path.isfile(source):
                     failed.append(output)
                     continue
                 there = present.get(output.save_as)
                 if there is not None:
                     if there[0] == stat.st_ino:  # already this very file
-                        self.kept[output.save_as] = old[1:]
+                        self._keep(output.save_as, old)
                         continue
                     os.unlink(target)
                 folder = os.path.dirname(target)
@@ -548,7 +597,7 @@ class BuildCache:
             except OSError:
                 failed.append(output)
                 continue
-            self.kept[output.save_as] = old[1:]  # one key per thread: dict updates are atomic
+            self._keep(output.save_as, old)  # one key per thread: dict updates are atomic
         return failed
 
     # -- saving, after the new output is published ----------------------------
@@ -558,13 +607,13 @@ class BuildCache:
         for save_as, key in self.new_files.items():
             kept = self.kept.get(save_as)
             if kept is not None:  # the same inode as before: no need to look again
-                files[save_as] = [key, *kept]
+                files[save_as] = [key, *kept, self.content.get(save_as, key)]
                 continue
             try:
                 stat = os.lstat(os.path.join(self.final_output, save_as))
             except OSError:
                 continue
-            files[save_as] = [key, *_file_id(stat)]
+            files[save_as] = [key, *_file_id(stat), key]
         os.makedirs(self.cache_dir, exist_ok=True)
         manifest = {
             "version": CACHE_VERSION,
@@ -667,12 +716,21 @@ def renovate(staging: str, reusable_prefixes: tuple[str, ...] = ()) -> bool:
         or not isinstance(manifest, dict)
         or not isinstance(manifest.get("files"), dict)
     ):
+        logger.info("The spare output does not match the cache: starting from an empty directory")
         return False
     owned = manifest["files"]
     _renovation = spare_tree.renovate(
         staging, spare, published, lambda relative: relative in owned or relative.startswith(reusable_prefixes)
     )
-    return _renovation is not None
+    if _renovation is None:
+        logger.info("The spare output was moved or replaced: starting from an empty directory")
+        return False
+    logger.info(
+        "Starting from the spare output: %d files it shares with the published one, %d others removed",
+        len(_renovation.candidates),
+        _renovation.removed,
+    )
+    return True
 
 
 def renovation() -> Renovation | None:
@@ -699,10 +757,23 @@ def set_current(cache: BuildCache | None) -> None:
     _current = cache
 
 
-def before_publish() -> None:
-    """Call before the new output replaces the old one (which becomes the spare)."""
+def replaced_output_can_be_spare() -> bool:
+    """Whether the output this run replaces was made with this run's layout, so the
+    next run can renovate it (otherwise it is removed, and the new output copied)."""
+    if not _published or _published["skip"]:
+        return False
+    stamp = _load_stamp(_stamp_path(_published["cache_dir"], _final_output))
+    return stamp is not None and stamp.get("layout") == _published["layout"]
+
+
+def before_publish(keep_spare: bool = True) -> None:
+    """Call before the new output replaces the old one (which becomes the spare, or is removed)."""
     if _published and not _published["skip"]:
-        hand_stamp_to_spare(_published["cache_dir"], _final_output)
+        if keep_spare:
+            hand_stamp_to_spare(_published["cache_dir"], _final_output)
+        else:
+            forget_published(_published["cache_dir"], _final_output)
+            forget_spare(_published["cache_dir"], _final_output)
 
 
 def finish_run(early: EarlyStamp | None = None, retained=()) -> None:

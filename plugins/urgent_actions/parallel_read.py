@@ -65,7 +65,7 @@ _render_job = None
 def _render_chunk(bounds):
     generator, outputs = _render_job
     for output in outputs[bounds[0] : bounds[1]]:
-        generator.render_output(output)
+        generator.render_output(output, in_worker=True)
     return bounds[1] - bounds[0]
 
 

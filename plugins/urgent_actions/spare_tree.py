@@ -50,6 +50,7 @@ class Renovation:
     root: str
     candidates: dict[str, list[int]]  # relative path -> [inode, size, mtime_ns], shared with the published output
     emptied: set[str] = field(default_factory=set)  # directories that lost files
+    removed: int = 0  # files deleted on renovation
     claimed: set[str] = field(default_factory=set)  # candidates the build kept or replaced
 
     def has(self, relative: str, identity: list[int]) -> bool:
@@ -111,6 +112,7 @@ def renovate(root: str, spare: dict, published: dict, reusable=lambda relative: 
             os.unlink(os.path.join(root, relative))
         except FileNotFoundError:
             continue
+        renovation.removed += 1
         renovation.emptied.add(folder)
     return renovation
 
