@@ -48,3 +48,29 @@ def test_a_catalogue_translates_the_site_without_touching_templates(tmp_path):
     assert '<html lang="en"' in page
     assert ">Current actions<" in page and ">Take action<" in page
     assert "Egypt" in page  # country names follow the language too
+
+
+def test_compiled_templates_are_not_reused_across_catalogues_or_languages(tmp_path):
+    """Translations are compiled into the templates, which are kept compiled between
+    builds: a changed catalogue or another language must not get the old ones."""
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    with open(ROOT / "theme/translations/messages.pot", "rb") as handle:
+        catalog = read_po(handle, locale="en")
+    po = theme / "translations/en/LC_MESSAGES/messages.po"
+    po.parent.mkdir(parents=True)
+    content = make_content(tmp_path)
+    output = tmp_path / "output"
+    page = output / "actions/egypte-chercheur/index.html"
+    for text in ("Take action", "Act now"):
+        catalog["Agir"].string = text
+        with open(po, "wb") as handle:
+            write_po(handle, catalog)
+        result = run_pelican(tmp_path, content, output, overrides={"THEME": str(theme), "UA_LANGUAGE": "en", "UA_SEARCH": False})
+        assert result.returncode == 0, result.stderr
+        assert f">{text}<" in page.read_text("utf-8")
+    assert len(list((tmp_path / ".cache" / "urgent-actions").glob("templates-*"))) == 1  # the old ones removed
+    result = run_pelican(tmp_path, content, output, overrides={"THEME": str(theme), "UA_SEARCH": False})
+    assert result.returncode == 0, result.stderr
+    french = page.read_text("utf-8")
+    assert ">Agir<" in french and "Act now" not in french

@@ -75,6 +75,10 @@ def _init_environment(generator):
     ua = resolve(generator.settings)
     i18n.install(generator.env, generator.theme, ua["UA_LANGUAGE"])
     templating.install(generator.env, ua, generator.settings.get("SITEURL", ""), generator.context)
+    if ua["UA_INCREMENTAL"]:
+        templating.cache_compiled(
+            generator.env, ua["UA_CACHE_PATH"], incremental.compiled_templates_key(generator.settings)
+        )
 
 
 def _finish_run(pelican):

@@ -92,6 +92,11 @@ def install(env, theme_path: str, language: str) -> None:
     """Give a Jinja environment the i18n extension and the language's messages."""
     translations = translations_for(theme_path, language)
     env.ua_translations = translations
-    if not any(isinstance(ext, InternationalizationExtension) for ext in env.extensions.values()):
+    # The settings may name Jinja's own extension (jinja2.ext.i18n): it gives
+    # way to this one, which does the same and translates at compile time.
+    for name, ext in list(env.extensions.items()):
+        if isinstance(ext, InternationalizationExtension) and not isinstance(ext, BuildTimeI18n):
+            del env.extensions[name]
+    if not any(isinstance(ext, BuildTimeI18n) for ext in env.extensions.values()):
         env.add_extension(BuildTimeI18n)
     env.install_gettext_translations(translations, newstyle=True)

@@ -225,6 +225,12 @@ def layout_fingerprint(settings: dict) -> str:
     return fingerprint(CACHE_VERSION, _versions(), _tree_digest(PLUGIN_DIR), settings_digest(settings))
 
 
+def compiled_templates_key(settings: dict) -> str:
+    """What a compiled template depends on: its source (Jinja checks it), and the code,
+    settings, library versions, theme and translations (compiled in: i18n.BuildTimeI18n)."""
+    return fingerprint(layout_fingerprint(settings), _tree_digest(settings.get("THEME", "")))
+
+
 def inputs_fingerprint(settings: dict, build_date, layout: str | None = None) -> str:
     """Everything a build reads, cheaply: content/ by stat, theme and plugin code by bytes.
 

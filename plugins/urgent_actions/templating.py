@@ -7,6 +7,8 @@ Pelican's), so a Markdown page and an action page share the same helpers.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 from functools import lru_cache
 
 import jinja2
@@ -84,6 +86,26 @@ class SnapshotGlobalsTemplate(jinja2.Template):
     @classmethod
     def from_code(cls, environment, code, globals, uptodate=None):  # noqa: A002 - Jinja's name
         return super().from_code(environment, code, dict(globals), uptodate)
+
+
+def cache_compiled(env, cache_path: str, key: str) -> None:
+    """Keep the templates compiled to Python bytecode between builds, in a directory
+    named after ``key`` (everything compiling depends on besides the template's own
+    source); the directories of other keys are removed. Compiling the action page's
+    templates is about a quarter of a second of every rebuild."""
+    from jinja2 import FileSystemBytecodeCache
+
+    parent = os.path.abspath(cache_path)
+    name = f"templates-{key[:20]}"
+    directory = os.path.join(parent, name)
+    try:
+        os.makedirs(directory, exist_ok=True)
+        for other in os.listdir(parent):
+            if other.startswith("templates-") and other != name:
+                shutil.rmtree(os.path.join(parent, other), ignore_errors=True)
+    except OSError:
+        return  # no cache: templates are compiled as usual
+    env.bytecode_cache = FileSystemBytecodeCache(directory)
 
 
 def install(env, ua_settings: dict, siteurl: str, site_context: dict | None = None) -> None:
