@@ -6,7 +6,8 @@ Registered through Pelican signals:
   adds :class:`ActionsGenerator`;
 - ``generator_init``: gives every Jinja environment the i18n extension, the
   language's messages and the site's filters;
-- ``finalized``: swaps the staging directory in place of the output.
+- ``finalized``: waits for the search index, swaps the staging directory in
+  place of the output and keeps the replaced output as the next build's spare.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def _start_run(pelican):
         incremental.start_run(final)
         staging, _ = output_swap.prepare(final, "drop")
     pelican.output_path = staging
-    # The staging directory is new: nothing to delete, and the final output is
+    # The staging directory is new, or the spare reduced to what this build may
+    # keep (spare_tree): Pelican has nothing to delete, and the final output is
     # replaced as a whole, which is what DELETE_OUTPUT_DIRECTORY asks for.
     pelican.delete_outputdir = False
     return ActionsGenerator
