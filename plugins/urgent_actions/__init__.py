@@ -135,6 +135,7 @@ def _finish_run(pelican):
     if removal is not None:
         removal.join()
     output_swap.join_removals()
+    search.join_removals()
 
 
 _FILTER = _ContentErrorWithoutTraceback()

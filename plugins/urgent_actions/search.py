@@ -268,7 +268,7 @@ class Indexing:
         return self.counts, self.digests
 
     def _finish(self, shard: Shard, pages_dir: str, process: subprocess.Popen, log) -> None:
-        shutil.rmtree(pages_dir, ignore_errors=True)
+        _remove_beside(pages_dir)
         log.seek(0)
         output = log.read().decode("utf-8", "replace").strip()
         log.close()
@@ -291,6 +291,26 @@ class Indexing:
             log.close()
         if self in _started:
             _started.remove(self)
+
+
+# Removals of the pages' directories, running beside the last steps of the build.
+_removals: list[subprocess.Popen] = []
+
+
+def _remove_beside(path: str) -> None:
+    """Remove a directory of links by an ``rm`` process (:func:`join_removals` waits for it)."""
+    rm = shutil.which("rm") if os.name == "posix" else None
+    if rm is None:
+        shutil.rmtree(path, ignore_errors=True)
+        return
+    _removals.append(subprocess.Popen([rm, "-rf", "--", path]))
+
+
+@atexit.register
+def join_removals() -> None:
+    """Wait for the removals :func:`_remove_beside` started."""
+    while _removals:
+        _removals.pop().wait()
 
 
 # Indexings not waited for (a build that failed): stopped when the process exits.

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from xml.sax.saxutils import escape
 
-from .incremental import fingerprint
 from .outputs import Output
 
 
 def outputs(build):
     # The key is made once every output is known (the sitemap lists them all),
     # from the entries it shows: editing an action's text leaves it as it is.
-    yield Output("sitemap.xml", render=lambda: sitemap(build), key=lambda: fingerprint("sitemap", entries(build)))
+    yield Output("sitemap.xml", render=lambda: sitemap(build), key=lambda: _key(entries(build)))
     yield Output(
         "robots.txt",
         render=lambda: f"User-agent: *\nAllow: /\n\nSitemap: {build.absolute_url}/sitemap.xml\n",
@@ -39,6 +39,13 @@ def entries(build) -> list[tuple]:
             lastmod = newest
         found.append((f"{build.absolute_url}/{path[: -len('index.html')]}", lastmod))
     return sorted(found)
+
+
+def _key(found: list[tuple]) -> str:
+    digest = hashlib.blake2b(b"sitemap", digest_size=20)
+    for loc, lastmod in found:
+        digest.update(f"{loc}\0{lastmod}\n".encode())
+    return digest.hexdigest()
 
 
 def sitemap(build) -> str:
