@@ -131,11 +131,10 @@ def _finish_run(pelican):
     if copying is not None:
         root = copying.join()
         if root is not None:
-            incremental.record_spare_copy(final, root)
+            incremental.record_spare_copy(ua["UA_CACHE_PATH"], final, root)
     if removal is not None:
         removal.join()
     output_swap.join_removals()
-    search.join_removals()
 
 
 _FILTER = _ContentErrorWithoutTraceback()

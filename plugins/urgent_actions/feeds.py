@@ -157,7 +157,7 @@ def outputs(build):
     events = _deadline_events(build)
     yield Output(
         "feeds/deadlines.ics",
-        render=lambda: deadlines_calendar(build, events),
+        render=lambda: deadlines_calendar(events),
         # What the events show, nothing else: editing an action's text leaves it as it is.
         key=fingerprint("deadlines", events),
     )
@@ -227,7 +227,8 @@ def _deadline_events(build) -> list[tuple]:
     return events
 
 
-def deadlines_calendar(build, events: list[tuple] | None = None) -> bytes:
+def deadlines_calendar(events: list[tuple]) -> bytes:
+    """The calendar of ``events`` (:func:`_deadline_events`)."""
     from icalendar import Alarm, Calendar, Event  # only when the calendar is rendered
 
     calendar = Calendar()
@@ -237,7 +238,7 @@ def deadlines_calendar(build, events: list[tuple] | None = None) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", "Actions urgentes : dates limites")
     calendar.add("x-wr-timezone", "Europe/Brussels")
-    for uid, published, deadline, title, summary, url in _deadline_events(build) if events is None else events:
+    for uid, published, deadline, title, summary, url in events:
         event = Event()
         event.add("uid", uid)
         event.add("dtstamp", _moment(published))

@@ -191,21 +191,11 @@ def _stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None):
     found: dict[str, list[int]] = {}
     folders: dict[str, int] = {}
 
-    def top(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name in skip or (only is not None and entry.name not in only):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    if with_dirs:
-                        folders[entry.name] = entry.stat(follow_symlinks=False).st_mtime_ns
-                    walk(entry.path, entry.name + "/")
-                else:
-                    found[entry.name] = _file_id(entry.stat(follow_symlinks=False))
-
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
             for entry in entries:
+                if not prefix and (entry.name in skip or (only is not None and entry.name not in only)):
+                    continue
                 if entry.is_dir(follow_symlinks=False):
                     if with_dirs:
                         folders[prefix + entry.name] = entry.stat(follow_symlinks=False).st_mtime_ns
@@ -216,7 +206,7 @@ def _stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None):
     if os.path.isdir(root):
         if with_dirs:
             folders[""] = os.lstat(root).st_mtime_ns
-        top(root, "")
+        walk(root, "")
     return (found, folders) if with_dirs else found
 
 
@@ -245,8 +235,17 @@ def inputs_fingerprint(settings: dict, build_date, layout: str | None = None) ->
     )
 
 
+def _cache_file(cache_dir: str, final_output: str, kind: str) -> str:
+    """The cache file of ``kind`` (manifest, reads, published, spare) for an output directory."""
+    return os.path.join(cache_dir, f"{fingerprint(os.path.abspath(final_output))[:16]}.{kind}.pickle")
+
+
 def _stamp_path(cache_dir: str, final_output: str, which: str = "published") -> str:
-    return os.path.join(cache_dir, f"{fingerprint(os.path.abspath(final_output))[:16]}.{which}.pickle")
+    return _cache_file(cache_dir, final_output, which)
+
+
+def _write_pickle(path: str, value) -> None:
+    _replace(path, lambda stream: pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _load_stamp(path: str) -> dict | None:
@@ -260,9 +259,9 @@ def _load_stamp(path: str) -> dict | None:
     return stamp
 
 
-def nothing_changed(cache_dir: str, final_output: str, inputs: str) -> bool:
-    """Whether the published output was built from these very inputs and is untouched since."""
-    stamp = _load_stamp(_stamp_path(cache_dir, final_output))
+def nothing_changed(final_output: str, inputs: str, stamp: dict | None) -> bool:
+    """Whether the published output, whose ``stamp`` this is, was built from these very
+    inputs and is untouched since."""
     if stamp is None or stamp.get("inputs") != inputs:
         return False
     return stamp.get("files") == _stat_tree(final_output)
@@ -313,10 +312,7 @@ def record_published(cache_dir: str, final_output: str, inputs: str, layout: str
         "dirs": dirs,
     }
     os.makedirs(cache_dir, exist_ok=True)
-    _replace(
-        _stamp_path(cache_dir, final_output),
-        lambda stream: pickle.dump(stamp, stream, protocol=pickle.HIGHEST_PROTOCOL),
-    )
+    _write_pickle(_stamp_path(cache_dir, final_output), stamp)
 
 
 def hand_stamp_to_spare(cache_dir: str, final_output: str) -> None:
@@ -330,20 +326,13 @@ def hand_stamp_to_spare(cache_dir: str, final_output: str) -> None:
         forget_spare(cache_dir, final_output)
 
 
-def record_spare_copy(final_output: str, root: int) -> None:
+def record_spare_copy(cache_dir: str, final_output: str, root: int) -> None:
     """The spare was just made as a copy of the published output (output_swap._SpareCopy):
-    its stamp is the published one with its own root."""
-    if not _last_published:
-        return
-    cache_dir = _last_published["cache_dir"]
+    its stamp is the published one with its own root. (There is no published stamp
+    when this run could not record one: before_publish removed the previous one.)"""
     stamp = _load_stamp(_stamp_path(cache_dir, final_output))
-    if stamp is None:
-        return
-    stamp["root"] = root
-    _replace(
-        _stamp_path(cache_dir, final_output, "spare"),
-        lambda stream: pickle.dump(stamp, stream, protocol=pickle.HIGHEST_PROTOCOL),
-    )
+    if stamp is not None:
+        _write_pickle(_stamp_path(cache_dir, final_output, "spare"), {**stamp, "root": root})
 
 
 def forget_published(cache_dir: str, final_output: str) -> None:
@@ -362,7 +351,7 @@ def forget_spare(cache_dir: str, final_output: str) -> None:
 
 
 def _manifest_path(cache_dir: str, final_output: str) -> str:
-    return os.path.join(cache_dir, f"{fingerprint(os.path.abspath(final_output))[:16]}.manifest.pickle")
+    return _cache_file(cache_dir, final_output, "manifest")
 
 
 def _read_manifest(path: str) -> dict | None:
@@ -389,9 +378,8 @@ class BuildCache:
         self.final_output = os.path.abspath(final_output)
         self.read_key = read_key
         self.render_key = render_key
-        stem = fingerprint(self.final_output)[:16]
         self.manifest_path = _manifest_path(cache_dir, self.final_output)
-        self.reads_path = os.path.join(cache_dir, f"{stem}.reads.pickle")
+        self.reads_path = _cache_file(cache_dir, self.final_output, "reads")
         self.old_search: dict[str, str] = {}  # search index shard -> digest of its pages
         self.new_search: dict[str, str] = {}
         self.old_files = self._load_manifest()
@@ -563,43 +551,43 @@ class BuildCache:
             with open(source, "rb") as handle:
                 if handle.read() != payload:
                     return False
-            there = self.renovation.candidates.get(save_as) if self.renovation is not None else None
-            if there is None or there[0] != stat.st_ino:
-                target = os.path.join(staging, save_as)
-                try:
-                    os.unlink(target)
-                except FileNotFoundError:
-                    os.makedirs(os.path.dirname(target), exist_ok=True)
-                os.link(source, target)
+            self._place(save_as, source, stat.st_ino, staging)
         except OSError:
             return False
         self._keep(save_as, old)
         self.same_bytes += 1
         return True
 
+    def _place(self, save_as: str, source: str, inode: int, staging: str, made: set | None = None) -> None:
+        """Hard-link the published file ``source`` into ``staging``, unless the spare
+        left that very file there (``made``: directories known to exist)."""
+        there = self.renovation.candidates.get(save_as) if self.renovation is not None else None
+        if there is not None and there[0] == inode:
+            return
+        target = os.path.join(staging, save_as)
+        if there is not None:
+            try:
+                os.unlink(target)
+            except FileNotFoundError:
+                pass  # already replaced this run, or removed by hand
+        folder = os.path.dirname(target)
+        if made is None or folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            if made is not None:
+                made.add(folder)
+        os.link(source, target)
+
     def _link_chunk(self, jobs, staging: str) -> list:
         failed = []
         made: set[str] = set()
-        present = self.renovation.candidates if self.renovation is not None else {}
         for output, old in jobs:
             source = os.path.join(self.final_output, output.save_as)
-            target = os.path.join(staging, output.save_as)
             try:
                 stat = os.lstat(source)
                 if _file_id(stat) != old[1:4] or not os.path.isfile(source):
                     failed.append(output)
                     continue
-                there = present.get(output.save_as)
-                if there is not None:
-                    if there[0] == stat.st_ino:  # already this very file
-                        self._keep(output.save_as, old)
-                        continue
-                    os.unlink(target)
-                folder = os.path.dirname(target)
-                if folder not in made:
-                    os.makedirs(folder, exist_ok=True)
-                    made.add(folder)
-                os.link(source, target)
+                self._place(output.save_as, source, stat.st_ino, staging, made)
             except OSError:
                 failed.append(output)
                 continue
@@ -628,7 +616,7 @@ class BuildCache:
             "files": files,
             "search": self.new_search,
         }
-        _replace(self.manifest_path, lambda stream: pickle.dump(manifest, stream, protocol=pickle.HIGHEST_PROTOCOL))
+        _write_pickle(self.manifest_path, manifest)
         self._save_reads()
 
     def _save_reads(self) -> None:
@@ -682,7 +670,6 @@ _current: BuildCache | None = None
 _final_output: str | None = None
 _published: dict = {}
 _renovation: Renovation | None = None
-_last_published: dict = {}  # the last run's, for record_spare_copy
 
 
 def start_run(final_output: str, cache_dir: str | None = None, build_date=None, settings=None) -> bool:
@@ -697,8 +684,17 @@ def start_run(final_output: str, cache_dir: str | None = None, build_date=None, 
         return False
     layout = layout_fingerprint(settings)
     inputs = inputs_fingerprint(settings, build_date, layout)
-    skip = nothing_changed(cache_dir, final_output, inputs)
-    _published = {"cache_dir": cache_dir, "inputs": inputs, "layout": layout, "skip": skip}
+    stamp = _load_stamp(_stamp_path(cache_dir, final_output))
+    skip = nothing_changed(final_output, inputs, stamp)
+    _published = {
+        "cache_dir": cache_dir,
+        "inputs": inputs,
+        "layout": layout,
+        "skip": skip,
+        # What made the published output (a spare can only be renovated by its own layout).
+        "published_layout": stamp.get("layout") if stamp else None,
+        "stamp": stamp,  # until renovate() takes it
+    }
     return skip
 
 
@@ -714,7 +710,7 @@ def renovate(staging: str, reusable_prefixes: tuple[str, ...] = ()) -> bool:
         return False
     cache_dir, layout = _published["cache_dir"], _published["layout"]
     spare = _load_stamp(_stamp_path(cache_dir, _final_output, "spare"))
-    published = _load_stamp(_stamp_path(cache_dir, _final_output))
+    published = _published.pop("stamp", None)
     manifest = _read_manifest(_manifest_path(cache_dir, _final_output))
     if (
         spare is None
@@ -767,10 +763,7 @@ def set_current(cache: BuildCache | None) -> None:
 def replaced_output_can_be_spare() -> bool:
     """Whether the output this run replaces was made with this run's layout, so the
     next run can renovate it (otherwise it is removed, and the new output copied)."""
-    if not _published or _published["skip"]:
-        return False
-    stamp = _load_stamp(_stamp_path(_published["cache_dir"], _final_output))
-    return stamp is not None and stamp.get("layout") == _published["layout"]
+    return bool(_published) and not _published["skip"] and _published["published_layout"] == _published["layout"]
 
 
 def before_publish(keep_spare: bool = True) -> None:
@@ -786,10 +779,9 @@ def before_publish(keep_spare: bool = True) -> None:
 def finish_run(early: EarlyStamp | None = None, retained=()) -> None:
     """Record the published output (call after the swap), with the listing ``early``
     made of it if any (``retained``: entries carried over from the old output since)."""
-    global _current, _published, _renovation, _last_published
+    global _current, _published, _renovation
     cache, _current = _current, None
     published, _published = _published, {}
-    _last_published = published if published and not published["skip"] else {}
     _renovation = None
     try:
         if cache is not None:

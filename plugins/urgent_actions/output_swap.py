@@ -51,8 +51,9 @@ def discarded_path(final: str) -> str:
     return os.path.join(parent, f".{name}.discarded")
 
 
-# Removals started by this process (a spare that cannot be used), joined by
-# ``join_removals`` at the end of the run, or when the process exits.
+# Removals started by this process (a spare that cannot be used, Pagefind's
+# pages directories), joined by ``join_removals`` at the end of the run, or
+# when the process exits.
 _removals: list = []
 
 
@@ -64,11 +65,16 @@ def join_removals() -> None:
 atexit.register(join_removals)
 
 
+def remove_beside(path: str) -> None:
+    """Remove a directory tree beside the build (:func:`join_removals` waits for it)."""
+    _removals.append(_Removal(path))
+
+
 def _discard(path: str, final: str) -> None:
     """Move a directory tree out of the way and remove it beside the build."""
     trash = discarded_path(final)
     os.rename(path, trash)
-    _removals.append(_Removal(trash))
+    remove_beside(trash)
 
 
 def prepare(final: str, spare: str = "drop") -> tuple[str, bool]:

@@ -26,6 +26,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
+from . import output_swap
 from .incremental import fingerprint
 from .outputs import Output
 
@@ -268,7 +269,7 @@ class Indexing:
         return self.counts, self.digests
 
     def _finish(self, shard: Shard, pages_dir: str, process: subprocess.Popen, log) -> None:
-        _remove_beside(pages_dir)
+        output_swap.remove_beside(pages_dir)  # beside the build's last steps
         log.seek(0)
         output = log.read().decode("utf-8", "replace").strip()
         log.close()
@@ -291,26 +292,6 @@ class Indexing:
             log.close()
         if self in _started:
             _started.remove(self)
-
-
-# Removals of the pages' directories, running beside the last steps of the build.
-_removals: list[subprocess.Popen] = []
-
-
-def _remove_beside(path: str) -> None:
-    """Remove a directory of links by an ``rm`` process (:func:`join_removals` waits for it)."""
-    rm = shutil.which("rm") if os.name == "posix" else None
-    if rm is None:
-        shutil.rmtree(path, ignore_errors=True)
-        return
-    _removals.append(subprocess.Popen([rm, "-rf", "--", path]))
-
-
-@atexit.register
-def join_removals() -> None:
-    """Wait for the removals :func:`_remove_beside` started."""
-    while _removals:
-        _removals.pop().wait()
 
 
 # Indexings not waited for (a build that failed): stopped when the process exits.

@@ -74,7 +74,7 @@ class Renovation:
         return removed
 
 
-def renovate(root: str, spare: dict, published: dict, reusable=lambda relative: True) -> Renovation | None:
+def renovate(root: str, spare: dict, published: dict, reusable) -> Renovation | None:
     """Reduce the spare output at ``root`` to the ``reusable`` files it shares with the published one.
 
     ``spare`` and ``published`` are the two outputs' stamps (``files``,
