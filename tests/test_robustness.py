@@ -405,3 +405,30 @@ def test_an_edit_reindexes_only_the_search_shard_of_its_year(tmp_path):
     search_page = (output / "recherche" / "index.html").read_text("utf-8")
     assert 'data-search-shards="pagefind-2025"' in search_page
     assert not list(tmp_path.glob(".pagefind-pages-*"))  # no leftover input directory
+
+
+def test_pagefind_reads_a_directory_of_links_to_the_shard_pages_only(tmp_path):
+    """The child process that becomes Pagefind first links the shard's pages (the
+    same files, nothing copied) into a directory of their own; a page missing
+    from the site stops it with a message naming the directory, not a traceback."""
+    from urgent_actions import pagefind_pages
+
+    site = tmp_path / "site"
+    for page in ("actions/a/index.html", "actions/b/index.html", "archives/index.html"):
+        (site / page).parent.mkdir(parents=True)
+        (site / page).write_text(page, "utf-8")
+    pages_dir = tmp_path / "pages"
+    pages_dir.mkdir()
+    (pages_dir / pagefind_pages.LIST).write_text("actions/a/index.html\nactions/b/index.html", "utf-8")
+    listing = "import os, sys; print(sorted(os.path.relpath(os.path.join(d, f), sys.argv[1]) for d, _, fs in os.walk(sys.argv[1]) for f in fs))"
+    command = [sys.executable, "-I", "-S", pagefind_pages.__file__, str(site), str(pages_dir)]
+    result = subprocess.run([*command, sys.executable, "-c", listing, str(pages_dir)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str([".pages", "actions/a/index.html", "actions/b/index.html"])
+    assert (pages_dir / "actions/a/index.html").stat().st_ino == (site / "actions/a/index.html").stat().st_ino
+
+    (pages_dir / pagefind_pages.LIST).write_text("actions/gone/index.html", "utf-8")
+    result = subprocess.run([*command, sys.executable, "-c", "print('ran')"], capture_output=True, text=True)
+    assert result.returncode == 2 and "ran" not in result.stdout
+    assert f"could not gather the pages to index in {pages_dir}" in result.stderr
+    assert "Traceback" not in result.stderr

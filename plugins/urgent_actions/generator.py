@@ -1,8 +1,10 @@
 """The Pelican generator of urgent actions: collect, then write.
 
 ``generate_context`` reads and validates every content file (raising
-ContentError with all the problems) and asks each output provider which files
-exist; ``generate_output`` only renders and writes them.
+ContentError with all the problems) and asks the providers of the pages search
+indexes which files they make; ``generate_output`` renders those, starts
+Pagefind on them, and only then asks the other providers for their files
+(Pagefind indexes meanwhile), renders and writes them.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ logger = logging.getLogger(__name__)
 
 # Modules that contribute outputs: each has ``outputs(build) -> iterable of Output``.
 OUTPUT_PROVIDERS = [pages, archive, search, signup, feeds, redirects, cms, sitemap]
+# Planned in ``generate_context``: the action pages (what search indexes) and
+# the search plan. Their keys are plain strings (no key made of every output).
+EARLY_PROVIDERS = (pages, search)
 
 
 @dataclass
@@ -88,6 +93,8 @@ class ActionsGenerator(Generator):
         self.build_date = today_in_brussels()
         self.cache = None
         self.outputs = []
+        self._planned: dict = {}
+        self._whole_site: str | None = None
         if incremental.nothing_to_do():
             return  # the published output is already this build's (incremental.start_run)
         with long_lived_objects():
@@ -109,26 +116,45 @@ class ActionsGenerator(Generator):
         )
         read_seconds = time.perf_counter() - started
         self.context.update(site=self.site, build_date=self.build_date, actions=self.site.actions)
-        build = Build(self.site, self.build_date, self.ua, self.settings, self)
-        self.context["build"] = build
-        self.outputs = [output for provider in OUTPUT_PROVIDERS for output in provider.outputs(build)]
-        # A page that names no narrower key depends, at most, on every action
-        # and on the build date (lists, feeds, sitemap, home): one key for all.
-        whole_site = incremental.actions_key(self.site.actions, self.build_date, self.build_date.isoformat())
-        for output in self.outputs:
-            if output.key is None:
-                output.key = whole_site
-            elif callable(output.key):
-                output.key = output.key()
+        self.build = Build(self.site, self.build_date, self.ua, self.settings, self)
+        self.context["build"] = self.build
+        self._plan(EARLY_PROVIDERS)
         logger.info(
-            "Read %d actions (%d drafts), %d authorities, %d themes in %.1f s; %d files to write",
+            "Read %d actions (%d drafts), %d authorities, %d themes in %.1f s",
             len(self.site.actions),
             len(self.site.drafts),
             len(self.site.authorities),
             len(self.site.themes),
             read_seconds,
-            len(self.outputs),
         )
+
+    def _plan(self, providers) -> list:
+        """Ask ``providers`` for their outputs and give those their keys; return them.
+
+        ``self.outputs`` keeps the order of ``OUTPUT_PROVIDERS`` whatever the
+        order of planning. A key made of every output (a callable) is made once
+        the last providers are planned.
+        """
+        for provider in providers:
+            self._planned[provider] = list(provider.outputs(self.build))
+        self.outputs = [o for provider in OUTPUT_PROVIDERS for o in self._planned.get(provider, ())]
+        planned = [o for provider in providers for o in self._planned[provider]]
+        complete = len(self._planned) == len(OUTPUT_PROVIDERS)
+        for output in planned if not complete else self.outputs:
+            if output.key is None:
+                # A page that names no narrower key depends, at most, on every action
+                # and on the build date (lists, feeds, sitemap, home): one key for all.
+                output.key = self._whole_site_key()
+            elif callable(output.key):
+                if not complete:
+                    raise RuntimeError(f"{output.save_as}: a key made of every output cannot be planned early")
+                output.key = output.key()
+        return planned
+
+    def _whole_site_key(self) -> str:
+        if self._whole_site is None:
+            self._whole_site = incremental.actions_key(self.site.actions, self.build_date, self.build_date.isoformat())
+        return self._whole_site
 
     def render_output(self, output, in_worker: bool = False) -> None:
         if output.render is not None:
@@ -145,16 +171,19 @@ class ActionsGenerator(Generator):
         write_file(self.output_path, output.save_as, payload)
 
     def generate_output(self, writer):
+        if not self._planned:
+            return  # nothing to do (the published output is this build's)
         cache = self.cache
         started = time.perf_counter()
-        to_render = self.outputs if cache is None else cache.reuse_all(self.outputs, self.output_path)
         parallel_from = self.ua["UA_PARALLEL_MIN_FILES"] if self.ua["UA_PARALLEL_RENDER"] else None
+        early = self.outputs
         if self.ua["UA_SEARCH"]:
             # The pages search indexes first; Pagefind then runs beside the
-            # rest of the build (lists, feeds, the theme's files) until
-            # ``finalized`` waits for it (search.finish).
+            # rest of the build (the other outputs planned, lists, feeds, the
+            # theme's files) until ``finalized`` waits for it (search.finish).
             indexed = search.indexed_pages()
-            render_all(self, [o for o in to_render if o.save_as in indexed], parallel_from)
+            first = [o for o in early if o.save_as in indexed]
+            render_all(self, first if cache is None else cache.reuse_all(first, self.output_path), parallel_from)
             search.start(
                 self.output_path,
                 previous=incremental.final_output() if cache is not None else None,
@@ -164,8 +193,10 @@ class ActionsGenerator(Generator):
                 jobs=self.ua["UA_SEARCH_JOBS"],
                 renovation=cache.renovation if cache is not None else None,
             )
-            to_render = [o for o in to_render if o.save_as not in indexed]
-        render_all(self, to_render, parallel_from)
+            early = [o for o in early if o.save_as not in indexed]
+        with long_lived_objects():
+            rest = early + self._plan([p for p in OUTPUT_PROVIDERS if p not in self._planned])
+        render_all(self, rest if cache is None else cache.reuse_all(rest, self.output_path), parallel_from)
         logger.info("Wrote %d files in %.1f s", len(self.outputs), time.perf_counter() - started)
         if cache is not None:
             logger.info(

@@ -47,6 +47,7 @@ import sys
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from stat import S_ISREG
 
 from . import spare_tree
 from .spare_tree import Renovation
@@ -584,7 +585,7 @@ class BuildCache:
             source = os.path.join(self.final_output, output.save_as)
             try:
                 stat = os.lstat(source)
-                if _file_id(stat) != old[1:4] or not os.path.isfile(source):
+                if _file_id(stat) != old[1:4] or not S_ISREG(stat.st_mode):
                     failed.append(output)
                     continue
                 self._place(output.save_as, source, stat.st_ino, staging, made)

@@ -21,12 +21,13 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-from . import output_swap
+from . import output_swap, pagefind_pages
 from .incremental import fingerprint
 from .outputs import Output
 
@@ -237,11 +238,14 @@ class Indexing:
     def _fill(self) -> None:
         while self._queue and len(self._running) < self.jobs:
             shard = self._queue.pop(0)
-            pages_dir = _pages_of(self.site_dir, shard)
+            pages_dir = tempfile.mkdtemp(
+                prefix=".pagefind-pages-", dir=os.path.dirname(os.path.abspath(self.site_dir))
+            )
             log = tempfile.TemporaryFile()  # noqa: SIM115 - open while Pagefind runs, closed in _finish/stop
             target = os.path.abspath(os.path.join(self.site_dir, shard.directory))
             try:
-                process = subprocess.Popen(_pagefind_command(pages_dir, target, self.language), stdout=log, stderr=log)
+                command = _indexing_command(self.site_dir, shard, pages_dir, target, self.language)
+                process = subprocess.Popen(command, stdout=log, stderr=log)
             except BaseException:
                 shutil.rmtree(pages_dir, ignore_errors=True)
                 log.close()
@@ -304,18 +308,15 @@ def _stop_all() -> None:
         _started[-1].stop()  # removes itself
 
 
-def _pages_of(site_dir: str, shard: Shard) -> str:
-    """A directory holding only this shard's pages (hard links), for Pagefind to read."""
-    pages_dir = tempfile.mkdtemp(prefix=".pagefind-pages-", dir=os.path.dirname(os.path.abspath(site_dir)))
-    try:
-        for page in shard.pages:
-            link = os.path.join(pages_dir, page)
-            os.makedirs(os.path.dirname(link), exist_ok=True)
-            os.link(os.path.join(site_dir, page), link)
-    except BaseException:
-        shutil.rmtree(pages_dir, ignore_errors=True)
-        raise
-    return pages_dir
+def _indexing_command(site_dir: str, shard: Shard, pages_dir: str, target: str, language: str) -> list[str]:
+    """Pagefind on a directory holding only this shard's pages (hard links),
+    made first by the same process (``pagefind_pages.py``), beside the build."""
+    with open(os.path.join(pages_dir, pagefind_pages.LIST), "w", encoding="utf-8") as handle:
+        handle.write("\n".join(shard.pages))
+    return [
+        sys.executable, "-I", "-S", pagefind_pages.__file__, os.path.abspath(site_dir), pages_dir,
+        *_pagefind_command(pages_dir, target, language),
+    ]  # fmt: skip
 
 
 def _pagefind_command(pages_dir: str, target: str, language: str) -> list[str]:
