@@ -445,3 +445,26 @@ def test_after_a_change_of_settings_the_next_build_starts_from_a_spare_again(pro
     assert "Starting from the spare output" in " ".join((result.stdout + result.stderr).split())
     assert _tree(project.output) == project.full(overrides=settings)
     assert _dirs(project.output) == _full_dirs(project)
+
+
+def test_the_output_listed_beside_the_build_is_listed_before_it_is_published(tmp_path):
+    """The listing made while Pagefind runs walks the staging directory by path:
+    publishing swaps that path with the old output's, so it must end first
+    (it once went on in the old output, which the build was deleting)."""
+    from urgent_actions import incremental, output_swap
+
+    final, staging = tmp_path / "output", tmp_path / ".output.staging"
+    for root, count in ((final, 50), (staging, 4000)):
+        for number in range(count):
+            page = root / "actions" / f"action-{number}" / "index.html"
+            page.parent.mkdir(parents=True)
+            page.write_text(f"{root.name} {number}", "utf-8")
+    early = incremental.EarlyStamp(str(staging), later=())
+    incremental.before_publish(True, early)
+    assert not early.is_alive()
+    removal = output_swap.publish(str(staging), str(final), background=True)
+    files, dirs = early.result(str(final))
+    if removal is not None:
+        removal.join()
+    assert (files, dirs) == incremental._stat_tree(str(final), with_dirs=True)
+    assert len(files) == 4000

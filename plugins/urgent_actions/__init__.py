@@ -121,7 +121,7 @@ def _finish_run(pelican):
     # The old output is kept as the spare if the next build can use it, or
     # deleted while the caches are saved.
     keep = ua["UA_INCREMENTAL"] and incremental.replaced_output_can_be_spare()
-    incremental.before_publish(keep)
+    incremental.before_publish(keep, early)
     removal = output_swap.publish(staging, final, background=True, keep_spare=keep)
     pelican.output_path = final
     # Without one (the first build of an output, or after a change of code or

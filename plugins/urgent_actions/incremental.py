@@ -767,8 +767,14 @@ def replaced_output_can_be_spare() -> bool:
     return bool(_published) and not _published["skip"] and _published["published_layout"] == _published["layout"]
 
 
-def before_publish(keep_spare: bool = True) -> None:
-    """Call before the new output replaces the old one (which becomes the spare, or is removed)."""
+def before_publish(keep_spare: bool = True, early: EarlyStamp | None = None) -> None:
+    """Call before the new output replaces the old one (which becomes the spare, or is removed).
+
+    The listing ``early`` makes of the staging directory must end first: it
+    walks paths, which name the old output once the two are swapped.
+    """
+    if early is not None:
+        early.join()
     if _published and not _published["skip"]:
         if keep_spare:
             hand_stamp_to_spare(_published["cache_dir"], _final_output)
