@@ -100,11 +100,12 @@ def _finish_run(pelican):
         renovation.tidy(keep_prefixes=search.DIRECTORY_PREFIXES if ua["UA_SEARCH"] else ())
     early = None
     if ua["UA_SEARCH"]:
+        cache = incremental.current()
         if ua["UA_INCREMENTAL"] and not production.changes_files(ua):
             # Nothing but Pagefind writes from now on: list the output for its
             # stamp while Pagefind runs, all but the shards it is writing.
-            early = incremental.EarlyStamp(staging, later=search.busy_directories())
-        cache = incremental.current()
+            known = cache.identities() if cache is not None else None
+            early = incremental.EarlyStamp(staging, later=search.busy_directories(), known=known)
         started = time.perf_counter()
         counts, digests = search.finish()  # started by the generator
         if cache is not None:

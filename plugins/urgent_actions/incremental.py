@@ -183,11 +183,14 @@ def _versions() -> str:
     )
 
 
-def _stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None):
+def _stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None, known=None):
     """Every file under ``root``: relative path -> [inode, size, mtime_ns] (symlinks not followed).
 
     With ``with_dirs``, also every directory ('' for ``root``): relative path -> mtime_ns.
     The entries of ``root`` named in ``skip``, or not in ``only`` when given, are left out.
+    ``known`` (relative path -> [inode, size, mtime_ns]) spares the ``stat`` of a file
+    that is still that inode (its directory entry says so): its identity as this
+    build found it, a hard link to a published file it checked.
     """
     found: dict[str, list[int]] = {}
     folders: dict[str, int] = {}
@@ -202,7 +205,11 @@ def _stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None):
                         folders[prefix + entry.name] = entry.stat(follow_symlinks=False).st_mtime_ns
                     walk(entry.path, prefix + entry.name + "/")
                 else:
-                    found[prefix + entry.name] = _file_id(entry.stat(follow_symlinks=False))
+                    name = prefix + entry.name
+                    identity = known.get(name) if known else None
+                    if identity is None or identity[0] != entry.inode():
+                        identity = _file_id(entry.stat(follow_symlinks=False))
+                    found[name] = identity
 
     if os.path.isdir(root):
         if with_dirs:
@@ -273,16 +280,16 @@ class EarlyStamp(threading.Thread):
     waits for Pagefind; the entries named in ``later`` (still being written) are
     listed once published (:func:`finish_run`)."""
 
-    def __init__(self, staging: str, later):
+    def __init__(self, staging: str, later, known=None):
         super().__init__(daemon=True)
-        self.staging, self.later = staging, frozenset(later)
+        self.staging, self.later, self.known = staging, frozenset(later), known
         self.tree = None
         self.error: BaseException | None = None
         self.start()
 
     def run(self):
         try:
-            self.tree = _stat_tree(self.staging, with_dirs=True, skip=self.later)
+            self.tree = _stat_tree(self.staging, with_dirs=True, skip=self.later, known=self.known)
         except BaseException as exc:  # noqa: BLE001 - reported by result()
             self.error = exc
 
@@ -532,6 +539,14 @@ class BuildCache:
     def _keep(self, save_as: str, old: list) -> None:
         self.kept[save_as] = old[1:4]
         self.content[save_as] = old[4] if len(old) > 4 else old[0]
+
+    def identities(self) -> dict[str, list[int]]:
+        """Files of the staging directory whose identity (inode, size, mtime) this build
+        knows, for its stamp: the spare's files that are the published ones (as the
+        published stamp has them) and the published files it kept (checked this build)."""
+        known = dict(self.renovation.candidates) if self.renovation is not None else {}
+        known.update(self.kept)
+        return known
 
     def content_keys(self) -> dict[str, str]:
         """Every page's *content key*: the key its bytes were first written under. A
