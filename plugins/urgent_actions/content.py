@@ -11,7 +11,7 @@ import datetime as dt
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -153,9 +153,9 @@ class SiteContent:
     actions: list[Action]  # published and hidden, newest first
     drafts: list[Action]
 
-    @property
+    @cached_property
     def listed(self) -> list[Action]:
-        """Actions shown in lists and feeds (not hidden)."""
+        """Actions shown in lists and feeds (not hidden); made once (``actions`` does not change)."""
         return [a for a in self.actions if a.front.status == "published"]
 
     def cases(self) -> dict[str, list[Action]]:
