@@ -24,7 +24,7 @@ from icalendar import Calendar
 from jinja2 import Environment
 from markupsafe import Markup
 
-from helpers import BUILD_EPOCH, ROOT, action, make_content, run_pelican
+from helpers import BUILD_EPOCH, ROOT, action, dump_front, make_content, run_pelican
 from test_build import tree_digest
 from urgent_actions import templating
 from urgent_actions.content import today_in_brussels
@@ -405,6 +405,43 @@ def test_an_edit_reindexes_only_the_search_shard_of_its_year(tmp_path):
     search_page = (output / "recherche" / "index.html").read_text("utf-8")
     assert 'data-search-shards="pagefind-2025"' in search_page
     assert not list(tmp_path.glob(".pagefind-pages-*"))  # no leftover input directory
+
+
+@pytest.mark.parametrize("spare", [True, False], ids=["from-the-spare", "without-spare"])
+def test_shards_whose_years_moved_are_indexed_with_all_their_pages(tmp_path, spare):
+    """An action added to the oldest year moves the shards' boundaries: the next
+    shards hold none of the pages rendered again, yet they are indexed anew, from
+    every page they hold (the unchanged ones are linked before Pagefind starts,
+    whether the build starts from the spare output or from an empty directory),
+    into the index a build from scratch makes."""
+    closed = {"state": "closed", "deadline": None}
+    actions = {
+        f"y{year}": action(case=f"UA {n}/{year % 100}", date=f"{year}-03-01", **closed)
+        for n, year in enumerate((2023, 2024, 2025), start=1)
+    }
+    content = make_content(tmp_path, {**actions, "y2026": action(case="UA 2/26")})
+    output, fresh = tmp_path / "output", tmp_path / "fresh"
+    overrides = {"UA_SEARCH_SHARD_SIZE": 2}
+    assert run_pelican(tmp_path, content, output, overrides=overrides).returncode == 0
+    assert sorted(p.name for p in output.glob("pagefind*")) == ["pagefind", "pagefind-2023-2024"]
+    new = action(case="UA 9/23", date="2023-06-01", title="Égypte : une autre", **closed)
+    (content / "actions" / "y2023-bis.md").write_text(dump_front(new), "utf-8")
+    if not spare:
+        shutil.rmtree(tmp_path / ".output.spare")
+    result = run_pelican(tmp_path, content, output, overrides=overrides, extra_args=("--verbose",))
+    assert result.returncode == 0, result.stderr
+    assert "3 shards indexed, 0 reused" in " ".join((result.stdout + result.stderr).split())
+    assert run_pelican(tmp_path, content, fresh, overrides=overrides).returncode == 0
+    assert sorted(p.name for p in output.glob("pagefind*")) == ["pagefind", "pagefind-2023", "pagefind-2024-2025"]
+    # Pagefind orders filters with as many values in any order: its meta file
+    # (and the entry file naming it) may differ; the pages' fragments and the
+    # word and filter indexes may not.
+    def indexed(root):
+        return {path: digest for path, digest in tree_digest(root).items()
+                if not path.endswith((".pf_meta", "pagefind-entry.json"))}  # fmt: skip
+
+    assert indexed(output) == indexed(fresh)
+    assert len(list((output / "pagefind-2024-2025" / "fragment").iterdir())) == 2
 
 
 def test_pagefind_reads_a_directory_of_links_to_the_shard_pages_only(tmp_path):

@@ -176,14 +176,26 @@ class ActionsGenerator(Generator):
         cache = self.cache
         started = time.perf_counter()
         parallel_from = self.ua["UA_PARALLEL_MIN_FILES"] if self.ua["UA_PARALLEL_RENDER"] else None
-        early = self.outputs
+        early, failed = self.outputs, []
         if self.ua["UA_SEARCH"]:
             # The pages search indexes first; Pagefind then runs beside the
             # rest of the build (the other outputs planned, lists, feeds, the
             # theme's files) until ``finalized`` waits for it (search.finish).
             indexed = search.indexed_pages()
             first = [o for o in early if o.save_as in indexed]
-            render_all(self, first if cache is None else cache.reuse_all(first, self.output_path), parallel_from)
+            unchanged = []
+            if cache is not None:
+                first, unchanged = cache.sort_out(first)
+            render_all(self, first, parallel_from)
+
+            def gather(pages: set[str]) -> None:
+                # Pagefind reads the shards to index: their unchanged pages are linked
+                # now, the others' once it has started.
+                nonlocal unchanged
+                now = [job for job in unchanged if job[0].save_as in pages]
+                unchanged = [job for job in unchanged if job[0].save_as not in pages]
+                render_all(self, cache.link(now, self.output_path), parallel_from)
+
             search.start(
                 self.output_path,
                 previous=incremental.final_output() if cache is not None else None,
@@ -192,11 +204,14 @@ class ActionsGenerator(Generator):
                 recorded=cache.old_search if cache is not None else None,
                 jobs=self.ua["UA_SEARCH_JOBS"],
                 renovation=cache.renovation if cache is not None else None,
+                gather=gather if cache is not None else None,
             )
             early = [o for o in early if o.save_as not in indexed]
+            if unchanged:
+                failed = cache.link(unchanged, self.output_path)
         with long_lived_objects():
             rest = early + self._plan([p for p in OUTPUT_PROVIDERS if p not in self._planned])
-        render_all(self, rest if cache is None else cache.reuse_all(rest, self.output_path), parallel_from)
+        render_all(self, failed + (rest if cache is None else cache.reuse_all(rest, self.output_path)), parallel_from)
         logger.info("Wrote %d files in %.1f s", len(self.outputs), time.perf_counter() - started)
         if cache is not None:
             logger.info(

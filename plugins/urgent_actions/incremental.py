@@ -503,16 +503,20 @@ class BuildCache:
         return not self.reuse_all([output], staging)
 
     def reuse_all(self, outputs: list, staging: str) -> list:
-        """Hard-link every published file whose inputs did not change; return the others.
+        """Hard-link every published file whose inputs did not change; return the others."""
+        to_render, unchanged = self.sort_out(outputs)
+        return to_render + self.link(unchanged, staging)
 
-        A file the staging directory already holds (a spare output's link to
-        the same published file) is left as it is. The links are made by two
-        threads (a link is a system call, which releases Python's lock), in
-        chunks of directories.
+    def sort_out(self, outputs: list) -> tuple[list, list]:
+        """Split ``outputs`` into those to render and the *unchanged* ones, whose
+        published file may be linked (:meth:`link`), and record their keys.
+
+        An unchanged page's content key is recorded now, so that
+        :meth:`content_keys` knows it before the page is linked.
         """
         if self.renovation is not None:
             self.renovation.claimed.update(output.save_as for output in outputs)
-        to_render, jobs = [], []
+        to_render, unchanged = [], []
         for output in outputs:
             key = self.full_key(output)
             if key is None:
@@ -523,17 +527,28 @@ class BuildCache:
             if not old or old[0] != key:
                 to_render.append(output)
             else:
-                jobs.append((output, old))
-        if not jobs:
-            return to_render
-        size = max(64, len(jobs) // 16)
-        chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-        failures = 0
+                self.content[output.save_as] = old[4] if len(old) > 4 else old[0]
+                unchanged.append((output, old))
+        return to_render, unchanged
+
+    def link(self, unchanged: list, staging: str) -> list:
+        """Hard-link the published files of ``unchanged`` (:meth:`sort_out`) into
+        ``staging``; return the outputs whose file is no longer the one recorded.
+
+        A file the staging directory already holds (a spare output's link to
+        the same published file) is left as it is. The links are made by two
+        threads (a link is a system call, which releases Python's lock), in
+        chunks of directories.
+        """
+        if not unchanged:
+            return []
+        size = max(64, len(unchanged) // 16)
+        chunks = [unchanged[i : i + size] for i in range(0, len(unchanged), size)]
+        to_render = []
         with ThreadPoolExecutor(max_workers=2) as pool:
             for failed in pool.map(lambda chunk: self._link_chunk(chunk, staging), chunks):
                 to_render.extend(failed)
-                failures += len(failed)
-        self.reused += len(jobs) - failures
+        self.reused += len(unchanged) - len(to_render)
         return to_render
 
     def _keep(self, save_as: str, old: list) -> None:
@@ -600,14 +615,14 @@ class BuildCache:
             source = os.path.join(self.final_output, output.save_as)
             try:
                 stat = os.lstat(source)
-                if _file_id(stat) != old[1:4] or not S_ISREG(stat.st_mode):
-                    failed.append(output)
+                if _file_id(stat) == old[1:4] and S_ISREG(stat.st_mode):
+                    self._place(output.save_as, source, stat.st_ino, staging, made)
+                    self.kept[output.save_as] = old[1:4]  # one key per thread: dict updates are atomic
                     continue
-                self._place(output.save_as, source, stat.st_ino, staging, made)
             except OSError:
-                failed.append(output)
-                continue
-            self._keep(output.save_as, old)  # one key per thread: dict updates are atomic
+                pass
+            self.content.pop(output.save_as, None)  # rendered: its key will be its bytes' key
+            failed.append(output)
         return failed
 
     # -- saving, after the new output is published ----------------------------

@@ -168,6 +168,7 @@ def start_index(
     recorded: dict[str, str] | None = None,
     jobs: int = 1,
     renovation=None,
+    gather=None,
 ) -> Indexing:
     """Start indexing the action pages of ``site_dir`` with Pagefind, shard by shard.
 
@@ -216,6 +217,8 @@ def start_index(
                 shutil.rmtree(target)
             stale.append(shard)
     counts["indexed"] = len(stale)
+    if gather is not None:
+        gather({page for shard in stale for page in shard.pages})
     return Indexing(site_dir, stale, language, jobs, counts, digests)
 
 
