@@ -59,6 +59,13 @@ def _start_run(pelican):
         skip = incremental.start_run(final, ua["UA_CACHE_PATH"], today_in_brussels(), pelican.settings)
         if skip:
             logger.info("Nothing changed since the last build: the published output is kept as it is")
+        if not skip and ua["UA_SEARCH"] and incremental.same_layout():
+            # Pagefind on the edited actions' shards, beside the rest of the build.
+            note = incremental.load_note(ua["UA_CACHE_PATH"], final, "search") or {}
+            search.speculate(
+                final, note.get("shards"), note.get("content") or {}, incremental.content_stats(),
+                os.path.join(pelican.settings["PATH"], "actions"), ua["UA_LANGUAGE"], ua["UA_SEARCH_JOBS"],
+            )  # fmt: skip
         staging, spare = output_swap.prepare(final, "keep" if skip else "reuse")
         if spare and not incremental.renovate(staging, search.DIRECTORY_PREFIXES):
             output_swap.restart(staging, final)
@@ -129,6 +136,10 @@ def _finish_run(pelican):
     # settings), the spare is a copy of the new output, made while the caches are saved.
     copying = output_swap.copy_to_spare(final) if ua["UA_INCREMENTAL"] else None
     incremental.finish_run(early, retained)
+    if ua["UA_SEARCH"] and ua["UA_INCREMENTAL"]:
+        # What the next build needs to start Pagefind before it reads (search.speculate).
+        note = {"content": incremental.content_stats(), "shards": search.plan_note()}
+        incremental.save_note(ua["UA_CACHE_PATH"], final, "search", note)
     if copying is not None:
         root = copying.join()
         if root is not None:

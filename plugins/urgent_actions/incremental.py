@@ -323,6 +323,31 @@ def record_published(cache_dir: str, final_output: str, inputs: str, layout: str
     _write_pickle(_stamp_path(cache_dir, final_output), stamp)
 
 
+def same_layout() -> bool:
+    """Whether the published output was made by this run's code and settings (start_run)."""
+    return bool(_published) and _published.get("published_layout") == _published.get("layout")
+
+
+def content_stats() -> dict[str, tuple]:
+    """The :func:`stat_key` of every file of content/, as this run's :func:`start_run` found them."""
+    return dict(_content_stats)
+
+
+def save_note(cache_dir: str, final_output: str, kind: str, value) -> None:
+    """Keep ``value`` beside the cache of ``final_output`` for the next run (:func:`load_note`)."""
+    try:
+        os.makedirs(cache_dir, exist_ok=True)
+        _write_pickle(_cache_file(cache_dir, final_output, kind), {"version": CACHE_VERSION, "value": value})
+    except OSError as exc:
+        logger.info("Could not save the build cache: %s", exc)
+
+
+def load_note(cache_dir: str, final_output: str, kind: str):
+    """What :func:`save_note` kept, or None."""
+    note = _load_stamp(_cache_file(cache_dir, final_output, kind))
+    return note.get("value") if note is not None else None
+
+
 def hand_stamp_to_spare(cache_dir: str, final_output: str) -> None:
     """The published output is about to be replaced and kept as the spare: its stamp
     becomes the spare's, and no build may take the output as up to date until the
@@ -562,6 +587,14 @@ class BuildCache:
         known = dict(self.renovation.candidates) if self.renovation is not None else {}
         known.update(self.kept)
         return known
+
+    def previous(self, save_as: str) -> tuple[str, list[int]] | None:
+        """The content key and the identity (inode, size, mtime) the published file of
+        ``save_as`` was recorded with, or None."""
+        old = self.old_files.get(save_as)
+        if not old:
+            return None
+        return (old[4] if len(old) > 4 else old[0]), old[1:4]
 
     def content_keys(self) -> dict[str, str]:
         """Every page's *content key*: the key its bytes were first written under. A

@@ -9,14 +9,16 @@ so it starts in a few milliseconds with ``python -I -S``.
     pagefind_pages.py SITE PAGES_DIR PAGEFIND_COMMAND...
 
 The pages (paths relative to SITE, one per line) are listed in the file
-``PAGES_DIR/.pages``, which Pagefind does not read (it reads HTML files).
+``PAGES_DIR/.pages``, which Pagefind does not read (it reads HTML files);
+those listed in ``PAGES_DIR/.pipes`` are made named pipes instead of links:
+Pagefind indexes the others and waits for them (the build writes them).
 """
 
 import os
 import sys
 
 
-def link_pages(site: str, pages_dir: str, pages: list[str]) -> None:
+def link_pages(site: str, pages_dir: str, pages: list[str], pipes=frozenset()) -> None:
     made: set[str] = set()
     for page in pages:
         link = os.path.join(pages_dir, page)
@@ -24,10 +26,15 @@ def link_pages(site: str, pages_dir: str, pages: list[str]) -> None:
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
-        os.link(os.path.join(site, page), link)
+        if page in pipes:
+            os.mkfifo(link)
+        else:
+            os.link(os.path.join(site, page), link)
 
 
 LIST = ".pages"
+# Pages given later through a named pipe (Pagefind waits for them), one per line.
+PIPES = ".pipes"
 
 
 def main(argv: list[str]) -> int:
@@ -35,7 +42,11 @@ def main(argv: list[str]) -> int:
     try:
         with open(os.path.join(pages_dir, LIST), encoding="utf-8") as handle:
             pages = handle.read().splitlines()
-        link_pages(site, pages_dir, pages)
+        pipes = set()
+        if os.path.exists(os.path.join(pages_dir, PIPES)):
+            with open(os.path.join(pages_dir, PIPES), encoding="utf-8") as handle:
+                pipes = set(handle.read().splitlines())
+        link_pages(site, pages_dir, pages, pipes)
     except OSError as error:
         print(f"could not gather the pages to index in {pages_dir}: {error}", file=sys.stderr)
         return 2

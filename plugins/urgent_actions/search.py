@@ -17,12 +17,14 @@ shard and an edit costs one shard.
 from __future__ import annotations
 
 import atexit
+import errno
 import logging
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -130,6 +132,81 @@ def indexed_pages() -> set[str]:
     return {page for shard in _plan or [] for page in shard.pages}
 
 
+# Pagefind started on the shards the edited actions' pages were in at the last
+# build, before this one has read anything (speculate); start_index adopts those
+# whose shard turns out to be the same pages, with only the edited ones new.
+_speculative: dict[str, _Job] = {}
+
+
+def plan_note() -> dict[str, tuple[str, ...]]:
+    """This run's shards (directory: pages), for the next run's :func:`speculate`."""
+    return {shard.directory: shard.pages for shard in _plan or []}
+
+
+def speculate(published: str, shards: dict | None, before: dict, now: dict, actions_dir: str,
+              language: str, jobs: int) -> None:  # fmt: skip
+    """Start indexing the shards that hold the pages of the edited actions, as the
+    last build made them (``shards``), when only action files were edited (``before``
+    and ``now``: the content files' stat keys then and now).
+
+    Pagefind reads the other pages from the ``published`` output, and waits for
+    the edited ones (named pipes) until :func:`start_index` knows them: it indexes
+    a thousand pages while the build loads its caches and reads.
+    """
+    drop_speculation()
+    if not shards or not os.path.isdir(published):
+        return
+    pages = set()
+    for path in before.keys() | now.keys():
+        if before.get(path) == now.get(path):
+            continue
+        folder, name = os.path.split(path)
+        if folder != actions_dir or not name.endswith(".md") or path not in before or path not in now:
+            return  # an action added or removed, or another file: shards may move, pages change
+        pages.add(f"actions/{name[:-3]}/index.html")
+    chosen = [Shard(d, tuple(p)) for d, p in shards.items() if not pages.isdisjoint(p)]
+    if not chosen or len(chosen) > max(1, jobs):
+        return
+    parent = os.path.dirname(os.path.abspath(published))
+    for shard in chosen:
+        out_dir = tempfile.mkdtemp(prefix=".pagefind-out-", dir=parent)
+        try:
+            _speculative[shard.directory] = _Job(
+                shard, published, out_dir, language, pages.intersection(shard.pages), out_dir
+            )
+        except OSError as exc:
+            shutil.rmtree(out_dir, ignore_errors=True)
+            drop_speculation()
+            logger.info("Search: could not start indexing early (%s)", exc)
+            return
+
+
+def drop_speculation() -> None:
+    """Stop the speculative indexing nobody adopted."""
+    while _speculative:
+        _speculative.popitem()[1].stop()
+
+
+def _fits(job: _Job, shard: Shard, page_keys: dict | None, page_record, published: str | None) -> bool:
+    """Whether a speculative ``job`` indexes ``shard`` as this build has it: the same
+    pages, every one but those it waits for the very file of the last build."""
+    if job.process.poll() is not None or job.shard.pages != shard.pages or not page_keys or not published:
+        return False
+    for page in shard.pages:
+        if page in job.fifos:
+            continue
+        old = page_record(page) if page_record is not None else None
+        if old is None or page_keys.get(page) != old[0]:
+            return False
+        try:
+            stat = os.lstat(os.path.join(published, page))
+        except OSError:
+            return False
+        if [stat.st_ino, stat.st_size, stat.st_mtime_ns] != list(old[1]):
+            return False
+    return True
+
+
 # This run's indexing, from ``start`` (generator) to ``finish`` (finalized).
 _running: Indexing | None = None
 
@@ -169,6 +246,7 @@ def start_index(
     jobs: int = 1,
     renovation=None,
     gather=None,
+    page_record=None,
 ) -> Indexing:
     """Start indexing the action pages of ``site_dir`` with Pagefind, shard by shard.
 
@@ -217,86 +295,152 @@ def start_index(
                 shutil.rmtree(target)
             stale.append(shard)
     counts["indexed"] = len(stale)
+    adopted = []
+    for shard in list(stale):
+        job = _speculative.pop(shard.directory, None)
+        if job is not None and _fits(job, shard, page_keys, page_record, previous):
+            adopted.append(job)
+            stale.remove(shard)
+        elif job is not None:
+            job.stop()
+    drop_speculation()
+    if adopted:
+        logger.info("Search: %d shard(s) indexed since the build started", len(adopted))
     if gather is not None:
-        gather({page for shard in stale for page in shard.pages})
-    return Indexing(site_dir, stale, language, jobs, counts, digests)
+        gather({page for shard in stale for page in shard.pages} | {page for job in adopted for page in job.fifos})
+    for job in adopted:
+        job.feed(site_dir)
+    return Indexing(site_dir, stale, language, jobs, counts, digests, adopted)
 
 
-class Indexing:
-    """Pagefind processes indexing shards beside the build; :meth:`wait` for them.
+class _Job:
+    """One Pagefind process indexing one shard, from a directory of its own
+    (``pages_dir``), into the shard's directory or, when it was started before the
+    build knew where that would be (:func:`speculate`), into ``out_dir``."""
 
-    No thread is involved (the build may fork its render workers meanwhile):
-    up to ``jobs`` processes run at once (Pagefind uses about one and a half
-    cores: two at once keep both busy), the next ones start as they end.
-    """
-
-    def __init__(self, site_dir: str, stale: list[Shard], language: str, jobs: int, counts: dict, digests: dict):
-        self.site_dir, self.language, self.jobs = site_dir, language, max(1, jobs)
-        self.counts, self.digests = counts, digests
-        self._queue = list(stale)
-        self._running: list[tuple[Shard, str, subprocess.Popen, object]] = []
-        _started.append(self)
-        self._fill()
-
-    def _fill(self) -> None:
-        while self._queue and len(self._running) < self.jobs:
-            shard = self._queue.pop(0)
-            pages_dir = tempfile.mkdtemp(
-                prefix=".pagefind-pages-", dir=os.path.dirname(os.path.abspath(self.site_dir))
-            )
-            log = tempfile.TemporaryFile()  # noqa: SIM115 - open while Pagefind runs, closed in _finish/stop
-            target = os.path.abspath(os.path.join(self.site_dir, shard.directory))
-            try:
-                command = _indexing_command(self.site_dir, shard, pages_dir, target, self.language)
-                process = subprocess.Popen(command, stdout=log, stderr=log)
-            except BaseException:
-                shutil.rmtree(pages_dir, ignore_errors=True)
-                log.close()
-                raise
-            self._running.append((shard, pages_dir, process, log))
-
-    def directories(self) -> set[str]:
-        """The shard directories not written yet (queued or being indexed)."""
-        return {shard.directory for shard in self._queue} | {job[0].directory for job in self._running}
-
-    def wait(self) -> tuple[dict, dict[str, str]]:
-        """Wait for every shard; how many were indexed and reused, and the digests to record."""
+    def __init__(self, shard: Shard, site_dir: str, target: str, language: str, fifos=frozenset(), out_dir=None):
+        self.shard, self.fifos, self.out_dir, self.feeder = shard, frozenset(fifos), out_dir, None
+        self.feed_error: BaseException | None = None
+        self.pages_dir = tempfile.mkdtemp(prefix=".pagefind-pages-", dir=os.path.dirname(os.path.abspath(site_dir)))
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - open while Pagefind runs, closed in finish/stop
         try:
-            while self._running:
-                done = [job for job in self._running if job[2].poll() is not None]
-                if not done:
-                    time.sleep(0.02)
-                    continue
-                for job in done:
-                    self._running.remove(job)
-                    self._finish(*job)
-                self._fill()
-        finally:
+            command = _indexing_command(site_dir, shard, self.pages_dir, out_dir or target, language, self.fifos)
+            self.process = subprocess.Popen(command, stdout=self.log, stderr=self.log)
+        except BaseException:
             self.stop()
-        return self.counts, self.digests
+            raise
 
-    def _finish(self, shard: Shard, pages_dir: str, process: subprocess.Popen, log) -> None:
-        output_swap.remove_beside(pages_dir)  # beside the build's last steps
-        log.seek(0)
-        output = log.read().decode("utf-8", "replace").strip()
-        log.close()
-        if process.returncode != 0:
-            raise RuntimeError(f"Pagefind failed ({process.returncode}): {output}")
-        target = os.path.join(self.site_dir, shard.directory)
+    def feed(self, site_dir: str) -> None:
+        """Give Pagefind the pages it waits for (named pipes), from ``site_dir``, in a thread."""
+        self.feeder = threading.Thread(target=self._feed, args=(site_dir,), daemon=True)
+        self.feeder.start()
+
+    def _feed(self, site_dir: str) -> None:
+        try:
+            self._write_pipes(site_dir)
+        except BaseException as exc:  # noqa: BLE001 - Pagefind would wait for ever: stop it, finish() reports
+            self.feed_error = exc
+            self.process.kill()
+
+    def _write_pipes(self, site_dir: str) -> None:
+        for page in sorted(self.fifos):
+            with open(os.path.join(site_dir, page), "rb") as handle:
+                data = handle.read()
+            pipe = os.path.join(self.pages_dir, page)
+            while True:  # Pagefind opens the pipe when it comes to that page
+                try:
+                    fd = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+                    break
+                except OSError as exc:
+                    if exc.errno != errno.ENXIO or self.process.poll() is not None:
+                        return  # Pagefind stopped: finish() reports it
+                    time.sleep(0.002)
+            os.set_blocking(fd, True)
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(data)
+
+    def finish(self, target: str) -> None:
+        """After Pagefind exited: report its failure, or put its index in place."""
+        if self.feeder is not None:
+            self.feeder.join()
+        output_swap.remove_beside(self.pages_dir)  # beside the build's last steps
+        self.log.seek(0)
+        output = self.log.read().decode("utf-8", "replace").strip()
+        self.log.close()
+        if self.feed_error is not None:
+            raise RuntimeError(f"Pagefind could not be given the pages it waited for: {self.feed_error}")
+        if self.process.returncode != 0:
+            raise RuntimeError(f"Pagefind failed ({self.process.returncode}): {output}")
+        if self.out_dir is not None:
+            os.rename(self.out_dir, target)
         for name in os.listdir(target):
             if name.startswith(_UNUSED):
                 os.remove(os.path.join(target, name))
 
     def stop(self) -> None:
+        process = getattr(self, "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+        if self.feeder is not None:
+            self.feeder.join()
+        shutil.rmtree(self.pages_dir, ignore_errors=True)
+        if self.out_dir is not None:
+            shutil.rmtree(self.out_dir, ignore_errors=True)
+        self.log.close()
+
+
+class Indexing:
+    """Pagefind processes indexing shards beside the build; :meth:`wait` for them.
+
+    No thread is involved (the build may fork its render workers meanwhile)
+    but a short-lived one per adopted speculative job, which writes the few
+    pages that Pagefind waits for into their pipes: up to ``jobs`` processes run at once (Pagefind uses about one and a half
+    cores: two at once keep both busy), the next ones start as they end.
+    """
+
+    def __init__(self, site_dir: str, stale: list[Shard], language: str, jobs: int, counts: dict, digests: dict,
+                 adopted=()):  # fmt: skip
+        self.site_dir, self.language, self.jobs = site_dir, language, max(1, jobs)
+        self.counts, self.digests = counts, digests
+        self._queue = list(stale)
+        self._running: list[_Job] = list(adopted)
+        _started.append(self)
+        self._fill()
+
+    def _target(self, shard: Shard) -> str:
+        return os.path.abspath(os.path.join(self.site_dir, shard.directory))
+
+    def _fill(self) -> None:
+        while self._queue and len(self._running) < self.jobs:
+            shard = self._queue.pop(0)
+            self._running.append(_Job(shard, self.site_dir, self._target(shard), self.language))
+
+    def directories(self) -> set[str]:
+        """The shard directories not written yet (queued or being indexed)."""
+        return {shard.directory for shard in self._queue} | {job.shard.directory for job in self._running}
+
+    def wait(self) -> tuple[dict, dict[str, str]]:
+        """Wait for every shard; how many were indexed and reused, and the digests to record."""
+        try:
+            while self._running:
+                done = [job for job in self._running if job.process.poll() is not None]
+                if not done:
+                    time.sleep(0.02)
+                    continue
+                for job in done:
+                    self._running.remove(job)
+                    job.finish(self._target(job.shard))
+                self._fill()
+        finally:
+            self.stop()
+        return self.counts, self.digests
+
+    def stop(self) -> None:
         """Stop what still runs (the build failed) and remove the pages' directories."""
         self._queue.clear()
         while self._running:
-            _shard, pages_dir, process, log = self._running.pop()
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-            shutil.rmtree(pages_dir, ignore_errors=True)
-            log.close()
+            self._running.pop().stop()
         if self in _started:
             _started.remove(self)
 
@@ -309,13 +453,20 @@ _started: list[Indexing] = []
 def _stop_all() -> None:
     while _started:
         _started[-1].stop()  # removes itself
+    drop_speculation()
 
 
-def _indexing_command(site_dir: str, shard: Shard, pages_dir: str, target: str, language: str) -> list[str]:
-    """Pagefind on a directory holding only this shard's pages (hard links),
-    made first by the same process (``pagefind_pages.py``), beside the build."""
+def _indexing_command(
+    site_dir: str, shard: Shard, pages_dir: str, target: str, language: str, fifos=frozenset()
+) -> list[str]:
+    """Pagefind on a directory holding only this shard's pages (hard links, or
+    named pipes for ``fifos``), made first by the same process
+    (``pagefind_pages.py``), beside the build."""
     with open(os.path.join(pages_dir, pagefind_pages.LIST), "w", encoding="utf-8") as handle:
         handle.write("\n".join(shard.pages))
+    if fifos:
+        with open(os.path.join(pages_dir, pagefind_pages.PIPES), "w", encoding="utf-8") as handle:
+            handle.write("\n".join(sorted(fifos)))
     return [
         sys.executable, "-I", "-S", pagefind_pages.__file__, os.path.abspath(site_dir), pages_dir,
         *_pagefind_command(pages_dir, target, language),
