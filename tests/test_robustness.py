@@ -441,6 +441,32 @@ def test_shards_whose_years_moved_are_indexed_with_all_their_pages(tmp_path, spa
     assert len(list((output / "pagefind-2024-2025" / "fragment").iterdir())) == 2
 
 
+def test_a_small_archive_has_about_ten_smaller_shards():
+    """Shards hold UA_SEARCH_SHARD_SIZE pages at most; a smaller archive has smaller
+    ones, in steps from UA_SEARCH_SHARD_SIZE_MIN, so that it has about ten."""
+    from types import SimpleNamespace
+
+    from urgent_actions.search import plan, shard_size
+
+    assert [shard_size(n, 1000, 250) for n in (20, 2500, 2501, 5000, 5001, 10_000, 50_000)] == [
+        250, 250, 500, 500, 1000, 1000, 1000,
+    ]  # fmt: skip
+    assert shard_size(2000, 5, 250) == 5  # a largest under the smallest wins
+
+    def archive(count):  # count actions spread evenly over 1973-2026
+        return [
+            SimpleNamespace(save_as=f"actions/a{i}/index.html", front=SimpleNamespace(date=dt.date(1973 + i % 54, 1, 1)))
+            for i in range(count)
+        ]
+
+    for count, largest_shard in ((2000, 250), (4000, 500), (12_000, 1000)):
+        shards = plan(archive(count), 1000, 250)
+        assert sum(len(s.pages) for s in shards) == count
+        assert max(len(s.pages) for s in shards) <= largest_shard
+        assert 7 <= len(shards) <= 16, (count, len(shards))
+    assert len(plan(archive(2000), 1000)) == 3  # without a smallest: shards of up to 1,000 pages
+
+
 def _fragments_text(shard: Path) -> bytes:
     import gzip
 

@@ -7,8 +7,9 @@ with filters for state, country and theme.
 Pagefind holds a whole index in memory (about 130 MiB per 1,000 action pages)
 and cannot update an index, so the index is made of *shards* by publication
 year, each of at most ``UA_SEARCH_SHARD_SIZE`` pages (a year with more is one
-shard): the newest in ``pagefind/``, older ones in ``pagefind-<years>/``. The
-search page merges them (``mergeIndex``). A shard whose pages have the same
+shard; a small archive has smaller shards, :func:`shard_size`): the newest in
+``pagefind/``, older ones in ``pagefind-<years>/``. The search page merges
+them (``mergeIndex``). A shard whose pages have the same
 incremental-build keys as in the previous output is hard-linked from it; only
 the others are indexed again, each by its own Pagefind process, so memory stays that of one
 shard and an edit costs one shard.
@@ -48,12 +49,29 @@ class Shard:
     pages: tuple[str, ...]  # the pages it indexes (``save_as``), sorted
 
 
-def plan(actions, size: int) -> list[Shard]:
-    """Split the action pages into shards of consecutive years, oldest first.
+# A small archive's shards are made smaller until it has about this many.
+SHARDS_WANTED = 10
+
+
+def shard_size(pages: int, largest: int, smallest: int) -> int:
+    """The pages a shard may hold in an archive of ``pages``: ``largest``, or for a
+    smaller archive the first of ``smallest``, twice, four times… as many that
+    leaves it at most about :data:`SHARDS_WANTED` shards."""
+    size = smallest
+    while size < largest and pages > SHARDS_WANTED * size:
+        size *= 2
+    return min(size, largest)
+
+
+def plan(actions, size: int, smallest: int | None = None) -> list[Shard]:
+    """Split the action pages into shards of consecutive years, oldest first,
+    of at most ``size`` pages (:func:`shard_size` with ``smallest``).
 
     Years are grouped from the oldest on, so adding this year's actions only
     ever changes the newest shard; the newest is always ``pagefind/``.
     """
+    if smallest is not None:
+        size = shard_size(len(actions), size, smallest)
     by_year: dict[int, list[str]] = defaultdict(list)
     for action in actions:
         by_year[action.front.date.year].append(action.save_as)
@@ -84,7 +102,7 @@ _plan: list[Shard] | None = None
 
 def outputs(build):
     global _plan
-    _plan = plan(build.site.actions, build.ua["UA_SEARCH_SHARD_SIZE"])
+    _plan = plan(build.site.actions, build.ua["UA_SEARCH_SHARD_SIZE"], build.ua["UA_SEARCH_SHARD_SIZE_MIN"])
     # Merged by search.js after the primary index (pagefind/).
     shards = [s.directory for s in reversed(_plan) if s.directory != INDEX]
     yield Output(

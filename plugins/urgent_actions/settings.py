@@ -50,6 +50,12 @@ DEFAULTS: dict[str, Any] = {
     # pages (a single larger year is one shard); the search page merges them,
     # and a build re-indexes only the shards whose pages changed.
     "UA_SEARCH_SHARD_SIZE": 1000,
+    # The smallest shards: an archive of fewer than ten times UA_SEARCH_SHARD_SIZE
+    # pages has shards of this size, or twice, four times... as many, the
+    # smallest that leaves it about ten shards (an edit re-indexes one: smaller
+    # is faster; a search reads a part of every shard: fewer is lighter). The
+    # steps are rarely crossed, and crossing one re-indexes every shard once.
+    "UA_SEARCH_SHARD_SIZE_MIN": 250,
     # Pagefind processes indexing shards at once (each takes about 130 MiB
     # per 1,000 pages and one and a half cores); 1 keeps memory lowest.
     "UA_SEARCH_JOBS": 2,
@@ -184,7 +190,7 @@ def check(resolved: dict[str, Any]) -> list[str]:
         if not isinstance(value, str) or value.startswith("/"):
             problems.append(f"UA_URLS['{key}'] must be a path relative to the site root")
     problems.extend(check_signup(resolved))
-    for key in ("UA_ARCHIVE_PAGE_SIZE", "UA_SEARCH_SHARD_SIZE", "UA_SEARCH_JOBS"):
+    for key in ("UA_ARCHIVE_PAGE_SIZE", "UA_SEARCH_SHARD_SIZE", "UA_SEARCH_SHARD_SIZE_MIN", "UA_SEARCH_JOBS"):
         value = resolved[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             problems.append(f"{key} must be a positive whole number")
