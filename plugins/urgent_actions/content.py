@@ -285,6 +285,11 @@ def read_action(
     return action, problems
 
 
+def action_save_as(slug: str) -> str:
+    """Where an action's page is written, from its slug (its file name)."""
+    return f"actions/{slug}/index.html"
+
+
 def load_site(
     content_root: str, renderer=None, language: str = "fr", cache=None, parallel_from: int | None = None
 ) -> SiteContent:
@@ -337,7 +342,7 @@ def load_site(
     for action in published:
         action.language = language
         action.url = f"actions/{action.slug}/"
-        action.save_as = f"actions/{action.slug}/index.html"
+        action.save_as = action_save_as(action.slug)
     by_case: dict[str, list[Action]] = defaultdict(list)
     for action in published:
         by_case[action.front.case].append(action)

@@ -205,7 +205,7 @@ class ActionsGenerator(Generator):
                 jobs=self.ua["UA_SEARCH_JOBS"],
                 renovation=cache.renovation if cache is not None else None,
                 gather=gather if cache is not None else None,
-                page_record=cache.previous if cache is not None else None,
+                published_as_recorded=cache.published_as_recorded if cache is not None else None,
             )
             early = [o for o in early if o.save_as not in indexed]
             if unchanged:

@@ -89,6 +89,12 @@ def stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
     return (stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
+def _content_key(entry: list) -> str:
+    """A manifest entry's content key (the key its bytes were first written under);
+    entries without one were written under their full key."""
+    return entry[4] if len(entry) > 4 else entry[0]
+
+
 def _file_id(stat: os.stat_result) -> list[int]:
     """A published file as the manifest and the published stamp record it: inode, size, mtime."""
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
@@ -552,7 +558,7 @@ class BuildCache:
             if not old or old[0] != key:
                 to_render.append(output)
             else:
-                self.content[output.save_as] = old[4] if len(old) > 4 else old[0]
+                self.content[output.save_as] = _content_key(old)
                 unchanged.append((output, old))
         return to_render, unchanged
 
@@ -578,7 +584,7 @@ class BuildCache:
 
     def _keep(self, save_as: str, old: list) -> None:
         self.kept[save_as] = old[1:4]
-        self.content[save_as] = old[4] if len(old) > 4 else old[0]
+        self.content[save_as] = _content_key(old)
 
     def identities(self) -> dict[str, list[int]]:
         """Files of the staging directory whose identity (inode, size, mtime) this build
@@ -588,13 +594,16 @@ class BuildCache:
         known.update(self.kept)
         return known
 
-    def previous(self, save_as: str) -> tuple[str, list[int]] | None:
-        """The content key and the identity (inode, size, mtime) the published file of
-        ``save_as`` was recorded with, or None."""
+    def published_as_recorded(self, save_as: str, content_key: str | None) -> bool:
+        """Whether the published file of ``save_as`` is still the one the manifest
+        recorded (inode, size, mtime), recorded under ``content_key``."""
         old = self.old_files.get(save_as)
-        if not old:
-            return None
-        return (old[4] if len(old) > 4 else old[0]), old[1:4]
+        if not old or content_key is None or _content_key(old) != content_key:
+            return False
+        try:
+            return _file_id(os.lstat(os.path.join(self.final_output, save_as))) == old[1:4]
+        except OSError:
+            return False
 
     def content_keys(self) -> dict[str, str]:
         """Every page's *content key*: the key its bytes were first written under. A

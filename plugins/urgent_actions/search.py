@@ -31,6 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from . import output_swap, pagefind_pages
+from .content import action_save_as
 from .incremental import fingerprint
 from .outputs import Output
 
@@ -181,7 +182,7 @@ def speculate(published: str, shards: dict | None, before: dict, now: dict, acti
         folder, name = os.path.split(path)
         if folder != actions_dir or not name.endswith(".md") or path not in before or path not in now:
             return  # an action added or removed, or another file: shards may move, pages change
-        pages.add(f"actions/{name[:-3]}/index.html")
+        pages.add(action_save_as(name[:-3]))
     chosen = [Shard(d, tuple(p)) for d, p in shards.items() if not pages.isdisjoint(p)]
     if not chosen or len(chosen) > max(1, jobs):
         return
@@ -205,24 +206,15 @@ def drop_speculation() -> None:
         _speculative.popitem()[1].stop()
 
 
-def _fits(job: _Job, shard: Shard, page_keys: dict | None, page_record, published: str | None) -> bool:
+def _fits(job: _Job, shard: Shard, page_keys: dict | None, published_as_recorded) -> bool:
     """Whether a speculative ``job`` indexes ``shard`` as this build has it: the same
-    pages, every one but those it waits for the very file of the last build."""
-    if job.process.poll() is not None or job.shard.pages != shard.pages or not page_keys or not published:
+    pages, every one but those it waits for the very file of the last build
+    (``published_as_recorded(page, content_key)``)."""
+    if job.process.poll() is not None or job.shard.pages != shard.pages or not page_keys:
         return False
-    for page in shard.pages:
-        if page in job.fifos:
-            continue
-        old = page_record(page) if page_record is not None else None
-        if old is None or page_keys.get(page) != old[0]:
-            return False
-        try:
-            stat = os.lstat(os.path.join(published, page))
-        except OSError:
-            return False
-        if [stat.st_ino, stat.st_size, stat.st_mtime_ns] != list(old[1]):
-            return False
-    return True
+    return all(
+        page in job.fifos or published_as_recorded(page, page_keys.get(page)) for page in shard.pages
+    )
 
 
 # This run's indexing, from ``start`` (generator) to ``finish`` (finalized).
@@ -264,7 +256,7 @@ def start_index(
     jobs: int = 1,
     renovation=None,
     gather=None,
-    page_record=None,
+    published_as_recorded=None,
 ) -> Indexing:
     """Start indexing the action pages of ``site_dir`` with Pagefind, shard by shard.
 
@@ -316,7 +308,7 @@ def start_index(
     adopted = []
     for shard in list(stale):
         job = _speculative.pop(shard.directory, None)
-        if job is not None and _fits(job, shard, page_keys, page_record, previous):
+        if job is not None and published_as_recorded is not None and _fits(job, shard, page_keys, published_as_recorded):
             adopted.append(job)
             stale.remove(shard)
         elif job is not None:
