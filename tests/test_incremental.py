@@ -468,3 +468,40 @@ def test_the_output_listed_beside_the_build_is_listed_before_it_is_published(tmp
         removal.join()
     assert (files, dirs) == incremental._stat_tree(str(final), with_dirs=True)
     assert len(files) == 4000
+
+
+def test_the_stamp_lists_again_only_the_directories_changed_since_the_last_one(tmp_path, monkeypatch):
+    """A directory whose mtime is the one the previous stamp recorded holds the files
+    it recorded: the listing takes them from it, when the build knows each as that
+    inode, and lists every other directory."""
+    import os
+
+    from urgent_actions import incremental
+
+    root = tmp_path / "staging"
+    for folder in ("a", "b", "c", "c/d"):
+        for number in range(3):
+            page = root / folder / f"page-{number}.html"
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(f"{folder} {number}", "utf-8")
+    for folder in (root, *(p for p in root.rglob("*") if p.is_dir())):
+        os.utime(folder, ns=(1_600_000_000_000_000_000,) * 2)  # older than any change below
+    files, dirs = incremental._stat_tree(str(root), with_dirs=True)
+    previous = {"files": files, "dirs": dirs}
+    (root / "b" / "new.html").write_text("new", "utf-8")  # b changes
+    (root / "c" / "d" / "page-0.html").unlink()  # c/d changes
+    (root / "c" / "d" / "page-0.html").write_text("again", "utf-8")
+
+    listed = []
+    real_scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path: listed.append(os.path.relpath(path, root)) or real_scandir(path))
+    known = {name: identity for name, identity in files.items() if name != "c/d/page-0.html"}
+    tree = incremental._stat_tree(str(root), with_dirs=True, known=known, previous=previous)
+    assert sorted(listed) == [".", "b", "c/d"]  # the root is always listed
+    assert tree == incremental._stat_tree(str(root), with_dirs=True)
+
+    # A file the build does not know as the recorded inode: its directory is listed.
+    listed.clear()
+    unknown = {name: identity for name, identity in known.items() if name != "a/page-1.html"}
+    incremental._stat_tree(str(root), with_dirs=True, known=unknown, previous=previous)
+    assert sorted(listed) == [".", "a", "b", "c/d"]

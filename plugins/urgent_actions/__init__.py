@@ -112,7 +112,8 @@ def _finish_run(pelican):
             # Nothing but Pagefind writes from now on: list the output for its
             # stamp while Pagefind runs, all but the shards it is writing.
             known = cache.identities() if cache is not None else None
-            early = incremental.EarlyStamp(staging, later=search.busy_directories(), known=known)
+            previous = renovation.stamp if renovation is not None else None
+            early = incremental.EarlyStamp(staging, later=search.busy_directories(), known=known, previous=previous)
         started = time.perf_counter()
         counts, digests = search.finish()  # started by the generator
         if cache is not None:

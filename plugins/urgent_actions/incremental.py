@@ -189,7 +189,7 @@ def _versions() -> str:
     )
 
 
-def _stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None, known=None):
+def _stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None, known=None, previous=None):
     """Every file under ``root``: relative path -> [inode, size, mtime_ns] (symlinks not followed).
 
     With ``with_dirs``, also every directory ('' for ``root``): relative path -> mtime_ns.
@@ -197,19 +197,51 @@ def _stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None, 
     ``known`` (relative path -> [inode, size, mtime_ns]) spares the ``stat`` of a file
     that is still that inode (its directory entry says so): its identity as this
     build found it, a hard link to a published file it checked.
+
+    ``previous`` (the stamp of the tree ``root`` started from, as ``files`` and
+    ``dirs``) spares listing a directory whose mtime is the one it records: no
+    entry was added, removed or renamed there since, so it holds the files it
+    lists there, each still the same inode. Such a directory is taken as listed
+    when each of those files is ``known`` as that inode (else it is listed).
     """
     found: dict[str, list[int]] = {}
     folders: dict[str, int] = {}
+    old_dirs = previous["dirs"] if previous is not None and known else {}
+    before = _by_folder(previous["files"], old_dirs) if old_dirs else {}
 
-    def walk(folder: str, prefix: str) -> None:
+    def unchanged(relative: str, mtime: int) -> bool:
+        # The root is never taken as listed: ``skip`` and ``only`` filter its entries.
+        if not relative or old_dirs.get(relative) != mtime:
+            return False
+        old_files = previous["files"]
+        for name in before.get(relative, ((), ()))[0]:
+            identity = known.get(name)
+            if identity is None or identity[0] != old_files[name][0]:
+                return False
+        return True
+
+    def walk(folder: str, relative: str, mtime: int) -> None:
+        if unchanged(relative, mtime):
+            names, subfolders = before.get(relative, ((), ()))
+            for name in names:
+                found[name] = known[name]
+            for sub in subfolders:
+                path = os.path.join(root, sub)
+                sub_mtime = os.lstat(path).st_mtime_ns
+                if with_dirs:
+                    folders[sub] = sub_mtime
+                walk(path, sub, sub_mtime)
+            return
+        prefix = relative + "/" if relative else ""
         with os.scandir(folder) as entries:
             for entry in entries:
                 if not prefix and (entry.name in skip or (only is not None and entry.name not in only)):
                     continue
                 if entry.is_dir(follow_symlinks=False):
+                    sub_mtime = entry.stat(follow_symlinks=False).st_mtime_ns
                     if with_dirs:
-                        folders[prefix + entry.name] = entry.stat(follow_symlinks=False).st_mtime_ns
-                    walk(entry.path, prefix + entry.name + "/")
+                        folders[prefix + entry.name] = sub_mtime
+                    walk(entry.path, prefix + entry.name, sub_mtime)
                 else:
                     name = prefix + entry.name
                     identity = known.get(name) if known else None
@@ -218,10 +250,22 @@ def _stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None, 
                     found[name] = identity
 
     if os.path.isdir(root):
+        root_mtime = os.lstat(root).st_mtime_ns
         if with_dirs:
-            folders[""] = os.lstat(root).st_mtime_ns
-        walk(root, "")
+            folders[""] = root_mtime
+        walk(root, "", root_mtime)
     return (found, folders) if with_dirs else found
+
+
+def _by_folder(files: dict, dirs: dict) -> dict[str, tuple[list[str], list[str]]]:
+    """The files and the directories of a stamp, by the directory that holds them ('' for the root)."""
+    groups: dict[str, tuple[list[str], list[str]]] = {}
+    for name in files:
+        groups.setdefault(name.rpartition("/")[0], ([], []))[0].append(name)
+    for name in dirs:
+        if name:
+            groups.setdefault(name.rpartition("/")[0], ([], []))[1].append(name)
+    return groups
 
 
 def layout_fingerprint(settings: dict) -> str:
@@ -286,16 +330,18 @@ class EarlyStamp(threading.Thread):
     waits for Pagefind; the entries named in ``later`` (still being written) are
     listed once published (:func:`finish_run`)."""
 
-    def __init__(self, staging: str, later, known=None):
+    def __init__(self, staging: str, later, known=None, previous=None):
         super().__init__(daemon=True)
-        self.staging, self.later, self.known = staging, frozenset(later), known
+        self.staging, self.later, self.known, self.previous = staging, frozenset(later), known, previous
         self.tree = None
         self.error: BaseException | None = None
         self.start()
 
     def run(self):
         try:
-            self.tree = _stat_tree(self.staging, with_dirs=True, skip=self.later, known=self.known)
+            self.tree = _stat_tree(
+                self.staging, with_dirs=True, skip=self.later, known=self.known, previous=self.previous
+            )
         except BaseException as exc:  # noqa: BLE001 - reported by result()
             self.error = exc
 

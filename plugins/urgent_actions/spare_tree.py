@@ -52,6 +52,7 @@ class Renovation:
     emptied: set[str] = field(default_factory=set)  # directories that lost files
     removed: int = 0  # files deleted on renovation
     claimed: set[str] = field(default_factory=set)  # candidates the build kept or replaced
+    stamp: dict | None = None  # the spare's stamp (files, dirs) when the renovation began
 
     def has(self, relative: str, identity: list[int]) -> bool:
         """Whether the staging directory holds, at ``relative``, the file with this identity."""
@@ -100,7 +101,7 @@ def renovate(root: str, spare: dict, published: dict, reusable) -> Renovation | 
         if info.st_mtime_ns != mtime:
             changed[relative] = _forget_unknown(root, relative, files, dirs)
     shared = published["files"]
-    renovation = Renovation(root, {})
+    renovation = Renovation(root, {}, stamp=spare)
     for relative, identity in files.items():
         folder = os.path.dirname(relative)
         if folder in changed and relative not in changed[folder]:
