@@ -11,9 +11,8 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
+from helpers import BUILD_DATE, ROOT, run_pelican
 from icalendar import Calendar
-
-from helpers import BUILD_DATE, ROOT
 from urgent_actions.content import load_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -161,3 +160,26 @@ def test_good_news_page_counts_per_year(built_site, actions):
         years[action.front.outcome.date.year] = years.get(action.front.outcome.date.year, 0) + 1
     for year, count in years.items():
         assert f"<tr><td>{year}</td><td>{count}</td></tr>" in html
+
+
+def test_good_news_are_paginated_newest_outcome_first(tmp_path, actions):
+    """A long history of outcomes is split like the archive: each once, newest first,
+    the count per year on the first page only."""
+    good = sorted(
+        (a for a in actions if a.front.state == "good-news"),
+        key=lambda a: (a.front.outcome.date, a.front.date, a.slug),
+        reverse=True,
+    )
+    assert len(good) >= 4, "the sample content needs good news on two pages"
+    output = tmp_path / "output"
+    result = run_pelican(ROOT, ROOT / "content", output, overrides={"UA_ARCHIVE_PAGE_SIZE": 3})
+    assert result.returncode == 0, result.stderr + result.stdout
+    first = (output / "bonnes-nouvelles/index.html").read_text("utf-8")
+    second = (output / "bonnes-nouvelles/page/2/index.html").read_text("utf-8")
+    assert not (output / "bonnes-nouvelles/page/3").exists()
+    shown = [re.findall(r'<h2><a href="/(actions/[^"#]+)#suivi"', page) for page in (first, second)]
+    assert shown == [[a.url for a in good[:3]], [a.url for a in good[3:]]]
+    assert 'href="/bonnes-nouvelles/page/2/" rel="next"' in first
+    assert 'href="/bonnes-nouvelles/" rel="prev"' in second
+    assert 'class="per-year"' in first and 'class="per-year"' not in second
+    assert "(page 2)" in second.split("</title>")[0]
