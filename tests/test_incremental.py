@@ -505,3 +505,59 @@ def test_the_stamp_lists_again_only_the_directories_changed_since_the_last_one(t
     unknown = {name: identity for name, identity in known.items() if name != "a/page-1.html"}
     incremental._stat_tree(str(root), with_dirs=True, known=unknown, previous=previous)
     assert sorted(listed) == [".", "a", "b", "c/d"]
+
+
+def test_a_shard_directory_with_a_stale_file_is_discarded_whole(tmp_path):
+    """Renovating a spare, a search shard that must go is moved away in one rename
+    (then removed beside the build), not unlinked file by file; other stale files
+    are unlinked, and what is shared with the published output stays."""
+    from urgent_actions import incremental, output_swap, spare_tree
+
+    final, spare = tmp_path / "output", tmp_path / ".output.staging"
+    names = ["actions/a/index.html", "actions/b/index.html", "pagefind-2001-2002/pagefind-entry.json",
+             *(f"pagefind-2001-2002/fragment/{n}.pf_fragment" for n in range(50)),
+             *(f"pagefind-2003-2004/fragment/{n}.pf_fragment" for n in range(5))]  # fmt: skip
+    for name in names:
+        (final / name).parent.mkdir(parents=True, exist_ok=True)
+        (final / name).write_text(name, "utf-8")
+        (spare / name).parent.mkdir(parents=True, exist_ok=True)
+        os.link(final / name, spare / name)
+    stamp = dict(zip(("files", "dirs"), incremental._stat_tree(str(spare), with_dirs=True)))
+    stamp["root"] = spare.stat().st_ino
+    # Since the spare was published, the next build replaced two files of the output.
+    for name in ("actions/b/index.html", "pagefind-2001-2002/fragment/7.pf_fragment"):
+        (final / name).unlink()
+        (final / name).write_text("new", "utf-8")
+    published = {"files": incremental._stat_tree(str(final)), "dirs": {}}
+
+    discarded = []
+
+    def discard(path):
+        discarded.append(os.path.relpath(path, spare))
+        output_swap.discard_beside(path, str(final))
+
+    renovation = spare_tree.renovate(
+        str(spare), stamp, published, lambda name: True, wholes=("pagefind/", "pagefind-"), discard=discard
+    )
+    output_swap.join_removals()
+    assert discarded == ["pagefind-2001-2002"]
+    assert not (spare / "pagefind-2001-2002").exists()
+    assert not list(tmp_path.glob(".output.discarded*"))  # removed beside the build
+    assert not (spare / "actions/b/index.html").exists()
+    assert sorted(renovation.candidates) == sorted(
+        n for n in names if n != "actions/b/index.html" and not n.startswith("pagefind-2001-2002/")
+    )
+    assert renovation.removed == 1 + 51  # the page, and the shard's files
+
+
+def test_a_build_removes_what_an_interrupted_one_was_discarding(tmp_path):
+    from urgent_actions import output_swap
+
+    final = tmp_path / "output"
+    final.mkdir()
+    left = tmp_path / ".output.discarded.3" / "fragment"
+    left.mkdir(parents=True)
+    (left / "x.pf_fragment").write_text("x", "utf-8")
+    staging, _ = output_swap.prepare(str(final))
+    assert not (tmp_path / ".output.discarded.3").exists()
+    assert os.path.isdir(staging)

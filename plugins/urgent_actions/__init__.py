@@ -12,6 +12,7 @@ Registered through Pelican signals:
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -67,7 +68,8 @@ def _start_run(pelican):
                 os.path.join(pelican.settings["PATH"], "actions"), ua["UA_LANGUAGE"], ua["UA_SEARCH_JOBS"],
             )  # fmt: skip
         staging, spare = output_swap.prepare(final, "keep" if skip else "reuse")
-        if spare and not incremental.renovate(staging, search.DIRECTORY_PREFIXES):
+        discard = functools.partial(output_swap.discard_beside, final=final)
+        if spare and not incremental.renovate(staging, search.DIRECTORY_PREFIXES, discard):
             output_swap.restart(staging, final)
     else:
         incremental.start_run(final)

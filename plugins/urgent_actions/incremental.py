@@ -817,12 +817,14 @@ def start_run(final_output: str, cache_dir: str | None = None, build_date=None, 
     return skip
 
 
-def renovate(staging: str, reusable_prefixes: tuple[str, ...] = ()) -> bool:
+def renovate(staging: str, reusable_prefixes: tuple[str, ...] = (), discard=None) -> bool:
     """Make the spare output (now at ``staging``) this run's starting point; False if it cannot be.
 
     Only the files the generator wrote (its manifest lists them) and those under
     ``reusable_prefixes`` (search shards) may be kept: anything else (the theme's
-    copies…) is written by others, who may write into an existing file.
+    copies…) is written by others, who may write into an existing file. A shard
+    directory with a file to remove is removed as a whole, by ``discard`` if given
+    (:func:`spare_tree.renovate`).
     """
     global _renovation
     if not _published:
@@ -842,7 +844,12 @@ def renovate(staging: str, reusable_prefixes: tuple[str, ...] = ()) -> bool:
         return False
     owned = manifest["files"]
     _renovation = spare_tree.renovate(
-        staging, spare, published, lambda relative: relative in owned or relative.startswith(reusable_prefixes)
+        staging,
+        spare,
+        published,
+        lambda relative: relative in owned or relative.startswith(reusable_prefixes),
+        wholes=reusable_prefixes,
+        discard=discard,
     )
     if _renovation is None:
         logger.info("The spare output was moved or replaced: starting from an empty directory")

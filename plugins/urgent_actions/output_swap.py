@@ -18,6 +18,8 @@ import atexit
 import ctypes
 import ctypes.util
 import errno
+import glob
+import itertools
 import logging
 import os
 import shutil
@@ -77,6 +79,18 @@ def _discard(path: str, final: str) -> None:
     remove_beside(trash)
 
 
+_discards = itertools.count()
+
+
+def discard_beside(path: str, final: str) -> None:
+    """Move a directory out of the staging directory of ``final`` and remove it beside
+    the build: one rename in the build's time instead of an unlink per file (a
+    search shard holds a thousand)."""
+    trash = f"{discarded_path(final)}.{next(_discards)}"
+    os.rename(path, trash)
+    remove_beside(trash)
+
+
 def prepare(final: str, spare: str = "drop") -> tuple[str, bool]:
     """Remove what an interrupted build left; make the staging directory.
 
@@ -87,7 +101,10 @@ def prepare(final: str, spare: str = "drop") -> tuple[str, bool]:
     """
     join_removals()
     staging = staging_path(final)
-    leftovers = (staging, leftover_path(final), discarded_path(final), spare_path(final) + _SpareCopy.SUFFIX)
+    leftovers = (
+        staging, leftover_path(final), discarded_path(final), spare_path(final) + _SpareCopy.SUFFIX,
+        *glob.glob(glob.escape(discarded_path(final)) + ".*"),  # discard_beside's
+    )  # fmt: skip
     for leftover in leftovers + tuple(path + "." + _Removal.SPLIT for path in leftovers):
         if os.path.lexists(leftover):
             shutil.rmtree(leftover, ignore_errors=False)

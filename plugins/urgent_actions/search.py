@@ -276,11 +276,19 @@ def start_index(
     shards = _plan if shards is None else shards
     recorded = recorded or {}
     counts, digests, stale = {"indexed": 0, "reused": 0}, {}, []
+
+    def remove(path: str) -> None:
+        # A shard directory of a spare: moved away, removed beside the build.
+        if previous:
+            output_swap.discard_beside(path, previous)
+        else:
+            shutil.rmtree(path)
+
     if renovation is not None:
         planned = {shard.directory for shard in shards or []}
         for name in os.listdir(site_dir):
             if (name == INDEX or name.startswith(DIRECTORY_PREFIXES[1])) and name not in planned:
-                shutil.rmtree(os.path.join(site_dir, name))
+                remove(os.path.join(site_dir, name))
     for shard in shards or []:
         digest = _pages_digest(shard.pages, page_keys)
         if digest is not None:
@@ -297,12 +305,12 @@ def start_index(
                 if _inodes(old) == _inodes(target):
                     counts["reused"] += 1
                     continue
-                shutil.rmtree(target)
+                remove(target)
             _link_tree(old, target)
             counts["reused"] += 1
         else:
             if renovation is not None and os.path.lexists(target):
-                shutil.rmtree(target)
+                remove(target)
             stale.append(shard)
     counts["indexed"] = len(stale)
     adopted = []

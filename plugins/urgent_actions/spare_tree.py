@@ -75,12 +75,17 @@ class Renovation:
         return removed
 
 
-def renovate(root: str, spare: dict, published: dict, reusable) -> Renovation | None:
+def renovate(root: str, spare: dict, published: dict, reusable, wholes=(), discard=None) -> Renovation | None:
     """Reduce the spare output at ``root`` to the ``reusable`` files it shares with the published one.
 
     ``spare`` and ``published`` are the two outputs' stamps (``files``,
     ``dirs``, ``root``). Returns None when the spare cannot be trusted: the
     caller then starts from an empty directory.
+
+    A directory of the root whose name starts with one of ``wholes`` (a search
+    shard) goes as a whole when one of its files must go: its owner would
+    replace all of it anyway. ``discard`` (a callable taking its path) moves it
+    away, to be removed beside the build.
     """
     try:
         if os.lstat(root).st_ino != spare["root"]:
@@ -102,12 +107,19 @@ def renovate(root: str, spare: dict, published: dict, reusable) -> Renovation | 
             changed[relative] = _forget_unknown(root, relative, files, dirs)
     shared = published["files"]
     renovation = Renovation(root, {}, stamp=spare)
+    candidates = renovation.candidates
+    wholes = tuple(wholes) if discard is not None else ()
+    going: set[str] = set()  # directories of ``wholes`` to discard
     for relative, identity in files.items():
         folder = os.path.dirname(relative)
         if folder in changed and relative not in changed[folder]:
             continue  # gone, or replaced and deleted by _forget_unknown
         if shared.get(relative) == identity and reusable(relative):
-            renovation.candidates[relative] = identity
+            candidates[relative] = identity
+            continue
+        if wholes and relative.startswith(wholes) and "/" in relative:
+            going.add(relative.partition("/")[0])
+            renovation.removed += 1
             continue
         try:
             os.unlink(os.path.join(root, relative))
@@ -115,6 +127,13 @@ def renovate(root: str, spare: dict, published: dict, reusable) -> Renovation | 
             continue
         renovation.removed += 1
         renovation.emptied.add(folder)
+    if going:
+        for name in going:
+            discard(os.path.join(root, name))
+        inside = tuple(name + "/" for name in going)
+        for relative in [r for r in candidates if r.startswith(inside)]:
+            del candidates[relative]
+            renovation.removed += 1
     return renovation
 
 
