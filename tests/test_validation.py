@@ -365,3 +365,13 @@ def test_a_shared_authority_used_as_a_copy_needs_no_salutation(tmp_path, monkeyp
     site = load_site(str(content))
     assert site.actions[0].front.copies[0].emails == ["a@example.org"]
     assert site.actions[0].front.copies[0].ref == "eg-procureur-general"
+
+
+def test_every_language_with_a_default_closing_is_an_iso_639_1_code():
+    """The letter check takes these languages without looking them up in pycountry."""
+    import pycountry
+
+    from urgent_actions.letters import DEFAULT_CLOSINGS
+
+    for code in DEFAULT_CLOSINGS:
+        assert code == code.lower() and pycountry.languages.get(alpha_2=code) is not None, code
