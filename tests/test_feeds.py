@@ -172,7 +172,7 @@ def test_good_news_are_paginated_newest_outcome_first(tmp_path, actions):
     )
     assert len(good) >= 4, "the sample content needs good news on two pages"
     output = tmp_path / "output"
-    result = run_pelican(ROOT, ROOT / "content", output, overrides={"UA_ARCHIVE_PAGE_SIZE": 3})
+    result = run_pelican(tmp_path, ROOT / "content", output, overrides={"UA_ARCHIVE_PAGE_SIZE": 3})
     assert result.returncode == 0, result.stderr + result.stdout
     first = (output / "bonnes-nouvelles/index.html").read_text("utf-8")
     second = (output / "bonnes-nouvelles/page/2/index.html").read_text("utf-8")

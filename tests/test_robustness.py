@@ -596,3 +596,19 @@ def test_pagefind_reads_a_directory_of_links_to_the_shard_pages_only(tmp_path):
     assert result.returncode == 2 and "ran" not in result.stdout
     assert f"could not gather the pages to index in {pages_dir}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_compiled_templates_whose_directory_went_are_compiled_again_not_an_error(tmp_path):
+    """Two builds with other settings share a cache path: each removes the other's
+    compiled templates. The one whose directory went on compiles as usual."""
+    from jinja2 import DictLoader
+
+    env = Environment(loader=DictLoader({"page.html": "<p>{{ text }}</p>"}))
+    templating.cache_compiled(env, str(tmp_path / "cache"), "first-key")
+    assert env.get_template("page.html").render(text="un") == "<p>un</p>"
+    assert list((tmp_path / "cache").glob("templates-first-key/*"))  # kept
+    other = Environment(loader=DictLoader({"page.html": "<p>{{ text }}</p>"}))
+    templating.cache_compiled(other, str(tmp_path / "cache"), "second-key")  # removes the first's
+    assert not (tmp_path / "cache" / "templates-first-key").exists()
+    env.cache.clear()  # compile again, and try to keep it where it was
+    assert env.get_template("page.html").render(text="deux") == "<p>deux</p>"

@@ -93,8 +93,6 @@ def cache_compiled(env, cache_path: str, key: str) -> None:
     named after ``key`` (everything compiling depends on besides the template's own
     source); the directories of other keys are removed. Compiling the action page's
     templates is about a quarter of a second of every rebuild."""
-    from jinja2 import FileSystemBytecodeCache
-
     parent = os.path.abspath(cache_path)
     name = f"templates-{key[:20]}"
     directory = os.path.join(parent, name)
@@ -105,7 +103,19 @@ def cache_compiled(env, cache_path: str, key: str) -> None:
                 shutil.rmtree(os.path.join(parent, other), ignore_errors=True)
     except OSError:
         return  # no cache: templates are compiled as usual
-    env.bytecode_cache = FileSystemBytecodeCache(directory)
+    env.bytecode_cache = _BytecodeCache(directory)
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's, except that a template it cannot keep is not an error: a build with
+    other settings sharing the cache path removes this build's directory
+    (:func:`cache_compiled`), and a full disk only makes the next build slower."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def install(env, ua_settings: dict, siteurl: str, site_context: dict | None = None) -> None:
