@@ -120,11 +120,7 @@ def outputs(build):
         context={"kind": "themes", "entries": facets["themes"], "page_name": "themes"},
         key=fingerprint(facets["themes"]),
     )
-    good = sorted(
-        (a for a in listed if a.front.state == "good-news" and a.front.outcome),
-        key=lambda a: (a.front.outcome.date, a.front.date, a.slug),
-        reverse=True,
-    )
+    good = site.good_news
     per_year: dict[int, int] = defaultdict(int)
     for action in good:
         per_year[action.front.outcome.date.year] += 1

@@ -145,6 +145,14 @@ class Action:
     def sort_key(self):
         return (self.front.date, self.front.case, self.front.update, self.slug)
 
+    @cached_property
+    def key_token(self) -> bytes:
+        """This action's part of the key of a page that shows it (``incremental.actions_key``):
+        its address and file bytes, and ``\\1`` when it is open (its state and days left
+        change with the build date). Made once: an action is in about five keys."""
+        mark = "\1" if self.front.state == "open" else ""
+        return f"{self.slug}\0{self.source_digest}{mark}\n".encode()
+
 
 @dataclass
 class SiteContent:
@@ -157,6 +165,14 @@ class SiteContent:
     def listed(self) -> list[Action]:
         """Actions shown in lists and feeds (not hidden); made once (``actions`` does not change)."""
         return [a for a in self.actions if a.front.status == "published"]
+
+    @cached_property
+    def good_news(self) -> list[Action]:
+        """Listed actions with an outcome to tell, newest outcome first (the good news
+        page and feed); made once."""
+        good = [a for a in self.listed if a.front.state == "good-news" and a.front.outcome]
+        good.sort(key=lambda a: (a.front.outcome.date, a.front.date, a.slug), reverse=True)
+        return good
 
     def cases(self) -> dict[str, list[Action]]:
         grouped: dict[str, list[Action]] = defaultdict(list)

@@ -128,11 +128,7 @@ def outputs(build):
         ),
         key=actions_key(latest, build.build_date, name),
     )
-    good = sorted(
-        (a for a in site.listed if a.front.state == "good-news" and a.front.outcome),
-        key=lambda a: (a.front.outcome.date, a.slug),
-        reverse=True,
-    )[:size]
+    good = site.good_news[:size]
     yield atom("feeds/good-news.atom.xml", f"{name} : les bonnes nouvelles", good, good_news_of,
                link=f"{base}/{ua['UA_URLS']['good_news']}")
 

@@ -798,7 +798,6 @@ def start_run(final_output: str, cache_dir: str | None = None, build_date=None, 
     _tree_digests.clear()
     _content_stats.clear()
     _manifests.clear()
-    _action_tokens.clear()
     if cache_dir is None:
         return False
     layout = layout_fingerprint(settings)
@@ -928,29 +927,17 @@ def finish_run(early: EarlyStamp | None = None, retained=()) -> None:
         logger.info("Could not save the build cache: %s", exc)
 
 
-# An action's part of a key, by file digest (an action is in about five keys:
-# its case's pages, the lists and feeds that show it).
-_action_tokens: dict[str, tuple] = {}
-
-
 def actions_key(actions, build_date, *extra) -> str:
     """The key of a page made from ``actions`` (an action page: its case; a list: its items).
 
     It covers each action's address and file bytes, and the build date when
     one of them is open (its state and days left change with the date), plus
-    any ``extra`` value the page depends on (page number, total count…).
+    any ``extra`` value the page depends on (page number, total count…): see
+    ``Action.key_token``.
     """
-    digest = hashlib.blake2b(digest_size=20)
-    dated = False
-    for action in actions:  # slugs hold neither NUL nor newline
-        token = _action_tokens.get(action.source_digest)
-        if token is None or token[0] != action.slug:
-            token = _action_tokens[action.source_digest] = (
-                action.slug, f"{action.slug}\0{action.source_digest}\n".encode(), action.front.state == "open"
-            )
-        digest.update(token[1])
-        dated = dated or token[2]
-    digest.update(b"date:" + (build_date.isoformat().encode() if dated else b""))
+    tokens = b"".join([action.key_token for action in actions])  # slugs hold neither NUL nor newline
+    digest = hashlib.blake2b(tokens, digest_size=20)
+    digest.update(b"date:" + (build_date.isoformat().encode() if b"\1\n" in tokens else b""))
     if extra:
         digest.update(b"|" + fingerprint(*extra).encode())
     return digest.hexdigest()

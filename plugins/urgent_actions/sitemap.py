@@ -22,23 +22,25 @@ def entries(build) -> list[tuple]:
     """(address, date of last change or None) of every page the sitemap lists, sorted."""
     site = build.site
     newest = max((a.front.outcome.date if a.front.outcome else a.front.date for a in site.listed), default=None)
-    found = []
+    base = build.absolute_url
     by_page = {action.save_as: action for action in site.actions}
-    redirects = {alias.lstrip("/") + "index.html" for a in site.actions for alias in a.front.aliases}
+    redirects = {alias.lstrip("/") + "index.html" for a in site.actions if a.front.aliases for alias in a.front.aliases}
+    found = []
     for output in build.generator.outputs:
         path = output.save_as
         if not path.endswith("index.html") or "/lettre-" in path or path in redirects or path.startswith("admin/"):
             continue
         action = by_page.get(path)
-        if action is not None and action.front.status != "published":
-            continue
-        if action is not None:
-            front = action.front
-            lastmod = max(front.date, front.outcome.date) if front.outcome else front.date
-        else:
+        if action is None:
             lastmod = newest
-        found.append((f"{build.absolute_url}/{path[: -len('index.html')]}", lastmod))
-    return sorted(found)
+        else:
+            front = action.front
+            if front.status != "published":
+                continue
+            lastmod = max(front.date, front.outcome.date) if front.outcome else front.date
+        found.append((f"{base}/{path[:-10]}", lastmod))  # without "index.html"
+    found.sort()
+    return found
 
 
 def _key(found: list[tuple]) -> str:
