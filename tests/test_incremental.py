@@ -561,3 +561,23 @@ def test_a_build_removes_what_an_interrupted_one_was_discarding(tmp_path):
     staging, _ = output_swap.prepare(str(final))
     assert not (tmp_path / ".output.discarded.3").exists()
     assert os.path.isdir(staging)
+
+
+def test_the_output_is_swapped_in_by_the_interpreter_s_own_libc(tmp_path, monkeypatch):
+    """renameat2 comes from the C library already loaded: finding it by name would
+    run ldconfig, a process, on every build."""
+    import ctypes.util
+
+    from urgent_actions import output_swap
+
+    def no_search(name):
+        raise AssertionError("find_library was called")
+
+    monkeypatch.setattr(ctypes.util, "find_library", no_search)
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "which").write_text("a", "utf-8")
+    (b / "which").write_text("b", "utf-8")
+    assert output_swap._exchange(str(a), str(b))
+    assert (a / "which").read_text("utf-8") == "b" and (b / "which").read_text("utf-8") == "a"

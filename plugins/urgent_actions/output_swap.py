@@ -125,13 +125,23 @@ def restart(staging: str, final: str) -> None:
     os.makedirs(staging)
 
 
+def _renameat2():
+    """libc's renameat2, or None. The symbols the interpreter already has are searched
+    first: ``find_library`` runs ldconfig(8), a process, on every build."""
+    try:
+        function = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    except OSError:
+        function = None
+    if function is None:
+        name = ctypes.util.find_library("c")
+        if name:
+            function = getattr(ctypes.CDLL(name, use_errno=True), "renameat2", None)
+    return function
+
+
 def _exchange(a: str, b: str) -> bool:
     """Atomically swap two paths; False when the system cannot."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = _renameat2()
     if renameat2 is None:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
