@@ -105,7 +105,7 @@ class Action:
     source_path: str
     front: ActionFront
     body: str  # Markdown; emptied once rendered to body_html (nothing else reads it)
-    body_html: str = ""
+    html: str | bytes = ""  # body_html; UTF-8 bytes, from the read cache, until first read
     source_digest: str = ""  # digest of the file's bytes (incremental builds)
     source_stat: tuple = ()  # its size, inode, mtime and ctime before it was read
     url: str = ""  # relative to the site root, e.g. "actions/<slug>/"
@@ -118,6 +118,19 @@ class Action:
         if front is not None and name in _field_names(type(front)):
             return getattr(front, name)
         raise AttributeError(name)
+
+    @property
+    def body_html(self) -> str:
+        """The body in HTML. From the read cache it is decoded when a page first shows
+        it: a rebuild renders a few action pages out of thousands."""
+        html = self.html
+        if isinstance(html, bytes):
+            html = self.html = html.decode("utf-8")
+        return html
+
+    @body_html.setter
+    def body_html(self, value: str) -> None:
+        self.html = value
 
     @property
     def country_name(self) -> str:
@@ -282,7 +295,7 @@ def read_action(
         if cached is not None:
             digest, front, body_html = cached
             action = Action(slug=slug, source_path=path, front=front, body="", source_stat=file_key)
-            action.body_html, action.source_digest = body_html, digest
+            action.html, action.source_digest = body_html, digest  # bytes: decoded if shown
             return action, problems
         data, body = read(raw)
         front = ActionFront.model_validate(data, context=context)
@@ -339,7 +352,7 @@ def load_site(
         action = result[0]
         if cache is not None and action is not None and renderer is not None:
             cache.store_read(
-                os.path.basename(path), action.source_digest, action.front, action.body_html, action.source_stat
+                os.path.basename(path), action.source_digest, action.front, action.html, action.source_stat
             )
         results[path] = result
     for path in paths:

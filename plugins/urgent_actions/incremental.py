@@ -533,8 +533,7 @@ class BuildCache:
                         if entry is None:
                             entries.pop(name, None)
                         else:
-                            digest, front, html, file_key = entry
-                            entries[name] = (digest, front, html.decode("utf-8"), file_key)
+                            entries[name] = entry  # the HTML stays bytes (Action.body_html)
         except Exception:  # noqa: BLE001 - any unreadable cache is no cache
             return {}
         self._log_records = records
@@ -547,7 +546,8 @@ class BuildCache:
         return os.path.basename(path) in self.old_reads
 
     def cached_by_stat(self, name: str, file_key: tuple):
-        """(digest, front, body_html) of a file whose size, inode and times are as recorded, or None."""
+        """(digest, front, body HTML as UTF-8 bytes) of a file whose size, inode and times are
+        as recorded, or None."""
         entry = self.old_reads.get(name)
         if entry is not None and entry[3] == file_key:
             self.read_hits += 1
@@ -556,7 +556,7 @@ class BuildCache:
         return None
 
     def cached_read(self, name: str, digest: str, file_key: tuple = ()):
-        """(digest, front, body_html) of an action file with these bytes, or None."""
+        """(digest, front, body HTML as UTF-8 bytes) of an action file with these bytes, or None."""
         entry = self.old_reads.get(name)
         if entry is not None and entry[0] == digest:
             self.read_hits += 1
@@ -565,7 +565,7 @@ class BuildCache:
             return entry[:3]
         return None
 
-    def store_read(self, name: str, digest: str, front, body_html: str, file_key: tuple = ()) -> None:
+    def store_read(self, name: str, digest: str, front, body_html: str | bytes, file_key: tuple = ()) -> None:
         self.new_reads[name] = (digest, front, body_html, file_key)
 
     # -- rendering -----------------------------------------------------------
@@ -750,7 +750,7 @@ class BuildCache:
             # a UTF-8 copy inside every (non-ASCII) string object for the rest
             # of the build, 33 MB at 10,000 actions.
             records = [
-                (name, None if entry is None else (entry[0], entry[1], entry[2].encode("utf-8"), entry[3]))
+                (name, None if entry is None else (entry[0], entry[1], _utf8(entry[2]), entry[3]))
                 for name, entry in items
             ]
             pickle.dump(records, stream, protocol=pickle.HIGHEST_PROTOCOL)
@@ -768,6 +768,10 @@ class BuildCache:
                 dump(items[start : start + _LOG_CHUNK], stream)
 
         _replace(self.reads_path, write)
+
+
+def _utf8(html: str | bytes) -> bytes:
+    return html if isinstance(html, bytes) else html.encode("utf-8")
 
 
 def _replace(path: str, write) -> None:
