@@ -238,7 +238,8 @@ def _stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None, 
                 if not prefix and (entry.name in skip or (only is not None and entry.name not in only)):
                     continue
                 if entry.is_dir(follow_symlinks=False):
-                    sub_mtime = entry.stat(follow_symlinks=False).st_mtime_ns
+                    # (A directory's mtime costs a stat: only when it is used.)
+                    sub_mtime = entry.stat(follow_symlinks=False).st_mtime_ns if with_dirs or old_dirs else 0
                     if with_dirs:
                         folders[prefix + entry.name] = sub_mtime
                     walk(entry.path, prefix + entry.name, sub_mtime)
