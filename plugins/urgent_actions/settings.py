@@ -59,7 +59,7 @@ DEFAULTS: dict[str, Any] = {
     # Pagefind processes indexing shards at once (each takes about 130 MiB
     # per 1,000 pages and one and a half cores); 1 keeps memory lowest.
     "UA_SEARCH_JOBS": 2,
-    # Number of actions on one archive page.
+    # Number of actions on one archive page (and outcomes on one good news page).
     "UA_ARCHIVE_PAGE_SIZE": 20,
     # Number of entries in the main feeds.
     "UA_FEED_SIZE": 30,
