@@ -53,6 +53,8 @@ def test_benchmark_runs_and_reports(tmp_path):
     assert len(list(site.glob("output/pagefind*/pagefind-entry.json"))) >= 3
     for name in ("full", "unchanged", "one_edited", "next_edited", "stock"):
         assert data[name]["seconds"] > 0
+        # The whole tree's CPU time: at least the build's own (Python starts, Pelican loads).
+        assert data[name]["user_seconds"] + data[name]["system_seconds"] > 0.1
         assert data[name]["peak_mib"] > 10
         assert data[name]["peak_total_mib"] > 10
     assert data["ratios"]["unchanged_vs_full"] == round(
