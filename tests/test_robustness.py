@@ -612,3 +612,30 @@ def test_compiled_templates_whose_directory_went_are_compiled_again_not_an_error
     assert not (tmp_path / "cache" / "templates-first-key").exists()
     env.cache.clear()  # compile again, and try to keep it where it was
     assert env.get_template("page.html").render(text="deux") == "<p>deux</p>"
+
+
+def test_pagefind_reads_a_shard_s_pages_in_the_site_through_a_glob(tmp_path):
+    """Without pipes, Pagefind indexes the shard's pages where they are, chosen by a
+    glob that matches them and nothing else (no directory of links is made)."""
+    import json
+
+    from urgent_actions import search
+
+    site = tmp_path / "site"
+    page = '<html lang="fr"><body><main data-pagefind-body><h1>{}</h1><p>Texte {}.</p></main></body></html>'
+    for slug in ("alpha", "beta-2", "gamma", "alpha-bis"):
+        (site / "actions" / slug).mkdir(parents=True)
+        (site / "actions" / slug / "index.html").write_text(page.format(slug, slug), "utf-8")
+    (site / "archives").mkdir()
+    (site / "archives" / "index.html").write_text(page.format("archives", "archives"), "utf-8")
+    shard = search.Shard("pagefind-test", ("actions/alpha/index.html", "actions/beta-2/index.html"))
+    assert search._pages_glob(shard.pages) == "actions/{alpha,beta-2}/index.html"
+    assert search._pages_glob(["actions/alpha/index.html", "archives/index.html"]) is None
+
+    job = search._Job(shard, str(site), str(site / "pagefind-test"), "fr")
+    assert job.pages_dir is None
+    job.process.wait()
+    job.finish(str(site / "pagefind-test"))
+    entry = json.loads((site / "pagefind-test" / "pagefind-entry.json").read_text("utf-8"))
+    assert entry["languages"]["fr"]["page_count"] == 2  # not alpha-bis, gamma nor the archive
+    assert not list(tmp_path.glob(".pagefind-pages-*"))

@@ -21,6 +21,7 @@ import atexit
 import errno
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -332,17 +333,25 @@ def start_index(
 
 
 class _Job:
-    """One Pagefind process indexing one shard, from a directory of its own
-    (``pages_dir``), into the shard's directory or, when it was started before the
-    build knew where that would be (:func:`speculate`), into ``out_dir``."""
+    """One Pagefind process indexing one shard, into the shard's directory or, when it
+    was started before the build knew where that would be (:func:`speculate`), into
+    ``out_dir``. It reads the pages in the site (:func:`_pages_glob`), or, when some
+    are named pipes, from a directory of their own (``pages_dir``)."""
 
     def __init__(self, shard: Shard, site_dir: str, target: str, language: str, fifos=frozenset(), out_dir=None):
         self.shard, self.fifos, self.out_dir, self.feeder = shard, frozenset(fifos), out_dir, None
         self.feed_error: BaseException | None = None
-        self.pages_dir = tempfile.mkdtemp(prefix=".pagefind-pages-", dir=os.path.dirname(os.path.abspath(site_dir)))
+        # Without pipes, Pagefind reads the shard's pages where they are, chosen by a glob.
+        glob = None if self.fifos else _pages_glob(shard.pages)
+        self.pages_dir = None
+        if glob is None:
+            self.pages_dir = tempfile.mkdtemp(prefix=".pagefind-pages-", dir=os.path.dirname(os.path.abspath(site_dir)))
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - open while Pagefind runs, closed in finish/stop
         try:
-            command = _indexing_command(site_dir, shard, self.pages_dir, out_dir or target, language, self.fifos)
+            if glob is not None:
+                command = [*_pagefind_command(site_dir, out_dir or target, language), "--glob", glob]
+            else:
+                command = _indexing_command(site_dir, shard, self.pages_dir, out_dir or target, language, self.fifos)
             self.process = subprocess.Popen(command, stdout=self.log, stderr=self.log)
         except BaseException:
             self.stop()
@@ -381,7 +390,8 @@ class _Job:
         """After Pagefind exited: report its failure, or put its index in place."""
         if self.feeder is not None:
             self.feeder.join()
-        output_swap.remove_beside(self.pages_dir)  # beside the build's last steps
+        if self.pages_dir is not None:
+            output_swap.remove_beside(self.pages_dir)  # beside the build's last steps
         self.log.seek(0)
         output = self.log.read().decode("utf-8", "replace").strip()
         self.log.close()
@@ -402,7 +412,8 @@ class _Job:
             process.wait()
         if self.feeder is not None:
             self.feeder.join()
-        shutil.rmtree(self.pages_dir, ignore_errors=True)
+        if self.pages_dir is not None:
+            shutil.rmtree(self.pages_dir, ignore_errors=True)
         if self.out_dir is not None:
             shutil.rmtree(self.out_dir, ignore_errors=True)
         self.log.close()
@@ -472,6 +483,28 @@ def _stop_all() -> None:
     while _started:
         _started[-1].stop()  # removes itself
     drop_speculation()
+
+
+# An action page's path, whose slug holds no glob syntax (content.SLUG_RE).
+_ACTION_PAGE = re.compile(r"actions/([a-z0-9]+(?:-[a-z0-9]+)*)/index\.html")
+
+
+def _pages_glob(pages) -> str | None:
+    """A glob (Pagefind's ``--glob``, relative to the site) that matches these pages and
+    no other file, when they are all action pages; otherwise None.
+
+    Pagefind then reads them in the staging directory: the thousand directories
+    and links of a directory of the shard's own (:func:`_indexing_command`),
+    made and removed for each shard, cost more than Pagefind's walk of the site
+    (10,000 actions, a shard of 1,000 pages: 2.9 to 3.3 s of CPU and 2.0 to 2.3 s,
+    against 2.75 to 2.9 s of CPU and 1.8 to 1.9 s with the glob)."""
+    slugs = []
+    for page in pages:
+        found = _ACTION_PAGE.fullmatch(page)
+        if found is None:
+            return None
+        slugs.append(found.group(1))
+    return "actions/{" + ",".join(slugs) + "}/index.html" if slugs else None
 
 
 def _indexing_command(
