@@ -209,20 +209,23 @@ def _stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None, 
     old_dirs = previous["dirs"] if previous is not None and known else {}
     before = _by_folder(previous["files"], old_dirs) if old_dirs else {}
 
-    def unchanged(relative: str, mtime: int) -> bool:
+    def listed_before(relative: str, mtime: int):
+        """The (files, directories) ``previous`` lists in an unchanged directory, or None."""
         # The root is never taken as listed: ``skip`` and ``only`` filter its entries.
         if not relative or old_dirs.get(relative) != mtime:
-            return False
+            return None
+        entries = before.get(relative, ((), ()))
         old_files = previous["files"]
-        for name in before.get(relative, ((), ()))[0]:
+        for name in entries[0]:
             identity = known.get(name)
             if identity is None or identity[0] != old_files[name][0]:
-                return False
-        return True
+                return None
+        return entries
 
     def walk(folder: str, relative: str, mtime: int) -> None:
-        if unchanged(relative, mtime):
-            names, subfolders = before.get(relative, ((), ()))
+        entries = listed_before(relative, mtime)
+        if entries is not None:
+            names, subfolders = entries
             for name in names:
                 found[name] = known[name]
             for sub in subfolders:

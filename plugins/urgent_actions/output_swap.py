@@ -72,20 +72,13 @@ def remove_beside(path: str) -> None:
     _removals.append(_Removal(path))
 
 
-def _discard(path: str, final: str) -> None:
-    """Move a directory tree out of the way and remove it beside the build."""
-    trash = discarded_path(final)
-    os.rename(path, trash)
-    remove_beside(trash)
-
-
 _discards = itertools.count()
 
 
 def discard_beside(path: str, final: str) -> None:
-    """Move a directory out of the staging directory of ``final`` and remove it beside
-    the build: one rename in the build's time instead of an unlink per file (a
-    search shard holds a thousand)."""
+    """Move a directory tree beside ``final`` out of the way and remove it beside the
+    build: one rename in the build's time instead of an unlink per file (a spare
+    that cannot be used, a search shard of a thousand files)."""
     trash = f"{discarded_path(final)}.{next(_discards)}"
     os.rename(path, trash)
     remove_beside(trash)
@@ -103,7 +96,7 @@ def prepare(final: str, spare: str = "drop") -> tuple[str, bool]:
     staging = staging_path(final)
     leftovers = (
         staging, leftover_path(final), discarded_path(final), spare_path(final) + _SpareCopy.SUFFIX,
-        *glob.glob(glob.escape(discarded_path(final)) + ".*"),  # discard_beside's
+        *glob.glob(glob.escape(discarded_path(final)) + ".*"),  # discard_beside's (the bare name: older builds')
     )  # fmt: skip
     for leftover in leftovers + tuple(path + "." + _Removal.SPLIT for path in leftovers):
         if os.path.lexists(leftover):
@@ -113,7 +106,7 @@ def prepare(final: str, spare: str = "drop") -> tuple[str, bool]:
         os.rename(kept, staging)
         return staging, True
     if spare == "drop" and os.path.lexists(kept):
-        _discard(kept, final)
+        discard_beside(kept, final)
     os.makedirs(staging)
     return staging, False
 
@@ -121,7 +114,7 @@ def prepare(final: str, spare: str = "drop") -> tuple[str, bool]:
 def restart(staging: str, final: str) -> None:
     """Start from an empty staging directory after all (a spare that could not be used);
     the spare is removed beside the build."""
-    _discard(staging, final)
+    discard_beside(staging, final)
     os.makedirs(staging)
 
 
