@@ -107,3 +107,42 @@ def test_the_navigation_marks_the_current_page_once_on_each_page(built_site, pag
     assert marked == ([current] if current else []), (page, marked)
     assert html.count('<footer class="site-footer">') == 1
     assert html.count('type="application/rss+xml"') == 1
+
+
+@pytest.fixture(scope="module")
+def paginated_site(tmp_path_factory) -> Path:
+    """The sample site with three items a page: its lists and good news have later pages."""
+    from helpers import ROOT, run_pelican
+
+    root = tmp_path_factory.mktemp("paginated")
+    output = root / "output"
+    result = run_pelican(root, ROOT / "content", output, overrides={"UA_ARCHIVE_PAGE_SIZE": 3})
+    assert result.returncode == 0, result.stderr + result.stdout
+    return output
+
+
+def test_later_pages_of_lists_are_valid_and_accessible(paginated_site, browser):
+    """Page 2 of the archive and of the good news (a pager, no count per year) pass
+    the same checks as every page type of the sample site."""
+    from support.server import serve_directory
+
+    pages = ["archives/page/2/index.html", "bonnes-nouvelles/page/2/index.html", "bonnes-nouvelles/index.html"]
+    for page in pages:
+        assert (paginated_site / page).is_file(), page
+    errors = vnu_errors([paginated_site / page for page in pages])
+    assert not errors, format_vnu_errors(errors, paginated_site)
+    failures = []
+    with serve_directory(paginated_site) as url:
+        for width in (360, 1280):
+            for page_path in pages:
+                page = new_page(browser, width=width, base_url=url)
+                try:
+                    page.goto(f"{url}/{page_path.removesuffix('index.html')}", wait_until="load")
+                    violations = axe_violations(page)
+                    if violations:
+                        failures.append(f"{page_path} at {width} px:\n{format_violations(violations)}")
+                    if page.locator("h1").count() != 1 or page.third_party_requests or page.page_errors:
+                        failures.append(f"{page_path} at {width} px: h1, third-party requests or errors")
+                finally:
+                    page.context.close()
+    assert not failures, "\n\n".join(failures)
