@@ -9,7 +9,7 @@ from pelicanconf import *  # noqa: E402,F403
 SITEURL = os.environ.get("SITEURL", "https://actions.example.org")
 RELATIVE_URLS = False
 
-# Production output (see plugins/urgent_actions/production.py): fingerprinted
+# Production output (see plugins/urgent_actions/publish/production.py): fingerprinted
 # theme assets, .gz/.br copies, server headers files, and the build manifest
 # that `invoke publish` checks before deploying.
 UA_FINGERPRINT_ASSETS = True

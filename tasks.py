@@ -83,7 +83,7 @@ sys.path.insert(0, os.path.join(ROOT, "plugins"))
 )
 def new(c, title, country="XX", case=None, weeks=6):
     """Create a new action (a draft, valid as created) with every field to fill."""
-    from urgent_actions.scaffold import ScaffoldError, new_action
+    from urgent_actions.tools.scaffold import ScaffoldError, new_action
 
     try:
         path = new_action(os.path.join(ROOT, "content"), title=title, country=country, case=case, weeks=int(weeks))
@@ -95,9 +95,9 @@ def new(c, title, country="XX", case=None, weeks=6):
 @task(name="follow-up", help={"slug": "file name (without .md) of any action of the case"})
 def follow_up(c, slug):
     """Create the next update of a case from its latest file."""
-    from urgent_actions.errors import ContentError
-    from urgent_actions.scaffold import ScaffoldError
-    from urgent_actions.scaffold import follow_up as make_follow_up
+    from urgent_actions.content.errors import ContentError
+    from urgent_actions.tools.scaffold import ScaffoldError
+    from urgent_actions.tools.scaffold import follow_up as make_follow_up
 
     try:
         path = make_follow_up(os.path.join(ROOT, "content"), slug)
@@ -111,8 +111,8 @@ def check(c, site=False):
     """Validate all content (every problem, as the build prints them)."""
     import time
 
-    from urgent_actions.content import load_site
-    from urgent_actions.errors import ContentError
+    from urgent_actions.content.errors import ContentError
+    from urgent_actions.content.loading import load_site
 
     start = time.perf_counter()
     os.chdir(ROOT)
@@ -126,7 +126,7 @@ def check(c, site=False):
     if site:
         import tempfile
 
-        from urgent_actions.site_check import check_built_site, vnu_problems
+        from urgent_actions.publish.site_check import check_built_site, vnu_problems
 
         with tempfile.TemporaryDirectory() as folder:
             output = os.path.join(folder, "output")
@@ -148,7 +148,7 @@ def check(c, site=False):
 @task
 def schema(c):
     """Write schema/action.schema.json from the content model."""
-    from urgent_actions.schema import schema_text
+    from urgent_actions.tools.schema import schema_text
 
     with open(os.path.join(ROOT, "schema", "action.schema.json"), "w", encoding="utf-8") as handle:
         handle.write(schema_text())
@@ -184,14 +184,14 @@ def publish(c, output=OUTPUT, deploy=True, dry_run=False):
     """Production build (publishconf.py, --fatal warnings), then deploy as UA_DEPLOY says.
 
     The deployment only starts when the build succeeded: it checks the build
-    manifest written last by the build (plugins/urgent_actions/deploy.py).
+    manifest written last by the build (plugins/urgent_actions/publish/deploy.py).
     """
     with c.cd(ROOT):
         c.run(pelican_command("publishconf.py", output), pty=False)
     sys.path[:0] = [os.path.join(ROOT, "plugins"), ROOT]
     from pelican.settings import read_settings
-    from urgent_actions.deploy import DeployError, verify_output
-    from urgent_actions.deploy import deploy as deploy_site
+    from urgent_actions.publish.deploy import DeployError, verify_output
+    from urgent_actions.publish.deploy import deploy as deploy_site
     from urgent_actions.settings import resolve
 
     settings = resolve(read_settings(os.path.join(ROOT, "publishconf.py")))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from helpers import ROOT, run_pelican
 
 
@@ -28,7 +27,6 @@ def site_url(built_site):
 
 
 # The one Chromium of the session (Debian's, through Playwright), for browser tests.
-from support.browser import browser  # noqa: E402,F401
-
 # The sample site built for production (publishconf.py) and served by nginx.
-from production_site import production_site, served_site  # noqa: E402,F401
+from production_site import production_site, served_site  # noqa: F401
+from support.browser import browser  # noqa: F401

@@ -13,7 +13,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 # 2026-11-24 12:00 in Brussels: the fixed build date of the tests.
-BUILD_EPOCH = str(int(dt.datetime(2026, 11, 24, 11, 0, tzinfo=dt.timezone.utc).timestamp()))
+BUILD_EPOCH = str(int(dt.datetime(2026, 11, 24, 11, 0, tzinfo=dt.UTC).timestamp()))
 BUILD_DATE = dt.date(2026, 11, 24)
 
 THEMES = {

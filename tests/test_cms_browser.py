@@ -11,11 +11,10 @@ import time
 
 import pytest
 import yaml
-
 from helpers import ROOT, make_content, run_pelican
 from support.browser import new_page
 from support.server import serve_directory
-from urgent_actions.content import load_site
+from urgent_actions.content.loading import load_site
 
 SERVER = ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
 
@@ -71,7 +70,7 @@ def test_the_editor_is_bundled_and_configured_from_the_content_model(cms):
     assert config["publish_mode"] == "editorial_workflow"
     collection = config["collections"][0]
     fields = {f["name"]: f for f in collection["fields"]}
-    from urgent_actions.model import ActionFront
+    from urgent_actions.content.model import ActionFront
 
     assert set(ActionFront.model_fields) - {"status"} <= set(fields)  # every field of an action
     assert [o["value"] for o in fields["state"]["options"]] == ["open", "closed", "good-news"]

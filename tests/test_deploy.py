@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from helpers import BUILD_EPOCH, ROOT
-from urgent_actions import deploy, production
+from urgent_actions.publish import deploy, production
 
 
 def copy_output(production_site, tmp_path) -> Path:

@@ -10,13 +10,12 @@ import time
 
 import jsonschema
 import pytest
-
 from helpers import ROOT, action, dump_front, make_content
 from test_validation import CASES
-from urgent_actions.content import load_site
-from urgent_actions.frontmatter import read
-from urgent_actions.scaffold import ScaffoldError, follow_up, new_action, next_case_number
-from urgent_actions.schema import action_schema, schema_text
+from urgent_actions.content.frontmatter import read
+from urgent_actions.content.loading import load_site
+from urgent_actions.tools.scaffold import ScaffoldError, follow_up, new_action, next_case_number
+from urgent_actions.tools.schema import action_schema, schema_text
 
 TODAY = dt.date(2026, 11, 24)
 

@@ -13,7 +13,7 @@ import feedparser
 import pytest
 from helpers import BUILD_DATE, ROOT, run_pelican
 from icalendar import Calendar
-from urgent_actions.content import load_site
+from urgent_actions.content.loading import load_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE = "http://127.0.0.1:8000"

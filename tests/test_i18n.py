@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 from babel.messages.pofile import read_po, write_po
-
 from helpers import ROOT, make_content, run_pelican
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from helpers import BUILD_EPOCH, ROOT, action, dump_front, make_content
-from urgent_actions.incremental import BuildCache
-from urgent_actions.outputs import Output, write_file
+from urgent_actions.site.outputs import Output, write_file
+from urgent_actions.speed.incremental import BuildCache
 
 OPEN_CASE = "UA 45/26"
 
@@ -451,7 +451,7 @@ def test_the_output_listed_beside_the_build_is_listed_before_it_is_published(tmp
     """The listing made while Pagefind runs walks the staging directory by path:
     publishing swaps that path with the old output's, so it must end first
     (it once went on in the old output, which the build was deleting)."""
-    from urgent_actions import incremental, output_swap
+    from urgent_actions.speed import incremental, output_swap
 
     final, staging = tmp_path / "output", tmp_path / ".output.staging"
     for root, count in ((final, 50), (staging, 4000)):
@@ -476,7 +476,7 @@ def test_the_stamp_lists_again_only_the_directories_changed_since_the_last_one(t
     inode, and lists every other directory."""
     import os
 
-    from urgent_actions import incremental
+    from urgent_actions.speed import incremental
 
     root = tmp_path / "staging"
     for folder in ("a", "b", "c", "c/d"):
@@ -511,7 +511,7 @@ def test_a_shard_directory_with_a_stale_file_is_discarded_whole(tmp_path):
     """Renovating a spare, a search shard that must go is moved away in one rename
     (then removed beside the build), not unlinked file by file; other stale files
     are unlinked, and what is shared with the published output stays."""
-    from urgent_actions import incremental, output_swap, spare_tree
+    from urgent_actions.speed import incremental, output_swap, spare_tree
 
     final, spare = tmp_path / "output", tmp_path / ".output.staging"
     names = ["actions/a/index.html", "actions/b/index.html", "pagefind-2001-2002/pagefind-entry.json",
@@ -551,7 +551,7 @@ def test_a_shard_directory_with_a_stale_file_is_discarded_whole(tmp_path):
 
 
 def test_a_build_removes_what_an_interrupted_one_was_discarding(tmp_path):
-    from urgent_actions import output_swap
+    from urgent_actions.speed import output_swap
 
     final = tmp_path / "output"
     final.mkdir()
@@ -568,7 +568,7 @@ def test_the_output_is_swapped_in_by_the_interpreter_s_own_libc(tmp_path, monkey
     run ldconfig, a process, on every build."""
     import ctypes.util
 
-    from urgent_actions import output_swap
+    from urgent_actions.speed import output_swap
 
     def no_search(name):
         raise AssertionError("find_library was called")

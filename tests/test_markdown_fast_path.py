@@ -7,10 +7,9 @@ import random
 import sys
 
 import pytest
-
 from helpers import ROOT
-from urgent_actions.frontmatter import read
-from urgent_actions.markdown_renderer import (
+from urgent_actions.content.frontmatter import read
+from urgent_actions.render.markdown_renderer import (
     _SMARTY_OR_FOOTNOTE,
     DEFAULT_EXTENSIONS,
     MarkdownRenderer,
@@ -19,7 +18,7 @@ from urgent_actions.markdown_renderer import (
 )
 
 sys.path.insert(0, str(ROOT))
-from benchmarks import synthetic  # noqa: E402
+from benchmarks import synthetic
 
 PIECES = [
     "Texte simple.", "**gras**", "*italique*", "_souligné_", "`code`", "[lien](https://example.org/a?b=1&c=2)",

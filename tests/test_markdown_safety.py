@@ -3,8 +3,7 @@
 from html.parser import HTMLParser
 
 import pytest
-
-from urgent_actions.markdown_renderer import MarkdownRenderer
+from urgent_actions.render.markdown_renderer import MarkdownRenderer
 
 
 class _Elements(HTMLParser):

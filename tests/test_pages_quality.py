@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from support.axe import axe_violations, format_violations
 from support.browser import new_page
 from support.vnu import format_vnu_errors, vnu_errors
@@ -102,7 +101,7 @@ def test_the_navigation_marks_the_current_page_once_on_each_page(built_site, pag
     # The shell's navigation is rendered once per build and page name (site_fragment):
     # each page must still get its own, with the footer and the feed links.
     html = (built_site / page).read_text("utf-8")
-    nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group(0)
+    nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.DOTALL).group(0)
     marked = re.findall(r'<a href="([^"]+)" aria-current="page">', nav)
     assert marked == ([current] if current else []), (page, marked)
     assert html.count('<footer class="site-footer">') == 1

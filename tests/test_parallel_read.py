@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from helpers import action, make_content
-from urgent_actions import parallel_read
-from urgent_actions.content import load_site
-from urgent_actions.errors import ContentError
-from urgent_actions.markdown_renderer import MarkdownRenderer
+from urgent_actions.content.errors import ContentError
+from urgent_actions.speed import parallel as parallel_read
+from urgent_actions.content.loading import load_site
+from urgent_actions.render.markdown_renderer import MarkdownRenderer
 
 
 def _content(tmp_path, broken: bool):

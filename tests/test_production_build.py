@@ -9,7 +9,7 @@ import re
 
 import brotli
 from production_site import SIGNUP_FORM_URL
-from urgent_actions import production
+from urgent_actions.publish import production
 
 FINGERPRINTED = re.compile(r"\.[0-9a-f]{10}\.[a-z0-9]+$")
 LOCAL_REFERENCE = re.compile(r'(?:href|src)="(?:http://127\.0\.0\.1:\d+)?(/[^"#?]*)"')

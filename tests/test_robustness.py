@@ -18,20 +18,20 @@ from urllib.parse import unquote
 
 import feedparser
 import pytest
+from helpers import BUILD_EPOCH, ROOT, action, dump_front, make_content, run_pelican
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 from jinja2 import Environment
 from markupsafe import Markup
-
-from helpers import BUILD_EPOCH, ROOT, action, dump_front, make_content, run_pelican
 from test_build import tree_digest
-from urgent_actions import templating
+from urgent_actions.render import templating
 
 sys.path.insert(0, str(ROOT))
+from urgent_actions.content.loading import today_in_brussels
+from urgent_actions.render.markdown_renderer import MarkdownRenderer
+
 from benchmarks.bench import differences  # the project root: the benchmark's comparison
-from urgent_actions.content import today_in_brussels
-from urgent_actions.markdown_renderer import MarkdownRenderer
 
 LINE = "Ré<script>alert('x')</script> & \"dq\" {{ 7*7 }} {% raw %} %0A \u202eRTL\u202c 😀 نور"
 TEXT = LINE + "\r\nX-Injected: 1\n\n</textarea><img src=x onerror=alert(1)> ]]> --> <!--"
@@ -234,14 +234,14 @@ def test_two_checkouts_build_byte_identical_sites(tmp_path):
     ],
 )
 def test_build_date_is_the_day_in_brussels_across_daylight_saving(utc, brussels):
-    epoch = int(dt.datetime.fromisoformat(utc).replace(tzinfo=dt.timezone.utc).timestamp())
+    epoch = int(dt.datetime.fromisoformat(utc).replace(tzinfo=dt.UTC).timestamp())
     assert today_in_brussels(str(epoch)).isoformat() == brussels
 
 
 def test_an_action_turns_past_deadline_the_day_after_its_deadline(tmp_path):
     content = make_content(tmp_path, {"a": action(deadline="2026-12-24")})
     for utc, state in (("2026-12-24T22:59:00", "open"), ("2026-12-24T23:00:00", "past-deadline")):
-        epoch = str(int(dt.datetime.fromisoformat(utc).replace(tzinfo=dt.timezone.utc).timestamp()))
+        epoch = str(int(dt.datetime.fromisoformat(utc).replace(tzinfo=dt.UTC).timestamp()))
         out = tmp_path / state
         result = run_pelican(tmp_path, content, out, extra_env={"SOURCE_DATE_EPOCH": epoch}, overrides={"UA_SEARCH": False})
         assert result.returncode == 0, result.stderr
@@ -255,7 +255,7 @@ def test_a_cached_page_shows_a_passed_deadline_as_passed(built_site, browser):
     with serve_directory(built_site) as url:
         page = new_page(browser, width=1280, base_url=url)
         try:
-            page.clock.set_fixed_time(dt.datetime(2027, 2, 10, 12, 0, tzinfo=dt.timezone.utc))
+            page.clock.set_fixed_time(dt.datetime(2027, 2, 10, 12, 0, tzinfo=dt.UTC))
             page.goto("/actions/egypte-chercheur-detenu/")
             assert page.locator("article.action").get_attribute("data-state") == "past-deadline"
             assert "dépassée" in page.locator("[data-days-left]").first.inner_text()
@@ -284,8 +284,8 @@ def test_an_alias_keeps_the_old_address_working(built_site, browser):
 
 
 def test_an_alias_cannot_take_the_address_of_another_action(tmp_path, monkeypatch):
-    from urgent_actions.content import load_site
-    from urgent_actions.errors import ContentError
+    from urgent_actions.content.errors import ContentError
+    from urgent_actions.content.loading import load_site
 
     monkeypatch.chdir(tmp_path)
     content = make_content(tmp_path, {"a": action(), "b": action(case="UA 2/26", aliases=["/actions/a/"])})
@@ -308,7 +308,7 @@ def test_the_cached_page_check_turns_at_midnight_in_brussels(built_site, browser
     from support.browser import new_page
     from support.server import serve_directory
 
-    moment = dt.datetime.fromisoformat(utc).replace(tzinfo=dt.timezone.utc)
+    moment = dt.datetime.fromisoformat(utc).replace(tzinfo=dt.UTC)
     with serve_directory(built_site) as url:
         page = new_page(browser, width=1280, base_url=url)
         try:
@@ -367,7 +367,7 @@ def test_the_output_listed_while_pagefind_runs_is_recorded_as_published(tmp_path
     published, so the next build with nothing changed does nothing."""
     import pickle
 
-    from urgent_actions.incremental import _stat_tree
+    from urgent_actions.speed.incremental import _stat_tree
 
     old = action(case="UA 7/25", date="2025-03-01", state="closed", deadline="2025-04-01")
     content = make_content(tmp_path, {"a": old, "b": action(case="UA 2/26")})
@@ -446,7 +446,7 @@ def test_a_small_archive_has_about_ten_smaller_shards():
     ones, in steps from UA_SEARCH_SHARD_SIZE_MIN, so that it has about ten."""
     from types import SimpleNamespace
 
-    from urgent_actions.search import plan, shard_size
+    from urgent_actions.speed.indexing import plan, shard_size
 
     assert [shard_size(n, 1000, 250) for n in (20, 2500, 2501, 5000, 5001, 10_000, 50_000)] == [
         250, 250, 500, 500, 1000, 1000, 1000,
@@ -562,7 +562,7 @@ def test_pagefind_reads_a_directory_of_links_to_the_shard_pages_only(tmp_path):
     """The child process that becomes Pagefind first links the shard's pages (the
     same files, nothing copied) into a directory of their own; a page missing
     from the site stops it with a message naming the directory, not a traceback."""
-    from urgent_actions import pagefind_pages
+    from urgent_actions.speed import pagefind_pages
 
     site = tmp_path / "site"
     for page in ("actions/a/index.html", "actions/b/index.html", "archives/index.html"):
@@ -619,7 +619,7 @@ def test_pagefind_reads_a_shard_s_pages_in_the_site_through_a_glob(tmp_path):
     glob that matches them and nothing else (no directory of links is made)."""
     import json
 
-    from urgent_actions import search
+    from urgent_actions.speed import indexing as search
 
     site = tmp_path / "site"
     page = '<html lang="fr"><body><main data-pagefind-body><h1>{}</h1><p>Texte {}.</p></main></body></html>'

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import ROOT
 from support.browser import new_page
-from urgent_actions.content import load_site
+from urgent_actions.content.loading import load_site
 
 
 @pytest.fixture(scope="module")

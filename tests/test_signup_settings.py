@@ -58,7 +58,7 @@ def test_a_broken_signup_setting_stops_the_build_and_names_it(tmp_path):
 
 
 def test_a_formula_set_to_none_is_not_offered():
-    from urgent_actions.signup import formulas
+    from urgent_actions.site.signup import formulas
 
     ua = resolve({"SIGNUP_FIELDS": {"post": None, "sms": {}}})
     assert check(ua) == []

@@ -8,13 +8,12 @@ from urllib.parse import unquote
 
 import pdfplumber
 import pytest
-
 from helpers import ROOT
 from support.axe import axe_violations, format_violations
 from support.browser import new_page
-from urgent_actions import links
-from urgent_actions.content import load_site
-from urgent_actions.letters import closing_for, compose_letter
+from urgent_actions.content.letters import closing_for, compose_letter
+from urgent_actions.content.loading import load_site
+from urgent_actions.site import links
 
 SLUG = "egypte-chercheur-detenu"
 MM = 72 / 25.4  # PDF points per millimetre

@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from helpers import action, changed, dump_front, make_content
-from urgent_actions.content import load_site
-from urgent_actions.errors import ContentError
+from urgent_actions.content.errors import ContentError
+from urgent_actions.content.loading import load_site
 
 TARGET = action()["targets"][0]
 
@@ -370,8 +369,7 @@ def test_a_shared_authority_used_as_a_copy_needs_no_salutation(tmp_path, monkeyp
 def test_every_language_with_a_default_closing_is_an_iso_639_1_code():
     """The letter check takes these languages without looking them up in pycountry."""
     import pycountry
-
-    from urgent_actions.letters import DEFAULT_CLOSINGS
+    from urgent_actions.content.letters import DEFAULT_CLOSINGS
 
     for code in DEFAULT_CLOSINGS:
         assert code == code.lower() and pycountry.languages.get(alpha_2=code) is not None, code

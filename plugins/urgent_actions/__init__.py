@@ -21,11 +21,13 @@ import time
 
 from pelican import signals
 
-from . import i18n, incremental, output_swap, production, search, templating
-from .content import today_in_brussels
-from .errors import ContentError, SettingsError
-from .generator import ActionsGenerator, unfreeze_objects
+from .content.errors import ContentError, SettingsError
+from .content.loading import today_in_brussels
+from .publish import production
+from .render import i18n, templating
+from .render.generator import ActionsGenerator, unfreeze_objects
 from .settings import check, resolve
+from .speed import incremental, indexing, output_swap
 
 logger = logging.getLogger(__name__)
 
@@ -63,13 +65,13 @@ def _start_run(pelican):
         if not skip and ua["UA_SEARCH"] and incremental.same_layout():
             # Pagefind on the edited actions' shards, beside the rest of the build.
             note = incremental.load_note(ua["UA_CACHE_PATH"], final, "search") or {}
-            search.speculate(
+            indexing.speculate(
                 final, note.get("shards"), note.get("content") or {}, incremental.content_stats(),
                 os.path.join(pelican.settings["PATH"], "actions"), ua["UA_LANGUAGE"], ua["UA_SEARCH_JOBS"],
             )  # fmt: skip
         staging, spare = output_swap.prepare(final, "keep" if skip else "reuse")
         discard = functools.partial(output_swap.discard_beside, final=final)
-        if spare and not incremental.renovate(staging, search.DIRECTORY_PREFIXES, discard):
+        if spare and not incremental.renovate(staging, indexing.DIRECTORY_PREFIXES, discard):
             output_swap.restart(staging, final)
     else:
         incremental.start_run(final)
@@ -106,7 +108,7 @@ def _finish_run(pelican):
     renovation = incremental.renovation()
     if renovation is not None:
         # What the spare held that this build did not claim (search shards are search's).
-        renovation.tidy(keep_prefixes=search.DIRECTORY_PREFIXES if ua["UA_SEARCH"] else ())
+        renovation.tidy(keep_prefixes=indexing.DIRECTORY_PREFIXES if ua["UA_SEARCH"] else ())
     early = None
     if ua["UA_SEARCH"]:
         cache = incremental.current()
@@ -115,9 +117,9 @@ def _finish_run(pelican):
             # stamp while Pagefind runs, all but the shards it is writing.
             known = cache.identities() if cache is not None else None
             previous = renovation.stamp if renovation is not None else None
-            early = incremental.EarlyStamp(staging, later=search.busy_directories(), known=known, previous=previous)
+            early = incremental.EarlyStamp(staging, later=indexing.busy_directories(), known=known, previous=previous)
         started = time.perf_counter()
-        counts, digests = search.finish()  # started by the generator
+        counts, digests = indexing.finish()  # started by the generator
         if cache is not None:
             cache.new_search = digests
         counts["seconds"] = time.perf_counter() - started
@@ -140,8 +142,8 @@ def _finish_run(pelican):
     copying = output_swap.copy_to_spare(final) if ua["UA_INCREMENTAL"] else None
     incremental.finish_run(early, retained)
     if ua["UA_SEARCH"] and ua["UA_INCREMENTAL"]:
-        # What the next build needs to start Pagefind before it reads (search.speculate).
-        note = {"content": incremental.content_stats(), "shards": search.plan_note()}
+        # What the next build needs to start Pagefind before it reads (indexing.speculate).
+        note = {"content": incremental.content_stats(), "shards": indexing.plan_note()}
         incremental.save_note(ua["UA_CACHE_PATH"], final, "search", note)
     if copying is not None:
         root = copying.join()

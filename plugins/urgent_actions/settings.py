@@ -133,7 +133,7 @@ DEFAULTS: dict[str, Any] = {
     # render): at 10,000 actions on 2 cores, 37 s in one process, 26 s in two
     # (docs/performance.md). Turn it off on a machine whose memory is short.
     "UA_PARALLEL_RENDER": True,
-    # Production output (publishconf.py turns these on; see plugins/urgent_actions/production.py).
+    # Production output (publishconf.py turns these on; see plugins/urgent_actions/publish/production.py).
     # Rename theme assets (CSS, JS, favicon...) to name.<hash>.ext and rewrite every
     # reference, so that servers can cache them for a year.
     "UA_FINGERPRINT_ASSETS": False,
@@ -148,7 +148,7 @@ DEFAULTS: dict[str, Any] = {
     # Origins the pages may submit forms to, besides the site itself (the CSP's
     # form-action). The origin of SIGNUP_FORM_URL is added automatically.
     "UA_FORM_ORIGINS": [],
-    # Where `invoke publish` puts the site (plugins/urgent_actions/deploy.py):
+    # Where `invoke publish` puts the site (plugins/urgent_actions/publish/deploy.py):
     #   {"method": "gh-pages", "remote": <git URL or path; default: the project's
     #    "origin">, "branch": "gh-pages", "cname": <domain or "">, "message": <str>}
     #   {"method": "rsync", "target": "user@host:/srv/actions-urgentes/site/",

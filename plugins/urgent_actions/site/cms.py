@@ -14,15 +14,15 @@ import os
 
 import yaml
 
-from . import countries
-from .incremental import fingerprint
+from ..content import countries
+from ..speed.incremental import fingerprint
 from .outputs import Output
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _dist(settings) -> str:
-    root = settings.get("UA_CMS_NODE_MODULES") or os.path.join(os.path.dirname(os.path.dirname(HERE)), "node_modules")
+    root = settings.get("UA_CMS_NODE_MODULES") or os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(HERE))), "node_modules")
     return os.path.join(root, "decap-cms", "dist")
 
 

@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 
 import feedgenerator
 
-from .incremental import actions_key, fingerprint
+from ..speed.incremental import actions_key, fingerprint
 from .outputs import Output
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _moment(day: dt.date) -> dt.datetime:

@@ -42,11 +42,10 @@ class _SafeLinks(Treeprocessor):
                 value = element.get(attribute)
                 if value is not None and not is_safe_url(value):
                     del element.attrib[attribute]
-        return None
 
 
 class _SafeLinksExtension(markdown.Extension):
-    def extendMarkdown(self, md):  # noqa: N802 - Markdown's API
+    def extendMarkdown(self, md):
         md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
 
 

@@ -55,7 +55,7 @@ from .spare_tree import Renovation
 logger = logging.getLogger(__name__)
 
 CACHE_VERSION = 7
-PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
+PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Settings that change every run (or name the staging directory) without
 # changing what a page contains.
 _VOLATILE_SETTINGS = {"OUTPUT_PATH", "PELICAN_CLASS", "WRITE_SELECTED"}

@@ -17,20 +17,21 @@ from dataclasses import dataclass
 
 from pelican.generators import Generator
 
-from . import archive, cms, feeds, incremental, pages, redirects, search, signup, sitemap
-from .content import SiteContent, load_site, today_in_brussels
+from ..content.loading import SiteContent, load_site, today_in_brussels
+from ..settings import resolve
+from ..site import archive, cms, feeds, pages, redirects, signup, sitemap
+from ..site.outputs import write_file
+from ..speed import incremental, indexing
+from ..speed.parallel import render_all
 from .markdown_renderer import MarkdownRenderer
-from .outputs import write_file
-from .parallel_read import render_all
-from .settings import resolve
 
 logger = logging.getLogger(__name__)
 
 # Modules that contribute outputs: each has ``outputs(build) -> iterable of Output``.
-OUTPUT_PROVIDERS = [pages, archive, search, signup, feeds, redirects, cms, sitemap]
+OUTPUT_PROVIDERS = [pages, archive, indexing, signup, feeds, redirects, cms, sitemap]
 # Planned in ``generate_context``: the action pages (what search indexes) and
 # the search plan. Their keys are plain strings (no key made of every output).
-EARLY_PROVIDERS = (pages, search)
+EARLY_PROVIDERS = (pages, indexing)
 
 
 @dataclass
@@ -180,8 +181,8 @@ class ActionsGenerator(Generator):
         if self.ua["UA_SEARCH"]:
             # The pages search indexes first; Pagefind then runs beside the
             # rest of the build (the other outputs planned, lists, feeds, the
-            # theme's files) until ``finalized`` waits for it (search.finish).
-            indexed = search.indexed_pages()
+            # theme's files) until ``finalized`` waits for it (indexing.finish).
+            indexed = indexing.indexed_pages()
             first = [o for o in early if o.save_as in indexed]
             unchanged = []
             if cache is not None:
@@ -196,7 +197,7 @@ class ActionsGenerator(Generator):
                 unchanged = [job for job in unchanged if job[0].save_as not in pages]
                 render_all(self, cache.link(now, self.output_path), parallel_from)
 
-            search.start(
+            indexing.start(
                 self.output_path,
                 previous=incremental.final_output() if cache is not None else None,
                 language=self.ua["UA_LANGUAGE"],

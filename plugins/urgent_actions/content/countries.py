@@ -8,18 +8,18 @@ islamique d'"), in French today and in Dutch or English tomorrow.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from functools import cache
 
 import pycountry
 from babel import Locale
 
 
-@lru_cache(maxsize=None)
+@cache
 def known_codes() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries)
 
 
-@lru_cache(maxsize=None)
+@cache
 def country_name(code: str, lang: str = "fr") -> str:
     """The country's usual name in ``lang``; the ISO name when CLDR has none."""
     name = Locale.parse(lang).territories.get(code)
@@ -34,7 +34,7 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _names_index(lang: str) -> dict[str, str]:
     index: dict[str, str] = {}
     for country in pycountry.countries:

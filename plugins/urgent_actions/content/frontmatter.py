@@ -113,8 +113,7 @@ def decode(raw: bytes) -> str:
             f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} on line {line}); "
             "save it again with the UTF-8 encoding"
         ) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -16,11 +16,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..speed.incremental import content_stat, source_digest
+from ..speed.parallel import read_all
 from . import countries
 from .errors import ContentError, Problem, did_you_mean, field_path
 from .frontmatter import FrontMatterError, load_yaml, read
-from .incremental import content_stat, source_digest
-from .parallel_read import read_all
 from .model import SLUG_RE, ActionFront, Authority, Copy
 
 _TYPE_MESSAGES = {
@@ -55,7 +55,7 @@ def _message(error: dict, model: type[BaseModel], loc: tuple) -> str:
     if kind in _TYPE_MESSAGES:
         return _TYPE_MESSAGES[kind].format(**ctx)
     message = error["msg"]
-    return message[len("Value error, "):] if message.startswith("Value error, ") else message
+    return message.removeprefix("Value error, ")
 
 
 def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:

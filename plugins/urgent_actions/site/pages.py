@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..speed.incremental import actions_key
 from .act import ways_for
-from .incremental import actions_key
 from .outputs import Output
 
 

@@ -30,11 +30,11 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..content.loading import action_save_as
+from ..content.model import SLUG_RE
+from ..site.outputs import Output
 from . import output_swap, pagefind_pages
-from .content import action_save_as
 from .incremental import fingerprint
-from .model import SLUG_RE
-from .outputs import Output
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import links, textlimits
-from .letters import closing_for, compose_letter
+from ..content import textlimits
+from ..content.letters import closing_for, compose_letter
+from . import links
 
 
 @dataclass

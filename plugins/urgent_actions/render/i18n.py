@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import os
-from functools import lru_cache
+from functools import cache
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -20,7 +20,7 @@ from jinja2.ext import InternationalizationExtension
 from jinja2.lexer import Token
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations_for(theme_path: str, language: str) -> NullTranslations:
     po_path = os.path.join(theme_path, "translations", language, "LC_MESSAGES", "messages.po")
     if not os.path.isfile(po_path):

@@ -9,17 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import jinja2
 from babel import Locale
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from . import countries, letters, links, textlimits
+from ..content import countries, letters, textlimits
+from ..site import links
 
 
-@lru_cache(maxsize=None)
+@cache
 def _locale(language: str) -> Locale:
     return Locale.parse(language)
 
@@ -84,7 +85,7 @@ class SnapshotGlobalsTemplate(jinja2.Template):
     """
 
     @classmethod
-    def from_code(cls, environment, code, globals, uptodate=None):  # noqa: A002 - Jinja's name
+    def from_code(cls, environment, code, globals, uptodate=None):
         return super().from_code(environment, code, dict(globals), uptodate)
 
 

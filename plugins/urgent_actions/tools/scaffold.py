@@ -14,8 +14,8 @@ import re
 import yaml
 from slugify import slugify
 
-from .content import load_site, today_in_brussels
-from .frontmatter import read
+from ..content.frontmatter import read
+from ..content.loading import load_site, today_in_brussels
 
 TODO = "À COMPLÉTER"
 DEFAULT_WEEKS = 6
@@ -34,7 +34,7 @@ def next_case_number(content_root: str, today: dt.date) -> str:
         if not name.endswith(".md"):
             continue
         with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as handle:
-            match = re.search(r'^case:\s*["\']?UA (\d{1,3})/(\d{2})', handle.read(4000), re.M)
+            match = re.search(r'^case:\s*["\']?UA (\d{1,3})/(\d{2})', handle.read(4000), re.MULTILINE)
         if match and match.group(2) == year:
             numbers.append(int(match.group(1)))
     return f"UA {max(numbers) + 1:03d}/{year}"
@@ -173,8 +173,8 @@ def follow_up(content_root: str, slug: str, *, today: dt.date | None = None, wee
         raise ScaffoldError(f"{path} already exists")
     front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     text = (
-        "---\n# Mise à jour du dossier {case}. Indiquez ce qui a changé, vérifiez les destinataires et\n"
-        "# la lettre, puis supprimez la ligne « status: draft » pour publier.\n".format(case=latest.front.case)
+        f"---\n# Mise à jour du dossier {latest.front.case}. Indiquez ce qui a changé, vérifiez les destinataires et\n"
+        "# la lettre, puis supprimez la ligne « status: draft » pour publier.\n"
         + front
         + "---\n"
         + f"{TODO} : ce qui a changé depuis l'action du {latest.front.date.isoformat()}.\n\n"

@@ -31,7 +31,7 @@ def _init(context, renderer_factory):
 
 
 def _read(path):
-    from .content import read_action
+    from ..content.loading import read_action
 
     return read_action(path, _worker_context, _worker_renderer, None)
 

@@ -6,8 +6,8 @@ the site itself stores nothing.
 
 from __future__ import annotations
 
+from ..settings import SIGNUP_REQUIRED
 from .outputs import Output
-from .settings import SIGNUP_REQUIRED
 
 # The order in which a formula's fields are asked.
 FIELD_ORDER = [

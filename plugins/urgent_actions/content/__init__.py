@@ -1,0 +1,1 @@
+"""Content: read the files, validate them against the model, report every problem."""

@@ -1,0 +1,1 @@
+"""Production output, deployment and site checks."""

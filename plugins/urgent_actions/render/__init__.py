@@ -1,0 +1,1 @@
+"""Rendering: the Pelican generator, Jinja templates, i18n and Markdown."""

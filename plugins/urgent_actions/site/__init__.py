@@ -1,0 +1,1 @@
+"""The site: which pages, lists, feeds, letters and links it has, as plans (outputs)."""

@@ -1,0 +1,1 @@
+"""Editors' tools: the action scaffold and the JSON Schema."""
