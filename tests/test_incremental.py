@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from helpers import BUILD_EPOCH, ROOT, action, dump_front, make_content
-from urgent_actions.site.outputs import Output, write_file
-from urgent_actions.speed.incremental import BuildCache
+from urgent_actions.render.files import write_file
+from urgent_actions.site.outputs import Output
+from urgent_actions.speed.cache import BuildCache
 
 OPEN_CASE = "UA 45/26"
 
@@ -451,7 +452,7 @@ def test_the_output_listed_beside_the_build_is_listed_before_it_is_published(tmp
     """The listing made while Pagefind runs walks the staging directory by path:
     publishing swaps that path with the old output's, so it must end first
     (it once went on in the old output, which the build was deleting)."""
-    from urgent_actions.speed import incremental, output_swap
+    from urgent_actions.speed import output_swap, stamps
 
     final, staging = tmp_path / "output", tmp_path / ".output.staging"
     for root, count in ((final, 50), (staging, 4000)):
@@ -459,14 +460,14 @@ def test_the_output_listed_beside_the_build_is_listed_before_it_is_published(tmp
             page = root / "actions" / f"action-{number}" / "index.html"
             page.parent.mkdir(parents=True)
             page.write_text(f"{root.name} {number}", "utf-8")
-    early = incremental.EarlyStamp(str(staging), later=())
-    incremental.before_publish(True, early)
+    early = stamps.EarlyStamp(str(staging), later=())
+    early.join()  # BuildRun.publish ends the listing before the swap
     assert not early.is_alive()
     removal = output_swap.publish(str(staging), str(final), background=True)
     files, dirs = early.result(str(final))
     if removal is not None:
         removal.join()
-    assert (files, dirs) == incremental._stat_tree(str(final), with_dirs=True)
+    assert (files, dirs) == stamps.stat_tree(str(final), with_dirs=True)
     assert len(files) == 4000
 
 
@@ -476,7 +477,7 @@ def test_the_stamp_lists_again_only_the_directories_changed_since_the_last_one(t
     inode, and lists every other directory."""
     import os
 
-    from urgent_actions.speed import incremental
+    from urgent_actions.speed import stamps
 
     root = tmp_path / "staging"
     for folder in ("a", "b", "c", "c/d"):
@@ -486,7 +487,7 @@ def test_the_stamp_lists_again_only_the_directories_changed_since_the_last_one(t
             page.write_text(f"{folder} {number}", "utf-8")
     for folder in (root, *(p for p in root.rglob("*") if p.is_dir())):
         os.utime(folder, ns=(1_600_000_000_000_000_000,) * 2)  # older than any change below
-    files, dirs = incremental._stat_tree(str(root), with_dirs=True)
+    files, dirs = stamps.stat_tree(str(root), with_dirs=True)
     previous = {"files": files, "dirs": dirs}
     (root / "b" / "new.html").write_text("new", "utf-8")  # b changes
     (root / "c" / "d" / "page-0.html").unlink()  # c/d changes
@@ -496,14 +497,14 @@ def test_the_stamp_lists_again_only_the_directories_changed_since_the_last_one(t
     real_scandir = os.scandir
     monkeypatch.setattr(os, "scandir", lambda path: listed.append(os.path.relpath(path, root)) or real_scandir(path))
     known = {name: identity for name, identity in files.items() if name != "c/d/page-0.html"}
-    tree = incremental._stat_tree(str(root), with_dirs=True, known=known, previous=previous)
+    tree = stamps.stat_tree(str(root), with_dirs=True, known=known, previous=previous)
     assert sorted(listed) == [".", "b", "c/d"]  # the root is always listed
-    assert tree == incremental._stat_tree(str(root), with_dirs=True)
+    assert tree == stamps.stat_tree(str(root), with_dirs=True)
 
     # A file the build does not know as the recorded inode: its directory is listed.
     listed.clear()
     unknown = {name: identity for name, identity in known.items() if name != "a/page-1.html"}
-    incremental._stat_tree(str(root), with_dirs=True, known=unknown, previous=previous)
+    stamps.stat_tree(str(root), with_dirs=True, known=unknown, previous=previous)
     assert sorted(listed) == [".", "a", "b", "c/d"]
 
 
@@ -511,7 +512,7 @@ def test_a_shard_directory_with_a_stale_file_is_discarded_whole(tmp_path):
     """Renovating a spare, a search shard that must go is moved away in one rename
     (then removed beside the build), not unlinked file by file; other stale files
     are unlinked, and what is shared with the published output stays."""
-    from urgent_actions.speed import incremental, output_swap, spare_tree
+    from urgent_actions.speed import output_swap, spare_tree, stamps
 
     final, spare = tmp_path / "output", tmp_path / ".output.staging"
     names = ["actions/a/index.html", "actions/b/index.html", "pagefind-2001-2002/pagefind-entry.json",
@@ -522,13 +523,13 @@ def test_a_shard_directory_with_a_stale_file_is_discarded_whole(tmp_path):
         (final / name).write_text(name, "utf-8")
         (spare / name).parent.mkdir(parents=True, exist_ok=True)
         os.link(final / name, spare / name)
-    stamp = dict(zip(("files", "dirs"), incremental._stat_tree(str(spare), with_dirs=True)))
+    stamp = dict(zip(("files", "dirs"), stamps.stat_tree(str(spare), with_dirs=True)))
     stamp["root"] = spare.stat().st_ino
     # Since the spare was published, the next build replaced two files of the output.
     for name in ("actions/b/index.html", "pagefind-2001-2002/fragment/7.pf_fragment"):
         (final / name).unlink()
         (final / name).write_text("new", "utf-8")
-    published = {"files": incremental._stat_tree(str(final)), "dirs": {}}
+    published = {"files": stamps.stat_tree(str(final)), "dirs": {}}
 
     discarded = []
 

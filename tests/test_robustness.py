@@ -367,7 +367,7 @@ def test_the_output_listed_while_pagefind_runs_is_recorded_as_published(tmp_path
     published, so the next build with nothing changed does nothing."""
     import pickle
 
-    from urgent_actions.speed.incremental import _stat_tree
+    from urgent_actions.speed.stamps import stat_tree as _stat_tree
 
     old = action(case="UA 7/25", date="2025-03-01", state="closed", deadline="2025-04-01")
     content = make_content(tmp_path, {"a": old, "b": action(case="UA 2/26")})
@@ -446,7 +446,7 @@ def test_a_small_archive_has_about_ten_smaller_shards():
     ones, in steps from UA_SEARCH_SHARD_SIZE_MIN, so that it has about ten."""
     from types import SimpleNamespace
 
-    from urgent_actions.speed.indexing import plan, shard_size
+    from urgent_actions.site.search import plan, shard_size
 
     assert [shard_size(n, 1000, 250) for n in (20, 2500, 2501, 5000, 5001, 10_000, 50_000)] == [
         250, 250, 500, 500, 1000, 1000, 1000,
@@ -578,13 +578,14 @@ def test_pagefind_reads_a_directory_of_links_to_the_shard_pages_only(tmp_path):
     assert result.stdout.strip() == str([".pages", "actions/a/index.html", "actions/b/index.html"])
     assert (pages_dir / "actions/a/index.html").stat().st_ino == (site / "actions/a/index.html").stat().st_ino
 
-    # Pages listed as pipes are named pipes Pagefind will wait on, not links.
+    # A directory that already holds named pipes (made by the build before it
+    # starts the child): the listed pages are linked beside them, the pipes stay.
     import stat
 
     piped = tmp_path / "piped"
-    piped.mkdir()
-    (piped / pagefind_pages.LIST).write_text("actions/a/index.html\nactions/b/index.html", "utf-8")
-    (piped / pagefind_pages.PIPES).write_text("actions/b/index.html", "utf-8")
+    (piped / "actions/b").mkdir(parents=True)
+    os.mkfifo(piped / "actions/b/index.html")
+    (piped / pagefind_pages.LIST).write_text("actions/a/index.html", "utf-8")
     piped_command = [sys.executable, "-I", "-S", pagefind_pages.__file__, str(site), str(piped)]
     result = subprocess.run([*piped_command, sys.executable, "-c", "pass"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
@@ -602,13 +603,14 @@ def test_compiled_templates_whose_directory_went_are_compiled_again_not_an_error
     """Two builds with other settings share a cache path: each removes the other's
     compiled templates. The one whose directory went on compiles as usual."""
     from jinja2 import DictLoader
+    from urgent_actions.speed.template_cache import cache_compiled
 
     env = Environment(loader=DictLoader({"page.html": "<p>{{ text }}</p>"}))
-    templating.cache_compiled(env, str(tmp_path / "cache"), "first-key")
+    cache_compiled(env, str(tmp_path / "cache"), "first-key")
     assert env.get_template("page.html").render(text="un") == "<p>un</p>"
     assert list((tmp_path / "cache").glob("templates-first-key/*"))  # kept
     other = Environment(loader=DictLoader({"page.html": "<p>{{ text }}</p>"}))
-    templating.cache_compiled(other, str(tmp_path / "cache"), "second-key")  # removes the first's
+    cache_compiled(other, str(tmp_path / "cache"), "second-key")  # removes the first's
     assert not (tmp_path / "cache" / "templates-first-key").exists()
     env.cache.clear()  # compile again, and try to keep it where it was
     assert env.get_template("page.html").render(text="deux") == "<p>deux</p>"
@@ -619,7 +621,10 @@ def test_pagefind_reads_a_shard_s_pages_in_the_site_through_a_glob(tmp_path):
     glob that matches them and nothing else (no directory of links is made)."""
     import json
 
-    from urgent_actions.speed import indexing as search
+    from urgent_actions.content.loading import action_save_as
+    from urgent_actions.render.pagefind import pages_glob
+    from urgent_actions.site.search import Shard
+    from urgent_actions.speed.indexing import _Job
 
     site = tmp_path / "site"
     page = '<html lang="fr"><body><main data-pagefind-body><h1>{}</h1><p>Texte {}.</p></main></body></html>'
@@ -628,11 +633,11 @@ def test_pagefind_reads_a_shard_s_pages_in_the_site_through_a_glob(tmp_path):
         (site / "actions" / slug / "index.html").write_text(page.format(slug, slug), "utf-8")
     (site / "archives").mkdir()
     (site / "archives" / "index.html").write_text(page.format("archives", "archives"), "utf-8")
-    shard = search.Shard("pagefind-test", ("actions/alpha/index.html", "actions/beta-2/index.html"))
-    assert search._pages_glob(shard.pages) == "actions/{alpha,beta-2}/index.html"
-    assert search._pages_glob(["actions/alpha/index.html", "archives/index.html"]) is None
+    shard = Shard("pagefind-test", ("actions/alpha/index.html", "actions/beta-2/index.html"))
+    assert pages_glob(shard.pages, action_save_as) == "actions/{alpha,beta-2}/index.html"
+    assert pages_glob(["actions/alpha/index.html", "archives/index.html"], action_save_as) is None
 
-    job = search._Job(shard, str(site), str(site / "pagefind-test"), "fr")
+    job = _Job(shard, str(site), str(site / "pagefind-test"), "fr", timeout=60)
     assert job.pages_dir is None
     job.process.wait()
     job.finish(str(site / "pagefind-test"))

@@ -59,6 +59,9 @@ DEFAULTS: dict[str, Any] = {
     # Pagefind processes indexing shards at once (each takes about 130 MiB
     # per 1,000 pages and one and a half cores); 1 keeps memory lowest.
     "UA_SEARCH_JOBS": 2,
+    # Seconds one Pagefind process may take before the build stops with an
+    # error (a shard of 1,000 pages takes about 3 s): a build never hangs.
+    "UA_SEARCH_TIMEOUT": 300,
     # Number of actions on one archive page (and outcomes on one good news page).
     "UA_ARCHIVE_PAGE_SIZE": 20,
     # Number of entries in the main feeds.
@@ -190,7 +193,8 @@ def check(resolved: dict[str, Any]) -> list[str]:
         if not isinstance(value, str) or value.startswith("/"):
             problems.append(f"UA_URLS['{key}'] must be a path relative to the site root")
     problems.extend(check_signup(resolved))
-    for key in ("UA_ARCHIVE_PAGE_SIZE", "UA_SEARCH_SHARD_SIZE", "UA_SEARCH_SHARD_SIZE_MIN", "UA_SEARCH_JOBS"):
+    keys = ("UA_ARCHIVE_PAGE_SIZE", "UA_SEARCH_SHARD_SIZE", "UA_SEARCH_SHARD_SIZE_MIN", "UA_SEARCH_JOBS", "UA_SEARCH_TIMEOUT")
+    for key in keys:
         value = resolved[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             problems.append(f"{key} must be a positive whole number")

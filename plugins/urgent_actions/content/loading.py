@@ -8,6 +8,7 @@ authorities, then every action, then the rules that span files (duplicate
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,8 +17,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..speed.incremental import content_stat, source_digest
-from ..speed.parallel import read_all
 from . import countries
 from .errors import ContentError, Problem, did_you_mean, field_path
 from .frontmatter import FrontMatterError, load_yaml, read
@@ -105,9 +104,8 @@ class Action:
     source_path: str
     front: ActionFront
     body: str  # Markdown; emptied once rendered to body_html (nothing else reads it)
-    html: str | bytes = ""  # body_html; UTF-8 bytes, from the read cache, until first read
-    source_digest: str = ""  # digest of the file's bytes (incremental builds)
-    source_stat: tuple = ()  # its size, inode, mtime and ctime before it was read
+    body_html: str = ""
+    source_digest: str = ""  # digest of the file's bytes: this version of the action
     url: str = ""  # relative to the site root, e.g. "actions/<slug>/"
     save_as: str = ""
     case_actions: list[Action] = field(default_factory=list, repr=False)
@@ -118,19 +116,6 @@ class Action:
         if front is not None and name in _field_names(type(front)):
             return getattr(front, name)
         raise AttributeError(name)
-
-    @property
-    def body_html(self) -> str:
-        """The body in HTML. From the read cache it is decoded when a page first shows
-        it: a rebuild renders a few action pages out of thousands."""
-        html = self.html
-        if isinstance(html, bytes):
-            html = self.html = html.decode("utf-8")
-        return html
-
-    @body_html.setter
-    def body_html(self, value: str) -> None:
-        self.html = value
 
     @property
     def country_name(self) -> str:
@@ -157,14 +142,6 @@ class Action:
     @property
     def sort_key(self):
         return (self.front.date, self.front.case, self.front.update, self.slug)
-
-    @cached_property
-    def key_token(self) -> bytes:
-        """This action's part of the key of a page that shows it (``incremental.actions_key``):
-        its address and file bytes, and ``\\1`` when it is open (its state and days left
-        change with the build date). Made once: an action is in about five keys."""
-        mark = "\1" if self.front.state == "open" else ""
-        return f"{self.slug}\0{self.source_digest}{mark}\n".encode()
 
 
 @dataclass
@@ -259,59 +236,60 @@ def _load_authorities(content_root: str, problems: list[Problem]) -> dict[str, A
     return authorities
 
 
-def read_action(
-    path: str, context: dict, renderer=None, cache=None
-) -> tuple[Action | None, list[Problem]]:
-    """Read one action file; return it (or None) and its own problems.
+def source_digest(data: bytes) -> str:
+    """The digest of an action file's bytes (``Action.source_digest``)."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
-    With a ``cache`` (:class:`incremental.BuildCache`), a file whose bytes did not
-    change since the last successful build is not parsed, validated nor rendered.
-    """
-    name = os.path.basename(path)
-    slug, ext = os.path.splitext(name)
-    problems: list[Problem] = []
+
+def check_action_name(path: str) -> Problem | None:
+    """The problem with an action file's name, if any (it becomes the page's address)."""
+    slug, ext = os.path.splitext(os.path.basename(path))
     if ext != ".md":
-        return None, [Problem(path, "", "only .md files belong in content/actions/")]
+        return Problem(path, "", "only .md files belong in content/actions/")
     if not SLUG_RE.match(slug):
         from slugify import slugify
 
-        return None, [
-            Problem(
-                path,
-                "",
-                f"'{slug}' is not a valid file name: use lowercase letters, digits and "
-                f"single hyphens, e.g. '{slugify(slug) or 'pays-personne-situation'}.md'",
-            )
-        ]
+        return Problem(
+            path,
+            "",
+            f"'{slug}' is not a valid file name: use lowercase letters, digits and "
+            f"single hyphens, e.g. '{slugify(slug) or 'pays-personne-situation'}.md'",
+        )
+    return None
+
+
+def parse_action(path: str, raw: bytes, context: dict, renderer=None) -> tuple[Action | None, list[Problem]]:
+    """Validate the bytes of one action file; return the action (or None) and its problems."""
+    slug = os.path.splitext(os.path.basename(path))[0]
     try:
-        file_key = content_stat(path)  # stat'ed once per run
-        # A file whose size, inode and times are those the cache recorded is
-        # not even read; otherwise its bytes decide.
-        cached = cache.cached_by_stat(name, file_key) if cache is not None else None
-        if cached is None:
-            raw = _read_bytes(path)
-            digest = source_digest(raw)
-            cached = cache.cached_read(name, digest, file_key) if cache is not None else None
-        if cached is not None:
-            digest, front, body_html = cached
-            action = Action(slug=slug, source_path=path, front=front, body="", source_stat=file_key)
-            action.html, action.source_digest = body_html, digest  # bytes: decoded if shown
-            return action, problems
         data, body = read(raw)
         front = ActionFront.model_validate(data, context=context)
     except FrontMatterError as exc:
         return None, [Problem(path, exc.field, exc.message)]
     except ValidationError as exc:
         return None, problems_from(exc, path, ActionFront)
-    except OSError as exc:
-        return None, [Problem(path, "", f"cannot be read ({exc.strerror})")]
-    action = Action(slug=slug, source_path=path, front=front, body=body, source_digest=digest, source_stat=file_key)
+    action = Action(slug=slug, source_path=path, front=front, body=body, source_digest=source_digest(raw))
     if renderer is not None:
         # Only the HTML is kept: at 10,000 actions the Markdown would be 30 MB more.
         action.body_html, action.body = renderer.render(body), ""
-        if cache is not None:
-            cache.store_read(name, digest, front, action.body_html, file_key)
-    return action, problems
+    return action, []
+
+
+def read_action(path: str, context: dict, renderer=None) -> tuple[Action | None, list[Problem]]:
+    """Read one action file; return it (or None) and its own problems."""
+    problem = check_action_name(path)
+    if problem is not None:
+        return None, [problem]
+    try:
+        raw = _read_bytes(path)
+    except OSError as exc:
+        return None, [Problem(path, "", f"cannot be read ({exc.strerror})")]
+    return parse_action(path, raw, context, renderer)
+
+
+def read_in_order(paths: list[str], context: dict, renderer) -> list[tuple[Action | None, list[Problem]]]:
+    """:func:`read_action` for every path, in order (``load_site``'s default reader)."""
+    return [read_action(path, context, renderer) for path in paths]
 
 
 def action_save_as(slug: str) -> str:
@@ -319,10 +297,13 @@ def action_save_as(slug: str) -> str:
     return f"actions/{slug}/index.html"
 
 
-def load_site(
-    content_root: str, renderer=None, language: str = "fr", cache=None, parallel_from: int | None = None
-) -> SiteContent:
-    """Read all content under ``content_root``; raise ContentError listing every problem."""
+def load_site(content_root: str, renderer=None, language: str = "fr", read_actions=None) -> SiteContent:
+    """Read all content under ``content_root``; raise ContentError listing every problem.
+
+    ``read_actions(paths, context, renderer)`` reads the action files, one
+    result per path in their order, as :func:`read_in_order` (the default)
+    does; an incremental build gives its own (cache, every core).
+    """
     problems: list[Problem] = []
     themes = _load_themes(content_root, problems)
     authorities = _load_authorities(content_root, problems)
@@ -334,29 +315,7 @@ def load_site(
     if os.path.isdir(folder):
         with os.scandir(folder) as entries:
             paths = sorted(e.path for e in entries if not e.name.startswith(".") and not e.is_dir())
-    # Files the cache knows are read here; the others, if many, on every core.
-    results: dict[str, tuple] = {}
-    to_read = []
-    for path in paths:
-        if cache is not None and cache.has_read(path):
-            results[path] = read_action(path, context, renderer, cache)
-        else:
-            to_read.append(path)
-
-    def read_one(path):
-        # Unknown to the cache (or no cache): nothing to look up; stored below,
-        # as the workers' results are.
-        return read_action(path, context, renderer, None)
-
-    for path, result in zip(to_read, read_all(to_read, context, renderer, read_one, parallel_from), strict=True):
-        action = result[0]
-        if cache is not None and action is not None and renderer is not None:
-            cache.store_read(
-                os.path.basename(path), action.source_digest, action.front, action.html, action.source_stat
-            )
-        results[path] = result
-    for path in paths:
-        action, found = results[path]
+    for action, found in (read_actions or read_in_order)(paths, context, renderer):
         problems.extend(found)
         if action is not None:
             actions.append(action)

@@ -2,9 +2,13 @@
 
 ``generate_context`` reads and validates every content file (raising
 ContentError with all the problems) and asks the providers of the pages search
-indexes which files they make; ``generate_output`` renders those, starts
-Pagefind on them, and only then asks the other providers for their files
-(Pagefind indexes meanwhile), renders and writes them.
+indexes which files they make; ``generate_output`` renders every output and
+indexes the action pages with Pagefind.
+
+The generator is given the build's :class:`~urgent_actions.speed.run.BuildRun`
+(``ActionsGenerator.for_run``) when incremental builds are on, or nothing: the
+run then reads through its cache, and writes what changed while Pagefind runs
+beside it. The generator never looks inside the run; it gives it its outputs.
 """
 
 from __future__ import annotations
@@ -14,24 +18,25 @@ import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
 from pelican.generators import Generator
 
 from ..content.loading import SiteContent, load_site, today_in_brussels
 from ..settings import resolve
-from ..site import archive, cms, feeds, pages, redirects, signup, sitemap
-from ..site.outputs import write_file
-from ..speed import incremental, indexing
-from ..speed.parallel import render_all
+from ..site import archive, cms, feeds, pages, redirects, search, signup, sitemap
+from ..site.keys import actions_key
+from . import pagefind
+from .files import write_file
 from .markdown_renderer import MarkdownRenderer
 
 logger = logging.getLogger(__name__)
 
 # Modules that contribute outputs: each has ``outputs(build) -> iterable of Output``.
-OUTPUT_PROVIDERS = [pages, archive, indexing, signup, feeds, redirects, cms, sitemap]
+OUTPUT_PROVIDERS = [pages, archive, search, signup, feeds, redirects, cms, sitemap]
 # Planned in ``generate_context``: the action pages (what search indexes) and
 # the search plan. Their keys are plain strings (no key made of every output).
-EARLY_PROVIDERS = (pages, indexing)
+EARLY_PROVIDERS = (pages, search)
 
 
 @dataclass
@@ -53,6 +58,11 @@ class Build:
     def absolute_url(self) -> str:
         """The base of absolute URLs (feeds, sitemap, metadata), without a trailing slash."""
         return (self.settings.get("SITEURL") or self.ua["UA_DEV_SITEURL"]).rstrip("/")
+
+    @cached_property
+    def search_shards(self):
+        """The shards of the search index (:func:`urgent_actions.site.search.plan_for`)."""
+        return search.plan_for(self)
 
     def render(self, template: str, **context) -> str:
         """Render one of the theme's templates with the site's context."""
@@ -89,32 +99,28 @@ def unfreeze_objects() -> None:
 class ActionsGenerator(Generator):
     """Reads content/actions, content/authorities and content/themes.yml."""
 
+    run = None  # the build's BuildRun, when incremental builds are on (for_run)
+
+    @classmethod
+    def for_run(cls, run) -> type[ActionsGenerator]:
+        """This generator class, bound to ``run`` (Pelican instantiates it)."""
+        return type(cls.__name__, (cls,), {"run": run, "__module__": cls.__module__})
+
     def generate_context(self):
         self.ua = resolve(self.settings)
         self.build_date = today_in_brussels()
-        self.cache = None
         self.outputs = []
         self._planned: dict = {}
         self._whole_site: str | None = None
-        if incremental.nothing_to_do():
-            return  # the published output is already this build's (incremental.start_run)
+        if self.run is not None and self.run.nothing_to_do:
+            return  # the published output is already this build's
         with long_lived_objects():
             self._collect()
 
     def _collect(self):
-        final_output = incremental.final_output()
-        if self.ua["UA_INCREMENTAL"] and final_output:
-            self.cache = incremental.BuildCache.for_run(
-                self.settings, self.ua, self.path, self.theme, final_output
-            )
         started = time.perf_counter()
-        self.site = load_site(
-            self.path,
-            MarkdownRenderer(),
-            self.ua["UA_LANGUAGE"],
-            self.cache,
-            self.ua["UA_PARALLEL_MIN_FILES"],
-        )
+        reader = self.run.reader(self.path, self.theme) if self.run is not None else None
+        self.site = load_site(self.path, MarkdownRenderer(), self.ua["UA_LANGUAGE"], reader)
         read_seconds = time.perf_counter() - started
         self.context.update(site=self.site, build_date=self.build_date, actions=self.site.actions)
         self.build = Build(self.site, self.build_date, self.ua, self.settings, self)
@@ -152,12 +158,18 @@ class ActionsGenerator(Generator):
                 output.key = output.key()
         return planned
 
+    def _plan_rest(self) -> list:
+        """Plan the outputs of the providers not planned yet; return them."""
+        with long_lived_objects():
+            return self._plan([p for p in OUTPUT_PROVIDERS if p not in self._planned])
+
     def _whole_site_key(self) -> str:
         if self._whole_site is None:
-            self._whole_site = incremental.actions_key(self.site.actions, self.build_date, self.build_date.isoformat())
+            self._whole_site = actions_key(self.site.actions, self.build_date, self.build_date.isoformat())
         return self._whole_site
 
     def render_output(self, output, in_worker: bool = False) -> None:
+        """Render one output and write it into the output directory."""
         if output.render is not None:
             data = output.render()
         else:
@@ -165,65 +177,22 @@ class ActionsGenerator(Generator):
             context = output.context() if callable(output.context) else output.context
             data = template.render({**self.context, **context, "output": output})
         payload = data.encode("utf-8") if isinstance(data, str) else data
-        # Rendered again but the same bytes (an edit a page does not show):
-        # the published file is kept. Forked workers cannot tell the cache.
-        if not in_worker and self.cache is not None and self.cache.keep_if_same(output.save_as, payload, self.output_path):
+        # Rendered again but the same bytes (an edit a page does not show): the
+        # run keeps the published file. Forked workers cannot tell the run.
+        if self.run is not None and not in_worker and self.run.keep_if_same(output.save_as, payload):
             return
         write_file(self.output_path, output.save_as, payload)
 
     def generate_output(self, writer):
         if not self._planned:
             return  # nothing to do (the published output is this build's)
-        cache = self.cache
+        shards = self.build.search_shards if self.ua["UA_SEARCH"] else []
+        if self.run is not None:
+            self.run.write(self, list(self.outputs), self._plan_rest, shards)
+            return
         started = time.perf_counter()
-        parallel_from = self.ua["UA_PARALLEL_MIN_FILES"] if self.ua["UA_PARALLEL_RENDER"] else None
-        early, failed = self.outputs, []
-        if self.ua["UA_SEARCH"]:
-            # The pages search indexes first; Pagefind then runs beside the
-            # rest of the build (the other outputs planned, lists, feeds, the
-            # theme's files) until ``finalized`` waits for it (indexing.finish).
-            indexed = indexing.indexed_pages()
-            first = [o for o in early if o.save_as in indexed]
-            unchanged = []
-            if cache is not None:
-                first, unchanged = cache.sort_out(first)
-            render_all(self, first, parallel_from)
-
-            def gather(pages: set[str]) -> None:
-                # Pagefind reads the shards to index: their unchanged pages are linked
-                # now, the others' once it has started.
-                nonlocal unchanged
-                now = [job for job in unchanged if job[0].save_as in pages]
-                unchanged = [job for job in unchanged if job[0].save_as not in pages]
-                render_all(self, cache.link(now, self.output_path), parallel_from)
-
-            indexing.start(
-                self.output_path,
-                previous=incremental.final_output() if cache is not None else None,
-                language=self.ua["UA_LANGUAGE"],
-                page_keys=cache.content_keys() if cache is not None else None,
-                recorded=cache.old_search if cache is not None else None,
-                jobs=self.ua["UA_SEARCH_JOBS"],
-                renovation=cache.renovation if cache is not None else None,
-                gather=gather if cache is not None else None,
-                published_as_recorded=cache.published_as_recorded if cache is not None else None,
-            )
-            early = [o for o in early if o.save_as not in indexed]
-            if unchanged:
-                failed = cache.link(unchanged, self.output_path)
-        with long_lived_objects():
-            rest = early + self._plan([p for p in OUTPUT_PROVIDERS if p not in self._planned])
-        render_all(self, failed + (rest if cache is None else cache.reuse_all(rest, self.output_path)), parallel_from)
+        for output in self.outputs + self._plan_rest():
+            self.render_output(output)
         logger.info("Wrote %d files in %.1f s", len(self.outputs), time.perf_counter() - started)
-        if cache is not None:
-            logger.info(
-                "Incremental build: %d of %d actions read from the cache, %d pages kept, %d rendered "
-                "(%d of them the same bytes as published: kept too)",
-                cache.read_hits,
-                len(self.site.actions) + len(self.site.drafts),
-                cache.reused,
-                len(self.outputs) - cache.reused,
-                cache.same_bytes,
-            )
-            # Saved once the new output is published (``finalized``).
-            incremental.set_current(cache)
+        if shards:
+            pagefind.index_shards(self.output_path, shards, self.ua["UA_LANGUAGE"], self.ua["UA_SEARCH_TIMEOUT"])

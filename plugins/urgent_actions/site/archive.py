@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..speed.incremental import actions_key, fingerprint
+from .keys import actions_key, fingerprint
 from .outputs import Output
 
 # URL segment of each state as shown on the build date.

@@ -15,7 +15,7 @@ import os
 import yaml
 
 from ..content import countries
-from ..speed.incremental import fingerprint
+from .keys import fingerprint
 from .outputs import Output
 
 HERE = os.path.dirname(os.path.abspath(__file__))

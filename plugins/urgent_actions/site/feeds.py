@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import feedgenerator
 
-from ..speed.incremental import actions_key, fingerprint
+from .keys import actions_key, fingerprint
 from .outputs import Output
 
 UTC = dt.UTC

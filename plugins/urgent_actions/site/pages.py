@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..speed.incremental import actions_key
+from .keys import actions_key
 from .act import ways_for
 from .outputs import Output
 

@@ -21,8 +21,16 @@ _worker_context: dict | None = None
 _worker_renderer = None
 
 
+def _die_with_build() -> None:
+    """A worker is killed when the build dies, however it dies (Linux)."""
+    from ..render.pagefind import die_with_parent
+
+    die_with_parent()
+
+
 def _init(context, renderer_factory):
     global _worker_context, _worker_renderer
+    _die_with_build()
     # The parent pauses collection while it loads the site; a reader makes
     # short-lived objects (Markdown trees) and needs it.
     gc.enable()
@@ -33,7 +41,7 @@ def _init(context, renderer_factory):
 def _read(path):
     from ..content.loading import read_action
 
-    return read_action(path, _worker_context, _worker_renderer, None)
+    return read_action(path, _worker_context, _worker_renderer)
 
 
 def workers() -> int:
@@ -73,7 +81,7 @@ def render_all(generator, outputs: list, min_files: int | None) -> None:
     """``generator.render_output(o)`` for every output, on every core when there are many.
 
     Forked workers inherit the generator (templates, context, the site) and write
-    their files themselves (``outputs.write_file``); an
+    their files themselves (``render.files.write_file``); an
     exception in a worker is raised here, so the build fails as in one process.
     """
     global _render_job
@@ -90,7 +98,7 @@ def render_all(generator, outputs: list, min_files: int | None) -> None:
     # (They stay frozen until the next run starts: see generator.long_lived_objects.)
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
+        with multiprocessing.get_context("fork").Pool(count, initializer=_die_with_build) as pool:
             done = sum(pool.map(_render_chunk, chunks, chunksize=1))
     finally:
         _render_job = None

@@ -1,0 +1,53 @@
+"""Writing the site's files: every file the generator writes is a new file."""
+
+from __future__ import annotations
+
+import functools
+import os
+
+
+def write_file(root: str, save_as: str, data: str | bytes) -> str:
+    """Write ``data`` at ``root/save_as`` as a new file (a new inode).
+
+    An existing file there is unlinked first, so a file that is a hard link to
+    the published site is replaced, never modified in place. The build writes
+    only into its own staging directory, which it creates and fills with real
+    directories, files and hard links, never symbolic links; so checking the
+    path lexically is enough to keep every file inside ``root``, and a file
+    cut short by a crash is never published (the staging directory is thrown
+    away).
+    """
+    path = os.path.normpath(os.path.join(root, save_as))
+    if os.path.isabs(save_as) or not path.startswith(_inside(root)):
+        raise ValueError(f"refusing to write outside the output directory: {save_as}")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            if _UMASK & 0o644:
+                os.fchmod(stream.fileno(), 0o644)
+            stream.write(payload)
+    except BaseException:
+        os.remove(path)
+        raise
+    return path
+
+
+@functools.lru_cache(maxsize=16)
+def _inside(root: str) -> str:
+    """The prefix of every path inside ``root``."""
+    return os.path.join(os.path.normpath(root), "")
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Files are 0644 whatever the umask: the web server must read them.
+_UMASK = _current_umask()

@@ -1,0 +1,131 @@
+"""Run Pagefind on the site's action pages: the search index is part of the site.
+
+Every Pagefind process is a child of the build that dies with it: it stays in
+the build's process group (a terminal's Ctrl-C or a ``kill`` of the group
+reaches it) and the kernel kills it if the build dies first, even by SIGKILL
+(``PR_SET_PDEATHSIG``). Every wait for it is bounded (``UA_SEARCH_TIMEOUT``).
+
+:func:`index_shards` indexes a list of shards and waits: that is the whole
+story for a build without incremental builds. An incremental build schedules
+the same processes itself (reuse, early start): :mod:`urgent_actions.speed.indexing`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+
+from ..site.search import Shard
+
+# Pagefind's own search interfaces: the site has its own (theme/static/js/search.js).
+UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+
+_PR_SET_PDEATHSIG = 1
+
+
+class PagefindError(RuntimeError):
+    """Pagefind failed, or did not finish in time: the build stops with this message."""
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child, between fork and exec
+    """In a child process: be killed when the build dies (Linux), however it dies."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() == 1:  # the build died before prctl: do not outlive it
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
+
+
+def die_with_parent() -> None:
+    """Make the calling process be killed when its parent dies (render workers call it)."""
+    _die_with_parent()
+
+
+def start_child(command: list[str], log) -> subprocess.Popen:
+    """Start a child of the build that dies with it (see the module's docstring)."""
+    preexec = _die_with_parent if sys.platform.startswith("linux") else None
+    return subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL, preexec_fn=preexec)  # noqa: PLW1509 - prctl only
+
+
+def stop_child(process: subprocess.Popen | None) -> None:
+    """Kill ``process`` if it still runs, and reap it (bounded: SIGKILL cannot be ignored)."""
+    if process is None:
+        return
+    if process.poll() is None:
+        process.kill()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:  # pragma: no cover - a process in uninterruptible sleep
+        pass
+
+
+def pagefind_command(site_dir: str, target: str, language: str) -> list[str]:
+    """Pagefind indexing the HTML under ``site_dir`` into ``target``."""
+    from pagefind_bin import get_executable
+
+    return [
+        str(get_executable()), "--site", site_dir, "--output-path", target,
+        "--silent", "--force-language", language,
+    ]  # fmt: skip
+
+
+def pages_glob(pages, save_as) -> str | None:
+    """A glob (Pagefind's ``--glob``, relative to the site) that matches these pages
+    and no other file, when they are all action pages (``save_as(slug)``, slugs
+    matching ``SLUG_RE``); otherwise None.
+
+    Pagefind then reads them where they are: a directory of links made and
+    removed for each shard costs more than Pagefind's walk of the site.
+    """
+    from ..content.model import SLUG_RE
+
+    head, tail = save_as("\0").split("\0")  # "actions/", "/index.html"
+    slugs = [page[len(head) : -len(tail)] for page in pages]
+    # A slug holds no glob syntax.
+    if not slugs or not all(SLUG_RE.fullmatch(s) and save_as(s) == p for s, p in zip(slugs, pages)):
+        return None
+    return head + "{" + ",".join(slugs) + "}" + tail
+
+
+def tidy_index(target: str) -> None:
+    """Remove Pagefind's own search interfaces from a shard's directory."""
+    for name in os.listdir(target):
+        if name.startswith(UNUSED):
+            os.remove(os.path.join(target, name))
+
+
+def read_log(log) -> str:
+    log.seek(0)
+    return log.read().decode("utf-8", "replace").strip()
+
+
+def index_shards(site_dir: str, shards: list[Shard], language: str, timeout: float) -> None:
+    """Index each shard's pages of ``site_dir`` into its directory, one Pagefind at a
+    time; raise :class:`PagefindError` if one fails or takes more than ``timeout`` s."""
+    from ..content.loading import action_save_as
+
+    for shard in shards:
+        target = os.path.join(site_dir, shard.directory)
+        glob = pages_glob(shard.pages, action_save_as)
+        if glob is None:  # pragma: no cover - every indexed page is an action page
+            raise PagefindError(f"{shard.directory}: not every page is an action page")
+        with tempfile.TemporaryFile() as log:
+            process = start_child([*pagefind_command(site_dir, target, language), "--glob", glob], log)
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                raise PagefindError(
+                    f"Pagefind did not finish indexing {shard.directory} in {timeout:.0f} s "
+                    "(UA_SEARCH_TIMEOUT): stopped"
+                ) from None
+            finally:
+                stop_child(process)
+            if process.returncode != 0:
+                raise PagefindError(f"Pagefind failed ({process.returncode}) on {shard.directory}: {read_log(log)}")
+        tidy_index(target)

@@ -1,0 +1,95 @@
+"""Search: the site's search page and how its Pagefind index is split into shards.
+
+Only action pages are indexed (``data-pagefind-body``), with filters for
+state, country and theme. The index and Pagefind's JavaScript are written into
+the site itself: nothing is loaded from elsewhere.
+
+Pagefind holds a whole index in memory (about 130 MiB per 1,000 action pages)
+and cannot update an index, so the index is made of *shards* by publication
+year, each of at most ``UA_SEARCH_SHARD_SIZE`` pages (a year with more is one
+shard; a small archive has smaller shards, :func:`shard_size`): the newest in
+``pagefind/``, older ones in ``pagefind-<years>/``. The search page merges
+them (``mergeIndex``). How the shards are indexed (Pagefind processes, reuse)
+is the renderer's and the build's business: :mod:`urgent_actions.render.pagefind`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .keys import fingerprint
+from .outputs import Output
+
+INDEX = "pagefind"
+# Where the shards' files are, relative to the site root.
+DIRECTORY_PREFIXES = (INDEX + "/", INDEX + "-")
+
+
+@dataclass(frozen=True)
+class Shard:
+    directory: str  # relative to the site root: "pagefind" or "pagefind-1990-1994"
+    pages: tuple[str, ...]  # the pages it indexes (``save_as``), sorted
+
+
+# A small archive's shards are made smaller until it has about this many.
+SHARDS_WANTED = 10
+
+
+def shard_size(pages: int, largest: int, smallest: int) -> int:
+    """The pages a shard may hold in an archive of ``pages``: ``largest``, or for a
+    smaller archive the first of ``smallest``, twice, four times… as many that
+    leaves it at most about :data:`SHARDS_WANTED` shards."""
+    size = smallest
+    while size < largest and pages > SHARDS_WANTED * size:
+        size *= 2
+    return min(size, largest)
+
+
+def plan(actions, size: int, smallest: int | None = None) -> list[Shard]:
+    """Split the action pages into shards of consecutive years, oldest first,
+    of at most ``size`` pages (:func:`shard_size` with ``smallest``).
+
+    Years are grouped from the oldest on, so adding this year's actions only
+    ever changes the newest shard; the newest is always ``pagefind/``.
+    """
+    if smallest is not None:
+        size = shard_size(len(actions), size, smallest)
+    by_year: dict[int, list[str]] = defaultdict(list)
+    for action in actions:
+        by_year[action.front.date.year].append(action.save_as)
+    groups: list[list[int]] = []
+    count = 0
+    for year in sorted(by_year):
+        if groups and count + len(by_year[year]) <= size:
+            groups[-1].append(year)
+            count += len(by_year[year])
+        else:
+            groups.append([year])
+            count = len(by_year[year])
+    shards = []
+    for number, years in enumerate(groups):
+        if number == len(groups) - 1:
+            directory = INDEX
+        elif years[0] == years[-1]:
+            directory = f"{INDEX}-{years[0]}"
+        else:
+            directory = f"{INDEX}-{years[0]}-{years[-1]}"
+        shards.append(Shard(directory, tuple(sorted(p for y in years for p in by_year[y]))))
+    return shards
+
+
+def plan_for(build) -> list[Shard]:
+    """This build's shards, from its actions and settings."""
+    return plan(build.site.actions, build.ua["UA_SEARCH_SHARD_SIZE"], build.ua["UA_SEARCH_SHARD_SIZE_MIN"])
+
+
+def outputs(build):
+    # Merged by search.js after the primary index (pagefind/).
+    shards = [s.directory for s in reversed(build.search_shards) if s.directory != INDEX]
+    yield Output(
+        build.ua["UA_URLS"]["search"] + "index.html",
+        template="search",
+        context={"page_name": "search", "search_shards": shards},
+        key=fingerprint("search", shards),
+    )

@@ -1,0 +1,94 @@
+"""Reading with the read cache, and on every core when many files are new.
+
+An incremental build gives :func:`urgent_actions.content.loading.load_site` a
+:class:`CachedReader` instead of its plain reader: a file whose size, inode and
+times are those the cache recorded is not even read; one whose bytes are those
+it recorded is not parsed, validated nor rendered; the others are read as usual
+(in forked workers when there are many) and stored.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..content.errors import Problem
+from ..content.loading import Action, check_action_name, parse_action, read_action, source_digest
+from . import parallel
+
+
+class CachedAction(Action):
+    """An action from the read cache. Its HTML stays the UTF-8 bytes it was saved as
+    until a page shows it: a rebuild renders a few action pages out of thousands,
+    and decoding the HTML of every action (34 MB at 10,000) would cost more."""
+
+    @property
+    def body_html(self) -> str:
+        html = self.__dict__.get("_body_html", "")
+        if isinstance(html, bytes):
+            html = self.__dict__["_body_html"] = html.decode("utf-8")
+        return html
+
+    @body_html.setter
+    def body_html(self, value: str | bytes) -> None:
+        self.__dict__["_body_html"] = value
+
+    def stored_html(self) -> str | bytes:
+        """The HTML as the cache gave it (bytes until shown)."""
+        return self.__dict__.get("_body_html", "")
+
+
+class CachedReader:
+    """``load_site``'s reader for an incremental build (see the module's docstring)."""
+
+    def __init__(self, cache, digests, parallel_from: int | None):
+        self.cache, self.digests, self.parallel_from = cache, digests, parallel_from
+
+    def __call__(self, paths: list[str], context: dict, renderer) -> list[tuple]:
+        cache = self.cache
+        results: dict[str, tuple] = {}
+        unknown = []
+        for path in paths:
+            if cache.has_read(path):
+                results[path] = self._read_known(path, context, renderer)
+            else:
+                unknown.append(path)
+
+        def read_one(path):
+            return read_action(path, context, renderer)
+
+        found = parallel.read_all(unknown, context, renderer, read_one, self.parallel_from)
+        for path, result in zip(unknown, found, strict=True):
+            action = result[0]
+            if action is not None and renderer is not None:
+                cache.store_read(
+                    os.path.basename(path), action.source_digest, action.front, action.body_html,
+                    self.digests.content_stat(path),
+                )  # fmt: skip
+            results[path] = result
+        return [results[path] for path in paths]
+
+    def _read_known(self, path: str, context: dict, renderer) -> tuple:
+        """A file the cache knows: by its stat, else by its bytes, else read as new."""
+        problem = check_action_name(path)
+        if problem is not None:
+            return None, [problem]
+        name = os.path.basename(path)
+        try:
+            file_key = self.digests.content_stat(path)  # stat'ed once per run
+            cached = self.cache.cached_by_stat(name, file_key)
+            if cached is None:
+                with open(path, "rb") as handle:
+                    raw = handle.read()
+                cached = self.cache.cached_read(name, source_digest(raw), file_key)
+        except OSError as exc:
+            return None, [Problem(path, "", f"cannot be read ({exc.strerror})")]
+        if cached is not None:
+            digest, front, html = cached
+            slug = os.path.splitext(name)[0]
+            action = CachedAction(slug=slug, source_path=path, front=front, body="", source_digest=digest)
+            action.body_html = html  # bytes: decoded if shown
+            return action, []
+        action, problems = parse_action(path, raw, context, renderer)
+        if action is not None and renderer is not None:
+            self.cache.store_read(name, action.source_digest, action.front, action.body_html, file_key)
+        return action, problems

@@ -1,0 +1,294 @@
+"""One incremental build's life, in the order it happens: :class:`BuildRun`.
+
+The plugin's entry point makes a ``BuildRun`` when ``UA_INCREMENTAL`` is on and
+hands it to the generator; without one, the generator reads and renders
+everything itself and the same bytes come out. Everything a build knows
+between Pelican's signals (the caches, the spare it starts from, the stamps,
+the search indexing) is held here, for one build: nothing is kept in module
+globals, so an autoreloading ``pelican`` starts each build afresh.
+
+1. :meth:`BuildRun.start` (``get_generators``): is the published output already
+   this build's? (then nothing is done at all); else start Pagefind early on the
+   edited actions' shards, and prepare the staging directory from the spare.
+2. :meth:`BuildRun.reader` (``generate_context``): the read cache.
+3. :meth:`BuildRun.write` (``generate_output``): render what changed, link the
+   rest, start Pagefind once its pages are in place.
+4. :meth:`BuildRun.wait_for_search` then :meth:`BuildRun.publish` (``finalized``):
+   swap the new output in, keep the old one as the next build's spare, record
+   the stamps and caches.
+:meth:`BuildRun.abort` ends every child process, whatever stopped the build.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import logging
+import os
+import shutil
+import time
+
+from ..site.search import DIRECTORY_PREFIXES
+from . import output_swap, parallel, spare_tree, stamps
+from .cache import BuildCache, manifest_path, read_manifest
+from .digests import Digests
+from .indexing import SearchIndexer
+from .reading import CachedReader
+from .template_cache import cache_compiled
+
+logger = logging.getLogger(__name__)
+
+
+class BuildRun:
+    """What one incremental build knows and does (see the module's docstring)."""
+
+    def __init__(self, settings: dict, ua: dict, final_output: str, build_date):
+        self.settings, self.ua, self.final, self.build_date = settings, ua, final_output, build_date
+        self.cache_dir = ua["UA_CACHE_PATH"]
+        self.digests = Digests(settings)
+        self.staging: str | None = None
+        self.nothing_to_do = False
+        self.cache: BuildCache | None = None
+        self.renovation: spare_tree.Renovation | None = None
+        self.search = SearchIndexer(ua["UA_LANGUAGE"], ua["UA_SEARCH_JOBS"], ua["UA_SEARCH_TIMEOUT"]) if ua["UA_SEARCH"] else None
+        self._inputs = self._layout = None
+        self._published_layout = None
+        self._published_stamp: dict | None = None
+        self._manifest = None
+        self._early_stamp: stamps.EarlyStamp | None = None
+        self._shards = None
+        atexit.register(self.abort)
+
+    # -- 1. start ---------------------------------------------------------------
+
+    def start(self) -> str:
+        """Decide what this build has to do; return its staging directory."""
+        self._layout = self.digests.layout()
+        self._inputs = self.digests.inputs(self.build_date)
+        stamp = stamps.load_stamp(stamps.stamp_path(self.cache_dir, self.final))
+        self.nothing_to_do = stamps.nothing_changed(self.final, self._inputs, stamp)
+        self._published_layout = stamp.get("layout") if stamp else None
+        self._published_stamp = stamp
+        if self.nothing_to_do:
+            logger.info("Nothing changed since the last build: the published output is kept as it is")
+        elif self.search is not None and self._same_layout():
+            # Pagefind on the edited actions' shards, beside the rest of the build.
+            note = stamps.load_note(self.cache_dir, self.final, "search") or {}
+            self.search.speculate(
+                self.final, note.get("shards"), note.get("content") or {}, self.digests.content_stats(),
+                os.path.join(self.settings["PATH"], "actions"),
+            )  # fmt: skip
+        staging, spare = output_swap.prepare(self.final, "keep" if self.nothing_to_do else "reuse")
+        if spare and not self._renovate(staging):
+            output_swap.restart(staging, self.final)
+        self.staging = staging
+        return staging
+
+    def _same_layout(self) -> bool:
+        """Whether the published output was made by this build's code and settings."""
+        return self._published_layout is not None and self._published_layout == self._layout
+
+    def _renovate(self, staging: str) -> bool:
+        """Make the spare output (now at ``staging``) this build's starting point; False if
+        it cannot be. Only the files the generator wrote (the manifest lists them) and
+        the search shards may be kept: anything else (the theme's copies…) is written
+        by others, who may write into an existing file."""
+        spare = stamps.load_stamp(stamps.stamp_path(self.cache_dir, self.final, "spare"))
+        published, self._published_stamp = self._published_stamp, None
+        manifest = self._read_manifest()
+        if (
+            spare is None
+            or published is None
+            or not spare.get("layout") == published.get("layout") == self._layout
+            or not isinstance(manifest, dict)
+            or not isinstance(manifest.get("files"), dict)
+        ):
+            logger.info("The spare output does not match the cache: starting from an empty directory")
+            return False
+        owned = manifest["files"]
+        self.renovation = spare_tree.renovate(
+            staging,
+            spare,
+            published,
+            lambda relative: relative in owned or relative.startswith(DIRECTORY_PREFIXES),
+            wholes=DIRECTORY_PREFIXES,
+            discard=functools.partial(output_swap.discard_beside, final=self.final),
+        )
+        if self.renovation is None:
+            logger.info("The spare output was moved or replaced: starting from an empty directory")
+            return False
+        logger.info(
+            "Starting from the spare output: %d files it shares with the published one, %d others removed",
+            len(self.renovation.candidates),
+            self.renovation.removed,
+        )
+        return True
+
+    def _read_manifest(self):
+        if self._manifest is None:
+            self._manifest = read_manifest(manifest_path(self.cache_dir, os.path.abspath(self.final))) or {}
+        return self._manifest
+
+    def cache_templates(self, env) -> None:
+        """Keep the compiled templates between builds."""
+        cache_compiled(env, self.cache_dir, self.digests.compiled_templates())
+
+    # -- 2. read ----------------------------------------------------------------
+
+    def reader(self, content_root: str, theme: str):
+        """``load_site``'s reader: the read cache, and every core for new files."""
+        read_key = self.digests.read_key(content_root)
+        render_key = self.digests.render_key(read_key, theme)
+        self.cache = BuildCache(
+            self.cache_dir, self.final, read_key, render_key, self._read_manifest(), self.renovation
+        )
+        return CachedReader(self.cache, self.digests, self.ua["UA_PARALLEL_MIN_FILES"])
+
+    # -- 3. write ---------------------------------------------------------------
+
+    def keep_if_same(self, save_as: str, payload: bytes) -> bool:
+        """Keep the published file when a page rendered again gives its very bytes."""
+        return self.cache is not None and self.cache.keep_if_same(save_as, payload, self.staging)
+
+    def write(self, generator, planned: list, plan_rest, shards: list) -> None:
+        """Write every output: the ``planned`` ones, then those ``plan_rest()`` plans.
+
+        The pages search indexes come first; Pagefind then runs beside the rest
+        of the build (the other outputs, the theme's files) until
+        :meth:`wait_for_search`. Unchanged pages are hard-linked from the
+        published output; the rest is rendered, on every core when many.
+        """
+        cache, staging = self.cache, self.staging
+        parallel_from = self.ua["UA_PARALLEL_MIN_FILES"] if self.ua["UA_PARALLEL_RENDER"] else None
+        started = time.perf_counter()
+        self._shards = shards
+        rest, failed = planned, []
+        if self.search is not None:
+            indexed = {page for shard in shards for page in shard.pages}
+            first, unchanged = cache.sort_out([o for o in planned if o.save_as in indexed])
+            parallel.render_all(generator, first, parallel_from)
+
+            def gather(pages: set[str]) -> None:
+                # Pagefind reads the shards to index: their unchanged pages are linked
+                # now, the others' once it has started.
+                nonlocal unchanged
+                now = [job for job in unchanged if job[0].save_as in pages]
+                unchanged = [job for job in unchanged if job[0].save_as not in pages]
+                parallel.render_all(generator, cache.link(now, staging), parallel_from)
+
+            self.search.start(
+                staging, shards,
+                previous=self.final,
+                page_keys=cache.content_keys(),
+                recorded=cache.old_search,
+                renovation=cache.renovation,
+                gather=gather,
+                published_as_recorded=cache.published_as_recorded,
+            )  # fmt: skip
+            rest = [o for o in planned if o.save_as not in indexed]
+            if unchanged:
+                failed = cache.link(unchanged, staging)
+        later = plan_rest()
+        parallel.render_all(generator, failed + cache.reuse_all(rest + later, staging), parallel_from)
+        count = len(planned) + len(later)
+        logger.info("Wrote %d files in %.1f s", count, time.perf_counter() - started)
+        logger.info(
+            "Incremental build: %d of %d actions read from the cache, %d pages kept, %d rendered "
+            "(%d of them the same bytes as published: kept too)",
+            cache.read_hits,
+            len(generator.site.actions) + len(generator.site.drafts),
+            cache.reused,
+            count - cache.reused,
+            cache.same_bytes,
+        )
+
+    # -- 4. publish -------------------------------------------------------------
+
+    def wait_for_search(self, lists_output_meanwhile: bool) -> None:
+        """Wait for Pagefind. With ``lists_output_meanwhile`` (nothing else writes into
+        the staging directory from now on), the output is listed for its stamp while
+        Pagefind runs, all but the shards it is writing."""
+        if self.search is None:
+            return
+        if lists_output_meanwhile:
+            known = self.cache.identities() if self.cache is not None else None
+            previous = self.renovation.stamp if self.renovation is not None else None
+            self._early_stamp = stamps.EarlyStamp(
+                self.staging, later=self.search.busy_directories(), known=known, previous=previous
+            )
+        started = time.perf_counter()
+        counts, digests = self.search.wait()
+        if self.cache is not None:
+            self.cache.new_search = digests
+        counts["seconds"] = time.perf_counter() - started
+        logger.info(
+            "Search index: %(indexed)d shards indexed, %(reused)d reused; waited %(seconds).1f s for Pagefind", counts
+        )
+
+    def tidy(self) -> None:
+        """Remove what the spare held that this build did not claim (search shards are search's)."""
+        if self.renovation is not None:
+            self.renovation.tidy(keep_prefixes=DIRECTORY_PREFIXES if self.search is not None else ())
+
+    def keep_published(self) -> None:
+        """Nothing to do: only Pelican's own copies of the theme's files are in staging."""
+        shutil.rmtree(self.staging)
+        self.close()
+
+    def publish(self, retained=()) -> None:
+        """Swap the staging directory in; keep the old output as the next build's spare
+        if it can be renovated (else remove it, and copy the new one as the spare);
+        record the stamps, caches and notes for the next build."""
+        keep = self._same_layout()
+        if self._early_stamp is not None:
+            # It walks paths that name the old output once the two are swapped.
+            self._early_stamp.join()
+        if keep:
+            stamps.hand_stamp_to_spare(self.cache_dir, self.final)
+        else:
+            stamps.forget_published(self.cache_dir, self.final)
+            stamps.forget_spare(self.cache_dir, self.final)
+        removal = output_swap.publish(self.staging, self.final, background=True, keep_spare=keep)
+        # Without one (the first build of an output, or after a change of code or
+        # settings), the spare is a copy of the new output, made while the caches are saved.
+        copying = output_swap.copy_to_spare(self.final)
+        self._record(retained)
+        if self.search is not None and self._shards is not None:
+            # What the next build needs to start Pagefind before it reads (SearchIndexer.speculate).
+            note = {
+                "content": self.digests.content_stats(),
+                "shards": {shard.directory: shard.pages for shard in self._shards},
+            }
+            stamps.save_note(self.cache_dir, self.final, "search", note)
+        if copying is not None:
+            root = copying.join()
+            if root is not None:
+                stamps.record_spare_copy(self.cache_dir, self.final, root)
+        if removal is not None:
+            removal.join()
+        self.close()
+
+    def _record(self, retained) -> None:
+        """Record the published output, with the listing made of it while Pagefind ran if
+        any (``retained``: entries carried over from the old output since)."""
+        try:
+            if self.cache is not None:
+                self.cache.save()
+            tree = self._early_stamp.result(self.final, retained) if self._early_stamp is not None else None
+            stamps.record_published(self.cache_dir, self.final, self._inputs, self._layout, tree)
+        except OSError as exc:
+            # The site is published; only the next build's speed is at stake.
+            logger.info("Could not save the build cache: %s", exc)
+
+    def close(self) -> None:
+        """The build is over: wait for what it removes beside it."""
+        output_swap.join_removals()
+        atexit.unregister(self.abort)
+
+    def abort(self) -> None:
+        """End every child process this build started (it failed, or was interrupted)."""
+        if self.search is not None:
+            self.search.stop()
+        if self._early_stamp is not None:
+            self._early_stamp.join()
+        output_swap.join_removals()
