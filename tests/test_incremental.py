@@ -84,7 +84,7 @@ class Project:
             "-e", f'PATH="{self.content}"', f'THEME="{self.theme}"',
             f"UA_PARALLEL_MIN_FILES={1 if parallel else 10**9}",
             f"UA_PARALLEL_RENDER={str(parallel).lower()}",
-            # Pagefind's own indexes differ from run to run (see test_robustness):
+            # Pagefind's own indexes differ from run to run (see test_reproducible_builds):
             # these tests compare the pages the build itself writes.
             "UA_SEARCH=false", *overrides,
             "-o", str(output), "--fatal", "warnings", *extra_args,
