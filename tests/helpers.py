@@ -141,3 +141,14 @@ def run_pelican(
         *extra_args,
     ]
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+def three_years(tmp_path: Path):
+    """Actions of 2024, 2025 and 2026, one search shard a year: content, output, settings."""
+    closed = {"state": "closed", "deadline": None}
+    actions = {
+        f"y{year}": action(case=f"UA {n}/{year % 100}", date=f"{year}-03-01", **closed)
+        for n, year in enumerate((2024, 2025), start=1)
+    }
+    content = make_content(tmp_path, {**actions, "y2026": action(case="UA 2/26")})
+    return content, tmp_path / "output", {"UA_SEARCH_SHARD_SIZE": 1}

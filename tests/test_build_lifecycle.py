@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, action, dump_front, make_content, run_pelican
+from helpers import ROOT, action, dump_front, make_content, run_pelican, three_years
 
 BUILD_BOUND = 60  # seconds: a build of three actions takes about 2 s here, unloaded
 
@@ -56,21 +56,11 @@ def _spin(until: float) -> None:  # a bounded CPU hog
         pass
 
 
-def _three_years(tmp_path: Path):
-    closed = {"state": "closed", "deadline": None}
-    actions = {
-        f"y{year}": action(case=f"UA {n}/{year % 100}", date=f"{year}-03-01", **closed)
-        for n, year in enumerate((2024, 2025), start=1)
-    }
-    content = make_content(tmp_path, {**actions, "y2026": action(case="UA 2/26")})
-    return content, tmp_path / "output", {"UA_SEARCH_SHARD_SIZE": 1}
-
-
 @pytest.mark.timeout(900)
 def test_early_indexing_under_cpu_load_always_finishes_and_leaves_no_process(tmp_path, capsys):
     """Twelve one-edit rebuilds, the early indexing path each time, while two
     processes spin on both cores (bounded: they stop by themselves)."""
-    content, output, overrides = _three_years(tmp_path)
+    content, output, overrides = three_years(tmp_path)
     assert run_pelican(tmp_path, content, output, overrides=overrides).returncode == 0
     source = content / "actions" / "y2025.md"
     runs, durations, early = 12, [], 0

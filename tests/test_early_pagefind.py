@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, action, dump_front, make_content, run_pelican
+from helpers import ROOT, action, dump_front, run_pelican, three_years
 from test_build import tree_digest
 
 sys.path.insert(0, str(ROOT))
@@ -20,16 +20,6 @@ def _fragments_text(shard: Path) -> bytes:
     return b"".join(gzip.decompress(p.read_bytes()) for p in (shard / "fragment").iterdir())
 
 
-def _three_years(tmp_path):
-    closed = {"state": "closed", "deadline": None}
-    actions = {
-        f"y{year}": action(case=f"UA {n}/{year % 100}", date=f"{year}-03-01", **closed)
-        for n, year in enumerate((2024, 2025), start=1)
-    }
-    content = make_content(tmp_path, {**actions, "y2026": action(case="UA 2/26")})
-    return content, tmp_path / "output", {"UA_SEARCH_SHARD_SIZE": 1}
-
-
 def _no_leftovers(tmp_path) -> list[str]:
     return [p.name for p in tmp_path.iterdir() if p.name.startswith((".pagefind-pages-", ".pagefind-out-"))]
 
@@ -39,7 +29,7 @@ def test_pagefind_starts_on_the_edited_action_s_shard_before_the_build_reads(tmp
     from the published pages, before the build has read anything, and is given the
     new page once rendered (a named pipe): the index is the one a build from
     scratch makes, the new text included."""
-    content, output, overrides = _three_years(tmp_path)
+    content, output, overrides = three_years(tmp_path)
     assert run_pelican(tmp_path, content, output, overrides=overrides).returncode == 0
     source = content / "actions" / "y2025.md"
     source.write_text(source.read_text("utf-8") + "\nUne phrase ajoutée pendant la relecture.\n", "utf-8")
@@ -60,7 +50,7 @@ def test_an_early_pagefind_that_guessed_wrong_is_stopped_and_the_shards_indexed_
     from the published output (the title, which the case's other page shows): the
     shard Pagefind started on early is not the one to index; it is stopped, and the
     shards are indexed as in any build."""
-    content, output, overrides = _three_years(tmp_path)
+    content, output, overrides = three_years(tmp_path)
     follow_up = action(case="UA 2/25", update=1, date="2025-05-01", state="closed", deadline=None,
                        title="Égypte : la suite")  # fmt: skip
     (content / "actions" / "y2025-suite.md").write_text(dump_front(follow_up), "utf-8")
@@ -87,7 +77,7 @@ def test_an_early_pagefind_that_guessed_wrong_is_stopped_and_the_shards_indexed_
 
 
 def test_a_build_that_fails_stops_the_early_pagefind_and_leaves_nothing_behind(tmp_path):
-    content, output, overrides = _three_years(tmp_path)
+    content, output, overrides = three_years(tmp_path)
     assert run_pelican(tmp_path, content, output, overrides=overrides).returncode == 0
     published = tree_digest(output)
     source = content / "actions" / "y2025.md"

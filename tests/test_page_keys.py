@@ -46,7 +46,7 @@ def _stale_pages(before: dict, after: dict) -> list[str]:
 def _first_action(content: Path, state: str) -> Path:
     for path in sorted((content / "actions").glob("*.md")):
         text = path.read_text("utf-8")
-        if re.search(rf"^state: {state}\s*$", text, re.M) and not re.search(r"^status: draft", text, re.M):
+        if re.search(rf"^state: {state}\s*$", text, re.MULTILINE) and not re.search(r"^status: draft", text, re.MULTILINE):
             return path
     raise AssertionError(f"the sample site has no {state} action")
 
@@ -82,7 +82,7 @@ def test_an_edited_action_changes_the_key_of_every_page_that_shows_it(content, t
     before = _build(tmp_path, "base", content, BUILD_EPOCH)
     path = _first_action(content, state)
     text = path.read_text("utf-8")
-    new_text = re.sub(rf"^{field}: .*$", f"{field}: {value}", text, count=1, flags=re.M)
+    new_text = re.sub(rf"^{field}: .*$", f"{field}: {value}", text, count=1, flags=re.MULTILINE)
     assert new_text != text
     path.write_text(new_text, "utf-8")
     after = _build(tmp_path, "edited", content, BUILD_EPOCH)
@@ -102,7 +102,7 @@ def test_a_page_showing_what_its_key_misses_is_caught(content, tmp_path):
     overrides = {"THEME": str(theme)}
     before = _build(tmp_path, "base", content, BUILD_EPOCH, overrides)
     closed = _first_action(content, "closed")
-    text = re.sub(r"^case: .*$", 'case: "UA 999/26"', closed.read_text("utf-8"), count=1, flags=re.M)
-    closed.with_name("copie-pour-le-test.md").write_text(re.sub(r"^aliases:(\n  - .*)+", "", text, flags=re.M), "utf-8")
+    text = re.sub(r"^case: .*$", 'case: "UA 999/26"', closed.read_text("utf-8"), count=1, flags=re.MULTILINE)
+    closed.with_name("copie-pour-le-test.md").write_text(re.sub(r"^aliases:(\n  - .*)+", "", text, flags=re.MULTILINE), "utf-8")
     after = _build(tmp_path, "added", content, BUILD_EPOCH, overrides)
     assert "index.html" in _compare(before, after)

@@ -7,8 +7,6 @@ Pelican's), so a Markdown page and an action page share the same helpers.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 from functools import cache, lru_cache
 
 import jinja2

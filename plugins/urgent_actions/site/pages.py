@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .keys import actions_key
 from .act import ways_for
+from .keys import actions_key
 from .outputs import Output
 
 
