@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..speed.incremental import content_stat, source_digest
 from ..speed.parallel import read_all
-from . import countries
+from . import countries, states
 from .errors import ContentError, Problem, did_you_mean, field_path
 from .frontmatter import FrontMatterError, load_yaml, read
 from .model import SLUG_RE, ActionFront, Authority, Copy
@@ -136,16 +136,9 @@ class Action:
     def country_name(self) -> str:
         return countries.country_name(self.front.country, self.language)
 
-    @property
-    def default_letter(self):
-        return self.front.letters[0] if self.front.letters else None
-
     def display_state(self, today: dt.date) -> str:
-        """'open', 'past-deadline', 'closed' or 'good-news' on ``today``."""
-        front = self.front
-        if front.state == "open" and front.deadline is not None and front.deadline < today:
-            return "past-deadline"
-        return front.state
+        """'open', 'past-deadline', 'closed' or 'good-news' on ``today`` (``states``)."""
+        return states.display_state(self.front.state, self.front.deadline, today)
 
     def days_left(self, today: dt.date) -> int | None:
         """Days until the deadline (0 on its last day), None without a deadline."""

@@ -31,6 +31,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 from . import countries, textlimits
 from .errors import did_you_mean
 from .letters import DEFAULT_CLOSINGS
+from .states import STATES
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CASE_RE = re.compile(r"^UA \d{1,3}/\d{2}$")
@@ -40,7 +41,6 @@ HANDLE_RE = re.compile(r"^@[A-Za-z0-9_]{1,50}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ALIAS_RE = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*(?:[A-Za-z0-9._~-]+\.html|)$")
 
-STATES = ("open", "closed", "good-news")
 PELICAN_STATUSES = ("published", "draft", "hidden")
 REACH_CHANNELS = ("address", "email", "sms", "fax", "twitter", "web")
 
@@ -350,7 +350,7 @@ class ActionFront(BaseModel):
     update: int = Field(default=0, ge=0, strict=True)
     date: IsoDate
     deadline: IsoDate | None = None
-    state: Literal["open", "closed", "good-news"] = "open"
+    state: Literal[STATES] = "open"
     status: Literal["published", "draft", "hidden"] = "published"
     country: str = Field(strict=True)
     themes: list[str] = Field(min_length=1)

@@ -16,7 +16,7 @@ from babel import Locale
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from ..content import countries, letters, textlimits
+from ..content import countries, letters, states, textlimits
 from ..site import links
 
 
@@ -125,6 +125,7 @@ def install(env, ua_settings: dict, siteurl: str, site_context: dict | None = No
     env.template_class = SnapshotGlobalsTemplate
     language = ua_settings["UA_LANGUAGE"]
     env.filters.update(filters(language))
+    env.tests["offers_ways_to_act"] = states.offers_ways_to_act
     urls = ua_settings["UA_URLS"]
 
     def url_for(name: str) -> str:
