@@ -140,6 +140,13 @@ class Action:
         """'open', 'past-deadline', 'closed' or 'good-news' on ``today`` (``states``)."""
         return states.display_state(self.front.state, self.front.deadline, today)
 
+    @property
+    def last_updated(self) -> dt.date:
+        """The date of its latest change: publication, or the outcome's date when
+        later (the feeds' ``updated`` and the sitemap's ``lastmod``)."""
+        front = self.front
+        return max(front.date, front.outcome.date) if front.outcome else front.date
+
     def days_left(self, today: dt.date) -> int | None:
         """Days until the deadline (0 on its last day), None without a deadline."""
         return None if self.front.deadline is None else (self.front.deadline - today).days
