@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..speed.incremental import content_stat, source_digest
 from ..speed.parallel import read_all
-from . import countries, states
+from . import countries, letters, states
 from .errors import ContentError, Problem, did_you_mean, field_path
 from .frontmatter import FrontMatterError, load_yaml, read
 from .model import SLUG_RE, ActionFront, Authority, Copy
@@ -135,6 +135,13 @@ class Action:
     @property
     def country_name(self) -> str:
         return countries.country_name(self.front.country, self.language)
+
+    @property
+    def model_letters(self) -> list[letters.ComposedLetter]:
+        """Its letters as the page shows them: composed with the salutation of
+        the first target that has one (each target's own are in ``ways_for``)."""
+        greeting = next((t.salutation for t in self.front.targets if t.salutation), None)
+        return [letters.compose(letter, greeting) for letter in self.front.letters]
 
     def display_state(self, today: dt.date) -> str:
         """'open', 'past-deadline', 'closed' or 'good-news' on ``today`` (``states``)."""

@@ -35,14 +35,18 @@ def date_iso(value: dt.date) -> str:
     return value.isoformat()
 
 
-def text_paragraphs(text: str) -> Markup:
-    """Plain text as HTML paragraphs, line breaks kept; everything escaped."""
-    blocks = letters.paragraphs(text)
+def paragraphs_html(blocks) -> Markup:
+    """Paragraphs of plain text as HTML paragraphs, line breaks kept; everything escaped."""
     html = "".join(
         "<p>" + "<br>\n".join(str(escape(line)) for line in block.split("\n")) + "</p>\n"
         for block in blocks
     )
     return Markup(html)
+
+
+def text_paragraphs(text: str) -> Markup:
+    """Plain text as HTML paragraphs, split at blank lines (``paragraphs_html``)."""
+    return paragraphs_html(letters.paragraphs(text))
 
 
 def lines_html(text: str) -> Markup:
@@ -61,6 +65,8 @@ def filters(language: str) -> dict:
         "date_long": lambda value: date_long(value, language),
         "date_iso": date_iso,
         "text_paragraphs": text_paragraphs,
+        "paragraphs_html": paragraphs_html,
+        "text_direction": letters.text_direction,
         "lines_html": lines_html,
         "language_name": lambda code: language_name(code, language),
         "country_name": lambda code: countries.country_name(code, language),
@@ -170,6 +176,4 @@ def install(env, ua_settings: dict, siteurl: str, site_context: dict | None = No
         url_for=url_for,
         ua=ua_settings,
         organisation=ua_settings["UA_ORGANISATION"],
-        compose_letter=letters.compose_letter,
-        closing_for=letters.closing_for,
     )

@@ -51,9 +51,6 @@ def outputs(build):
                             "action": action,
                             "target": target_ways.authority,
                             "way": way,
-                            "letter": next(
-                                l for l in action.front.letters if l.language == way.language
-                            ),
                             "page_name": "print-letter",
                         },
                         key=key,
