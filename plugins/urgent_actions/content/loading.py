@@ -158,9 +158,6 @@ class Action:
         """Days until the deadline (0 on its last day), None without a deadline."""
         return None if self.front.deadline is None else (self.front.deadline - today).days
 
-    def can_act(self, today: dt.date) -> bool:
-        return self.display_state(today) == "open"
-
     @property
     def sort_key(self):
         return (self.front.date, self.front.case, self.front.update, self.slug)
@@ -193,12 +190,6 @@ class SiteContent:
         good = [a for a in self.listed if a.front.state == "good-news" and a.front.outcome]
         good.sort(key=lambda a: (a.front.outcome.date, a.front.date, a.slug), reverse=True)
         return good
-
-    def cases(self) -> dict[str, list[Action]]:
-        grouped: dict[str, list[Action]] = defaultdict(list)
-        for action in self.actions:
-            grouped[action.front.case].append(action)
-        return grouped
 
 
 def _read_bytes(path: str) -> bytes:

@@ -33,10 +33,6 @@ def entry_id(build, action) -> str:
     return f"{build.absolute_url}/{action.url}"
 
 
-class _Atom(feedgenerator.Atom1Feed):
-    """Atom with the feed's own language and a stable 'updated' for empty feeds."""
-
-
 def _feed(cls, build, *, title, link, feed_url, description, actions, content_of):
     feed = cls(
         title=title,
