@@ -101,6 +101,13 @@ Text = Annotated[str, Field(strict=True), AfterValidator(_not_blank)]
 Line = Annotated[str, Field(strict=True), AfterValidator(_not_blank), AfterValidator(_one_line)]
 
 
+def is_multiline_text(metadata) -> bool:
+    """Whether a field with this pydantic metadata is ``Text`` (paragraphs allowed)
+    rather than ``Line`` or a code, for editors' tools (``site/cms.py``)."""
+    checks = {getattr(item, "func", None) for item in metadata}
+    return _not_blank in checks and _one_line not in checks
+
+
 @lru_cache(maxsize=4096)
 def _email_problem(value: str) -> str | None:
     """Why ``value`` is not an email address, or None. The same authorities'
@@ -346,7 +353,7 @@ class ActionFront(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: Annotated[Line, Field(max_length=120)]
-    case: str = Field(strict=True)
+    case: str = Field(strict=True, json_schema_extra={"pattern": CASE_RE.pattern})
     update: int = Field(default=0, ge=0, strict=True)
     date: IsoDate
     deadline: IsoDate | None = None
