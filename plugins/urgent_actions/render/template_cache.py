@@ -100,7 +100,10 @@ class CachedIncludeExtension(Extension):
     def _reads(self, name: str):
         env = self.environment
         found = env.cached_include_reads.get(name)
-        if found is not None and all(env.get_template(n) is t for n, t in found[1]):
+        # Without auto_reload a loaded template never changes: no need to look again.
+        if found is not None and (
+            not env.auto_reload or all(env.get_template(n) is t for n, t in found[1])
+        ):
             return found
         names, visited = read_variables(env, name)
         found = env.cached_include_reads[name] = (tuple(sorted(names)), visited)
