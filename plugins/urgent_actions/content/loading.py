@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import countries
+from . import countries, letters, states
 from .errors import ContentError, Problem, did_you_mean, field_path
 from .frontmatter import FrontMatterError, load_yaml, read
 from .model import SLUG_RE, ActionFront, Authority, Copy
@@ -122,22 +122,26 @@ class Action:
         return countries.country_name(self.front.country, self.language)
 
     @property
-    def default_letter(self):
-        return self.front.letters[0] if self.front.letters else None
+    def model_letters(self) -> list[letters.ComposedLetter]:
+        """Its letters as the page shows them: composed with the salutation of
+        the first target that has one (each target's own are in ``ways_for``)."""
+        greeting = next((t.salutation for t in self.front.targets if t.salutation), None)
+        return [letters.compose(letter, greeting) for letter in self.front.letters]
 
     def display_state(self, today: dt.date) -> str:
-        """'open', 'past-deadline', 'closed' or 'good-news' on ``today``."""
+        """'open', 'past-deadline', 'closed' or 'good-news' on ``today`` (``states``)."""
+        return states.display_state(self.front.state, self.front.deadline, today)
+
+    @property
+    def last_updated(self) -> dt.date:
+        """The date of its latest change: publication, or the outcome's date when
+        later (the feeds' ``updated`` and the sitemap's ``lastmod``)."""
         front = self.front
-        if front.state == "open" and front.deadline is not None and front.deadline < today:
-            return "past-deadline"
-        return front.state
+        return max(front.date, front.outcome.date) if front.outcome else front.date
 
     def days_left(self, today: dt.date) -> int | None:
         """Days until the deadline (0 on its last day), None without a deadline."""
         return None if self.front.deadline is None else (self.front.deadline - today).days
-
-    def can_act(self, today: dt.date) -> bool:
-        return self.display_state(today) == "open"
 
     @property
     def sort_key(self):
@@ -163,12 +167,6 @@ class SiteContent:
         good = [a for a in self.listed if a.front.state == "good-news" and a.front.outcome]
         good.sort(key=lambda a: (a.front.outcome.date, a.front.date, a.slug), reverse=True)
         return good
-
-    def cases(self) -> dict[str, list[Action]]:
-        grouped: dict[str, list[Action]] = defaultdict(list)
-        for action in self.actions:
-            grouped[action.front.case].append(action)
-        return grouped
 
 
 def _read_bytes(path: str) -> bytes:

@@ -31,6 +31,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 from . import countries, textlimits
 from .errors import did_you_mean
 from .letters import DEFAULT_CLOSINGS
+from .states import STATES
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CASE_RE = re.compile(r"^UA \d{1,3}/\d{2}$")
@@ -40,7 +41,6 @@ HANDLE_RE = re.compile(r"^@[A-Za-z0-9_]{1,50}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ALIAS_RE = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*(?:[A-Za-z0-9._~-]+\.html|)$")
 
-STATES = ("open", "closed", "good-news")
 PELICAN_STATUSES = ("published", "draft", "hidden")
 REACH_CHANNELS = ("address", "email", "sms", "fax", "twitter", "web")
 
@@ -99,6 +99,13 @@ def _not_blank(value: str) -> str:
 
 Text = Annotated[str, Field(strict=True), AfterValidator(_not_blank)]
 Line = Annotated[str, Field(strict=True), AfterValidator(_not_blank), AfterValidator(_one_line)]
+
+
+def is_multiline_text(metadata) -> bool:
+    """Whether a field with this pydantic metadata is ``Text`` (paragraphs allowed)
+    rather than ``Line`` or a code, for editors' tools (``site/cms.py``)."""
+    checks = {getattr(item, "func", None) for item in metadata}
+    return _not_blank in checks and _one_line not in checks
 
 
 @lru_cache(maxsize=4096)
@@ -346,11 +353,11 @@ class ActionFront(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: Annotated[Line, Field(max_length=120)]
-    case: str = Field(strict=True)
+    case: str = Field(strict=True, json_schema_extra={"pattern": CASE_RE.pattern})
     update: int = Field(default=0, ge=0, strict=True)
     date: IsoDate
     deadline: IsoDate | None = None
-    state: Literal["open", "closed", "good-news"] = "open"
+    state: Literal[STATES] = "open"
     status: Literal["published", "draft", "hidden"] = "published"
     country: str = Field(strict=True)
     themes: list[str] = Field(min_length=1)

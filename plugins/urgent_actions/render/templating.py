@@ -14,8 +14,9 @@ from babel import Locale
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from ..content import countries, letters, textlimits
+from ..content import countries, letters, states, textlimits
 from ..site import links
+from .template_cache import CachedIncludeExtension
 
 
 @cache
@@ -33,14 +34,18 @@ def date_iso(value: dt.date) -> str:
     return value.isoformat()
 
 
-def text_paragraphs(text: str) -> Markup:
-    """Plain text as HTML paragraphs, line breaks kept; everything escaped."""
-    blocks = letters.paragraphs(text)
+def paragraphs_html(blocks) -> Markup:
+    """Paragraphs of plain text as HTML paragraphs, line breaks kept; everything escaped."""
     html = "".join(
         "<p>" + "<br>\n".join(str(escape(line)) for line in block.split("\n")) + "</p>\n"
         for block in blocks
     )
     return Markup(html)
+
+
+def text_paragraphs(text: str) -> Markup:
+    """Plain text as HTML paragraphs, split at blank lines (``paragraphs_html``)."""
+    return paragraphs_html(letters.paragraphs(text))
 
 
 def lines_html(text: str) -> Markup:
@@ -59,6 +64,8 @@ def filters(language: str) -> dict:
         "date_long": lambda value: date_long(value, language),
         "date_iso": date_iso,
         "text_paragraphs": text_paragraphs,
+        "paragraphs_html": paragraphs_html,
+        "text_direction": letters.text_direction,
         "lines_html": lines_html,
         "language_name": lambda code: language_name(code, language),
         "country_name": lambda code: countries.country_name(code, language),
@@ -88,55 +95,23 @@ class SnapshotGlobalsTemplate(jinja2.Template):
 
 
 def install(env, ua_settings: dict, siteurl: str, site_context: dict | None = None) -> None:
-    """Filters and globals for ``env``; ``site_context`` is the generator's context
-    (Pelican's settings and what the generators add), shared by every page."""
+    """Filters, tests, globals and the ``cached_include`` tag for ``env``.
+
+    ``site_context`` (the generator's context) is accepted and unused: partials
+    read the page's own context through ``cached_include``, keyed by what they read."""
     env.template_class = SnapshotGlobalsTemplate
+    env.add_extension(CachedIncludeExtension)
     language = ua_settings["UA_LANGUAGE"]
     env.filters.update(filters(language))
+    env.tests["offers_ways_to_act"] = states.offers_ways_to_act
     urls = ua_settings["UA_URLS"]
 
     def url_for(name: str) -> str:
         """Root-relative (or absolute, with SITEURL) URL of one of the site's pages."""
         return f"{siteurl}/{urls[name]}"
 
-    cards: dict = {}
-
-    def action_card_html(action, today: dt.date, heading_level: int = 2) -> Markup:
-        """The action_card component, rendered once per action, day and heading level.
-
-        An action appears in many lists (the archive, its state, year, country
-        and themes): its card is the same in each, so it is made once per build.
-        """
-        key = (action.slug, today, heading_level)
-        html = cards.get(key)
-        if html is None:
-            macro = env.get_template("components/action-card.html").module.action_card
-            html = cards[key] = macro({"action": action, "today": today, "heading_level": heading_level})
-        return html
-
-    fragments: dict = {}
-
-    def site_fragment(name: str, **page) -> Markup:
-        """A partial of the page shell rendered once per build (and per ``page`` values).
-
-        The header's navigation, the footer and the extra head links are the
-        same on every page but for ``page_name``: they are rendered with the
-        site's context and the given values only, never the page's, so a
-        partial cannot depend on one page by mistake.
-        """
-        key = (name, tuple(sorted(page.items())))
-        html = fragments.get(key)
-        if html is None:
-            context = {**(site_context or {}), **page}
-            html = fragments[key] = Markup(env.get_template(name).render(context))
-        return html
-
     env.globals.update(
-        site_fragment=site_fragment,
-        action_card_html=action_card_html,
         url_for=url_for,
         ua=ua_settings,
         organisation=ua_settings["UA_ORGANISATION"],
-        compose_letter=letters.compose_letter,
-        closing_for=letters.closing_for,
     )

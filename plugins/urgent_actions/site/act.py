@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..content import textlimits
-from ..content.letters import closing_for, compose_letter
+from ..content.letters import ComposedLetter, compose
 from . import links
 
 
@@ -18,9 +18,8 @@ from . import links
 class LetterWay:
     """One target x one letter language."""
 
-    language: str
-    subject: str
-    text: str  # the composed letter, signature left blank
+    letter: ComposedLetter  # to this target, in this language
+    text: str  # letter.text: the composed letter, signature left blank
     mailto: str | None = None  # None when there is no email, or when too long
     mailto_too_long: bool = False
     mailto_subject_only: str | None = None  # offered instead when the full URL is too long
@@ -32,6 +31,14 @@ class LetterWay:
     gmail: str | None = None
     outlook: str | None = None
     print_url: str | None = None  # the printable letter, for targets with an address
+
+    @property
+    def language(self) -> str:
+        return self.letter.language
+
+    @property
+    def subject(self) -> str:
+        return self.letter.subject
 
 
 @dataclass
@@ -59,12 +66,9 @@ def ways_for(action) -> list[TargetWays]:
     for index, target in enumerate(front.targets, start=1):
         ways = TargetWays(index=index, authority=target)
         for letter in front.letters:
-            text = compose_letter(
-                salutation=target.salutation,
-                body=letter.body,
-                closing=closing_for(letter.closing, letter.language),
-            )
-            way = LetterWay(language=letter.language, subject=letter.subject, text=text)
+            composed = compose(letter, target.salutation)
+            text = composed.text
+            way = LetterWay(letter=composed, text=text)
             if target.emails:
                 mailto = links.mailto_url(target.emails, cc=cc, subject=letter.subject, body=text)
                 way.mailto_length = len(mailto)

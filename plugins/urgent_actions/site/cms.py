@@ -9,12 +9,17 @@ each saved action becomes a pull request.
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import os
+import types
+import typing
 
 import yaml
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
 
-from ..content import countries
+from ..content import countries, model
 from .keys import fingerprint
 from .outputs import Output
 
@@ -22,75 +27,228 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _dist(settings) -> str:
-    root = settings.get("UA_CMS_NODE_MODULES") or os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(HERE))), "node_modules")
+    root = settings.get("UA_CMS_NODE_MODULES") or os.path.join(
+        os.path.dirname(os.path.dirname(os.path.dirname(HERE))), "node_modules"
+    )
     return os.path.join(root, "decap-cms", "dist")
 
 
-def _s(name, label, required=False, **extra):
-    return {"name": name, "label": label, "widget": "string", "required": required, **extra}
+# --- What the editor shows, derived from the content model ----------------------
+#
+# Field names, order, widgets, requiredness, defaults, minimums and patterns
+# come from the pydantic models (content/model.py), as the JSON Schema does
+# (tools/schema.py). Only what a model cannot say is written here, as data:
+# the labels, the few widgets chosen for editors, and the fields left out.
+
+DATE_WIDGET = {
+    "widget": "datetime",
+    "format": "YYYY-MM-DD",
+    "date_format": "YYYY-MM-DD",
+    "time_format": False,
+}
+
+# Labels; "{max_length}" is filled in from the field's constraint.
+LABELS = {
+    "title": "Titre ({max_length} caractères au plus)",
+    "case": "Numéro du dossier (UA n/aa)",
+    "update": "Mise à jour (0 = première action)",
+    "date": "Date de publication",
+    "deadline": "Date limite (obligatoire si l'action est en cours)",
+    "state": "État",
+    "country": "Pays",
+    "themes": "Thèmes",
+    "people": "Personnes concernées",
+    "summary": "Résumé (texte simple, {max_length} caractères au plus)",
+    "image": "Image",
+    "image_alt": "Description de l'image (obligatoire avec une image)",
+    "image_credit": "Crédit de l'image",
+    "ai_index": "Index international (ex. MDE 12/0000/2026)",
+    "targets": "Destinataires",
+    "copies": "Copies",
+    "letters": "Lettres",
+    "sms": "Texte du SMS (160 caractères)",
+    "tweet": "Message pour X (280 caractères)",
+    "outcome": "Issue (obligatoire pour une bonne nouvelle)",
+    "aliases": "Anciennes adresses (/actions/…/)",
+    "outcome.date": "Date",
+    "outcome.text": "Ce qui s'est passé",
+    "letters.language": "Langue (code à deux lettres : fr, en, es…)",
+    "letters.subject": "Objet",
+    "letters.body": "Texte (paragraphes séparés par une ligne vide)",
+    "letters.closing": "Formule de politesse (facultative)",
+    "authority.ref": "Autorité partagée (nom d'un fichier de content/authorities/, sinon laisser vide)",
+    "authority.name": "Nom",
+    "targets.name": "Nom (obligatoire sans « ref »)",
+    "authority.role": "Fonction",
+    "authority.salutation": "Formule d'appel (ex. « Monsieur le Ministre, »)",
+    "authority.address": "Adresse postale (une ligne par ligne de l'enveloppe)",
+    "authority.email": "Courriel",
+    "authority.sms": "SMS (format international, +…)",
+    "authority.phone": "Téléphone (+…)",
+    "authority.fax": "Fax (+…)",
+    "authority.twitter": "Compte X (@…)",
+    "authority.web": "Formulaire de contact (https://…)",
+}
+# The labels of the values of a choice (a Literal in the model).
+OPTION_LABELS = {"state": {"open": "En cours", "closed": "Terminée", "good-news": "Bonne nouvelle"}}
+# Widgets chosen for editors where the type alone would choose another.
+WIDGETS = {
+    "image": {"widget": "image"},
+    "authority.email": {"widget": "string"},  # one address, or a YAML list typed by hand
+}
+# List summaries: what each item of a list shows when folded.
+SUMMARIES = {
+    "targets": "{{fields.name}}{{fields.ref}}",
+    "copies": "{{fields.name}}{{fields.ref}}",
+    "letters": "{{fields.language}} : {{fields.subject}}",
+}
+# What an editor reads when a value does not match a field's pattern (the model's).
+PATTERN_HINTS = {"case": "UA, espace, 1 à 3 chiffres, / et l'année sur 2 chiffres"}
+# Fields checked against other data (countries, themes.yml): a choice among its values.
+CHOICES = {
+    "country": lambda build: _country_options(build),
+    "themes": lambda build: [
+        {"label": label, "value": key} for key, label in build.site.themes.items()
+    ],
+}
+# Model fields the editor does not show, and why.
+LEFT_OUT = {
+    # Pelican's draft/hidden: the editorial workflow (a pull request per action)
+    # is how an action stays unpublished from the editor.
+    "status": "the editorial workflow keeps unpublished actions in pull requests",
+}
+# An authority is either given in full or named by "ref": none of its fields is
+# required on its own (the build checks the combination).
+AUTHORITY_FIRST = ("ref",)
 
 
-def _authority_fields(target: bool) -> list[dict]:
-    return [
-        _s("ref", "Autorité partagée (nom d'un fichier de content/authorities/, sinon laisser vide)"),
-        _s("name", "Nom" + (" (obligatoire sans « ref »)" if target else "")),
-        _s("role", "Fonction"),
-        _s("salutation", "Formule d'appel (ex. « Monsieur le Ministre, »)"),
-        {"name": "address", "label": "Adresse postale (une ligne par ligne de l'enveloppe)", "widget": "text", "required": False},
-        _s("email", "Courriel"),
-        _s("sms", "SMS (format international, +…)"),
-        _s("phone", "Téléphone (+…)"),
-        _s("fax", "Fax (+…)"),
-        _s("twitter", "Compte X (@…)"),
-        _s("web", "Formulaire de contact (https://…)"),
+class MissingFieldError(LookupError):
+    """A field of the content model that the editor's configuration does not know."""
+
+
+def _options_of(annotation):
+    """The values of a Literal (possibly Optional), or None."""
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if typing.get_origin(candidate) is typing.Literal:
+            return list(typing.get_args(candidate))
+    return None
+
+
+def _inner(annotation):
+    """``X`` for ``X | None``; the type and metadata of an Annotated one."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(args) == 1:
+        annotation = args[0]
+    metadata = []
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation, *metadata = typing.get_args(annotation)
+    return annotation, metadata
+
+
+def _constraint(metadata, name):
+    return next((getattr(m, name) for m in metadata if getattr(m, name, None) is not None), None)
+
+
+def _field(name: str, info, label_key: str, required: bool, build) -> dict:
+    annotation, metadata = _inner(info.annotation)
+    metadata = [*info.metadata, *metadata]
+    label = LABELS.get(label_key) or LABELS.get(name)
+    if label is None:
+        raise MissingFieldError(
+            f"'{label_key}' is in the content model but not in the editor: give it a label "
+            "in site/cms.py LABELS, or list it in LEFT_OUT with the reason"
+        )
+    entry = {"name": name, "label": label.format(max_length=_constraint(metadata, "max_length"))}
+    options = _options_of(annotation)
+    item = typing.get_args(annotation)[0] if typing.get_origin(annotation) is list else None
+    if label_key in WIDGETS or name in WIDGETS:
+        entry.update(WIDGETS.get(label_key) or WIDGETS[name])
+    elif name in CHOICES:
+        entry.update(widget="select", options=CHOICES[name](build))
+        if item is not None:  # several values: a list in the model
+            entry.update(multiple=True, min=_constraint(metadata, "min_length"))
+    elif options is not None:
+        entry.update(
+            widget="select",
+            options=[{"label": OPTION_LABELS[name][v], "value": v} for v in options],
+        )
+    elif annotation is dt.date:
+        entry.update(DATE_WIDGET)
+    elif annotation is int:
+        entry.update(widget="number", value_type="int", min=_constraint(metadata, "ge"))
+    elif isinstance(item, type) and issubclass(item, BaseModel):
+        entry.update(
+            widget="list", summary=SUMMARIES[name], fields=_fields_of(item, name, True, build)
+        )
+    elif item is not None:
+        entry["widget"] = "list"
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        entry.update(widget="object", fields=_fields_of(annotation, name, False, build))
+    elif model.is_multiline_text(metadata):
+        entry["widget"] = "text"
+    else:
+        entry["widget"] = "string"
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    pattern = extra.get("pattern")
+    if pattern:
+        entry["pattern"] = [pattern, PATTERN_HINTS[name]]
+    if info.default not in (None, PydanticUndefined):
+        entry["default"] = info.default
+    entry["required"] = required and info.is_required()
+    return {k: v for k, v in entry.items() if v is not None}
+
+
+def _fields_of(model_class, parent: str, items_required: bool, build) -> list[dict]:
+    """The fields of a nested model: required as in the model inside a list item
+    (an item exists only when it is filled), never inside an optional object."""
+    fields = model_class.model_fields
+    is_authority = issubclass(model_class, model.Authority)
+    names = (
+        [*AUTHORITY_FIRST, *(n for n in fields if n not in AUTHORITY_FIRST)]
+        if is_authority
+        else list(fields)
+    )
+    result = []
+    for name in names:
+        key = (
+            f"{parent}.{name}"
+            if f"{parent}.{name}" in LABELS
+            else (f"authority.{name}" if is_authority else f"{parent}.{name}")
+        )
+        required = items_required and not is_authority
+        result.append(_field(name, fields[name], key, required, build))
+    return result
+
+
+def _country_options(build) -> list[dict]:
+    language = build.ua["UA_LANGUAGE"]
+    return sorted(
+        (
+            {"label": countries.country_name(code, language), "value": code}
+            for code in countries.known_codes()
+        ),
+        key=lambda option: option["label"],
+    )
+
+
+def action_fields(build) -> list[dict]:
+    """The editor's fields of an action: every front matter field but ``LEFT_OUT``,
+    in the model's order, then the Markdown body."""
+    fields = [
+        _field(name, info, name, True, build)
+        for name, info in model.ActionFront.model_fields.items()
+        if name not in LEFT_OUT
     ]
+    fields.append(
+        {"name": "body", "label": "Le dossier (Markdown)", "widget": "markdown", "required": True}
+    )
+    return fields
 
 
 def config(build) -> str:
     ua = build.ua
     cms = ua["UA_CMS"]
-    date = {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False}
-    country_options = sorted(
-        ({"label": countries.country_name(code, ua["UA_LANGUAGE"]), "value": code} for code in countries.known_codes()),
-        key=lambda option: option["label"],
-    )
-    fields = [
-        _s("title", "Titre (120 caractères au plus)", required=True),
-        _s("case", "Numéro du dossier (UA n/aa)", required=True, pattern=[r"^UA \d{1,3}/\d{2}$", "UA, espace, 1 à 3 chiffres, / et l'année sur 2 chiffres"]),
-        {"name": "update", "label": "Mise à jour (0 = première action)", "widget": "number", "value_type": "int", "min": 0, "default": 0, "required": False},
-        {"name": "date", "label": "Date de publication", **date, "required": True},
-        {"name": "deadline", "label": "Date limite (obligatoire si l'action est en cours)", **date, "required": False},
-        {"name": "state", "label": "État", "widget": "select", "default": "open", "required": False,
-         "options": [{"label": "En cours", "value": "open"}, {"label": "Terminée", "value": "closed"},
-                     {"label": "Bonne nouvelle", "value": "good-news"}]},
-        {"name": "country", "label": "Pays", "widget": "select", "options": country_options, "required": True},
-        {"name": "themes", "label": "Thèmes", "widget": "select", "multiple": True, "min": 1, "required": True,
-         "options": [{"label": label, "value": key} for key, label in build.site.themes.items()]},
-        {"name": "people", "label": "Personnes concernées", "widget": "list", "required": False},
-        {"name": "summary", "label": "Résumé (texte simple, 280 caractères au plus)", "widget": "text", "required": True},
-        {"name": "image", "label": "Image", "widget": "image", "required": False},
-        _s("image_alt", "Description de l'image (obligatoire avec une image)"),
-        _s("image_credit", "Crédit de l'image"),
-        _s("ai_index", "Index international (ex. MDE 12/0000/2026)"),
-        {"name": "targets", "label": "Destinataires", "widget": "list", "required": False, "summary": "{{fields.name}}{{fields.ref}}",
-         "fields": _authority_fields(True)},
-        {"name": "copies", "label": "Copies", "widget": "list", "required": False, "summary": "{{fields.name}}{{fields.ref}}",
-         "fields": _authority_fields(False)},
-        {"name": "letters", "label": "Lettres", "widget": "list", "required": False, "summary": "{{fields.language}} : {{fields.subject}}",
-         "fields": [
-             _s("language", "Langue (code à deux lettres : fr, en, es…)", required=True),
-             _s("subject", "Objet", required=True),
-             {"name": "body", "label": "Texte (paragraphes séparés par une ligne vide)", "widget": "text", "required": True},
-             {"name": "closing", "label": "Formule de politesse (facultative)", "widget": "text", "required": False},
-         ]},
-        {"name": "sms", "label": "Texte du SMS (160 caractères)", "widget": "text", "required": False},
-        {"name": "tweet", "label": "Message pour X (280 caractères)", "widget": "text", "required": False},
-        {"name": "outcome", "label": "Issue (obligatoire pour une bonne nouvelle)", "widget": "object", "required": False,
-         "fields": [{"name": "date", "label": "Date", **date, "required": False},
-                    {"name": "text", "label": "Ce qui s'est passé", "widget": "text", "required": False}]},
-        {"name": "aliases", "label": "Anciennes adresses (/actions/…/)", "widget": "list", "required": False},
-        {"name": "body", "label": "Le dossier (Markdown)", "widget": "markdown", "required": True},
-    ]
+    fields = action_fields(build)
     data = {
         "backend": {"name": cms["backend"], "repo": cms["repo"], "branch": cms["branch"]},
         "publish_mode": "editorial_workflow",
@@ -99,23 +257,28 @@ def config(build) -> str:
         "locale": ua["UA_LANGUAGE"],
         "media_folder": "content/images",
         "public_folder": "/images",
-        "collections": [{
-            "name": "actions",
-            "label": "Actions urgentes",
-            "label_singular": "Action urgente",
-            "folder": "content/actions",
-            "extension": "md",
-            "format": "frontmatter",
-            "create": True,
-            "slug": "{{slug}}",
-            "summary": "{{case}} · {{title}}",
-            "fields": fields,
-        }],
+        "collections": [
+            {
+                "name": "actions",
+                "label": "Actions urgentes",
+                "label_singular": "Action urgente",
+                "folder": "content/actions",
+                "extension": "md",
+                "format": "frontmatter",
+                "create": True,
+                "slug": "{{slug}}",
+                "summary": "{{case}} · {{title}}",
+                "fields": fields,
+            }
+        ],
     }
     if cms.get("local_backend"):
-        data["local_backend"] = {"url": cms["local_backend"]} if isinstance(cms["local_backend"], str) else True
-    return "# Generated from the content model by plugins/urgent_actions/cms.py.\n" + yaml.safe_dump(
-        data, allow_unicode=True, sort_keys=False, width=120
+        data["local_backend"] = (
+            {"url": cms["local_backend"]} if isinstance(cms["local_backend"], str) else True
+        )
+    return (
+        "# Generated from the content model by plugins/urgent_actions/site/cms.py.\n"
+        + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
     )
 
 
@@ -144,8 +307,13 @@ def outputs(build):
     # Made from the content model, the settings and content/'s other files
     # (already in every key): the actions do not change them.
     yield Output("admin/config.yml", render=lambda: config(build), key="cms-config")
-    yield Output("admin/index.html", render=lambda: ADMIN_PAGE.format(
-        lang=build.ua["UA_LANGUAGE"], name=build.settings.get("SITENAME", "")), key="cms-page")
+    yield Output(
+        "admin/index.html",
+        render=lambda: ADMIN_PAGE.format(
+            lang=build.ua["UA_LANGUAGE"], name=build.settings.get("SITENAME", "")
+        ),
+        key="cms-page",
+    )
     for path in sorted(glob.glob(os.path.join(dist, "*decap-cms.js"))):
         name = os.path.basename(path)
 
@@ -154,4 +322,6 @@ def outputs(build):
                 return handle.read()
 
         stat = os.stat(path)
-        yield Output(f"admin/{name}", render=read, key=fingerprint(path, stat.st_size, stat.st_mtime_ns))
+        yield Output(
+            f"admin/{name}", render=read, key=fingerprint(path, stat.st_size, stat.st_mtime_ns)
+        )

@@ -29,17 +29,8 @@ def _moment(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(8, 0), tzinfo=UTC)
 
 
-def _updated(action) -> dt.date:
-    front = action.front
-    return max(front.date, front.outcome.date) if front.outcome else front.date
-
-
 def entry_id(build, action) -> str:
     return f"{build.absolute_url}/{action.url}"
-
-
-class _Atom(feedgenerator.Atom1Feed):
-    """Atom with the feed's own language and a stable 'updated' for empty feeds."""
 
 
 def _feed(cls, build, *, title, link, feed_url, description, actions, content_of):
@@ -66,7 +57,7 @@ def _feed(cls, build, *, title, link, feed_url, description, actions, content_of
             unique_id=url,
             unique_id_is_permalink=True,
             pubdate=_moment(action.front.date),
-            updateddate=_moment(_updated(action)),
+            updateddate=_moment(action.last_updated),
             categories=[action.country_name, *categories],
             author_name=build.ua["UA_ORGANISATION"]["name"],
         )
@@ -74,7 +65,7 @@ def _feed(cls, build, *, title, link, feed_url, description, actions, content_of
 
 
 def _latest_update(actions, build) -> dt.datetime:
-    dates = [_updated(a) for a in actions] or [dt.date(1973, 3, 19)]
+    dates = [a.last_updated for a in actions] or [dt.date(1973, 3, 19)]
     return _moment(max(dates))
 
 
@@ -172,7 +163,7 @@ def json_feed(build, actions, content_of) -> str:
             "summary": front.summary,
             "content_html": content_of(action),
             "date_published": _moment(front.date).isoformat(),
-            "date_modified": _moment(_updated(action)).isoformat(),
+            "date_modified": _moment(action.last_updated).isoformat(),
             "language": build.ua["UA_LANGUAGE"],
             "tags": [action.country_name, *(build.site.themes[k] for k in front.themes)],
             "_urgent_action": {

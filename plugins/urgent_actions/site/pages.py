@@ -9,11 +9,7 @@ from .outputs import Output
 
 def open_actions(site, build_date):
     """Open actions whose deadline has not passed, nearest deadline first."""
-    current = [
-        a
-        for a in site.listed
-        if a.front.state == "open" and a.front.deadline and a.front.deadline >= build_date
-    ]
+    current = [a for a in site.listed if a.display_state(build_date) == "open"]
     return sorted(current, key=lambda a: (a.front.deadline, a.front.title))
 
 
@@ -55,9 +51,6 @@ def outputs(build):
                             "action": action,
                             "target": target_ways.authority,
                             "way": way,
-                            "letter": next(
-                                l for l in action.front.letters if l.language == way.language
-                            ),
                             "page_name": "print-letter",
                         },
                         key=key,

@@ -21,7 +21,7 @@ def outputs(build):
 def entries(build) -> list[tuple]:
     """(address, date of last change or None) of every page the sitemap lists, sorted."""
     site = build.site
-    newest = max((a.front.outcome.date if a.front.outcome else a.front.date for a in site.listed), default=None)
+    newest = max((a.last_updated for a in site.listed), default=None)
     base = build.absolute_url
     by_page = {action.save_as: action for action in site.actions}
     redirects = {alias.lstrip("/") + "index.html" for a in site.actions if a.front.aliases for alias in a.front.aliases}
@@ -34,10 +34,9 @@ def entries(build) -> list[tuple]:
         if action is None:
             lastmod = newest
         else:
-            front = action.front
-            if front.status != "published":
+            if action.front.status != "published":
                 continue
-            lastmod = max(front.date, front.outcome.date) if front.outcome else front.date
+            lastmod = action.last_updated
         found.append((f"{base}/{path[:-10]}", lastmod))  # without "index.html"
     found.sort()
     return found

@@ -34,7 +34,7 @@ from .cache import BuildCache, manifest_path, read_manifest
 from .digests import Digests
 from .indexing import SearchIndexer
 from .reading import CachedReader
-from .template_cache import cache_compiled
+from .compiled_templates import cache_compiled
 
 logger = logging.getLogger(__name__)
 

@@ -34,7 +34,6 @@ def action_schema() -> dict:
         schema["properties"][key]["items"] = {"anyOf": [REF_TARGET, items]}
     # Rules checked by validators in Python, written out for editors' tools.
     props = schema["properties"]
-    props["case"]["pattern"] = r"^UA \d{1,3}/\d{2}$"
     props["country"]["pattern"] = "^[A-Z]{2}$"
     letter = definitions["Letter"]["properties"]
     letter["language"]["pattern"] = "^[a-z]{2}$"
