@@ -319,25 +319,27 @@ class SearchIndexer:
             return False
         return all(page in job.fifos or published_as_recorded(page, page_keys.get(page)) for page in shard.pages)
 
-    def start(self, site_dir: str, shards: list[Shard], previous: str | None = None,
-              page_keys: dict[str, str] | None = None, recorded: dict[str, str] | None = None,
-              renovation=None, gather=None, published_as_recorded=None) -> None:  # fmt: skip
+    def start(self, site_dir: str, shards: list[Shard], previous: str | None = None, cache=None,
+              gather=None) -> None:  # fmt: skip
         """Start indexing the action pages of ``site_dir``, shard by shard.
 
-        ``recorded`` holds, for each shard directory of the ``previous`` output,
-        the digest of the pages it was made from: a shard whose digest is the
-        same is reused (hard links: Pagefind's files are never written in place);
-        the others are indexed by Pagefind processes that run beside the build
-        until :meth:`wait`.
+        With the build's ``cache`` (:class:`~urgent_actions.speed.cache.BuildCache`)
+        of the ``previous`` output: a shard whose pages have the page keys its
+        index was made from (``cache.old_search``) is reused from there (hard
+        links: Pagefind's files are never written in place); the others are
+        indexed by Pagefind processes that run beside the build until :meth:`wait`.
 
-        With a ``renovation`` (the staging directory is a spare output), a reused
-        shard whose directory there already holds the previous output's very
-        files is left as it is; any other shard directory there is removed first
-        (its files may be the published output's: Pagefind must not write into
-        them), as is every shard directory that is no longer planned.
+        When the staging directory is a spare output (``cache.renovation``), a
+        reused shard whose directory there already holds the previous output's
+        very files is left as it is; any other shard directory there is removed
+        first (its files may be the published output's: Pagefind must not write
+        into them), as is every shard directory that is no longer planned.
         ``gather(pages)`` is called with the pages Pagefind is about to read.
         """
-        recorded = recorded or {}
+        recorded = cache.old_search if cache is not None else {}
+        page_keys = cache.content_keys() if cache is not None else None
+        renovation = cache.renovation if cache is not None else None
+        published_as_recorded = cache.published_as_recorded if cache is not None else None
         counts, digests, stale = {"indexed": 0, "reused": 0}, {}, []
 
         def remove(path: str) -> None:

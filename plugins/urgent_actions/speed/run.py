@@ -176,15 +176,7 @@ class BuildRun:
                 unchanged = [job for job in unchanged if job[0].save_as not in pages]
                 parallel.render_all(generator, cache.link(now, staging), parallel_from)
 
-            self.search.start(
-                staging, shards,
-                previous=self.final,
-                page_keys=cache.content_keys(),
-                recorded=cache.old_search,
-                renovation=cache.renovation,
-                gather=gather,
-                published_as_recorded=cache.published_as_recorded,
-            )  # fmt: skip
+            self.search.start(staging, shards, previous=self.final, cache=cache, gather=gather)
             rest = [o for o in planned if o.save_as not in indexed]
             if unchanged:
                 failed = cache.link(unchanged, staging)
