@@ -1,0 +1,137 @@
+"""speed/indexing.py on its own: which shards are reused, indexed, started early,
+adopted or stopped, with real Pagefind on small sites (no Pelican build)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from urgent_actions.site.keys import fingerprint
+from urgent_actions.site.search import Shard
+from urgent_actions.speed import output_swap
+from urgent_actions.speed.indexing import SearchIndexer, _pages_digest
+
+PAGE = '<html lang="fr"><body><main data-pagefind-body><h1>{0}</h1><p>{1}</p></main></body></html>'
+
+
+def _site(root: Path, pages: dict[str, str]) -> Path:
+    for slug, text in pages.items():
+        page = root / "actions" / slug / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(PAGE.format(slug, text), "utf-8")
+    return root
+
+
+def _count(index: Path) -> int:
+    return json.loads((index / "pagefind-entry.json").read_text("utf-8"))["languages"]["fr"]["page_count"]
+
+
+def _fragments(index: Path) -> bytes:
+    import gzip
+
+    return b"".join(gzip.decompress(p.read_bytes()) for p in sorted((index / "fragment").glob("*.pf_fragment")))
+
+
+class Cache:
+    """The part of a BuildCache the indexer reads: page keys and the digests the
+    previous output's shards were made from."""
+
+    def __init__(self, keys: dict, recorded: dict, published=lambda page, key: True):
+        self.keys, self.old_search, self.renovation = keys, recorded, None
+        self.published_as_recorded = published
+
+    def content_keys(self):
+        return dict(self.keys)
+
+
+OLD = ("actions/a/index.html", "actions/b/index.html")
+NEW = ("actions/c/index.html",)
+
+
+def test_without_a_previous_output_every_shard_is_indexed(tmp_path):
+    site = _site(tmp_path / "site", {"a": "un", "b": "deux", "c": "trois"})
+    indexer = SearchIndexer("fr", jobs=2, timeout=120)
+    indexer.start(str(site), [Shard("pagefind-2025", OLD), Shard("pagefind", NEW)])
+    counts, digests = indexer.wait()
+    assert counts == {"indexed": 2, "reused": 0} and digests == {}
+    assert _count(site / "pagefind-2025") == 2 and _count(site / "pagefind") == 1
+    assert not [name for name in os.listdir(site / "pagefind") if name.startswith("pagefind-ui.")]
+
+
+def test_a_shard_whose_pages_kept_their_keys_is_linked_from_the_previous_output(tmp_path):
+    keys = {page: fingerprint(page) for page in OLD + NEW}
+    previous = _site(tmp_path / "previous", {"a": "un", "b": "deux", "c": "trois"})
+    first = SearchIndexer("fr", jobs=2, timeout=120)
+    first.start(str(previous), [Shard("pagefind-2025", OLD), Shard("pagefind", NEW)], cache=Cache(keys, {}))
+    _, digests = first.wait()
+    assert digests["pagefind-2025"] == _pages_digest(OLD, keys)
+
+    site = _site(tmp_path / "site", {"a": "un", "b": "deux", "c": "trois modifié"})
+    edited = {**keys, NEW[0]: fingerprint("edited")}
+    again = SearchIndexer("fr", jobs=2, timeout=120)
+    again.start(str(site), [Shard("pagefind-2025", OLD), Shard("pagefind", NEW)], previous=str(previous),
+                cache=Cache(edited, digests))  # fmt: skip
+    counts, _ = again.wait()
+    assert counts == {"indexed": 1, "reused": 1}
+    entry = "pagefind-entry.json"
+    assert (site / "pagefind-2025" / entry).stat().st_ino == (previous / "pagefind-2025" / entry).stat().st_ino
+    assert "modifié".encode() in _fragments(site / "pagefind")
+
+
+def test_an_early_start_is_adopted_when_its_shard_is_the_same_and_fed_the_new_page(tmp_path):
+    published = _site(tmp_path / "output", {"a": "un", "b": "deux"})
+    actions = str(tmp_path / "content" / "actions")
+    before = {f"{actions}/a.md": (1, 1, 1, 1), f"{actions}/b.md": (1, 1, 1, 1)}
+    now = {**before, f"{actions}/b.md": (2, 2, 2, 2)}
+    indexer = SearchIndexer("fr", jobs=1, timeout=120)
+    indexer.speculate(str(published), {"pagefind": OLD}, before, now, actions)
+    assert list(indexer._speculative) == ["pagefind"]
+    site = _site(tmp_path / "staging", {"a": "un", "b": "deux, relu"})
+    indexer.start(str(site), [Shard("pagefind", OLD)], previous=str(published), cache=Cache({p: "k" for p in OLD}, {}))
+    counts, _ = indexer.wait()
+    assert counts == {"indexed": 1, "reused": 0}
+    assert _count(site / "pagefind") == 2
+    assert b"relu" in _fragments(site / "pagefind")
+    output_swap.join_removals()  # the pipes' directory goes beside the build, joined at its end
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".pagefind-")]
+
+
+def test_an_early_start_on_pages_that_changed_is_stopped_and_the_shard_indexed_anew(tmp_path):
+    published = _site(tmp_path / "output", {"a": "un", "b": "deux"})
+    actions = str(tmp_path / "content" / "actions")
+    before = {f"{actions}/a.md": (1, 1, 1, 1), f"{actions}/b.md": (1, 1, 1, 1)}
+    now = {**before, f"{actions}/b.md": (2, 2, 2, 2)}
+    indexer = SearchIndexer("fr", jobs=1, timeout=120)
+    indexer.speculate(str(published), {"pagefind": OLD}, before, now, actions)
+    job = indexer._speculative["pagefind"]
+    site = _site(tmp_path / "staging", {"a": "un, changé aussi", "b": "deux, relu"})
+    # Page a was read from the published output, but is no longer that file.
+    cache = Cache({p: "k" for p in OLD}, {}, published=lambda page, key: page != "actions/a/index.html")
+    indexer.start(str(site), [Shard("pagefind", OLD)], previous=str(published), cache=cache)
+    assert job.process.poll() is not None  # stopped
+    indexer.wait()
+    assert "changé".encode() in _fragments(site / "pagefind")
+
+
+def test_no_early_start_when_an_action_was_added(tmp_path):
+    published = _site(tmp_path / "output", {"a": "un"})
+    actions = str(tmp_path / "content" / "actions")
+    before = {f"{actions}/a.md": (1, 1, 1, 1)}
+    now = {**before, f"{actions}/b.md": (2, 2, 2, 2)}
+    indexer = SearchIndexer("fr", jobs=1, timeout=120)
+    indexer.speculate(str(published), {"pagefind": ("actions/a/index.html",)}, before, now, actions)
+    assert indexer._speculative == {}
+
+
+def test_stop_ends_an_early_start_nobody_adopted(tmp_path):
+    published = _site(tmp_path / "output", {"a": "un", "b": "deux"})
+    actions = str(tmp_path / "content" / "actions")
+    before = {f"{actions}/b.md": (1, 1, 1, 1)}
+    indexer = SearchIndexer("fr", jobs=1, timeout=120)
+    indexer.speculate(str(published), {"pagefind": OLD}, before, {f"{actions}/b.md": (2, 2, 2, 2)}, actions)
+    job = indexer._speculative["pagefind"]
+    assert job.process.poll() is None  # waiting on the pipe of page b
+    indexer.stop()
+    assert job.process.poll() is not None
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".pagefind-")]
