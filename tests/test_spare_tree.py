@@ -90,16 +90,6 @@ def test_renovate_keeps_the_published_files_it_may_reuse_and_deletes_the_others(
     assert renovation.claimed == set()
 
 
-def test_has_answers_for_a_candidate_of_that_inode_only(outputs):
-    spare, spare_stamp, _, published_stamp = outputs
-    renovation = spare_tree.renovate(str(spare), spare_stamp, published_stamp, everything)
-    identity = published_stamp["files"]["actions/a/index.html"]
-    assert renovation.has("actions/a/index.html", identity)
-    assert renovation.has("actions/a/index.html", [identity[0], 0, 0])  # the inode decides
-    assert not renovation.has("actions/a/index.html", [identity[0] + 1, *identity[1:]])
-    assert not renovation.has("actions/b/index.html", published_stamp["files"]["actions/b/index.html"])
-
-
 def test_a_directory_changed_since_its_stamp_loses_what_the_stamp_does_not_know(outputs):
     spare, spare_stamp, _, published_stamp = outputs
     (spare / "actions" / "a" / "index.html").unlink()  # replaced by another file since

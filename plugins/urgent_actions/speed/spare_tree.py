@@ -54,11 +54,6 @@ class Renovation:
     claimed: set[str] = field(default_factory=set)  # candidates the build kept or replaced
     stamp: dict | None = None  # the spare's stamp (files, dirs) when the renovation began
 
-    def has(self, relative: str, identity: list[int]) -> bool:
-        """Whether the staging directory holds, at ``relative``, the file with this identity."""
-        found = self.candidates.get(relative)
-        return found is not None and found[0] == identity[0]
-
     def tidy(self, keep_prefixes: tuple[str, ...] = ()) -> int:
         """Delete the candidates nobody claimed (except under ``keep_prefixes``) and empty directories."""
         removed = 0
