@@ -136,6 +136,7 @@ def test_a_pagefind_waiting_on_a_page_that_never_comes_is_stopped(tmp_path):
     Pagefind, and the wait ends at once with a message, not in ten minutes."""
     from urgent_actions.render.pagefind import PagefindError
     from urgent_actions.site.search import Shard
+    from urgent_actions.speed import output_swap
     from urgent_actions.speed.indexing import Indexing, _Job
 
     site = _site_with_pages(tmp_path, ("alpha", "beta"))
@@ -148,6 +149,7 @@ def test_a_pagefind_waiting_on_a_page_that_never_comes_is_stopped(tmp_path):
         Indexing(str(site), [], "fr", 1, 60, {}, {}, [job]).wait()
     assert time.monotonic() - started < 10
     assert _wait_until_gone(str(tmp_path)) == []
+    output_swap.join_removals()  # the pipes' directory, removed beside the build
 
 
 def test_the_pipes_exist_before_pagefind_starts(tmp_path):
@@ -156,6 +158,7 @@ def test_the_pipes_exist_before_pagefind_starts(tmp_path):
     import stat
 
     from urgent_actions.site.search import Shard
+    from urgent_actions.speed import output_swap
     from urgent_actions.speed.indexing import _Job
 
     site = _site_with_pages(tmp_path, ("alpha", "beta"))
@@ -169,6 +172,7 @@ def test_the_pipes_exist_before_pagefind_starts(tmp_path):
         assert (tmp_path / "index" / "pagefind-entry.json").is_file()
     finally:
         job.stop()
+        output_swap.join_removals()  # the pipes' directory, removed beside the build
 
 
 def test_a_pagefind_that_takes_too_long_stops_the_build_with_a_message(tmp_path, monkeypatch):

@@ -68,9 +68,10 @@ def test_invoke_check_prints_every_problem_and_fails(tmp_path):
 
 def test_checking_three_hundred_actions_takes_well_under_a_second(tmp_path):
     make_content(tmp_path, {f"action-{i}": action(case=f"UA {i}/26") for i in range(1, 301)})
-    start = time.perf_counter()
+    # CPU time, not wall time: the machine may be running other builds.
+    start = time.process_time()
     site = load_site(str(tmp_path / "content"))
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert len(site.actions) == 300
     assert elapsed < 1.0, elapsed
 
