@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import countries, letters, states
+from . import countries, letters, placeholders, states
 from .errors import ContentError, Problem, did_you_mean, field_path
 from .frontmatter import FrontMatterError, load_yaml, read
 from .model import SLUG_RE, ActionFront, Authority, Copy, problems_across_fields
@@ -263,7 +263,12 @@ def parse_action(path: str, raw: bytes, context: dict, renderer=None) -> tuple[A
         data, body = read(raw)
     except FrontMatterError as exc:
         return None, [Problem(path, exc.field, exc.message)]
-    problems: list[Problem] = []
+    # Placeholders are checked on the file as written, whatever else is wrong.
+    problems = (
+        []
+        if placeholders.is_draft(data)
+        else [Problem(path, where, message) for where, message in placeholders.placeholder_problems(data, body)]
+    )
     try:
         front = ActionFront.model_validate(data, context=context)
     except ValidationError as exc:
