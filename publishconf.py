@@ -1,11 +1,14 @@
 """Production settings: pelicanconf.py plus absolute URLs and publishing choices."""
 
+import json
 import os
 import sys
 
 sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: E402,F403
 
+# The site's address. The example's builds and tests, but `invoke publish`
+# refuses to deploy it: set SITEURL in the environment or here.
 SITEURL = os.environ.get("SITEURL", "https://actions.example.org")
 RELATIVE_URLS = False
 
@@ -18,10 +21,14 @@ UA_SERVER_FILES = True
 UA_BUILD_MANIFEST = True
 
 # Where `invoke publish` deploys (documented in plugins/urgent_actions/settings.py):
-# a gh-pages branch of the project's "origin" remote, or a server over rsync:
+# nowhere until it is said here or in the environment, as JSON
+# (UA_DEPLOY='{"method": "gh-pages"}'); `invoke publish` refuses to guess.
+# A gh-pages branch of the project's "origin" remote, or a server over rsync:
+#   UA_DEPLOY = {"method": "gh-pages", "branch": "gh-pages"}
 #   UA_DEPLOY = {"method": "rsync", "target": "deploy@www.example.org:/srv/actions-urgentes/site/",
 #                "reload": "ssh deploy@www.example.org sudo systemctl reload nginx"}
-UA_DEPLOY = {"method": "gh-pages", "branch": "gh-pages"}
+if os.environ.get("UA_DEPLOY"):
+    UA_DEPLOY = json.loads(os.environ["UA_DEPLOY"])
 
 # The web editor opens pull requests on GitHub; no local decap-server in production.
 UA_CMS = {"backend": "github", "repo": "example/actions-urgentes", "branch": "main", "local_backend": False}

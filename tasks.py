@@ -25,15 +25,56 @@ def build(c, output=OUTPUT, settings="pelicanconf.py"):
         c.run(pelican_command(settings, output), pty=False)
 
 
-@task(help={"port": "port on 127.0.0.1", "output": "directory to serve"})
-def serve(c, port=8000, output=OUTPUT):
-    """Build, serve on http://127.0.0.1:PORT and rebuild when content or theme change."""
-    with c.cd(ROOT):
-        c.run(
-            f'"{PYTHON}" -m pelican -s pelicanconf.py -o {output} '
-            f"--autoreload --listen --bind 127.0.0.1 --port {port}",
-            pty=False,
-        )
+def _task_help(name: str) -> None:
+    """Print a task's help and stop: a positional argument would otherwise take
+    '--help' or '-h' as its value (invoke's parser gives it the token)."""
+    import subprocess
+
+    sys.exit(subprocess.call([PYTHON, "-m", "invoke", "--search-root", ROOT, "--help", name]))
+
+
+HELP_TOKENS = ("-h", "--help")
+
+
+@task(
+    help={
+        "port": "port on 127.0.0.1 (default 8000)",
+        "output": "directory to serve",
+        "admin": "also build the web editor (/admin/): ./dev installs its npm packages first (about 530 MB, once)",
+    }
+)
+def serve(c, port=8000, output=OUTPUT, admin=False):
+    """Build, serve on http://127.0.0.1:PORT and rebuild when content or theme change.
+
+    Stopped by Ctrl-C or any signal, it stops its build and its web server too.
+    """
+    from urgent_actions.speed import output_swap
+    from urgent_actions.tools.serve import ServeError
+    from urgent_actions.tools.serve import serve as serve_site
+
+    os.chdir(ROOT)
+    has_editor = os.path.isfile(os.path.join(ROOT, "node_modules", "decap-cms", "dist", "decap-cms.js"))
+    if admin and not has_editor:
+        sys.exit("serve: the web editor's npm packages are not installed: run ./dev serve --admin (or npm ci)")
+    if not has_editor:
+        print("serve: the site is built without the web editor (/admin/); ./dev serve --admin "
+              "installs its npm packages (about 530 MB, once)")
+    final = os.path.join(ROOT, output)
+
+    def remove_leftovers():
+        # A build stopped halfway leaves its staging directory: take it away now
+        # rather than at the next build (the spare output is kept: it is whole).
+        for path in (output_swap.staging_path(final), output_swap.leftover_path(final)):
+            shutil.rmtree(path, ignore_errors=True)
+
+    builder = [PYTHON, "-m", "pelican", "-s", "pelicanconf.py", "-o", output, "--autoreload"]
+    try:
+        status = serve_site(builder, output, int(port), after_stop=remove_leftovers)
+    except ServeError as error:
+        sys.exit(f"serve: {error}")
+    except ValueError:
+        sys.exit(f"serve: '{port}' is not a port number (e.g. --port 8001)")
+    sys.exit(status)
 
 
 @task
@@ -76,25 +117,47 @@ sys.path.insert(0, os.path.join(ROOT, "plugins"))
 @task(
     help={
         "title": "title of the action (the file name is made from it)",
-        "country": "ISO 3166-1 alpha-2 code, e.g. EG",
+        "country": "ISO 3166-1 alpha-2 code, e.g. EG (asked for at a terminal when omitted)",
         "case": "case number 'UA n/yy'; the next free one of the year when omitted",
         "weeks": "weeks until the deadline (default 6)",
+        "theme": "key of content/themes.yml (default: the first one)",
     }
 )
-def new(c, title, country="XX", case=None, weeks=6):
-    """Create a new action (a draft, valid as created) with every field to fill."""
+def new(c, title="", country="", case=None, weeks=6, theme=None):
+    """Create a new draft action with every field to fill (valid as a draft only)."""
     from urgent_actions.tools.scaffold import ScaffoldError, new_action
 
+    title = title or _ask("Titre de l'action", "--title \"Égypte : un chercheur détenu\"")
+    country = country or _ask("Pays (code ISO à deux lettres, ex. EG)", "--country EG")
     try:
-        path = new_action(os.path.join(ROOT, "content"), title=title, country=country, case=case, weeks=int(weeks))
+        path = new_action(
+            os.path.join(ROOT, "content"), title=title, country=country, case=case, weeks=int(weeks), theme=theme
+        )
     except ScaffoldError as exc:
-        sys.exit(f"invoke new: {exc}")
-    print(f"Created {os.path.relpath(path, ROOT)}: fill every 'À COMPLÉTER', then remove 'status: draft'.")
+        sys.exit(f"invoke new: {exc}; nothing was written")
+    print(
+        f"Created {os.path.relpath(path, ROOT)} as a draft: replace every 'À COMPLÉTER' and example "
+        "address, then remove 'status: draft' (./dev check says what is left)."
+    )
+
+
+def _ask(question: str, option: str) -> str:
+    """Ask at a terminal; elsewhere (a script, CI) stop with one line naming the option."""
+    if sys.stdin.isatty():
+        try:
+            answer = input(f"{question} : ").strip()
+        except EOFError:
+            answer = ""
+        if answer:
+            return answer
+    sys.exit(f"invoke new: {option} is required; nothing was written")
 
 
 @task(name="follow-up", help={"slug": "file name (without .md) of any action of the case"})
 def follow_up(c, slug):
     """Create the next update of a case from its latest file."""
+    if slug in HELP_TOKENS:
+        _task_help("follow-up")
     from urgent_actions.content.errors import ContentError
     from urgent_actions.tools.scaffold import ScaffoldError
     from urgent_actions.tools.scaffold import follow_up as make_follow_up
@@ -147,12 +210,17 @@ def check(c, site=False):
 
 @task
 def schema(c):
-    """Write schema/action.schema.json from the content model."""
+    """Write schema/action.schema.json and docs/content-model.md from the content model."""
+    from urgent_actions.tools.model_doc import content_model_markdown
     from urgent_actions.tools.schema import schema_text
 
-    with open(os.path.join(ROOT, "schema", "action.schema.json"), "w", encoding="utf-8") as handle:
-        handle.write(schema_text())
-    print("schema/action.schema.json written")
+    for path, text in (
+        ("schema/action.schema.json", schema_text()),
+        ("docs/content-model.md", content_model_markdown()),
+    ):
+        with open(os.path.join(ROOT, path), "w", encoding="utf-8") as handle:
+            handle.write(text)
+        print(f"{path} written")
 
 
 @task(name="i18n-extract")
@@ -178,31 +246,62 @@ def i18n_update(c, lang):
         "output": "directory to build the production site into",
         "deploy": "deploy after building (--no-deploy: build and verify only)",
         "dry_run": "show what the deployment would do, change nothing",
+        "yes": "confirm a first deployment to the target UA_DEPLOY names (CI passes it)",
     }
 )
-def publish(c, output=OUTPUT, deploy=True, dry_run=False):
+def publish(c, output=OUTPUT, deploy=True, dry_run=False, yes=False):
     """Production build (publishconf.py, --fatal warnings), then deploy as UA_DEPLOY says.
 
-    The deployment only starts when the build succeeded: it checks the build
-    manifest written last by the build (plugins/urgent_actions/publish/deploy.py).
+    Nothing is built when the settings are the example's (SITEURL on example.org,
+    no UA_DEPLOY of your own), and the first deployment to a target asks for
+    --yes. The deployment only starts when the build succeeded: it checks the
+    build manifest written last by the build (plugins/urgent_actions/publish/deploy.py).
     """
-    with c.cd(ROOT):
-        c.run(pelican_command("publishconf.py", output), pty=False)
     sys.path[:0] = [os.path.join(ROOT, "plugins"), ROOT]
     from pelican.settings import read_settings
-    from urgent_actions.publish.deploy import DeployError, verify_output
+    from urgent_actions.publish.deploy import (
+        DeployError,
+        configuration_problems,
+        describe_target,
+        is_confirmed,
+        remember_confirmed,
+        verify_output,
+    )
     from urgent_actions.publish.deploy import deploy as deploy_site
     from urgent_actions.settings import resolve
 
-    settings = resolve(read_settings(os.path.join(ROOT, "publishconf.py")))
+    os.chdir(ROOT)
+    pelican_settings = read_settings(os.path.join(ROOT, "publishconf.py"))
+    settings = resolve(pelican_settings)
+    target = None
+    if deploy:
+        problems = configuration_problems(pelican_settings)
+        if problems:
+            lines = [f"publish: nothing built or deployed: {problems[0]}", *(f"publish: {p}" for p in problems[1:])]
+            sys.exit("\n".join(lines + ["publish: (--no-deploy builds and verifies without deploying)"]))
+        try:
+            target = describe_target(settings["UA_DEPLOY"], ROOT)
+        except DeployError as error:
+            sys.exit(f"publish: {error}")
+        first = settings["UA_DEPLOY"].get("method", "none") != "none" and not is_confirmed(target, ROOT)
+        if first and not dry_run and not yes:
+            sys.exit(
+                f"publish: the first deployment from this checkout goes to {target}, replacing what "
+                "is published there: run again with --yes to confirm (nothing was built)"
+            )
+    with c.cd(ROOT):
+        c.run(pelican_command("publishconf.py", output), pty=False)
     try:
         if deploy:
             print(deploy_site(os.path.join(ROOT, output), settings["UA_DEPLOY"], ROOT, dry_run))
+            if not dry_run:
+                remember_confirmed(target, ROOT)
         else:
             verify_output(os.path.join(ROOT, output))
             print(f"{output}: production build verified; not deployed (--no-deploy)")
     except DeployError as error:
         sys.exit(f"publish: {error}")
+
 
 @task(
     help={

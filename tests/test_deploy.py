@@ -136,11 +136,19 @@ def make_project(tmp_path: Path, remote: Path) -> Path:
     return project
 
 
-def run_publish(project: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH}
-    env.pop("SITEURL", None)
+SITEURL = "https://actions.reseau-urgences.be"
+
+
+def run_publish(project: Path, remote: Path) -> subprocess.CompletedProcess:
+    # A real configuration: the example's (example.org, no UA_DEPLOY) is refused.
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": BUILD_EPOCH,
+        "SITEURL": SITEURL,
+        "UA_DEPLOY": json.dumps({"method": "gh-pages", "remote": str(remote)}),
+    }
     return subprocess.run(
-        [sys.executable, "-m", "invoke", "publish"],
+        [sys.executable, "-m", "invoke", "publish", "--yes"],
         cwd=project,
         env=env,
         capture_output=True,
@@ -155,7 +163,7 @@ def test_invoke_publish_pushes_the_build_to_gh_pages_and_never_a_failed_one(tmp_
     git("init", "--quiet", "--bare", str(remote))
     project = make_project(tmp_path, remote)
 
-    first = run_publish(project)
+    first = run_publish(project, remote)
     assert first.returncode == 0, first.stderr + first.stdout
     assert "gh-pages: pushed" in first.stdout
     tip = git("--git-dir", str(remote), "rev-parse", "gh-pages")
@@ -168,7 +176,7 @@ def test_invoke_publish_pushes_the_build_to_gh_pages_and_never_a_failed_one(tmp_
         check=True,
     ).stdout
     assert shown == (output / "index.html").read_bytes()
-    assert b"https://actions.example.org/theme/css/site." in shown
+    assert SITEURL.encode() + b"/theme/css/site." in shown
 
     # The same output again: nothing new to push.
     report = deploy.deploy(str(output), {"method": "gh-pages", "remote": str(remote)}, project)
@@ -178,7 +186,7 @@ def test_invoke_publish_pushes_the_build_to_gh_pages_and_never_a_failed_one(tmp_
     # A broken action: the build fails, the deployment never starts, gh-pages stays.
     broken = next((project / "content" / "actions").glob("*.md"))
     broken.write_text(broken.read_text("utf-8").replace("deadline:", "deadlin:", 1), "utf-8")
-    failed = run_publish(project)
+    failed = run_publish(project, remote)
     assert failed.returncode != 0
     assert f"content/actions/{broken.name}" in failed.stderr
     assert "gh-pages" not in failed.stdout
@@ -190,6 +198,6 @@ def test_invoke_publish_pushes_the_build_to_gh_pages_and_never_a_failed_one(tmp_
         + "\nUn paragraphe de plus.\n",
         "utf-8",
     )
-    fixed = run_publish(project)
+    fixed = run_publish(project, remote)
     assert fixed.returncode == 0, fixed.stderr + fixed.stdout
     assert git("--git-dir", str(remote), "rev-parse", "gh-pages^") == tip

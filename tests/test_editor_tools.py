@@ -81,6 +81,20 @@ def test_the_committed_schema_is_generated_from_the_model():
     assert committed == schema_text(), "run `invoke schema` and commit schema/action.schema.json"
 
 
+def test_the_committed_content_model_is_generated_from_the_model():
+    from urgent_actions.tools.model_doc import content_model_markdown
+
+    committed = (ROOT / "docs" / "content-model.md").read_text("utf-8")
+    assert committed == content_model_markdown(), "run `invoke schema` and commit docs/content-model.md"
+
+
+def test_readme_and_guide_link_the_content_model_in_the_repository():
+    for doc in ("README.md", "docs/guide-redaction.md"):
+        text = (ROOT / doc).read_text("utf-8")
+        assert "../shared/content-model.md" not in text, doc
+        assert "content-model.md" in text, doc
+
+
 def validator():
     return jsonschema.Draft202012Validator(action_schema(), format_checker=jsonschema.FormatChecker())
 

@@ -331,6 +331,25 @@ def test_every_problem_of_every_file_in_one_run(tmp_path, monkeypatch):
     ]
 
 
+def test_rules_across_fields_are_reported_with_single_field_errors(tmp_path, monkeypatch):
+    bad_target = target(email="not-an-address", salutation=None)
+    front = action(country="XX", deadline="2026-11-01", targets=[bad_target], image_alt="Portrait")
+    front["letters"][0] = {**front["letters"][0], "language": "xx", "closing": None}
+    front["letters"][0].pop("closing")
+    problems = problems_for(tmp_path, monkeypatch, {"a": front})
+    assert problems == [
+        f"{F}: country: unknown country 'XX': use the ISO 3166-1 alpha-2 code in capitals",
+        f"{F}: deadline: 2026-11-01 is before the publication date 2026-11-12",
+        f"{F}: image_alt: given without an image",
+        f"{F}: letters[0].language: 'xx' is not an ISO 639-1 language code (two lowercase letters, "
+        "e.g. fr, en, nl, es, ar)",
+        f"{F}: targets[0].email: 'not-an-address' is not an email address (An email address must "
+        "have an @-sign.)",
+        f"{F}: targets[0].salutation: required when the authority has an email or a postal address "
+        '(e.g. "Monsieur le Ministre,")',
+    ]
+
+
 def test_closed_actions_need_no_targets_letters_or_deadline(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     content = make_content(

@@ -17,10 +17,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import countries, letters, states
+from . import countries, letters, placeholders, states
 from .errors import ContentError, Problem, did_you_mean, field_path
 from .frontmatter import FrontMatterError, load_yaml, read
-from .model import SLUG_RE, ActionFront, Authority, Copy
+from .model import SLUG_RE, ActionFront, Authority, Copy, problems_across_fields
 
 _TYPE_MESSAGES = {
     "missing": "required field is missing",
@@ -261,11 +261,24 @@ def parse_action(path: str, raw: bytes, context: dict, renderer=None) -> tuple[A
     slug = os.path.splitext(os.path.basename(path))[0]
     try:
         data, body = read(raw)
-        front = ActionFront.model_validate(data, context=context)
     except FrontMatterError as exc:
         return None, [Problem(path, exc.field, exc.message)]
+    # Placeholders are checked on the file as written, whatever else is wrong.
+    problems = (
+        []
+        if placeholders.is_draft(data)
+        else [Problem(path, where, message) for where, message in placeholders.placeholder_problems(data, body)]
+    )
+    try:
+        front = ActionFront.model_validate(data, context=context)
     except ValidationError as exc:
-        return None, problems_from(exc, path, ActionFront)
+        # Rules that compare fields run on the valid fields too: every problem at once.
+        across = problems_across_fields(ActionFront, data, context)
+        problems += problems_from(exc, path, ActionFront)
+        problems += [Problem(path, field_path(loc), message) for loc, message in across]
+        return None, problems
+    if problems:
+        return None, problems
     action = Action(slug=slug, source_path=path, front=front, body=body, source_digest=source_digest(raw))
     if renderer is not None:
         # Only the HTML is kept: at 10,000 actions the Markdown would be 30 MB more.

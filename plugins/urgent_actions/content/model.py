@@ -9,6 +9,7 @@ them from the validation context, given by ``content.py``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from functools import lru_cache
@@ -21,6 +22,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    TypeAdapter,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -270,25 +272,35 @@ class Authority(BaseModel):
 
     @model_validator(mode="after")
     def _reachable(self) -> Authority:
-        problems = Problems()
-        if self.is_target:
-            # A shared authority is checked where it is used as a target; name its file.
-            where = f" (in content/authorities/{self.ref}.yml)" if self.ref else ""
-            if not any(getattr(self, channel) for channel in REACH_CHANNELS):
-                problems.add(
-                    (),
-                    "no way to reach this authority: give at least one of "
-                    + ", ".join(REACH_CHANNELS)
-                    + where,
-                )
-            if (self.email or self.address) and not self.salutation:
-                problems.add(
+        raise_rule_problems(self.rules_across_fields(dict(self)), "Authority")
+        return self
+
+    @classmethod
+    def rules_across_fields(cls, values: dict[str, Any]) -> list[tuple[tuple, str]]:
+        """The rules that compare fields, on the fields that are valid (see
+        :func:`problems_across_fields`): a target is reachable and greeted."""
+        if not cls.is_target:
+            return []
+
+        def given(name: str) -> bool:  # a field left out of ``values`` was given, but wrong
+            return name not in values or bool(values[name])
+
+        found = []
+        # A shared authority is checked where it is used as a target; name its file.
+        where = f" (in content/authorities/{values['ref']}.yml)" if values.get("ref") else ""
+        if not any(given(channel) for channel in REACH_CHANNELS):
+            found.append(
+                ((), "no way to reach this authority: give at least one of " + ", ".join(REACH_CHANNELS) + where)
+            )
+        if _have(values, "salutation") and not values["salutation"] and (given("email") or given("address")):
+            found.append(
+                (
                     ("salutation",),
                     "required when the authority has an email or a postal address "
-                    "(e.g. \"Monsieur le Ministre,\")" + where,
+                    '(e.g. "Monsieur le Ministre,")' + where,
                 )
-        problems.raise_if_any("Authority")
-        return self
+            )
+        return found
 
 
 # --- Actions -----------------------------------------------------------------
@@ -329,15 +341,23 @@ class Letter(BaseModel):
 
     @model_validator(mode="after")
     def _closing_known(self) -> Letter:
-        if self.closing is None and self.language not in DEFAULT_CLOSINGS:
-            problems = Problems()
-            problems.add(
-                ("closing",),
-                f"required for a letter in '{self.language}': there is no default "
-                "closing for that language",
-            )
-            problems.raise_if_any("Letter")
+        raise_rule_problems(self.rules_across_fields(dict(self)), "Letter")
         return self
+
+    @classmethod
+    def rules_across_fields(cls, values: dict[str, Any]) -> list[tuple[tuple, str]]:
+        """A letter in a language without a default closing gives its own."""
+        if not _have(values, "closing", "language"):
+            return []
+        if values["closing"] is None and values["language"] not in DEFAULT_CLOSINGS:
+            return [
+                (
+                    ("closing",),
+                    f"required for a letter in '{values['language']}': there is no default "
+                    "closing for that language",
+                )
+            ]
+        return []
 
 
 class Outcome(BaseModel):
@@ -458,55 +478,160 @@ class ActionFront(BaseModel):
 
     @model_validator(mode="after")
     def _rules_across_fields(self) -> ActionFront:
-        problems = Problems()
-        is_open = self.state == "open"
-        if self.deadline is None and is_open:
-            problems.add(("deadline",), "required while the action is open (YYYY-MM-DD)")
-        if self.deadline is not None and self.deadline < self.date:
-            problems.add(
-                ("deadline",),
-                f"{self.deadline.isoformat()} is before the publication date "
-                f"{self.date.isoformat()}",
-            )
-        if is_open and not self.targets:
-            problems.add(("targets",), "at least one target is required while the action is open")
-        if is_open and not self.letters:
-            problems.add(("letters",), "at least one letter is required while the action is open")
-        if self.state == "good-news" and self.outcome is None:
-            problems.add(("outcome",), "required when the state is good-news: {date, text}")
-        if self.image and not self.image_alt:
-            problems.add(("image_alt",), "required with an image: describe what it shows")
-        if self.image_alt and not self.image:
-            problems.add(("image_alt",), "given without an image")
-        seen_languages = set()
-        for index, letter in enumerate(self.letters):
-            if letter.language in seen_languages:
-                problems.add(
-                    ("letters", index, "language"),
-                    f"a second letter in '{letter.language}': keep one letter per language",
+        raise_rule_problems(self.rules_across_fields(dict(self)), "ActionFront")
+        return self
+
+    @classmethod
+    def rules_across_fields(cls, values: dict[str, Any]) -> list[tuple[tuple, str]]:
+        """Every rule that compares fields, each run when the fields it reads are
+        valid, so that a mistake in one field never hides another rule's problem
+        (:func:`problems_across_fields` runs them on a file with errors)."""
+        found: list[tuple[tuple, str]] = []
+        add = found.append
+        have = functools.partial(_have, values)
+        is_open = values.get("state") == "open"
+        if have("deadline", "state") and values["deadline"] is None and is_open:
+            add((("deadline",), "required while the action is open (YYYY-MM-DD)"))
+        if have("deadline", "date") and values["deadline"] is not None and values["deadline"] < values["date"]:
+            add(
+                (
+                    ("deadline",),
+                    f"{values['deadline'].isoformat()} is before the publication date "
+                    f"{values['date'].isoformat()}",
                 )
-            seen_languages.add(letter.language)
-        if self.sms is not None:
-            length, limit = textlimits.sms_length(self.sms)
+            )
+        if have("state", "targets") and is_open and not values["targets"]:
+            add((("targets",), "at least one target is required while the action is open"))
+        if have("state", "letters") and is_open and not values["letters"]:
+            add((("letters",), "at least one letter is required while the action is open"))
+        if have("state", "outcome") and values["state"] == "good-news" and values["outcome"] is None:
+            add((("outcome",), "required when the state is good-news: {date, text}"))
+        if have("image", "image_alt"):
+            if values["image"] and not values["image_alt"]:
+                add((("image_alt",), "required with an image: describe what it shows"))
+            if values["image_alt"] and not values["image"]:
+                add((("image_alt",), "given without an image"))
+        if have("letters"):
+            seen_languages = set()
+            for index, letter in enumerate(values["letters"]):
+                if letter.language in seen_languages:
+                    add(
+                        (
+                            ("letters", index, "language"),
+                            f"a second letter in '{letter.language}': keep one letter per language",
+                        )
+                    )
+                seen_languages.add(letter.language)
+        sms = values.get("sms")
+        if have("sms") and sms is not None:
+            length, limit = textlimits.sms_length(sms)
             if length > limit:
-                char = textlimits.first_non_gsm_character(self.sms)
+                char = textlimits.first_non_gsm_character(sms)
                 why = (
                     f": '{char}' is not in the GSM alphabet (with it, one SMS holds 70 "
                     "characters instead of 160)"
                     if char and length <= textlimits.SMS_GSM7_LIMIT
                     else ""
                 )
-                problems.add(("sms",), f"{length} characters, one SMS holds {limit}{why}")
-        if self.tweet is not None:
-            handles = [t.twitter for t in self.targets if t.twitter] or [None]
+                add((("sms",), f"{length} characters, one SMS holds {limit}{why}"))
+        tweet = values.get("tweet")
+        if have("tweet", "targets") and tweet is not None:
+            handles = [t.twitter for t in values["targets"] if t.twitter] or [None]
             longest = max(handles, key=lambda h: len(h or ""))
-            length = textlimits.tweet_length(textlimits.tweet_for(longest, self.tweet))
+            length = textlimits.tweet_length(textlimits.tweet_for(longest, tweet))
             if length > textlimits.TWEET_LIMIT:
                 with_handle = f" with '{longest} ' in front" if longest else ""
-                problems.add(
-                    ("tweet",),
-                    f"{length} characters as X counts them{with_handle}; at most "
-                    f"{textlimits.TWEET_LIMIT}",
+                add(
+                    (
+                        ("tweet",),
+                        f"{length} characters as X counts them{with_handle}; at most "
+                        f"{textlimits.TWEET_LIMIT}",
+                    )
                 )
-        problems.raise_if_any("ActionFront")
-        return self
+        return found
+
+
+# --- Rules across fields, on a file with errors --------------------------------
+#
+# Pydantic runs a model's "after" validator only when every field is valid, so
+# a file with a wrong country would not hear that its deadline is before its
+# date until the country is fixed. The rules that compare fields are therefore
+# written over a mapping of the fields that are valid, and run again on those
+# fields when the model as a whole is not.
+
+
+def _have(values: dict[str, Any], *names: str) -> bool:
+    """Whether every field in ``names`` is valid (present, or absent with a default)."""
+    return all(name in values for name in names)
+
+
+def raise_rule_problems(found: list[tuple[tuple, str]], title: str) -> None:
+    """Raise the problems ``rules_across_fields`` found, together."""
+    problems = Problems()
+    for loc, message in found:
+        problems.add(loc, message)
+    problems.raise_if_any(title)
+
+
+@lru_cache(maxsize=256)
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter:
+    """Validates one field of ``model`` alone: its type, constraints and field validators."""
+    info = model.model_fields[name]
+    checks = [
+        AfterValidator(getattr(model, decorator.cls_var_name))
+        for decorator in model.__pydantic_decorators__.field_validators.values()
+        if name in decorator.info.fields and decorator.info.mode == "after"
+    ]
+    extra = (*info.metadata, *checks)
+    return TypeAdapter(Annotated[(info.annotation, *extra)] if extra else info.annotation)
+
+
+def valid_fields(model: type[BaseModel], data: dict, context: dict | None) -> dict[str, Any]:
+    """The fields of ``data`` that are valid on their own, validated; absent fields
+    with a default have it. A field with an error is left out."""
+    values: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name not in data:
+            if not info.is_required():
+                values[name] = info.get_default(call_default_factory=True)
+            continue
+        try:
+            values[name] = _field_adapter(model, name).validate_python(data[name], context=context)
+        except ValidationError:
+            pass
+    return values
+
+
+def problems_across_fields(
+    model: type[BaseModel], data: Any, context: dict | None = None, loc: tuple = ()
+) -> list[tuple[tuple, str]]:
+    """What the rules across fields of ``model`` and of the models inside it say
+    about ``data``, a mapping that failed validation, as (location, message)."""
+    if not isinstance(data, dict) or (issubclass(model, Authority) and "ref" in data):
+        return []  # not a mapping (reported as such), or a shared authority (checked on its own)
+    rules = getattr(model, "rules_across_fields", None)
+    found = []
+    if rules is not None:
+        found = [(loc + where, message) for where, message in rules(valid_fields(model, data, context))]
+    for name, info in model.model_fields.items():
+        inner = _model_of(info.annotation)
+        value = data.get(name)
+        if inner is None or value is None:
+            continue
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                found += problems_across_fields(inner, item, context, loc + (name, index))
+        else:
+            found += problems_across_fields(inner, value, context, loc + (name,))
+    return found
+
+
+def _model_of(annotation) -> type[BaseModel] | None:
+    """The model inside a field's type (``list[Letter]``, ``Outcome | None``), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None

@@ -203,6 +203,75 @@ def deploy_gh_pages(output: str, config: dict, project: Path, dry_run: bool = Fa
         return f"gh-pages: pushed {commit[:12]} to {remote} {branch}"
 
 
+# --- Before anything is built: is this a real site, and does its operator know where it goes?
+
+# Hosts reserved for documentation (RFC 2606) and this machine: never a published site.
+EXAMPLE_HOSTS = ("example.org", "example.com", "example.net", "example", "localhost", "invalid", "test")
+# Where the targets already confirmed from this checkout are remembered (git ignores it).
+CONFIRMED_FILE = ".deploy-confirmed"
+
+
+def is_example_url(url: str) -> bool:
+    """Whether ``url`` is unset, relative, or on an example or local host."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url or "").hostname or "").lower()
+    if not host or host.startswith("127.") or host == "::1":
+        return True
+    return any(host == name or host.endswith("." + name) for name in EXAMPLE_HOSTS)
+
+
+def configuration_problems(settings: dict) -> list[str]:
+    """Why the production settings (``publishconf.py`` as read by Pelican) must not
+    be deployed: the example SITEURL, or no UA_DEPLOY of the operator's own."""
+    problems = []
+    siteurl = settings.get("SITEURL") or ""
+    if is_example_url(siteurl):
+        shown = f"'{siteurl}'" if siteurl else "not set"
+        problems.append(
+            f"SITEURL is {shown}, the example configuration's: set the site's real address "
+            "(SITEURL=https://… in the environment, or in publishconf.py)"
+        )
+    if "UA_DEPLOY" not in settings:
+        problems.append(
+            "UA_DEPLOY is not set: say where the site goes, in publishconf.py or in the "
+            "environment (UA_DEPLOY='{\"method\": \"gh-pages\"}'; see deploy/README.md)"
+        )
+    return problems
+
+
+def describe_target(config: dict, project: str | os.PathLike) -> str:
+    """Where ``config`` (UA_DEPLOY) sends the site, in words; DeployError if it cannot say."""
+    method = config.get("method", "none")
+    if method == "rsync":
+        if not config.get("target"):
+            raise DeployError("UA_DEPLOY: method 'rsync' needs a 'target' (host:/path/ or a directory)")
+        return f"rsync to {config['target']}"
+    if method == "gh-pages":
+        remote = config.get("remote") or _default_remote(Path(project))
+        return f"branch {config.get('branch') or 'gh-pages'} of {remote}"
+    if method == "none":
+        return "nowhere (UA_DEPLOY method 'none')"
+    raise DeployError(f"UA_DEPLOY: unknown method {method!r} (use 'rsync', 'gh-pages' or 'none')")
+
+
+def is_confirmed(target: str, project: str | os.PathLike) -> bool:
+    """Whether a deployment to ``target`` was confirmed (``--yes``) from this checkout."""
+    path = Path(project) / CONFIRMED_FILE
+    try:
+        return target in path.read_text("utf-8").splitlines()
+    except OSError:
+        return False
+
+
+def remember_confirmed(target: str, project: str | os.PathLike) -> None:
+    """Remember that ``target`` was confirmed: later deployments there need no ``--yes``."""
+    if is_confirmed(target, project):
+        return
+    with open(Path(project) / CONFIRMED_FILE, "a", encoding="utf-8") as handle:
+        handle.write(target + "\n")
+
+
 def deploy(output: str, config: dict, project: str | os.PathLike, dry_run: bool = False) -> str:
     """Verify the build at ``output`` then deploy it as ``config`` (UA_DEPLOY) says."""
     verify_output(output)

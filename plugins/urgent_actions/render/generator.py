@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from ..content.loading import SiteContent, load_site, today_in_brussels
 from ..settings import resolve
 from ..site import archive, cms, feeds, pages, redirects, search, signup, sitemap
 from ..site.keys import actions_key
-from . import pagefind
+from . import pagefind, summary
 from .files import write_file
 from .markdown_renderer import MarkdownRenderer
 
@@ -184,15 +185,40 @@ class ActionsGenerator(Generator):
         write_file(self.output_path, output.save_as, payload)
 
     def generate_output(self, writer):
+        final = self.settings.get("OUTPUT_PATH") or self.output_path
         if not self._planned:
-            return  # nothing to do (the published output is this build's)
+            # Nothing to do: the published output is this build's.
+            summary.replace_pelican_summary(f"nothing changed since the last build: {final}/ is kept as published")
+            return
         shards = self.build.search_shards if self.ua["UA_SEARCH"] else []
         if self.run is not None:
             self.run.write(self, list(self.outputs), self._plan_rest, shards)
-            return
-        started = time.perf_counter()
-        for output in self.outputs + self._plan_rest():
-            self.render_output(output)
-        logger.info("Wrote %d files in %.1f s", len(self.outputs), time.perf_counter() - started)
-        if shards:
-            pagefind.index_shards(self.output_path, shards, self.ua["UA_LANGUAGE"], self.ua["UA_SEARCH_TIMEOUT"])
+        else:
+            started = time.perf_counter()
+            for output in self.outputs + self._plan_rest():
+                self.render_output(output)
+            logger.info("Wrote %d files in %.1f s", len(self.outputs), time.perf_counter() - started)
+            if shards:
+                pagefind.index_shards(self.output_path, shards, self.ua["UA_LANGUAGE"], self.ua["UA_SEARCH_TIMEOUT"])
+        summary.replace_pelican_summary(self.summary_line(final))
+
+    def summary_line(self, final: str) -> str:
+        """What this build made, for its last line (instead of Pelican's zero counts)."""
+        action_pages = {action.save_as for action in self.site.actions}
+        # Pelican's own pages (content/pages/) are in the shared context.
+        pelican_pages = [page.save_as for page in self.context.get("pages", ()) if getattr(page, "save_as", "")]
+        files = [output.save_as for output in self.outputs] + pelican_pages
+        feeds = sum(1 for name in files if name.startswith("feeds/"))
+        pages = sum(1 for name in files if name.endswith(".html") and name not in action_pages and not name.startswith("feeds/"))
+        changed = None
+        if self.run is not None:
+            changed = sum(1 for name in files if not summary.unchanged(self.output_path, final, name))
+        return summary.describe(
+            actions=len(action_pages),
+            drafts=len(self.site.drafts),
+            pages=pages,
+            feeds=feeds,
+            others=len(files) - len(action_pages) - pages - feeds,
+            changed=changed,
+            output=os.path.relpath(final) if not os.path.relpath(final).startswith("..") else final,
+        )

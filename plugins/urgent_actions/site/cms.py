@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import logging
 import os
 import types
 import typing
@@ -24,6 +25,7 @@ from .keys import fingerprint
 from .outputs import Output
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+logger = logging.getLogger(__name__)
 
 
 def _dist(settings) -> str:
@@ -303,7 +305,12 @@ def outputs(build):
     dist = _dist(build.settings)
     bundle = os.path.join(dist, "decap-cms.js")
     if not os.path.isfile(bundle):
-        return  # node_modules not installed (./dev test installs it): no editor in this build
+        # Its npm packages are optional for previews (about 530 MB): say what is missing.
+        logger.info(
+            "No web editor (/admin/) in this build: its npm packages are not installed "
+            "(./dev serve --admin, ./dev build or npm ci install them)"
+        )
+        return
     # Made from the content model, the settings and content/'s other files
     # (already in every key): the actions do not change them.
     yield Output("admin/config.yml", render=lambda: config(build), key="cms-config")

@@ -1,8 +1,10 @@
 """Create action files for editors: a new action, or the next update of a case.
 
-A new file is valid as generated (so ``invoke check`` passes at once) but
-starts as ``status: draft``: it is not published until the editor has
-replaced every "À COMPLÉTER" and removed that line.
+A new file is a valid *draft* (so ``invoke check`` passes at once): it starts
+with ``status: draft``, and its fields to fill hold the placeholders of
+``content/placeholders.py`` ("À COMPLÉTER", an example address and handle),
+which are errors in any action that is not a draft. So the editor replaces
+every one before removing that line, or the check says where one is left.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import re
 import yaml
 from slugify import slugify
 
+from ..content import countries, placeholders
+from ..content.errors import did_you_mean
 from ..content.frontmatter import read
 from ..content.loading import load_site, today_in_brussels
 
-TODO = "À COMPLÉTER"
+TODO = placeholders.TODO
 DEFAULT_WEEKS = 6
 
 
@@ -42,8 +46,10 @@ def next_case_number(content_root: str, today: dt.date) -> str:
 
 NEW_TEMPLATE = """\
 ---
-# Nouvelle action urgente. Remplacez chaque « {todo} », puis supprimez la
-# ligne « status: draft » pour la publier. Guide : docs/guide-redaction.md
+# Nouvelle action urgente. Remplacez chaque « {todo} » et chaque exemple
+# ({email}, {handle}…), puis supprimez la ligne « status: draft »
+# pour la publier : tant qu'il en reste un, l'action ne peut pas être publiée.
+# Guide : docs/guide-redaction.md
 status: draft
 title: {title}
 case: "{case}"            # numéro du dossier, partagé par toutes ses mises à jour
@@ -52,48 +58,48 @@ date: {date}            # date de publication
 deadline: {deadline}        # dernier jour pour agir (obligatoire tant que l'action est ouverte)
 state: open                 # open | closed | good-news
 country: {country}                 # code ISO à deux lettres, en majuscules (EG, IR, MX…)
-themes: [{theme}]   # clés de content/themes.yml
+themes: [{theme}]   # clés de content/themes.yml : choisissez les bonnes
 people: ["{todo} : nom de la personne"]
 summary: >-
   {todo} : résumé en texte simple, 280 caractères au plus.
 # image: images/nom-du-fichier.jpg      # facultatif, sous content/
-# image_alt: "Description de l'image"   # obligatoire avec une image
-# image_credit: "Photo : …"
-# ai_index: "MDE 12/0000/2026"          # facultatif
+# image_alt: "{todo} : description de l'image"   # obligatoire avec une image
+# image_credit: "Photo : {todo}"
+# ai_index: "{todo} (ex. MDE 12/0000/2026)"      # facultatif
 targets:
   - name: "{todo} : autorité (ex. Ministre de la Justice)"
     role: "{todo} : fonction"
-    salutation: "Monsieur le Ministre,"
+    salutation: "{todo} : formule d'appel (ex. Monsieur le Ministre,)"
     address: |
       {todo} : adresse postale, une ligne par ligne de l'enveloppe
       PAYS
-    email: a-completer@example.org
-    # sms: "+00 000 000 000"
-    # phone: "+00 000 000 000"
-    # fax: "+00 000 000 000"
-    # twitter: "@Compte"
-    # web: "https://example.org/contact"
+    email: {email}
+    # sms: "{phone}"
+    # phone: "{phone}"
+    # fax: "{phone}"
+    # twitter: "{handle}"
+    # web: "{web}"
   # - ref: identifiant-d-une-autorite    # ou une autorité de content/authorities/
 # copies:                                # facultatif : copies (ambassade…)
-#   - name: "Ambassade de … en Belgique"
+#   - name: "{todo} : ambassade de … en Belgique"
 #     address: |
-#       Avenue …
+#       {todo} : adresse
 #       1000 Bruxelles
-#     email: ambassade@example.org
+#     email: {email}
 letters:
   - language: fr
     subject: "{todo} : objet de la lettre"
     body: |
       {todo} : premier paragraphe de la lettre (texte simple, sans mise en forme).
 
-      Deuxième paragraphe : ce que vous demandez aux autorités.
+      {todo} : ce que vous demandez aux autorités.
     # closing: "Je vous prie d'agréer l'expression de ma haute considération."
-# sms: "Texte du SMS, 160 caractères au plus"
-# tweet: "Message pour X, 280 caractères au plus, @compte compris"
+# sms: "{todo} : texte du SMS, 160 caractères au plus"
+# tweet: "{todo} : message pour X, 280 caractères au plus, @compte compris"
 # outcome:                 # obligatoire si state: good-news
 #   date: 2027-01-15
-#   text: "Ce qui s'est passé."
-# aliases: ["/actions/ancienne-adresse/"]
+#   text: "{todo} : ce qui s'est passé."
+# aliases: ["{alias}"]
 ---
 {todo} : la situation de la personne, en Markdown.
 
@@ -107,26 +113,49 @@ def _quote(text: str) -> str:
     return yaml.safe_dump(text, allow_unicode=True, width=10_000).strip().removesuffix("\n...").strip()
 
 
-def new_action(content_root: str, *, title: str, country: str = "XX", case: str | None = None,
+def check_country(country: str) -> str:
+    """The ISO 3166-1 alpha-2 code in capitals, or ScaffoldError saying what to write."""
+    code = (country or "").strip().upper()
+    if code in countries.known_codes():
+        return code
+    guess = countries.suggest_code(country or "")
+    hint = f", did you mean {guess} ({countries.country_name(guess)})?" if guess else ""
+    raise ScaffoldError(
+        f"unknown country '{country}'{hint}: give its ISO 3166-1 alpha-2 code, e.g. --country EG"
+    )
+
+
+def new_action(content_root: str, *, title: str, country: str, case: str | None = None,
                today: dt.date | None = None, weeks: int = DEFAULT_WEEKS, theme: str | None = None) -> str:
-    """Write a new draft action; return its path. Refuses to overwrite."""
+    """Write a new draft action; return its path. Refuses to overwrite, and
+    refuses what would make the draft invalid (an unknown country or theme)."""
     today = today or today_in_brussels()
+    if not title or not title.strip():
+        raise ScaffoldError("a title is needed, e.g. --title \"Égypte : un chercheur détenu\"")
+    country = check_country(country)
     slug = slugify(title, max_length=80, word_boundary=True) or "nouvelle-action"
     path = os.path.join(content_root, "actions", f"{slug}.md")
     if os.path.exists(path):
         raise ScaffoldError(f"{path} already exists: choose another title or edit that file")
+    with open(os.path.join(content_root, "themes.yml"), encoding="utf-8") as handle:
+        themes = yaml.safe_load(handle) or {}
     if theme is None:
-        with open(os.path.join(content_root, "themes.yml"), encoding="utf-8") as handle:
-            themes = yaml.safe_load(handle) or {}
         theme = next(iter(themes), "theme")
+    elif theme not in themes:
+        raise ScaffoldError(f"unknown theme '{theme}'{did_you_mean(theme, themes)} (content/themes.yml)")
     text = NEW_TEMPLATE.format(
         todo=TODO,
         title=_quote(title),
         case=case or next_case_number(content_root, today),
         date=today.isoformat(),
         deadline=(today + dt.timedelta(weeks=weeks)).isoformat(),
-        country=country.upper(),
+        country=country,
         theme=theme,
+        email=placeholders.EMAIL,
+        handle=placeholders.HANDLE,
+        phone=placeholders.PHONE,
+        web=placeholders.WEB,
+        alias=placeholders.ALIAS,
     )
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "x", encoding="utf-8") as handle:

@@ -1,0 +1,142 @@
+"""docs/content-model.md, generated from the content model like the JSON Schema.
+
+The fields, whether each is required, its default, type, format, pattern and
+limits come from the pydantic models (through :func:`tools.schema.action_schema`);
+the placeholders refused outside drafts come from ``content/placeholders.py``.
+Only the rules that compare fields, which live in code, are described here in
+words. ``invoke schema`` writes the file; a test fails when it is stale.
+"""
+
+from __future__ import annotations
+
+from ..content import placeholders
+from ..content.model import ActionFront, Authority, Copy, Letter, Outcome, is_multiline_text
+from .schema import action_schema
+
+MODELS = {"ActionFront": ActionFront, "Authority": Authority, "Copy": Copy, "Letter": Letter, "Outcome": Outcome}
+
+# The rules that compare fields (``rules_across_fields`` in content/model.py),
+# and those that span files (content/loading.py), in words.
+RULES = [
+    "`deadline` is required while `state` is `open`, and is not before `date`.",
+    "`targets` and `letters` each need at least one entry while `state` is `open`.",
+    "`outcome` is required when `state` is `good-news`.",
+    "`image_alt` is required with `image`, and refused without it; the image file must exist under `content/`.",
+    "At most one letter per `language`; a letter in a language without a default closing needs `closing`.",
+    "`sms` fits one SMS: 160 GSM-7 characters, or 70 when a character forces Unicode.",
+    "`tweet` is at most 280 characters as X counts them, with the longest target's `@handle ` in front.",
+    "A target (not a copy) has at least one way to reach it (address, email, sms, fax, twitter or web), "
+    "and a `salutation` when it has an email or a postal address.",
+    "A target given as `{ref: <id>}` takes no other key; `<id>` names `content/authorities/<id>.yml`.",
+    "`country` is a known ISO 3166-1 alpha-2 code; every `themes` entry is a key of `content/themes.yml`.",
+    "(`case`, `update`) is unique across the site; an alias is not another action's address.",
+    "Unknown keys are errors. Every rule is checked on every file, and every problem is reported in one run.",
+]
+
+
+def _type(prop: dict, defs: dict) -> str:
+    """A field's JSON Schema, in words."""
+    options = [p for p in prop.get("anyOf", [prop]) if p.get("type") != "null"]
+    words = [_one_type(option, defs) for option in options]
+    return " or ".join(words)
+
+
+def _one_type(prop: dict, defs: dict) -> str:
+    if "$ref" in prop:
+        name = prop["$ref"].rsplit("/", 1)[-1]
+        return f"[{name}](#{name.lower()})"
+    if prop.get("title") == "Autorité partagée":
+        return "`{ref: <id>}`"
+    kind = prop.get("type")
+    if "enum" in prop:
+        return "one of " + ", ".join(f"`{value}`" for value in prop["enum"])
+    if kind == "array":
+        items = _type(prop.get("items", {}), defs)
+        least = f", at least {prop['minItems']}" if prop.get("minItems") else ""
+        return f"list of {items}{least}"
+    if kind == "string":
+        if prop.get("format") == "date":
+            return "date `YYYY-MM-DD`"
+        if prop.get("format") == "email":
+            return "email address"
+        text = "text"
+        if "pattern" in prop:
+            text += f" matching `{prop['pattern']}`"
+        if "maxLength" in prop:
+            text += f", at most {prop['maxLength']} characters"
+        return text
+    if kind == "integer":
+        return "whole number" + (f" ≥ {prop['minimum']}" if "minimum" in prop else "")
+    if kind == "boolean":
+        return "`true` or `false`"
+    return kind or "value"
+
+
+def _table(name: str, schema: dict, defs: dict) -> list[str]:
+    model = MODELS[name]
+    required = set(schema.get("required", []))
+    lines = ["| key | required | value |", "|---|---|---|"]
+    for key, prop in schema["properties"].items():
+        if key == "ref":
+            continue
+        if key in required:
+            needed = "yes"
+        elif prop.get("default") not in (None, [], ""):
+            needed = f"no (`{prop['default']}`)"
+        else:
+            needed = "no"
+        value = _type(prop, defs)
+        info = model.model_fields.get(key)
+        if info is not None and value.startswith("text") and any(getattr(m, "func", None) for m in info.metadata):
+            lines_kind = "paragraphs" if is_multiline_text(info.metadata) else "one line"
+            value = value.replace("text", f"text ({lines_kind})", 1)
+        lines.append(f"| `{key}` | {needed} | {value} |")
+    return lines
+
+
+def content_model_markdown() -> str:
+    """The text of docs/content-model.md."""
+    schema = action_schema()
+    defs = schema["$defs"]
+    out = [
+        "# Content model",
+        "",
+        "<!-- Generated from plugins/urgent_actions/content/model.py by `./dev schema`:",
+        "     do not edit by hand (a test fails when this file is stale). -->",
+        "",
+        "One urgent action is one file `content/actions/<slug>.md`: YAML front matter between two",
+        "`---` lines, then the Markdown body. The slug (the file name) is lowercase ASCII letters,",
+        "digits and single hyphens; the page is `/actions/<slug>/`. The same rules are in",
+        "[`schema/action.schema.json`](../schema/action.schema.json) for editors' tools; the",
+        "[editors' guide](guide-redaction.md) explains each field in French.",
+        "",
+        "## Action",
+        "",
+        *_table("ActionFront", schema, defs),
+    ]
+    for name in ("Authority", "Copy", "Letter", "Outcome"):
+        model = MODELS[name]
+        intro = (model.__doc__ or "").strip().splitlines()[0] if model.__doc__ else ""
+        out += ["", f"## {name}", ""]
+        if intro:
+            out += [intro, ""]
+        if name in ("Authority", "Copy"):
+            out += ["Inline, or a file `content/authorities/<id>.yml` with the same keys, used as `{ref: <id>}`.", ""]
+        out += _table(name, defs[name], defs)
+    out += ["", "## Rules across fields and files", ""]
+    out += [f"- {rule}" for rule in RULES]
+    out += [
+        "",
+        "## Placeholders: a draft only",
+        "",
+        "`./dev new` and `./dev follow-up` write a draft (`status: draft`) with placeholders. A draft",
+        "may keep them; in any other action each one left is an error naming the file and the field:",
+        "",
+        f"- the marker `{placeholders.TODO}` (with or without accents, in capitals), in any field or in the body;",
+        f"- the example address `{placeholders.EMAIL}`, handle `{placeholders.HANDLE}`, number",
+        f"  `{placeholders.PHONE}`, web address `{placeholders.WEB}` and alias `{placeholders.ALIAS}`.",
+        "",
+        "Other fictional addresses (`example.org`, as in the sample content) are not placeholders.",
+        "",
+    ]
+    return "\n".join(out)

@@ -1,0 +1,141 @@
+"""``invoke serve``: build, serve and rebuild, as one group of processes that stops as one.
+
+Pelican's own ``--autoreload --listen`` runs the builder and the web server as
+two children of a third process: killing that one (an IDE's stop button, a
+script's SIGTERM) leaves both running and answering on the port, and a busy
+port is only logged, after a build has started, with exit status 0.
+
+Here the web server is a thread of this process, and its port is bound before
+anything is built: a busy port stops everything at once, with one line and a
+non-zero status. The builder (``pelican --autoreload``) is the one child: it
+stays in our process group (a terminal's Ctrl-C reaches it too), it is told to
+die with us even if we are killed outright (``PR_SET_PDEATHSIG``; its own
+children, Pagefind and the render workers, do the same), and any signal that
+ends us stops it first, within a bounded wait.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from http.server import ThreadingHTTPServer
+
+from pelican.server import ComplexHTTPRequestHandler
+
+from ..render.pagefind import die_with_parent
+
+# The signals that end a server: Ctrl-C, a terminal closed, kill, Ctrl-\.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+# Seconds the builder has to stop after SIGTERM before it is killed.
+STOP_TIMEOUT = 10
+
+
+class ServeError(Exception):
+    """Why the server cannot start (one line for the person starting it)."""
+
+
+class _Stopped(BaseException):
+    """Raised in the main thread by a stop signal (BaseException: nothing swallows it)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _Handler(ComplexHTTPRequestHandler):
+    """Pelican's handler (``/page/`` finds ``page/index.html``), quiet unless a file is missing."""
+
+    def log_message(self, msg_format, *args):
+        pass
+
+
+def bind(host: str, port: int, directory: str) -> ThreadingHTTPServer:
+    """A web server bound to ``host:port`` serving ``directory`` (which may not exist yet)."""
+    handler = type("Handler", (_Handler,), {"base_path": os.path.abspath(directory)})
+    try:
+        server = ThreadingHTTPServer((host, port), handler, bind_and_activate=False)
+        server.daemon_threads = True
+        server.allow_reuse_address = True  # a port in TIME_WAIT, not one in use
+        server.server_bind()
+        server.server_activate()
+    except OverflowError:
+        raise ServeError(f"{port} is not a port number: choose one from 1024 to 65535 with --port") from None
+    except OSError as error:
+        server.server_close()
+        if error.errno == errno.EADDRINUSE:
+            raise ServeError(
+                f"port {port} is already in use (another ./dev serve?): stop it, or choose "
+                f"another port with --port {port + 1 if port < 65535 else 8001}"
+            ) from None
+        raise ServeError(f"cannot listen on {host}:{port} ({error.strerror}): choose another with --port") from None
+    return server
+
+
+def serve(
+    builder: list[str],
+    directory: str,
+    port: int,
+    host: str = "127.0.0.1",
+    after_stop: Callable[[], None] | None = None,
+    say: Callable[[str], None] = print,
+) -> int:
+    """Serve ``directory`` on ``host:port`` while ``builder`` (a command that builds
+    and rebuilds it) runs; return the exit status when either ends.
+
+    ``after_stop`` runs once the builder has exited (e.g. to remove what an
+    interrupted build left). Raises ServeError before starting anything when
+    the port cannot be bound.
+    """
+    server = bind(host, port, directory)
+    previous = {}
+
+    def stop(signum, frame):
+        raise _Stopped(signum)
+
+    child = thread = None
+    status = 0
+    try:
+        for signum in STOP_SIGNALS:
+            previous[signum] = signal.signal(signum, stop)
+        preexec = die_with_parent if sys.platform.startswith("linux") else None
+        child = subprocess.Popen(builder, stdin=subprocess.DEVNULL, preexec_fn=preexec)  # noqa: PLW1509
+        thread = threading.Thread(target=server.serve_forever, name="serve", daemon=True)
+        thread.start()
+        say(f"Serving the site at http://{host}:{port}/ (rebuilt on every change; Ctrl-C to stop)")
+        status = child.wait()
+    except _Stopped as stopped:
+        status = 128 + stopped.signum
+    finally:
+        # Cleaning up must not be cut short by a second Ctrl-C or kill.
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
+        if thread is not None:
+            server.shutdown()
+        server.server_close()
+        _stop(child)
+        if after_stop is not None:
+            after_stop()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return status
+
+
+def _stop(child: subprocess.Popen | None) -> None:
+    """Stop the builder: SIGTERM, then SIGKILL after STOP_TIMEOUT seconds; reap it."""
+    if child is None:
+        return
+    if child.poll() is None:
+        child.terminate()
+        try:
+            child.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    try:
+        child.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:  # pragma: no cover - uninterruptible sleep
+        pass
