@@ -17,7 +17,8 @@ from helpers import ROOT
 SITE = "http://site.invalid"
 # Elements that flow inside a line of text: no break between their text and the next.
 INLINE = frozenset(
-    "a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small span strong sub sup time u var".split()
+    {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q", "s", "samp"}
+    | {"small", "span", "strong", "sub", "sup", "time", "u", "var"}
 )
 SKIPPED_TEXT = frozenset({"script", "style", "template", "noscript", "title"})
 

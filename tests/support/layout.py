@@ -20,16 +20,15 @@ MIN_TARGET = 44  # CSS px, WCAG 2.5.5 (AAA) and Apple's and Google's guidance
 MIN_INPUT_FONT = 16  # CSS px: below it, iOS Safari zooms in on focus
 MIN_CHECKBOX = 24
 
-SEND = ", ".join(
-    [
-        "a[href^='mailto:'][href*='?']",
-        "a[href^='sms:']",
-        "a[href^='https://x.com/intent/']",
-        "a[href^='https://mail.google.com/']",
-        "a[href^='https://outlook.live.com/']",
-        "a[href*='/lettre-']",
-    ]
+SEND_SELECTORS = (
+    "a[href^='mailto:'][href*='?']",
+    "a[href^='sms:']",
+    "a[href^='https://x.com/intent/']",
+    "a[href^='https://mail.google.com/']",
+    "a[href^='https://outlook.live.com/']",
+    "a[href*='/lettre-']",
 )
+SEND = ", ".join(SEND_SELECTORS)
 CONTROLS = SEND + ", [data-copy], [data-print], button, summary, input[type=radio], input[type=checkbox]"
 TEXT_INPUTS = (
     "input:not([type=radio]):not([type=checkbox]):not([type=hidden]):not([type=submit]):not([type=button]),"
