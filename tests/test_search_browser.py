@@ -57,6 +57,25 @@ def test_filters_narrow_the_results(site_url, browser, actions):
         page.context.close()
 
 
+def test_results_show_state_date_case_number_and_outcome(site_url, browser, actions):
+    """A closed action never comes unmarked: each result says its state, when it was
+    published and its case number, and a closed one its outcome."""
+    page = new_page(browser, width=360, base_url=site_url)
+    try:
+        open_search(page)
+        search(page, "UA 045/26")
+        first = page.locator("[data-search-results] li").first
+        facts = [part.inner_text() for part in first.locator(".result__meta > span").all()]
+        assert facts == ["Action en cours", "Publiée le 12 novembre 2026", "Dossier UA 045/26"]
+        search(page, "Mona Exemple")
+        good = actions["egypte-avocate-liberee"]
+        item = page.locator("[data-search-results] li", has=page.locator(f"a[href$='/{good.url}']"))
+        assert "Bonne nouvelle" in item.locator(".result__meta").inner_text()
+        assert item.locator(".card__outcome--good").inner_text() == good.front.outcome.text
+    finally:
+        page.context.close()
+
+
 def test_without_javascript_the_page_says_what_to_do(site_url, browser):
     page = new_page(browser, width=360, javascript=False, base_url=site_url)
     try:

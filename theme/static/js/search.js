@@ -14,6 +14,46 @@ function plural(count) {
   return count === 0 ? "Aucune action trouvée." : count === 1 ? "1 action trouvée." : count + " actions trouvées.";
 }
 
+// One result: its title, then its state, publication date and case number (an
+// action page's data-pagefind-meta and its "etat" filter), its outcome once it
+// has one, and its summary.
+function resultItem(data) {
+  const meta = data.meta || {};
+  const item = document.createElement("li");
+  const heading = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = meta.title || data.url;
+  heading.append(link);
+  item.append(heading);
+  const facts = document.createElement("p");
+  facts.className = "result__meta";
+  const label = ((data.filters || {}).etat || [])[0];
+  if (label) {
+    const badge = document.createElement("span");
+    badge.className = "badge badge--" + (meta.state || "open");
+    badge.textContent = label;
+    facts.append(badge);
+  }
+  for (const [key, prefix] of [["date", "Publiée le "], ["dossier", "Dossier "]]) {
+    if (!meta[key]) { continue; }
+    const part = document.createElement("span");
+    part.textContent = prefix + meta[key];
+    facts.append(part);
+  }
+  if (facts.childNodes.length) { item.append(facts); }
+  if (meta.issue) {
+    const outcome = document.createElement("p");
+    outcome.className = "card__outcome card__outcome--" + (meta.state === "good-news" ? "good" : "neutral");
+    outcome.textContent = meta.issue;
+    item.append(outcome);
+  }
+  const excerpt = document.createElement("p");
+  excerpt.textContent = meta.summary || data.excerpt.replace(/<[^>]*>/g, "");
+  item.append(excerpt);
+  return item;
+}
+
 async function start() {
   let pagefind;
   try {
@@ -42,18 +82,7 @@ async function start() {
     if (!query && !Object.keys(chosen).length) { list.replaceChildren(); status.textContent = ""; return; }
     const search = await pagefind.search(query || null, { filters: chosen });
     const results = await Promise.all(search.results.slice(0, 30).map((r) => r.data()));
-    list.replaceChildren(...results.map((data) => {
-      const item = document.createElement("li");
-      const link = document.createElement("a");
-      link.href = data.url;
-      link.textContent = data.meta.title || data.url;
-      const excerpt = document.createElement("p");
-      excerpt.textContent = (data.meta.summary || data.excerpt.replace(/<[^>]*>/g, ""));
-      const heading = document.createElement("h2");
-      heading.append(link);
-      item.append(heading, excerpt);
-      return item;
-    }));
+    list.replaceChildren(...results.map(resultItem));
     status.textContent = plural(search.results.length);
   }
   form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
