@@ -8,7 +8,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from helpers import action, changed, make_content
+from helpers import ROOT, action, changed, make_content, run_pelican
 from urgent_actions import settings
 from urgent_actions.content import countries, letters
 from urgent_actions.content.errors import ContentError
@@ -238,3 +238,21 @@ def test_postage_settings_are_checked():
         "UA_POSTAGE: unknown key 'moon' (known: year, belgium, europe, world)",
     ]
     assert "UA_POSTAGE_ABROAD" not in settings.DEFAULTS
+
+
+def test_the_build_warns_when_a_letter_needs_more_than_two_pages(tmp_path):
+    """A warning, which CI's --fatal warnings turns into a failed build."""
+    paragraph = "Je vous demande de libérer Karim Example immédiatement et sans condition. " * 6
+    body = "\n\n".join([paragraph] * 16)  # about 7,000 characters
+    front = action(letters=[{"language": "fr", "subject": "Une lettre trop longue", "body": body}])
+    content = make_content(tmp_path, {"trop-longue": front})
+    result = run_pelican(
+        ROOT, content, tmp_path / "output", overrides={"UA_SEARCH": False}, extra_env={"COLUMNS": "400"}
+    )
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0
+    assert not (tmp_path / "output").exists()  # nothing published
+    assert (
+        "trop-longue.md: letters[0]: the letter in 'fr' to 'Ministre de la Justice' needs "
+        "about 3 printed pages: shorten it to fit on 2"
+    ) in output
