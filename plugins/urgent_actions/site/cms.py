@@ -203,7 +203,9 @@ def _field(name: str, info, label_key: str, required: bool, build) -> dict:
     pattern = extra.get("pattern")
     if pattern:
         entry["pattern"] = [pattern, PATTERN_HINTS[name]]
-    if info.default not in (None, PydanticUndefined):
+    # A default inside a list's item makes Decap add an item of defaults to
+    # every new action (an empty letter); an unticked box is the model's False.
+    if info.default not in (None, PydanticUndefined) and annotation is not bool:
         entry["default"] = info.default
     entry["required"] = required and info.is_required()
     return {k: v for k, v in entry.items() if v is not None}
