@@ -98,7 +98,10 @@ def test_an_action_created_in_the_browser_is_a_valid_file_on_its_branch(cms, bro
             page.get_by_label("Résumé (texte simple, 280 caractères au plus)").fill("Ana Ejemplo est menacée.")
             page.get_by_role("button", name="Ajouter destinataires").click()
             page.get_by_label("Nom (obligatoire sans « ref »)").fill("Ministre de l'Intérieur (fictif)")
-            page.get_by_label("Formule d'appel (ex. « Monsieur le Ministre, »)").first.fill("Señor Ministro,")
+            page.get_by_label(
+                "Formule d'appel, dans la langue de la première lettre (ex. « Monsieur le Ministre, ») ; "
+                "une par langue : voir le guide"
+            ).first.fill("Señor Ministro,")
             page.get_by_label("Courriel").first.fill("ministro@example.org")
             page.get_by_role("button", name="Ajouter lettres").click()
             page.get_by_label("Langue (code à deux lettres : fr, en, es…)").fill("fr")

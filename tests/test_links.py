@@ -76,7 +76,9 @@ def test_composed_letter_matches_the_content_model():
         "Madame la Ministre,\n\nPremier paragraphe\nsur deux lignes.\n\nSecond.\n\n"
         "Cordialement,\n\nAna Exemple\nLiège"
     )
-    assert compose_letter(salutation="M,", body="B", closing="C") == "M,\n\nB\n\nC"
+    # Unsigned: a line to sign, in the letter's language.
+    assert compose_letter(salutation="M,", body="B", closing="C") == "M,\n\nB\n\nC\n\n[Votre nom]"
+    assert compose_letter(salutation="Sir,", body="B", closing="C", language="en") == "Sir,\n\nB\n\nC\n\n[Your name]"
 
 
 any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)

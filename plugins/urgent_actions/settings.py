@@ -69,8 +69,12 @@ DEFAULTS: dict[str, Any] = {
     # The base of absolute URLs in feeds and metadata when SITEURL is relative
     # (development builds); publishconf.py sets SITEURL and this is not used.
     "UA_DEV_SITEURL": "http://127.0.0.1:8000",
-    # What a stamp for a letter abroad costs, roughly, shown beside printable letters.
-    "UA_POSTAGE_ABROAD": "environ 3 à 4 € pour une lettre de moins de 50 g (timbre international)",
+    # Postage of one printed letter (up to 50 g, one sheet in its envelope) posted
+    # in Belgium, shown beside each printable letter for the zone of its address
+    # (content/countries.py postal_zone: Belgium, Europe, the rest of the world):
+    # the price in euros of a non-prior stamp, and the year the prices are for
+    # (shown with them). Check the postal operator's prices each January.
+    "UA_POSTAGE": {"year": 2026, "belgium": 2.13, "europe": 3.18, "world": 3.93},
     # --- Sign-up to the network (join page), handed to an external form service.
     # See docs/inscription-formulaires.md for Brevo, Mailchimp and generic examples.
     # The endpoint the join forms are sent to; empty: the join page says that
@@ -193,11 +197,32 @@ def check(resolved: dict[str, Any]) -> list[str]:
         if not isinstance(value, str) or value.startswith("/"):
             problems.append(f"UA_URLS['{key}'] must be a path relative to the site root")
     problems.extend(check_signup(resolved))
+    problems.extend(check_postage(resolved["UA_POSTAGE"]))
     keys = ("UA_ARCHIVE_PAGE_SIZE", "UA_SEARCH_SHARD_SIZE", "UA_SEARCH_SHARD_SIZE_MIN", "UA_SEARCH_JOBS", "UA_SEARCH_TIMEOUT")
     for key in keys:
         value = resolved[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             problems.append(f"{key} must be a positive whole number")
+    return problems
+
+
+POSTAL_ZONES = ("belgium", "europe", "world")
+
+
+def check_postage(postage: Any) -> list[str]:
+    """Problems in UA_POSTAGE."""
+    if not isinstance(postage, dict):
+        return ["UA_POSTAGE must map 'year' and each zone (belgium, europe, world) to a value"]
+    problems = []
+    year = postage.get("year")
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+        problems.append("UA_POSTAGE['year'] must be the year the prices are for, e.g. 2026")
+    for zone in POSTAL_ZONES:
+        price = postage.get(zone)
+        if not isinstance(price, (int, float)) or isinstance(price, bool) or price <= 0:
+            problems.append(f"UA_POSTAGE['{zone}'] must be a price in euros, e.g. 2.13")
+    for key in sorted(set(postage) - {"year", *POSTAL_ZONES}):
+        problems.append(f"UA_POSTAGE: unknown key '{key}' (known: year, {', '.join(POSTAL_ZONES)})")
     return problems
 
 

@@ -52,3 +52,22 @@ def suggest_code(value: str, lang: str = "fr") -> str | None:
     if value.upper() in known_codes():
         return value.upper()
     return _names_index(lang).get(_fold(value))
+
+
+# The "Europe" zone of Belgian postal rates (bpost): the European Union and
+# the rest of geographical Europe, Turkey included. Everywhere else but
+# Belgium is the "world" zone.
+POSTAL_EUROPE = frozenset({
+    "AD", "AL", "AT", "BA", "BG", "BY", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FO",
+    "FR", "GB", "GI", "GR", "HR", "HU", "IE", "IS", "IT", "LI", "LT", "LU", "LV", "MC", "MD",
+    "ME", "MK", "MT", "NL", "NO", "PL", "PT", "RO", "RS", "RU", "SE", "SI", "SK", "SM", "TR",
+    "UA", "VA",
+})
+
+
+def postal_zone(country: str) -> str:
+    """The zone of Belgian postal rates a letter to ``country`` is sent at:
+    'belgium', 'europe' or 'world'."""
+    if country == "BE":
+        return "belgium"
+    return "europe" if country in POSTAL_EUROPE else "world"

@@ -1,14 +1,24 @@
 """Compose the letter a reader sends, exactly as the content model says.
 
-salutation, blank line, body, blank line, closing, blank line, name, town.
-The letter is data, never a template: nothing in it is evaluated. It is
-composed here only (:func:`compose`); pages, printed letters, links and
-feeds show the parts of the :class:`ComposedLetter` it returns.
+salutation, blank line, body, blank line, closing, blank line, name, town
+(or a line to sign in the letter's language). The letter is data, never a
+template: nothing in it is evaluated. It is composed here only
+(:func:`compose`); pages, printed letters, links and feeds show the parts of
+the :class:`ComposedLetter` it returns.
+
+Every word the site adds to a letter (salutation by default, closing by
+default, the line to sign, the date, the copy notice) is in the letter's
+language. Text in another direction than the letter's is isolated: Unicode
+isolates (FSI ... PDI) in the plain text that goes into links and the
+clipboard, ``<bdi>`` in HTML (:func:`script_runs` tells the templates where).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Letter languages written right to left: their letters are laid out so.
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
@@ -28,6 +38,205 @@ DEFAULT_CLOSINGS = {
     "tr": "Saygılarımla,",
     "zh": "此致敬礼",
 }
+
+
+# A neutral salutation per letter language, used when a target has none in
+# the letter's language (an authority's own salutation is always better).
+DEFAULT_SALUTATIONS = {
+    "fr": "Madame, Monsieur,",
+    "en": "Dear Sir or Madam,",
+    "nl": "Geachte heer, mevrouw,",
+    "de": "Sehr geehrte Damen und Herren,",
+    "es": "Señora, señor:",
+    "it": "Gentili Signore e Signori,",
+    "pt": "Excelentíssimos Senhores,",
+    "ar": "حضرات السادة المحترمين،",
+    "fa": "با سلام و احترام،",
+    "ru": "Уважаемые господа!",
+    "tr": "Sayın Yetkili,",
+    "zh": "尊敬的先生/女士：",
+}
+
+# Words the site adds around a letter, per letter language: the line to sign
+# and the town when the reader gives neither, and the notice on a copy.
+LETTER_WORDS = {
+    "fr": {"name": "[Votre nom]", "town": "[Votre ville]", "copy": "Copie de la lettre adressée à {recipient}"},
+    "en": {"name": "[Your name]", "town": "[Your town]", "copy": "Copy of the letter sent to {recipient}"},
+    "nl": {"name": "[Uw naam]", "town": "[Uw woonplaats]", "copy": "Kopie van de brief aan {recipient}"},
+    "de": {"name": "[Ihr Name]", "town": "[Ihr Wohnort]", "copy": "Kopie des Schreibens an {recipient}"},
+    "es": {"name": "[Su nombre]", "town": "[Su ciudad]", "copy": "Copia de la carta enviada a {recipient}"},
+    "it": {"name": "[Il suo nome]", "town": "[La sua città]", "copy": "Copia della lettera inviata a {recipient}"},
+    "pt": {"name": "[O seu nome]", "town": "[A sua cidade]", "copy": "Cópia da carta enviada a {recipient}"},
+    "ar": {"name": "[اسمك]", "town": "[مدينتك]", "copy": "نسخة من الرسالة الموجهة إلى {recipient}"},
+    "fa": {"name": "[نام شما]", "town": "[شهر شما]", "copy": "رونوشت نامه به {recipient}"},
+    "ru": {"name": "[Ваше имя]", "town": "[Ваш город]", "copy": "Копия письма. Адресат: {recipient}"},
+    "tr": {"name": "[Adınız]", "town": "[Şehriniz]", "copy": "Mektubun kopyası. Alıcı: {recipient}"},
+    "zh": {"name": "[您的姓名]", "town": "[您的城市]", "copy": "致{recipient}信函的副本"},
+}
+# A letter in another language gets the words of the project's own language.
+FALLBACK_WORDS_LANGUAGE = "fr"
+
+# The script a language is written in (ISO 15924), for marking names in another
+# script with their own ``lang``; languages not listed are written in Latin.
+LANGUAGE_SCRIPTS = {
+    "ar": "Arab", "fa": "Arab", "ur": "Arab", "ps": "Arab",
+    "he": "Hebr", "yi": "Hebr",
+    "ru": "Cyrl", "uk": "Cyrl", "be": "Cyrl", "bg": "Cyrl", "sr": "Cyrl", "kk": "Cyrl",
+    "el": "Grek", "zh": "Hani", "ja": "Jpan", "ko": "Kore", "hy": "Armn", "ka": "Geor",
+    "th": "Thai", "hi": "Deva", "am": "Ethi",
+}
+# Unicode character name prefixes -> script, for the scripts above.
+_SCRIPT_PREFIXES = (
+    ("LATIN", "Latn"), ("ARABIC", "Arab"), ("HEBREW", "Hebr"), ("CYRILLIC", "Cyrl"),
+    ("GREEK", "Grek"), ("CJK", "Hani"), ("HIRAGANA", "Jpan"), ("KATAKANA", "Jpan"),
+    ("HANGUL", "Kore"), ("ARMENIAN", "Armn"), ("GEORGIAN", "Geor"), ("THAI", "Thai"),
+    ("DEVANAGARI", "Deva"), ("ETHIOPIC", "Ethi"),
+)
+_SCRIPTS_OF_LANGUAGE = {"Jpan": {"Jpan", "Hani"}}
+
+# Unicode bidirectional isolates and marks for plain text.
+FSI, PDI, LRM, RLM = "\u2068", "\u2069", "\u200e", "\u200f"
+
+
+def letter_words(language: str) -> dict[str, str]:
+    """The words the site adds to a letter in ``language`` (see LETTER_WORDS)."""
+    return LETTER_WORDS.get(language) or LETTER_WORDS[FALLBACK_WORDS_LANGUAGE]
+
+
+def words_language(language: str) -> str:
+    """The language :func:`letter_words` answers in for a letter in ``language``."""
+    return language if language in LETTER_WORDS else FALLBACK_WORDS_LANGUAGE
+
+
+def letter_date(date: dt.date, language: str) -> str:
+    """The date of a letter, written as the letter's language writes it (Babel's
+    long format for that locale: '1 December 2026', '1 décembre 2026')."""
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_date
+
+    try:
+        locale = Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse(FALLBACK_WORDS_LANGUAGE)
+    return format_date(date, format="long", locale=locale)
+
+
+def salutation_for(salutation, language: str, first_language: str) -> str | None:
+    """The salutation of a letter in ``language`` to an authority whose own is
+    ``salutation`` (a string, meaning the language of the action's first letter
+    ``first_language``, or a mapping language -> string): the authority's in that
+    language, else the project's default for it, else None."""
+    own = None
+    if isinstance(salutation, dict):
+        own = salutation.get(language)
+    elif salutation and language == first_language:
+        own = salutation
+    return normalise_text(own) if own else DEFAULT_SALUTATIONS.get(language)
+
+
+def _strong_direction(char: str) -> str | None:
+    kind = unicodedata.bidirectional(char)
+    if kind == "L":
+        return "ltr"
+    if kind in ("R", "AL"):
+        return "rtl"
+    return None
+
+
+def first_strong_direction(text: str) -> str | None:
+    """'ltr' or 'rtl' as the first strong character of ``text`` says (how a plain
+    text reader lays out a paragraph, Unicode rule P2), None without one."""
+    for char in text:
+        direction = _strong_direction(char)
+        if direction:
+            return direction
+    return None
+
+
+def isolate_line(line: str, direction: str) -> str:
+    """One line of plain text for a letter written in ``direction``: a line
+    entirely in the other direction is isolated (FSI ... PDI), so its punctuation
+    stays on its own side; a mixed line that starts in the other direction gets a
+    mark of the letter's direction, so that a reader's client lays it out as the
+    letter."""
+    directions = {_strong_direction(char) for char in line} - {None}
+    if not directions or directions == {direction}:
+        return line
+    if direction not in directions:
+        return FSI + line + PDI
+    if first_strong_direction(line) != direction:
+        return (RLM if direction == "rtl" else LRM) + line
+    return line
+
+
+def isolate_text(text: str, direction: str) -> str:
+    """:func:`isolate_line` on every line of ``text``."""
+    return "\n".join(isolate_line(line, direction) for line in text.split("\n"))
+
+
+@lru_cache(maxsize=4096)
+def _script(char: str) -> str | None:
+    if not unicodedata.category(char).startswith("L"):
+        return None
+    name = unicodedata.name(char, "")
+    for prefix, script in _SCRIPT_PREFIXES:
+        if name.startswith(prefix):
+            return script
+    return "Zyyy"  # a letter of another script: treated as foreign to every language
+
+
+def language_script(language: str) -> str:
+    """The script (ISO 15924) a language is written in."""
+    return LANGUAGE_SCRIPTS.get(language, "Latn")
+
+
+def script_runs(text: str, language: str) -> list[tuple[str, str | None]]:
+    """``text`` cut into runs: (text, None) in the script of ``language``, and
+    (text, script) for a name or a line in another script, which the page marks
+    with its own ``lang`` and isolates. A line with no letter of the language's
+    script is one run (its punctuation with it); otherwise a run goes from the
+    first to the last letter of the other script (with the marks that follow)."""
+    home = _SCRIPTS_OF_LANGUAGE.get(language_script(language), {language_script(language)})
+    runs: list[tuple[str, str | None]] = []
+
+    def add(piece: str, script: str | None) -> None:
+        if not piece:
+            return
+        if runs and runs[-1][1] is None and script is None:
+            runs[-1] = (runs[-1][0] + piece, None)
+        else:
+            runs.append((piece, script))
+
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            add("\n", None)
+        letters = [(i, _script(c)) for i, c in enumerate(line) if _script(c)]
+        foreign = [(i, s) for i, s in letters if s not in home]
+        if not foreign:
+            add(line, None)
+            continue
+        if len(foreign) == len(letters):
+            add(line, foreign[0][1])
+            continue
+        position = 0
+        index = 0
+        while index < len(letters):
+            start, script = letters[index]
+            if script in home:
+                index += 1
+                continue
+            end = index
+            while end + 1 < len(letters) and letters[end + 1][1] == script:
+                end += 1
+            stop = letters[end][0] + 1
+            while stop < len(line) and unicodedata.category(line[stop]).startswith("M"):
+                stop += 1
+            add(line[position:start], None)
+            add(line[start:stop], script)
+            position = stop
+            index = end + 1
+        add(line[position:], None)
+    return runs
 
 
 def normalise_text(text: str) -> str:
@@ -62,7 +271,11 @@ def closing_for(letter_closing: str | None, language: str) -> str:
 
 @dataclass(frozen=True)
 class ComposedLetter:
-    """A letter as a reader sends it to one target, before their name and town."""
+    """A letter as a reader sends it to one target, before their name and town.
+
+    The parts are as written (for HTML, which isolates with ``<bdi>``); the
+    plain text (:attr:`text`, :meth:`signed`, :attr:`plain_subject`) carries
+    Unicode isolates where a line runs in the other direction."""
 
     language: str
     subject: str
@@ -71,48 +284,124 @@ class ComposedLetter:
     closing: str  # the letter's own, or the default of its language
 
     @property
+    def direction(self) -> str:
+        """'ltr' or 'rtl': the letter's direction (its ``dir``)."""
+        return text_direction(self.language)
+
+    @property
+    def words(self) -> dict[str, str]:
+        """The words the site adds, in the letter's language (LETTER_WORDS)."""
+        return letter_words(self.language)
+
+    @property
+    def words_language(self) -> str:
+        """The language of :attr:`words` (the letter's, or the fallback's)."""
+        return words_language(self.language)
+
+    @property
+    def copy_notice(self) -> tuple[str, str]:
+        """The notice on a printed copy, around the name of the letter's recipient."""
+        before, _, after = self.words["copy"].partition("{recipient}")
+        return before, after
+
+    @property
     def paragraphs(self) -> list[str]:
         """Every paragraph, salutation to closing (what a printed letter shows)."""
         head = [self.salutation] if self.salutation else []
         return [*head, *self.body, *paragraphs(self.closing)]
 
     @property
-    def text(self) -> str:
-        """The full text, LF line ends, without a signature."""
-        return self.signed()
+    def plain_subject(self) -> str:
+        """The subject as links carry it (isolated when in the other direction)."""
+        return isolate_line(self.subject, self.direction)
 
-    def signed(self, name: str = "", town: str = "") -> str:
-        """The full text, LF line ends, signed with ``name`` and ``town`` when given."""
+    @property
+    def unsigned_text(self) -> str:
+        """The plain text from salutation to closing, LF line ends (what
+        ``act.js`` signs with the reader's name and town)."""
         parts = [self.salutation] if self.salutation else []
         parts.append("\n\n".join(self.body))
         parts.append(self.closing)
-        signature = "\n".join(x for x in (name.strip(), town.strip()) if x)
-        if signature:
-            parts.append(signature)
-        return "\n\n".join(parts)
+        return isolate_text("\n\n".join(parts), self.direction)
+
+    def signature(self, name: str = "", town: str = "") -> str:
+        """The lines under the closing: the name and town when given (each
+        isolated when in the other direction), else the line to sign."""
+        lines = [x.strip() for x in (name, town) if x.strip()]
+        if not name.strip():
+            lines.insert(0, self.words["name"])
+        return isolate_text("\n".join(lines), self.direction)
+
+    @property
+    def text(self) -> str:
+        """The full text, LF line ends, with a line to sign (no name given)."""
+        return self.signed()
+
+    def signed(self, name: str = "", town: str = "") -> str:
+        """The full text, LF line ends, signed with ``name`` and ``town``; the
+        line to sign of the letter's language when no name is given."""
+        return self.unsigned_text + "\n\n" + self.signature(name, town)
 
 
-def compose(letter, salutation: str | None) -> ComposedLetter:
-    """``letter`` (a model ``Letter``) to a target greeted with ``salutation``."""
+def compose(letter, salutation, first_language: str | None = None) -> ComposedLetter:
+    """``letter`` (a model ``Letter``) to a target whose salutation is
+    ``salutation`` (see :func:`salutation_for`; ``first_language`` is the
+    language of the action's first letter, which a single string is in:
+    default, this letter's)."""
     return ComposedLetter(
         language=letter.language,
         subject=letter.subject,
-        salutation=normalise_text(salutation) if salutation else None,
+        salutation=salutation_for(salutation, letter.language, first_language or letter.language),
         body=tuple(paragraphs(letter.body)),
         closing=closing_for(letter.closing, letter.language),
     )
 
 
 def compose_letter(
-    *, salutation: str | None, body: str, closing: str, name: str = "", town: str = ""
+    *,
+    salutation: str | None,
+    body: str,
+    closing: str,
+    name: str = "",
+    town: str = "",
+    language: str = "fr",
 ) -> str:
-    """The full text of a letter from its parts, LF line ends; name and town blank
-    when not given (as :meth:`ComposedLetter.signed`, which it calls)."""
+    """The full text of a letter from its parts, LF line ends, as
+    :meth:`ComposedLetter.signed` (which it calls) writes it."""
     composed = ComposedLetter(
-        language="",
+        language=language,
         subject="",
         salutation=normalise_text(salutation) if salutation else None,
         body=tuple(paragraphs(body)),
         closing=normalise_text(closing),
     )
     return composed.signed(name, town)
+
+
+# What a printed page holds, for the build's warning about long letters, in
+# lines of 10.5 pt text (4.8 mm) in the print layout (theme/static/css/
+# print-letter.css), as measured in Chromium on French prose: about 87
+# characters a line; page 1 from under the window (98.5 mm) to 271 mm, the
+# next pages from under the sender line (31 mm). A letter of 5,000 characters
+# in paragraphs of 450 takes 1.8 pages.
+PRINT_CHARS_PER_LINE = 87
+PRINT_LINES_FIRST_PAGE = 35
+PRINT_LINES_NEXT_PAGE = 49
+PRINT_PARAGRAPH_GAP = 0.62  # 3 mm between paragraphs
+PRINT_SIGNATURE_LINES = 3.5  # 12 mm of room to sign, then the name
+
+
+def printed_pages(letter: ComposedLetter) -> int:
+    """About how many A4 pages the printed letter takes, subject to signature."""
+    lines = 1 + PRINT_PARAGRAPH_GAP  # the subject
+    for block in letter.paragraphs:
+        for line in block.split("\n"):
+            lines += max(1, -(-len(line) // PRINT_CHARS_PER_LINE))
+        lines += PRINT_PARAGRAPH_GAP
+    lines += PRINT_SIGNATURE_LINES
+    pages = 1
+    lines -= PRINT_LINES_FIRST_PAGE
+    while lines > 0:
+        pages += 1
+        lines -= PRINT_LINES_NEXT_PAGE
+    return pages

@@ -126,7 +126,13 @@ class Action:
         """Its letters as the page shows them: composed with the salutation of
         the first target that has one (each target's own are in ``ways_for``)."""
         greeting = next((t.salutation for t in self.front.targets if t.salutation), None)
-        return [letters.compose(letter, greeting) for letter in self.front.letters]
+        first = self.front.letters[0].language if self.front.letters else None
+        return [letters.compose(letter, greeting, first) for letter in self.front.letters]
+
+    @property
+    def preferred_language(self) -> str | None:
+        """The language of the letter marked ``preferred`` (the authorities'), or None."""
+        return next((letter.language for letter in self.front.letters if letter.preferred), None)
 
     def display_state(self, today: dt.date) -> str:
         """'open', 'past-deadline', 'closed' or 'good-news' on ``today`` (``states``)."""

@@ -32,7 +32,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from . import countries, textlimits
 from .errors import did_you_mean
-from .letters import DEFAULT_CLOSINGS
+from .letters import DEFAULT_CLOSINGS, salutation_for
 from .states import STATES
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -211,6 +211,66 @@ def _slug(value: str) -> str:
 Slug = Annotated[str, Field(strict=True), AfterValidator(_slug)]
 
 
+@lru_cache(maxsize=256)
+def _is_language_code(value: str) -> bool:
+    """An ISO 639-1 code, in lowercase. The languages with a default closing are
+    (a test checks it): pycountry's table of languages, 0.02 s to load, is read
+    only for the others."""
+    return value in DEFAULT_CLOSINGS or (value == value.lower() and pycountry.languages.get(alpha_2=value) is not None)
+
+
+def _country_code(value: str) -> str:
+    """An ISO 3166-1 alpha-2 code known to the country list."""
+    if value in countries.known_codes():
+        return value
+    guess = countries.suggest_code(value)
+    hint = f", did you mean '{guess}' ({countries.country_name(guess)})?" if guess else ""
+    raise _error(
+        "unknown country '{value}'{hint}: use the ISO 3166-1 alpha-2 code in capitals",
+        value=value,
+        hint=hint,
+    )
+
+
+CountryCode = Annotated[str, Field(strict=True), AfterValidator(_country_code)]
+
+
+def _salutations(value: Any) -> Any:
+    """A salutation per letter language: keys are ISO 639-1 codes, at least one."""
+    if isinstance(value, dict):
+        if not value:
+            raise _error("give at least one language and its salutation, or remove the key")
+        for key in value:
+            if not isinstance(key, str) or not _is_language_code(key):
+                raise _error(
+                    "'{key}' is not an ISO 639-1 language code (two lowercase letters, "
+                    "e.g. fr, en, ar): each key names the language of a letter",
+                    key=str(key),
+                )
+    return value
+
+
+# One string (the salutation in the language of the action's first letter), or
+# one per letter language: {fr: "Monsieur le Ministre,", en: "Dear Minister,"}.
+Salutation = Annotated[
+    Line | dict[str, Line],
+    BeforeValidator(_salutations),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "minLength": 1},
+                {
+                    "type": "object",
+                    "propertyNames": {"pattern": "^[a-z]{2}$"},
+                    "additionalProperties": {"type": "string", "minLength": 1},
+                    "minProperties": 1,
+                },
+            ]
+        }
+    ),
+]
+
+
 # --- Authorities ---------------------------------------------------------------
 
 
@@ -223,8 +283,10 @@ class Authority(BaseModel):
 
     name: Line
     role: Line | None = None
-    salutation: Line | None = None
+    salutation: Salutation | None = None
     address: Text | None = None
+    # The country of the postal address when it is not the action's (an embassy).
+    country: CountryCode | None = None
     email: Emails | None = None
     sms: Phone | None = None
     phone: Phone | None = None
@@ -312,14 +374,6 @@ class Copy(Authority):
     is_target: ClassVar[bool] = False
 
 
-@lru_cache(maxsize=256)
-def _is_language_code(value: str) -> bool:
-    """An ISO 639-1 code, in lowercase. The languages with a default closing are
-    (a test checks it): pycountry's table of languages, 0.02 s to load, is read
-    only for the others."""
-    return value in DEFAULT_CLOSINGS or (value == value.lower() and pycountry.languages.get(alpha_2=value) is not None)
-
-
 class Letter(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -327,6 +381,8 @@ class Letter(BaseModel):
     subject: Line
     body: Text
     closing: Text | None = None
+    # The authorities' preferred language (at most one letter of an action).
+    preferred: bool = Field(default=False, strict=True)
 
     @field_validator("language")
     @classmethod
@@ -409,19 +465,7 @@ class ActionFront(BaseModel):
     @field_validator("country")
     @classmethod
     def _country(cls, value: str) -> str:
-        if value in countries.known_codes():
-            return value
-        guess = countries.suggest_code(value)
-        hint = (
-            f", did you mean '{guess}' ({countries.country_name(guess)})?"
-            if guess
-            else ""
-        )
-        raise _error(
-            "unknown country '{value}'{hint}: use the ISO 3166-1 alpha-2 code in capitals",
-            value=value,
-            hint=hint,
-        )
+        return _country_code(value)
 
     @field_validator("themes")
     @classmethod
@@ -522,6 +566,17 @@ class ActionFront(BaseModel):
                         )
                     )
                 seen_languages.add(letter.language)
+            preferred = [index for index, letter in enumerate(values["letters"]) if letter.preferred]
+            for index in preferred[1:]:
+                add(
+                    (
+                        ("letters", index, "preferred"),
+                        f"letters[{preferred[0]}] is already the preferred language: "
+                        "at most one letter is preferred",
+                    )
+                )
+        if have("state", "letters", "targets") and is_open and values["letters"]:
+            found.extend(_salutations_known(values["targets"], values["letters"]))
         sms = values.get("sms")
         if have("sms") and sms is not None:
             length, limit = textlimits.sms_length(sms)
@@ -549,6 +604,28 @@ class ActionFront(BaseModel):
                     )
                 )
         return found
+
+
+def _salutations_known(targets, letters) -> list[tuple[tuple, str]]:
+    """Every letter of an open action can greet every target: in the target's own
+    salutation for its language, or the project's default for it."""
+    found = []
+    first = letters[0].language
+    for t_index, target in enumerate(targets):
+        for letter in letters:
+            if salutation_for(target.salutation, letter.language, first) is not None:
+                continue
+            where = f" (in content/authorities/{target.ref}.yml)" if target.ref else ""
+            found.append(
+                (
+                    ("targets", t_index, "salutation"),
+                    f"'{target.name}' has no salutation in '{letter.language}', the language "
+                    f"of a letter, and the project has no default for it: write the "
+                    f"salutation as one per language, e.g. {{{first}: \"…\", "
+                    f"{letter.language}: \"…\"}}{where}",
+                )
+            )
+    return found
 
 
 # --- Rules across fields, on a file with errors --------------------------------

@@ -12,6 +12,7 @@ from functools import cache, lru_cache
 import jinja2
 from babel import Locale
 from babel.dates import format_date
+from babel.numbers import format_currency
 from markupsafe import Markup, escape
 
 from ..content import countries, letters, states, textlimits
@@ -54,6 +55,28 @@ def lines_html(text: str) -> Markup:
     return Markup("<br>\n".join(str(escape(line)) for line in lines))
 
 
+def bidi_html(text: str, language: str) -> Markup:
+    """Plain text in ``language`` as escaped HTML, line breaks as <br>; a name or a
+    line in another script gets its own ``lang`` (undetermined language, that
+    script) in a ``<bdi>``, which isolates its direction (letters.script_runs)."""
+    out = []
+    for piece, script in letters.script_runs(str(text), language):
+        html = "<br>\n".join(str(escape(line)) for line in piece.split("\n"))
+        out.append(f'<bdi lang="und-{script}">{html}</bdi>' if script else html)
+    return Markup("".join(out))
+
+
+def letter_paragraphs_html(blocks, language: str) -> Markup:
+    """A letter's paragraphs as HTML paragraphs (``bidi_html`` in each)."""
+    return Markup("".join(f"<p>{bidi_html(block, language)}</p>\n" for block in blocks))
+
+
+@lru_cache(maxsize=64)
+def money(amount: float, language: str = "fr") -> str:
+    """'2,13 €' (euros, written as the interface language writes amounts)."""
+    return format_currency(amount, "EUR", locale=_locale(language))
+
+
 def language_name(code: str, language: str = "fr") -> str:
     """The name of a language in the interface language: 'en' -> 'anglais'."""
     return _locale(language).languages.get(code, code)
@@ -67,6 +90,11 @@ def filters(language: str) -> dict:
         "paragraphs_html": paragraphs_html,
         "text_direction": letters.text_direction,
         "lines_html": lines_html,
+        "bidi_html": bidi_html,
+        "letter_paragraphs_html": letter_paragraphs_html,
+        "letter_date": letters.letter_date,
+        "money": lambda amount: money(amount, language),
+        "in_ui_script": lambda text: bidi_html(text, language),
         "language_name": lambda code: language_name(code, language),
         "country_name": lambda code: countries.country_name(code, language),
         "mailto_url": links.mailto_url,

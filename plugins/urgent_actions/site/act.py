@@ -9,9 +9,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..content import textlimits
+from ..content import countries, textlimits
 from ..content.letters import ComposedLetter, compose
 from . import links
+
+
+@dataclass(frozen=True)
+class Postage:
+    """What posting a printed letter to one address takes, from Belgium."""
+
+    country: str  # of the address
+    zone: str  # 'belgium', 'europe' or 'world'
+    via_embassy: bool  # an address in Belgium for an authority abroad
+
+
+def postage_for(authority, action_country: str) -> Postage:
+    """The postage of a letter to ``authority``'s address: its ``country``, or the
+    action's when it has none."""
+    country = authority.country or action_country
+    return Postage(
+        country=country,
+        zone=countries.postal_zone(country),
+        via_embassy=country == "BE" and action_country != "BE",
+    )
+
+
+@dataclass(frozen=True)
+class PrintedCopy:
+    """The printable copy of one letter for one "copies to" authority."""
+
+    index: int  # 1-based, among the action's copies
+    authority: object
+    url: str
 
 
 @dataclass
@@ -19,7 +48,7 @@ class LetterWay:
     """One target x one letter language."""
 
     letter: ComposedLetter  # to this target, in this language
-    text: str  # letter.text: the composed letter, signature left blank
+    text: str  # letter.text: the composed letter, with the line to sign
     mailto: str | None = None  # None when there is no email, or when too long
     mailto_too_long: bool = False
     mailto_subject_only: str | None = None  # offered instead when the full URL is too long
@@ -31,6 +60,11 @@ class LetterWay:
     gmail: str | None = None
     outlook: str | None = None
     print_url: str | None = None  # the printable letter, for targets with an address
+    copies: list[PrintedCopy] = field(default_factory=list)  # printable copies of it
+
+    @property
+    def unsigned_text(self) -> str:
+        return self.letter.unsigned_text
 
     @property
     def language(self) -> str:
@@ -39,6 +73,11 @@ class LetterWay:
     @property
     def subject(self) -> str:
         return self.letter.subject
+
+    @property
+    def plain_subject(self) -> str:
+        """The subject as links carry it (see ComposedLetter.plain_subject)."""
+        return self.letter.plain_subject
 
 
 @dataclass
@@ -49,6 +88,7 @@ class TargetWays:
     sms_url: str | None = None
     tweet_url: str | None = None
     tweet_text: str | None = None
+    postage: Postage | None = None  # for targets with an address
 
 
 def _with_fields(base: str, fields: list[str]) -> str:
@@ -62,30 +102,37 @@ def ways_for(action) -> list[TargetWays]:
     """Every way to act on every target of ``action``, in order."""
     front = action.front
     cc = [address for copy in front.copies for address in copy.emails]
+    first_language = front.letters[0].language if front.letters else None
     result = []
     for index, target in enumerate(front.targets, start=1):
         ways = TargetWays(index=index, authority=target)
+        if target.address:
+            ways.postage = postage_for(target, front.country)
         for letter in front.letters:
-            composed = compose(letter, target.salutation)
+            composed = compose(letter, target.salutation, first_language)
             text = composed.text
+            subject = composed.plain_subject
             way = LetterWay(letter=composed, text=text)
             if target.emails:
-                mailto = links.mailto_url(target.emails, cc=cc, subject=letter.subject, body=text)
+                mailto = links.mailto_url(target.emails, cc=cc, subject=subject, body=text)
                 way.mailto_length = len(mailto)
                 way.mailto_too_long = way.mailto_length > links.MAILTO_LENGTH_LIMIT
                 way.mailto = None if way.mailto_too_long else mailto
                 if way.mailto_too_long:
-                    way.mailto_subject_only = links.mailto_url(
-                        target.emails, cc=cc, subject=letter.subject
-                    )
+                    way.mailto_subject_only = links.mailto_url(target.emails, cc=cc, subject=subject)
                 head = links.mailto_url(target.emails, cc=cc)
                 way.mailto_prefix = head
-                way.gmail = links.gmail_compose_url(target.emails, cc=cc, subject=letter.subject, body=text)
-                way.outlook = links.outlook_compose_url(target.emails, cc=cc, subject=letter.subject, body=text)
+                way.gmail = links.gmail_compose_url(target.emails, cc=cc, subject=subject, body=text)
+                way.outlook = links.outlook_compose_url(target.emails, cc=cc, subject=subject, body=text)
                 way.gmail_prefix = links.gmail_compose_url(target.emails, cc=cc)
                 way.outlook_prefix = links.outlook_compose_url(target.emails, cc=cc)
             if target.address:
                 way.print_url = f"{action.url}lettre-{index}-{letter.language}/"
+                way.copies = [
+                    PrintedCopy(number, copy, f"{way.print_url}copie-{number}/")
+                    for number, copy in enumerate(front.copies, start=1)
+                    if copy.address
+                ]
             ways.letters.append(way)
         if target.sms and front.sms:
             ways.sms_url = links.sms_url(target.sms, front.sms)
@@ -94,4 +141,3 @@ def ways_for(action) -> list[TargetWays]:
             ways.tweet_url = links.tweet_intent_url(ways.tweet_text)
         result.append(ways)
     return result
-

@@ -78,12 +78,17 @@ LABELS = {
     "letters.subject": "Objet",
     "letters.body": "Texte (paragraphes séparés par une ligne vide)",
     "letters.closing": "Formule de politesse (facultative)",
+    "letters.preferred": "Langue préférée des autorités (une lettre au plus)",
     "authority.ref": "Autorité partagée (nom d'un fichier de content/authorities/, sinon laisser vide)",
     "authority.name": "Nom",
     "targets.name": "Nom (obligatoire sans « ref »)",
     "authority.role": "Fonction",
-    "authority.salutation": "Formule d'appel (ex. « Monsieur le Ministre, »)",
-    "authority.address": "Adresse postale (une ligne par ligne de l'enveloppe)",
+    "authority.salutation": (
+        "Formule d'appel, dans la langue de la première lettre (ex. « Monsieur le Ministre, ») ; "
+        "une par langue : voir le guide"
+    ),
+    "authority.address": "Adresse postale (une ligne par ligne de l'enveloppe, « c/o » compris)",
+    "authority.country": "Pays de l'adresse, s'il n'est pas celui de l'action (ex. Belgique pour une ambassade)",
     "authority.email": "Courriel",
     "authority.sms": "SMS (format international, +…)",
     "authority.phone": "Téléphone (+…)",
@@ -97,6 +102,10 @@ OPTION_LABELS = {"state": {"open": "En cours", "closed": "Terminée", "good-news
 WIDGETS = {
     "image": {"widget": "image"},
     "authority.email": {"widget": "string"},  # one address, or a YAML list typed by hand
+    # One string, or one per language: Decap has no widget for "a string or a
+    # mapping", so the editor edits one string; a salutation per language is
+    # written in the file, as the guide explains.
+    "authority.salutation": {"widget": "string"},
 }
 # List summaries: what each item of a list shows when folded.
 SUMMARIES = {
@@ -176,6 +185,8 @@ def _field(name: str, info, label_key: str, required: bool, build) -> dict:
         )
     elif annotation is dt.date:
         entry.update(DATE_WIDGET)
+    elif annotation is bool:
+        entry["widget"] = "boolean"
     elif annotation is int:
         entry.update(widget="number", value_type="int", min=_constraint(metadata, "ge"))
     elif isinstance(item, type) and issubclass(item, BaseModel):
@@ -194,7 +205,9 @@ def _field(name: str, info, label_key: str, required: bool, build) -> dict:
     pattern = extra.get("pattern")
     if pattern:
         entry["pattern"] = [pattern, PATTERN_HINTS[name]]
-    if info.default not in (None, PydanticUndefined):
+    # A default inside a list's item makes Decap add an item of defaults to
+    # every new action (an empty letter); an unticked box is the model's False.
+    if info.default not in (None, PydanticUndefined) and annotation is not bool:
         entry["default"] = info.default
     entry["required"] = required and info.is_required()
     return {k: v for k, v in entry.items() if v is not None}

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from .act import ways_for
+import logging
+
+from ..content.errors import display_path
+from ..content.letters import printed_pages
+from .act import postage_for, ways_for
 from .keys import actions_key
 from .outputs import Output
+
+logger = logging.getLogger(__name__)
+
+# A printed letter longer than this many A4 pages is worth an editor's look.
+PRINTED_PAGES_WARNING = 2
 
 
 def open_actions(site, build_date):
@@ -42,17 +51,34 @@ def outputs(build):
             key=key,
         )
         for target_ways in ways:
-            for way in target_ways.letters:
-                if way.print_url:
+            for number, way in enumerate(target_ways.letters):
+                if not way.print_url:
+                    continue
+                pages = printed_pages(way.letter)
+                if pages > PRINTED_PAGES_WARNING:
+                    logger.warning(
+                        "%s: letters[%d]: the letter in '%s' to '%s' needs about %d printed "
+                        "pages: shorten it to fit on %d",
+                        display_path(action.source_path),
+                        number,
+                        way.language,
+                        target_ways.authority.name,
+                        pages,
+                        PRINTED_PAGES_WARNING,
+                    )
+                context = {
+                    "action": action,
+                    "target": target_ways.authority,
+                    "postage": target_ways.postage,
+                    "way": way,
+                    "page_name": "print-letter",
+                }
+                yield Output(way.print_url + "index.html", template="print-letter", context=context, key=key)
+                for copy in way.copies:
                     yield Output(
-                        way.print_url + "index.html",
+                        copy.url + "index.html",
                         template="print-letter",
-                        context={
-                            "action": action,
-                            "target": target_ways.authority,
-                            "way": way,
-                            "page_name": "print-letter",
-                        },
+                        context={**context, "copy": copy, "postage": postage_for(copy.authority, action.front.country)},
                         key=key,
                     )
     yield Output("404.html", template="404", context={"page_name": "404"}, key="404")

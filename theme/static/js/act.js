@@ -28,17 +28,41 @@
     }).join(" ");
   }
 
+  // Bidirectional text, as plugins/urgent_actions/content/letters.py isolate_line:
+  // a line entirely in the other direction than the letter's is isolated
+  // (FSI ... PDI); a mixed line starting in the other direction gets a mark.
+  var RTL_LETTER = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
+  function strong(c) {
+    if (!/\p{L}/u.test(c)) { return null; }
+    return RTL_LETTER.test(c) ? "rtl" : "ltr";
+  }
+  function isolate(line, direction) {
+    var seen = {}, first = null;
+    Array.from(line).forEach(function (c) {
+      var d = strong(c);
+      if (d) { seen[d] = true; if (!first) { first = d; } }
+    });
+    var other = direction === "rtl" ? "ltr" : "rtl";
+    if (!seen[other]) { return line; }
+    if (!seen[direction]) { return "\u2068" + line + "\u2069"; }
+    if (first !== direction) { return (direction === "rtl" ? "\u200f" : "\u200e") + line; }
+    return line;
+  }
+
   var reader = read(STORE, {});
   function shownName() {
     var name = (reader.name || "").trim();
     return reader.initials && name ? initials(name) : name;
   }
-  function signature() {
-    return [shownName(), (reader.town || "").trim()].filter(Boolean).join("\n");
+  // The lines under the closing: name and town, or the line to sign of the
+  // letter's language (data-sign) when no name is given.
+  function signature(way) {
+    var lines = [shownName() || way.getAttribute("data-sign"), (reader.town || "").trim()].filter(Boolean);
+    var direction = way.getAttribute("data-dir") || "ltr";
+    return lines.map(function (line) { return isolate(line, direction); }).join("\n");
   }
   function letterOf(way) {
-    var sig = signature();
-    return way.getAttribute("data-letter") + (sig ? "\n\n" + sig : "");
+    return way.getAttribute("data-letter") + "\n\n" + signature(way);
   }
 
   function refresh() {
@@ -58,8 +82,13 @@
     var values = { "data-reader-name": shownName(), "data-reader-town": (reader.town || "").trim() };
     Object.keys(values).forEach(function (attribute) {
       document.querySelectorAll("[" + attribute + "]").forEach(function (node) {
-        if (!node.hasAttribute("data-placeholder")) { node.setAttribute("data-placeholder", node.textContent); }
+        if (!node.hasAttribute("data-placeholder")) {
+          node.setAttribute("data-placeholder", node.textContent);
+          node.setAttribute("data-placeholder-lang", node.getAttribute("lang") || "");
+        }
         node.textContent = values[attribute] || node.getAttribute("data-placeholder");
+        // The reader's name is in no known language: lang="" says so.
+        node.setAttribute("lang", values[attribute] ? "" : node.getAttribute("data-placeholder-lang"));
         node.classList.toggle("is-filled", Boolean(values[attribute]));
       });
     });
@@ -95,6 +124,18 @@
       if (kind === "subject") { text = way.getAttribute("data-subject"); }
       if (kind === "letter") { text = letterOf(way); }
       copyText(text).then(function () { announce(LABELS[kind]); }, function () {
+        announce("La copie a échoué : sélectionnez le texte et copiez-le vous-même.");
+      });
+    });
+  });
+
+  // A contact form: the letter is copied, then the link opens the form in a new tab.
+  document.querySelectorAll("a[data-copy-then-open]").forEach(function (link) {
+    link.querySelectorAll("[data-without-js]").forEach(function (node) { node.hidden = true; });
+    link.querySelectorAll("[data-with-js]").forEach(function (node) { node.hidden = false; });
+    link.addEventListener("click", function () {
+      var way = link.closest(".way");
+      copyText(letterOf(way)).then(function () { announce(link.getAttribute("data-copied")); }, function () {
         announce("La copie a échoué : sélectionnez le texte et copiez-le vous-même.");
       });
     });
@@ -161,9 +202,16 @@
     printButton.hidden = false;
     printButton.addEventListener("click", function () { window.print(); });
   }
+  // Today's date, in the letter's language (the build wrote the build's date).
   document.querySelectorAll("[data-letter-date]").forEach(function (node) {
-    node.textContent = new Intl.DateTimeFormat(document.documentElement.lang || "fr", { dateStyle: "long" }).format(new Date());
-    node.classList.add("is-filled");
+    var holder = node.closest("[lang]");
+    var language = (holder && holder.getAttribute("lang")) || document.documentElement.lang || "fr";
+    var today = new Date();
+    try {
+      node.textContent = new Intl.DateTimeFormat(language, { dateStyle: "long", numberingSystem: "latn" }).format(today);
+    } catch (e) { return; }
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    node.setAttribute("datetime", today.getFullYear() + "-" + pad(today.getMonth() + 1) + "-" + pad(today.getDate()));
   });
 
   refresh();
