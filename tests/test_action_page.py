@@ -33,7 +33,7 @@ def test_an_open_action_offers_the_quickest_ways_right_after_its_intro(built_sit
     # The other targets keep every way to act, below; the steps read as sentences.
     rest = html[html.index('id="comment-agir"'):]
     assert 'data-target="2"' in rest and 'data-target="1"' not in rest
-    assert "proposée pour chacune. Un message personnel" in rest
+    assert "proposée pour chacune. Les autorités préfèrent les lettres en arabe. Un message personnel" in rest
 
 
 @pytest.mark.parametrize(
