@@ -152,3 +152,16 @@ def three_years(tmp_path: Path):
     }
     content = make_content(tmp_path, {**actions, "y2026": action(case="UA 2/26")})
     return content, tmp_path / "output", {"UA_SEARCH_SHARD_SIZE": 1}
+
+
+def problems_for(tmp_path, monkeypatch, files) -> list[str]:
+    """The problems reading ``files`` (as :func:`make_content` writes them) reports."""
+    import pytest
+    from urgent_actions.content.errors import ContentError
+    from urgent_actions.content.loading import load_site
+
+    monkeypatch.chdir(tmp_path)
+    content = make_content(tmp_path, files)
+    with pytest.raises(ContentError) as caught:
+        load_site(str(content))
+    return [str(p) for p in caught.value.problems]

@@ -8,10 +8,9 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from helpers import ROOT, action, changed, make_content, run_pelican
+from helpers import ROOT, action, changed, make_content, problems_for, run_pelican
 from urgent_actions import settings
 from urgent_actions.content import countries, letters
-from urgent_actions.content.errors import ContentError
 from urgent_actions.content.letters import FSI, LRM, PDI, RLM, compose
 from urgent_actions.content.loading import load_site
 from urgent_actions.content.model import _is_language_code
@@ -22,14 +21,6 @@ TARGET = action()["targets"][0]
 
 def letter(language, body="Corps.", closing=None, subject="Objet"):
     return SimpleNamespace(language=language, subject=subject, body=body, closing=closing)
-
-
-def problems_for(tmp_path, monkeypatch, files) -> list[str]:
-    monkeypatch.chdir(tmp_path)
-    content = make_content(tmp_path, files)
-    with pytest.raises(ContentError) as caught:
-        load_site(str(content))
-    return [str(p) for p in caught.value.problems]
 
 
 # --- Salutations ---------------------------------------------------------------

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, action, changed, dump_front, make_content
+from helpers import ROOT, action, changed, dump_front, make_content, problems_for
 from urgent_actions.content import placeholders
 from urgent_actions.content.errors import ContentError
 from urgent_actions.content.loading import load_site
@@ -16,14 +16,6 @@ from urgent_actions.tools.scaffold import follow_up, new_action
 
 TODAY = dt.date(2026, 11, 24)
 F = "content/actions/a.md"
-
-
-def problems_for(tmp_path, monkeypatch, files) -> list[str]:
-    monkeypatch.chdir(tmp_path)
-    content = make_content(tmp_path, files)
-    with pytest.raises(ContentError) as caught:
-        load_site(str(content))
-    return [str(p) for p in caught.value.problems]
 
 
 @pytest.fixture

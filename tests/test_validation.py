@@ -5,19 +5,11 @@ from __future__ import annotations
 import os
 
 import pytest
-from helpers import action, changed, dump_front, make_content
+from helpers import action, changed, dump_front, make_content, problems_for
 from urgent_actions.content.errors import ContentError
 from urgent_actions.content.loading import load_site
 
 TARGET = action()["targets"][0]
-
-
-def problems_for(tmp_path, monkeypatch, files) -> list[str]:
-    monkeypatch.chdir(tmp_path)
-    content = make_content(tmp_path, files)
-    with pytest.raises(ContentError) as caught:
-        load_site(str(content))
-    return [str(p) for p in caught.value.problems]
 
 
 def target(**changes):
