@@ -58,14 +58,15 @@ def _spin(until: float) -> None:  # a bounded CPU hog
 
 @pytest.mark.timeout(900)
 def test_early_indexing_under_cpu_load_always_finishes_and_leaves_no_process(tmp_path, capsys):
-    """Twelve one-edit rebuilds, the early indexing path each time, while two
-    processes spin on both cores (bounded: they stop by themselves)."""
+    """Ten one-edit rebuilds, the early indexing path each time, while a process
+    spins on a core (bounded: it stops by itself) and the suite's other worker
+    runs on the other."""
     content, output, overrides = three_years(tmp_path)
     assert run_pelican(tmp_path, content, output, overrides=overrides).returncode == 0
     source = content / "actions" / "y2025.md"
-    runs, durations, early = 12, [], 0
+    runs, durations, early = 10, [], 0
     until = time.monotonic() + 600
-    hogs = [multiprocessing.get_context("fork").Process(target=_spin, args=(until,), daemon=True) for _ in range(2)]
+    hogs = [multiprocessing.get_context("fork").Process(target=_spin, args=(until,), daemon=True)]
     for hog in hogs:
         hog.start()
     try:

@@ -58,37 +58,49 @@ def _compare(before: dict, after: dict) -> list[str]:
     return _stale_pages(before, after)
 
 
-@pytest.fixture
-def content(tmp_path):
-    folder = tmp_path / "content"
-    shutil.copytree(ROOT / "content", folder)
-    return folder
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The sample site's content at one path (a setting, in every key) and its build."""
+    root = tmp_path_factory.mktemp("keys")
+    content = root / "content"
+    shutil.copytree(ROOT / "content", content)
+    return root, content, _build(root, "base", content, BUILD_EPOCH)
 
 
-@pytest.mark.parametrize("days", [1, 40])
-def test_a_later_build_date_changes_the_key_of_every_page_it_changes(content, tmp_path, days):
-    before = _build(tmp_path, "base", content, BUILD_EPOCH)
-    after = _build(tmp_path, "later", content, str(int(BUILD_EPOCH) + days * DAY))
-    changed = [page for page in before.keys() & after.keys() if before[page][1] != after[page][1]]
-    assert changed, "the build date changes some page (days left, states)"
-    assert _compare(before, after) == []
+def test_a_later_build_date_changes_the_key_of_every_page_it_changes(sample):
+    root, content, before = sample
+    for days in (1, 40):
+        after = _build(root, f"later-{days}", content, str(int(BUILD_EPOCH) + days * DAY))
+        changed = [page for page in before.keys() & after.keys() if before[page][1] != after[page][1]]
+        assert changed, "the build date changes some page (days left, states)"
+        assert _compare(before, after) == []
 
 
 @pytest.mark.parametrize(
     ("state", "field", "value"),
     [("open", "title", "Titre changé pour le test des clés"), ("closed", "summary", "Résumé changé pour le test.")],
 )
-def test_an_edited_action_changes_the_key_of_every_page_that_shows_it(content, tmp_path, state, field, value):
-    before = _build(tmp_path, "base", content, BUILD_EPOCH)
+def test_an_edited_action_changes_the_key_of_every_page_that_shows_it(sample, state, field, value):
+    root, content, before = sample
     path = _first_action(content, state)
     text = path.read_text("utf-8")
     new_text = re.sub(rf"^{field}: .*$", f"{field}: {value}", text, count=1, flags=re.MULTILINE)
     assert new_text != text
     path.write_text(new_text, "utf-8")
-    after = _build(tmp_path, "edited", content, BUILD_EPOCH)
+    try:
+        after = _build(root, f"edited-{state}", content, BUILD_EPOCH)
+    finally:
+        path.write_text(text, "utf-8")
     shown = [page for page in after if value.encode() in after[page][1]]
     assert len(shown) > 1, "the edit shows on its page and in lists"
     assert _compare(before, after) == []
+
+
+@pytest.fixture
+def content(tmp_path):
+    folder = tmp_path / "content"
+    shutil.copytree(ROOT / "content", folder)
+    return folder
 
 
 def test_a_page_showing_what_its_key_misses_is_caught(content, tmp_path):
