@@ -372,6 +372,11 @@ class ActionFront(BaseModel):
     letters: list[Letter] = Field(default_factory=list)
     sms: Text | None = None
     tweet: Text | None = None
+    # The postal mailing of the action's month (site/post.py makes its PDF).
+    post: bool = Field(default=False, strict=True)
+    # The SMS alert; the build adds the short link and checks that both fit one
+    # SMS (site/sms.py: the link depends on the site's address, a setting).
+    sms_alert: Line | None = None
     outcome: Outcome | None = None
     aliases: list[str] = Field(default_factory=list)
 
@@ -472,6 +477,12 @@ class ActionFront(BaseModel):
             problems.add(("targets",), "at least one target is required while the action is open")
         if is_open and not self.letters:
             problems.add(("letters",), "at least one letter is required while the action is open")
+        if self.post and not is_open:
+            problems.add(
+                ("post",),
+                f"an action whose state is '{self.state}' cannot go into a postal mailing: "
+                "remove 'post: true' (only an open action is sent by post)",
+            )
         if self.state == "good-news" and self.outcome is None:
             problems.add(("outcome",), "required when the state is good-news: {date, text}")
         if self.image and not self.image_alt:

@@ -68,6 +68,8 @@ LABELS = {
     "letters": "Lettres",
     "sms": "Texte du SMS (160 caractères)",
     "tweet": "Message pour X (280 caractères)",
+    "post": "Envoi postal du mois (action choisie pour le courrier)",
+    "sms_alert": "Alerte SMS aux membres (un SMS avec le lien court ; sinon faite du titre)",
     "outcome": "Issue (obligatoire pour une bonne nouvelle)",
     "aliases": "Anciennes adresses (/actions/…/)",
     "outcome.date": "Date",
@@ -174,6 +176,8 @@ def _field(name: str, info, label_key: str, required: bool, build) -> dict:
         )
     elif annotation is dt.date:
         entry.update(DATE_WIDGET)
+    elif annotation is bool:
+        entry["widget"] = "boolean"
     elif annotation is int:
         entry.update(widget="number", value_type="int", min=_constraint(metadata, "ge"))
     elif isinstance(item, type) and issubclass(item, BaseModel):
