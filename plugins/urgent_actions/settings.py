@@ -71,6 +71,35 @@ DEFAULTS: dict[str, Any] = {
     "UA_DEV_SITEURL": "http://127.0.0.1:8000",
     # What a stamp for a letter abroad costs, roughly, shown beside printable letters.
     "UA_POSTAGE_ABROAD": "environ 3 à 4 € pour une lettre de moins de 50 g (timbre international)",
+    # --- The editions the network sends its members (site/email.py, post.py, sms.py).
+    # The email service whose merge tags the email edition carries: "brevo",
+    # "mailchimp" or "generic" (placeholders to replace); see EMAIL_PRESETS below.
+    "UA_EMAIL_SERVICE": "generic",
+    # Merge tags that replace the preset's, by name: "unsubscribe" (the URL of
+    # the unsubscribe link), "name" (the member's first name, signs the letter),
+    # "greeting" (the first line, with the service's own fallback when no name).
+    "UA_EMAIL_MERGE_TAGS": {},
+    # Good news get an email edition for this many days after their outcome.
+    "UA_EDITIONS_GOOD_NEWS_DAYS": 90,
+    # The postal mailing: an action chosen for it (post: true) should leave its
+    # readers this many weeks between its date and its deadline (a warning otherwise).
+    "UA_POST_MIN_WEEKS": 8,
+    # Postage by zone, for the postal mailing's cover page: zone -> its price
+    # and the ISO codes of its countries; the zone without countries takes the rest.
+    # (The printed letter's UA_POSTAGE_ABROAD says the same in one sentence.)
+    "UA_POSTAGE": {
+        "Belgique": {"price": "1 timbre « Belgique » (environ 1,95 €)", "countries": ["BE"]},
+        "Europe": {
+            "price": "1 timbre « Europe » (environ 3,25 €)",
+            "countries": [
+                "AD", "AL", "AT", "BA", "BG", "BY", "CH", "CY", "CZ", "DE", "DK", "EE", "ES",
+                "FI", "FR", "GB", "GR", "HR", "HU", "IE", "IS", "IT", "LI", "LT", "LU", "LV",
+                "MC", "MD", "ME", "MK", "MT", "NL", "NO", "PL", "PT", "RO", "RS", "RU", "SE",
+                "SI", "SK", "SM", "TR", "UA", "VA",
+            ],
+        },
+        "Monde": {"price": "1 timbre « Monde » (environ 3,75 €)", "countries": []},
+    },
     # --- Sign-up to the network (join page), handed to an external form service.
     # See docs/inscription-formulaires.md for Brevo, Mailchimp and generic examples.
     # The endpoint the join forms are sent to; empty: the join page says that
@@ -160,6 +189,33 @@ DEFAULTS: dict[str, Any] = {
     "UA_DEPLOY": {"method": "none"},
 }
 
+# The merge tags of the email services the join page documents
+# (docs/inscription-formulaires.md); UA_EMAIL_SERVICE picks one, and
+# UA_EMAIL_MERGE_TAGS overrides any of its tags. Templates only see the result.
+EMAIL_PRESETS: dict[str, dict[str, str]] = {
+    # Brevo's template language; PRENOM is the contact attribute of the join form.
+    "brevo": {
+        "unsubscribe": "{{ unsubscribe }}",
+        "name": "{{ contact.PRENOM }}",
+        "greeting": "{% if contact.PRENOM %}Bonjour {{ contact.PRENOM }},{% else %}Bonjour,{% endif %}",
+    },
+    # Mailchimp's merge tags (FNAME is the audience's first-name field).
+    "mailchimp": {
+        "unsubscribe": "*|UNSUB|*",
+        "name": "*|FNAME|*",
+        "greeting": "*|IF:FNAME|*Bonjour *|FNAME|*,*|ELSE:|*Bonjour,*|END:IF|*",
+    },
+    # Any other service: placeholders to replace with its own tags.
+    "generic": {"unsubscribe": "{{unsubscribe_url}}", "name": "{{first_name}}", "greeting": "Bonjour,"},
+}
+
+
+def email_merge_tags(resolved: dict[str, Any]) -> dict[str, str]:
+    """The merge tags of the email edition: the service's preset, overridden by UA_EMAIL_MERGE_TAGS."""
+    preset = EMAIL_PRESETS.get(resolved["UA_EMAIL_SERVICE"], EMAIL_PRESETS["generic"])
+    return {**preset, **resolved["UA_EMAIL_MERGE_TAGS"]}
+
+
 # What each formula cannot do without (see SIGNUP_FIELDS).
 SIGNUP_REQUIRED = {
     "email": ["email", "consent"],
@@ -193,11 +249,35 @@ def check(resolved: dict[str, Any]) -> list[str]:
         if not isinstance(value, str) or value.startswith("/"):
             problems.append(f"UA_URLS['{key}'] must be a path relative to the site root")
     problems.extend(check_signup(resolved))
+    problems.extend(check_editions(resolved))
     keys = ("UA_ARCHIVE_PAGE_SIZE", "UA_SEARCH_SHARD_SIZE", "UA_SEARCH_SHARD_SIZE_MIN", "UA_SEARCH_JOBS", "UA_SEARCH_TIMEOUT")
     for key in keys:
         value = resolved[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             problems.append(f"{key} must be a positive whole number")
+    return problems
+
+
+def check_editions(resolved: dict[str, Any]) -> list[str]:
+    """Problems in the settings of the editions (email, post)."""
+    problems = []
+    if resolved["UA_EMAIL_SERVICE"] not in EMAIL_PRESETS:
+        problems.append(f"UA_EMAIL_SERVICE must be one of {', '.join(sorted(EMAIL_PRESETS))}")
+    tags = resolved["UA_EMAIL_MERGE_TAGS"]
+    if not isinstance(tags, dict) or set(tags) - {"unsubscribe", "name", "greeting"}:
+        problems.append("UA_EMAIL_MERGE_TAGS may only set 'unsubscribe', 'name' and 'greeting'")
+    postage = resolved["UA_POSTAGE"]
+    if not isinstance(postage, dict) or not all(
+        isinstance(zone, dict) and isinstance(zone.get("price"), str) and isinstance(zone.get("countries", []), list)
+        for zone in postage.values()
+    ):
+        problems.append("UA_POSTAGE maps a zone to {'price': text, 'countries': [ISO codes]}")
+    elif sum(1 for zone in postage.values() if not zone.get("countries")) != 1:
+        problems.append("UA_POSTAGE needs exactly one zone without countries (the rest of the world)")
+    for key in ("UA_POST_MIN_WEEKS", "UA_EDITIONS_GOOD_NEWS_DAYS"):
+        value = resolved[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            problems.append(f"{key} must be a whole number")
     return problems
 
 

@@ -63,6 +63,7 @@ def filters(language: str) -> dict:
     return {
         "date_long": lambda value: date_long(value, language),
         "date_iso": date_iso,
+        "format_month": lambda value: format_date(value, format="LLLL y", locale=_locale(language)),
         "text_paragraphs": text_paragraphs,
         "paragraphs_html": paragraphs_html,
         "text_direction": letters.text_direction,
