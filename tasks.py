@@ -145,6 +145,32 @@ def check(c, site=False):
                 print("HTML is valid (Nu Html Checker).")
 
 
+@task(
+    name="send-test",
+    help={"slug": "file name (without .md) of an open action or a recent good news",
+          "to": "the address to send the test to (yours)"},
+)
+def send_test(c, slug, to):
+    """Build, then send the action's email edition to TO through SMTP (UA_SMTP_* variables)."""
+    from pelican.settings import read_settings
+    from urgent_actions.settings import email_merge_tags, resolve
+    from urgent_actions.tools.send_test import SendTestError, message_for, send, smtp_settings
+
+    settings = read_settings(os.path.join(ROOT, "pelicanconf.py"))
+    ua = resolve(settings)
+    try:
+        # Before the build: a missing setting is said at once.
+        smtp = smtp_settings(os.environ, ua["UA_ORGANISATION"].get("email", ""))
+        with c.cd(ROOT):
+            c.run(pelican_command("pelicanconf.py", OUTPUT), pty=False, hide="out")
+        site_url = (settings.get("SITEURL") or ua["UA_DEV_SITEURL"]).rstrip("/")
+        message = message_for(os.path.join(ROOT, OUTPUT), slug, ua, email_merge_tags(ua), to, smtp.sender, site_url)
+        send(message, smtp)
+    except SendTestError as exc:
+        sys.exit(f"send-test: {exc}")
+    print(f"Sent '{message['Subject']}' to {to} through {smtp.host}:{smtp.port}.")
+
+
 @task
 def schema(c):
     """Write schema/action.schema.json from the content model."""
