@@ -148,9 +148,10 @@ def check(c, site=False):
 @task(
     name="send-test",
     help={"slug": "file name (without .md) of an open action or a recent good news",
-          "to": "the address to send the test to (yours)"},
+          "to": "the address to send the test to (yours)",
+          "output": "directory the site is built into"},
 )
-def send_test(c, slug, to):
+def send_test(c, slug, to, output=OUTPUT):
     """Build, then send the action's email edition to TO through SMTP (UA_SMTP_* variables)."""
     from pelican.settings import read_settings
     from urgent_actions.settings import email_merge_tags, resolve
@@ -162,9 +163,9 @@ def send_test(c, slug, to):
         # Before the build: a missing setting is said at once.
         smtp = smtp_settings(os.environ, ua["UA_ORGANISATION"].get("email", ""))
         with c.cd(ROOT):
-            c.run(pelican_command("pelicanconf.py", OUTPUT), pty=False, hide="out")
+            c.run(pelican_command("pelicanconf.py", output), pty=False, hide="out")
         site_url = (settings.get("SITEURL") or ua["UA_DEV_SITEURL"]).rstrip("/")
-        message = message_for(os.path.join(ROOT, OUTPUT), slug, ua, email_merge_tags(ua), to, smtp.sender, site_url)
+        message = message_for(os.path.join(ROOT, output), slug, ua, email_merge_tags(ua), to, smtp.sender, site_url)
         send(message, smtp)
     except SendTestError as exc:
         sys.exit(f"send-test: {exc}")

@@ -54,6 +54,20 @@ def lines_html(text: str) -> Markup:
     return Markup("<br>\n".join(str(escape(line)) for line in lines))
 
 
+def strong_direction(text: str, default: str = "ltr") -> str:
+    """'rtl' or 'ltr': the direction of the first strongly directional character
+    of ``text`` (a French salutation in an Arabic letter keeps its own)."""
+    import unicodedata
+
+    for char in str(text):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return default
+
+
 def language_name(code: str, language: str = "fr") -> str:
     """The name of a language in the interface language: 'en' -> 'anglais'."""
     return _locale(language).languages.get(code, code)
@@ -67,6 +81,7 @@ def filters(language: str) -> dict:
         "text_paragraphs": text_paragraphs,
         "paragraphs_html": paragraphs_html,
         "text_direction": letters.text_direction,
+        "strong_direction": strong_direction,
         "lines_html": lines_html,
         "language_name": lambda code: language_name(code, language),
         "country_name": lambda code: countries.country_name(code, language),

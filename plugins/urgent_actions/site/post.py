@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 import os
 
+from ..content.errors import Problem
 from ..content.letters import compose
 from .editions import ENVOIS
 from .keys import fingerprint
@@ -60,12 +61,13 @@ def warnings(build) -> None:
     for action in chosen(build):
         front = action.front
         if front.deadline is not None and front.deadline - front.date < dt.timedelta(weeks=weeks):
-            logger.warning(
-                "%s: post: the deadline %s is %d days after the date %s: a postal mailing "
-                "needs at least %d weeks (choose another action, or remove 'post: true')",
-                action.source_path, front.deadline.isoformat(), (front.deadline - front.date).days,
-                front.date.isoformat(), weeks,
-            )  # fmt: skip
+            days = (front.deadline - front.date).days
+            message = (
+                f"the deadline {front.deadline.isoformat()} is {days} days after the date "
+                f"{front.date.isoformat()}: a postal mailing needs at least {weeks} weeks "
+                "(choose another action, or remove 'post: true')"
+            )
+            logger.warning("%s", Problem(action.source_path, "post", message))
 
 
 def postage_zone(ua: dict, country: str) -> str:
