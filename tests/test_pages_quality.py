@@ -13,7 +13,12 @@ from support.vnu import format_vnu_errors, vnu_errors
 
 
 def html_pages(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html"))
+    """The web pages: not the email editions (envois/<slug>/courriel.html), which
+    are made for mail clients, carry the service's merge tags where a URL goes,
+    and are checked by tests/test_email_edition.py."""
+    return sorted(
+        p.relative_to(root).as_posix() for p in root.rglob("*.html") if not (p.name == "courriel.html" and p.parent.parent.name == "envois")
+    )
 
 
 def page_types(root: Path) -> dict[str, str]:

@@ -24,9 +24,9 @@ from functools import lru_cache
 from ..content.letters import normalise_text
 from ..settings import email_merge_tags
 from .act import ways_for
-from .editions import edition_path, with_email
 from .keys import fingerprint
 from .outputs import Output
+from .sending import edition_path, with_email
 from .shortlinks import short_url
 
 # Gmail clips a message above this size (the HTML part).

@@ -122,8 +122,8 @@ def outputs(build):
     # The email edition of each action sent now, for the email services'
     # "RSS to email" campaigns (docs/guide-redaction.md): each item's
     # description is the email's HTML, without greeting nor footer.
-    from .editions import with_email
     from .email import render_html
+    from .sending import with_email
 
     mailed = with_email(build)[:size]
     yield Output(

@@ -20,9 +20,9 @@ import os
 
 from ..content.errors import Problem
 from ..content.letters import compose
-from .editions import ENVOIS
 from .keys import fingerprint
 from .outputs import Output
+from .sending import ENVOIS
 from .shortlinks import short_url
 
 logger = logging.getLogger(__name__)
@@ -119,9 +119,7 @@ def _context(build, month: str, actions: list) -> dict:
         url = short_url(build, action)
         letters = letters_to_post(action)
         zone = postage_zone(build.ua, action.front.country)
-        image = None
-        if action.front.image:
-            image = "file://" + os.path.abspath(os.path.join(build.generator.path, action.front.image))
+        image = image_data_url(build.generator.path, action.front.image) if action.front.image else None
         sheets.append({"action": action, "short_url": url, "qr": qr_svg(url), "letters": letters,
                        "zone": zone, "image": image})  # fmt: skip
     return {
@@ -132,13 +130,22 @@ def _context(build, month: str, actions: list) -> dict:
     }
 
 
+def image_data_url(content_root: str, relative: str) -> str:
+    """The image as a data: URL (a file: URL would write the checkout's path into the PDF)."""
+    import base64
+    import mimetypes
+
+    with open(os.path.join(content_root, relative), "rb") as handle:
+        data = base64.b64encode(handle.read()).decode("ascii")
+    return f"data:{mimetypes.guess_type(relative)[0] or 'image/jpeg'};base64,{data}"
+
+
 def render_pdf(build, month: str, actions: list) -> bytes:
     """The month's mailing as PDF bytes."""
     from weasyprint import HTML
 
     html = build.render("post/mailing", **_context(build, month, actions))
-    theme = os.path.abspath(os.path.join(build.generator.theme, "static"))
-    document = HTML(string=html, base_url=theme + "/")
+    document = HTML(string=html)
     # No creation date: two builds of the same selection give the same bytes.
     return document.write_pdf(pdf_identifier=fingerprint("post", month).encode()[:32], pdf_variant=None)
 

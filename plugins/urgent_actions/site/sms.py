@@ -15,6 +15,7 @@ from ..content import textlimits
 from ..content.errors import Problem
 from .keys import fingerprint
 from .outputs import Output
+from .sending import open_for_sending
 from .shortlinks import short_url, sms_link
 
 # What an alert made from the title starts with.
@@ -91,7 +92,5 @@ def rows(build, actions) -> list[tuple[str, str, str, str]]:
 
 
 def outputs(build):
-    from .editions import open_for_sending
-
     found = rows(build, open_for_sending(build))
     yield Output("envois/sms.csv", render=lambda: csv_text(found), key=fingerprint("sms.csv", found))
