@@ -152,3 +152,16 @@ def three_years(tmp_path: Path):
     }
     content = make_content(tmp_path, {**actions, "y2026": action(case="UA 2/26")})
     return content, tmp_path / "output", {"UA_SEARCH_SHARD_SIZE": 1}
+
+
+def is_email_edition(path: Path) -> bool:
+    """Whether ``path`` is an email edition (envois/<slug>/courriel.html): made for
+    mail clients, with the service's merge tags where URLs go, and checked by
+    tests/test_email_edition.py rather than as a web page."""
+    return path.name == "courriel.html" and path.parent.parent.name == "envois"
+
+
+def web_pages(root: Path) -> list[Path]:
+    """Every HTML page of a built site, email editions left out."""
+    return sorted(p for p in root.rglob("*.html") if not is_email_edition(p))
+

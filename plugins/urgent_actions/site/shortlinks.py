@@ -46,6 +46,7 @@ def redirect_page(build, latest) -> str:
         '<meta name="robots" content="noindex">\n'
         f'<link rel="canonical" href="{absolute}">\n'
         f'<meta http-equiv="refresh" content="0; url={target}">\n'
+        f'<link rel="stylesheet" href="{escape(siteurl)}/theme/css/site.css">\n'
         "</head>\n<body>\n"
         f'<p><a href="{target}">{title}</a></p>\n'
         "</body>\n</html>\n"
