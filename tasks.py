@@ -118,6 +118,7 @@ def check(c, site=False):
     os.chdir(ROOT)
     try:
         content = load_site("content")
+        _check_sms_alerts(content)
     except ContentError as exc:
         print(exc.report(), file=sys.stderr)
         sys.exit(1)
@@ -170,6 +171,22 @@ def send_test(c, slug, to, output=OUTPUT):
     except SendTestError as exc:
         sys.exit(f"send-test: {exc}")
     print(f"Sent '{message['Subject']}' to {to} through {smtp.host}:{smtp.port}.")
+
+
+def _check_sms_alerts(content):
+    """The SMS alerts with their short link (which depends on the site's address)."""
+    from types import SimpleNamespace
+
+    from pelican.settings import read_settings
+    from urgent_actions.content.errors import ContentError
+    from urgent_actions.settings import resolve
+    from urgent_actions.site import sms
+
+    settings = read_settings(os.path.join(ROOT, "publishconf.py"))
+    base = (settings.get("SITEURL") or resolve(settings)["UA_DEV_SITEURL"]).rstrip("/")
+    problems = sms.problems(SimpleNamespace(site=content, absolute_url=base))
+    if problems:
+        raise ContentError(problems)
 
 
 @task
