@@ -181,6 +181,7 @@ def check(c, site=False):
     os.chdir(ROOT)
     try:
         content = load_site("content")
+        _check_sms_alerts(content)
     except ContentError as exc:
         print(exc.report(), file=sys.stderr)
         sys.exit(1)
@@ -206,6 +207,49 @@ def check(c, site=False):
                 print("HTML not checked: the Nu Html Checker is installed by ./dev test.")
             else:
                 print("HTML is valid (Nu Html Checker).")
+
+
+@task(
+    name="send-test",
+    help={"slug": "file name (without .md) of an open action or a recent good news",
+          "to": "the address to send the test to (yours)",
+          "output": "directory the site is built into"},
+)
+def send_test(c, slug, to, output=OUTPUT):
+    """Build, then send the action's email edition to TO through SMTP (UA_SMTP_* variables)."""
+    from pelican.settings import read_settings
+    from urgent_actions.settings import email_merge_tags, resolve
+    from urgent_actions.tools.send_test import SendTestError, message_for, send, smtp_settings
+
+    settings = read_settings(os.path.join(ROOT, "pelicanconf.py"))
+    ua = resolve(settings)
+    try:
+        # Before the build: a missing setting is said at once.
+        smtp = smtp_settings(os.environ, ua["UA_ORGANISATION"].get("email", ""))
+        with c.cd(ROOT):
+            c.run(pelican_command("pelicanconf.py", output), pty=False, hide="out")
+        site_url = (settings.get("SITEURL") or ua["UA_DEV_SITEURL"]).rstrip("/")
+        message = message_for(os.path.join(ROOT, output), slug, ua, email_merge_tags(ua), to, smtp.sender, site_url)
+        send(message, smtp)
+    except SendTestError as exc:
+        sys.exit(f"send-test: {exc}")
+    print(f"Sent '{message['Subject']}' to {to} through {smtp.host}:{smtp.port}.")
+
+
+def _check_sms_alerts(content):
+    """The SMS alerts with their short link (which depends on the site's address)."""
+    from types import SimpleNamespace
+
+    from pelican.settings import read_settings
+    from urgent_actions.content.errors import ContentError
+    from urgent_actions.settings import resolve
+    from urgent_actions.site import sms
+
+    settings = read_settings(os.path.join(ROOT, "publishconf.py"))
+    base = (settings.get("SITEURL") or resolve(settings)["UA_DEV_SITEURL"]).rstrip("/")
+    problems = sms.problems(SimpleNamespace(site=content, absolute_url=base))
+    if problems:
+        raise ContentError(problems)
 
 
 @task

@@ -165,3 +165,14 @@ def problems_for(tmp_path, monkeypatch, files) -> list[str]:
     with pytest.raises(ContentError) as caught:
         load_site(str(content))
     return [str(p) for p in caught.value.problems]
+def is_email_edition(path: Path) -> bool:
+    """Whether ``path`` is an email edition (envois/<slug>/courriel.html): made for
+    mail clients, with the service's merge tags where URLs go, and checked by
+    tests/test_email_edition.py rather than as a web page."""
+    return path.name == "courriel.html" and path.parent.parent.name == "envois"
+
+
+def web_pages(root: Path) -> list[Path]:
+    """Every HTML page of a built site, email editions left out."""
+    return sorted(p for p in root.rglob("*.html") if not is_email_edition(p))
+

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import brotli
 import pytest
+from helpers import web_pages
 from support.axe import axe_violations, format_violations
 from support.browser import new_page
 from support.nginx import check_config, serve_with_nginx
@@ -182,7 +183,7 @@ def test_content_types_of_feeds_calendar_and_data(typed_site, production_site, s
 
 def test_every_production_page_is_valid_html(production_site):
     output, _ = production_site
-    pages = sorted(output.rglob("*.html"))
+    pages = web_pages(output)
     errors = vnu_errors(pages)
     assert not errors, format_vnu_errors(errors, output)
 

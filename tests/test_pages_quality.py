@@ -7,13 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import web_pages
 from support.axe import axe_violations, format_violations
 from support.browser import new_page
 from support.vnu import format_vnu_errors, vnu_errors
 
 
 def html_pages(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html"))
+    """The web pages (not the email editions: helpers.is_email_edition)."""
+    return [p.relative_to(root).as_posix() for p in web_pages(root)]
 
 
 def page_types(root: Path) -> dict[str, str]:

@@ -8,6 +8,7 @@ import json
 import re
 
 import brotli
+from helpers import web_pages
 from production_site import SIGNUP_FORM_URL
 from urgent_actions.publish import production
 
@@ -31,7 +32,7 @@ def test_every_asset_the_pages_reference_exists(production_site):
     # Pages (archive, join...) come from other parts of the site; assets are this build's.
     output, port = production_site
     # The web editor (admin/) is Decap CMS's own page, not the site's theme.
-    pages = [p for p in output.rglob("*.html") if not p.relative_to(output).as_posix().startswith("admin/")]
+    pages = [p for p in web_pages(output) if not p.relative_to(output).as_posix().startswith("admin/")]
     assert pages
     for page in pages:
         html = page.read_text("utf-8")

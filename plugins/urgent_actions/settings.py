@@ -75,6 +75,19 @@ DEFAULTS: dict[str, Any] = {
     # the price in euros of a non-prior stamp, and the year the prices are for
     # (shown with them). Check the postal operator's prices each January.
     "UA_POSTAGE": {"year": 2026, "belgium": 2.13, "europe": 3.18, "world": 3.93},
+    # --- The editions the network sends its members (site/email.py, post.py, sms.py).
+    # The email service whose merge tags the email edition carries: "brevo",
+    # "mailchimp" or "generic" (placeholders to replace); see EMAIL_PRESETS below.
+    "UA_EMAIL_SERVICE": "generic",
+    # Merge tags that replace the preset's, by name: "unsubscribe" (the URL of
+    # the unsubscribe link), "name" (the member's first name, signs the letter),
+    # "greeting" (the first line, with the service's own fallback when no name).
+    "UA_EMAIL_MERGE_TAGS": {},
+    # Good news get an email edition for this many days after their outcome.
+    "UA_EDITIONS_GOOD_NEWS_DAYS": 90,
+    # The postal mailing: an action chosen for it (post: true) should leave its
+    # readers this many weeks between its date and its deadline (a warning otherwise).
+    "UA_POST_MIN_WEEKS": 8,
     # --- Sign-up to the network (join page), handed to an external form service.
     # See docs/inscription-formulaires.md for Brevo, Mailchimp and generic examples.
     # The endpoint the join forms are sent to; empty: the join page says that
@@ -164,6 +177,33 @@ DEFAULTS: dict[str, Any] = {
     "UA_DEPLOY": {"method": "none"},
 }
 
+# The merge tags of the email services the join page documents
+# (docs/inscription-formulaires.md); UA_EMAIL_SERVICE picks one, and
+# UA_EMAIL_MERGE_TAGS overrides any of its tags. Templates only see the result.
+EMAIL_PRESETS: dict[str, dict[str, str]] = {
+    # Brevo's template language; PRENOM is the contact attribute of the join form.
+    "brevo": {
+        "unsubscribe": "{{ unsubscribe }}",
+        "name": "{{ contact.PRENOM }}",
+        "greeting": "{% if contact.PRENOM %}Bonjour {{ contact.PRENOM }},{% else %}Bonjour,{% endif %}",
+    },
+    # Mailchimp's merge tags (FNAME is the audience's first-name field).
+    "mailchimp": {
+        "unsubscribe": "*|UNSUB|*",
+        "name": "*|FNAME|*",
+        "greeting": "*|IF:FNAME|*Bonjour *|FNAME|*,*|ELSE:|*Bonjour,*|END:IF|*",
+    },
+    # Any other service: placeholders to replace with its own tags.
+    "generic": {"unsubscribe": "{{unsubscribe_url}}", "name": "{{first_name}}", "greeting": "Bonjour,"},
+}
+
+
+def email_merge_tags(resolved: dict[str, Any]) -> dict[str, str]:
+    """The merge tags of the email edition: the service's preset, overridden by UA_EMAIL_MERGE_TAGS."""
+    preset = EMAIL_PRESETS.get(resolved["UA_EMAIL_SERVICE"], EMAIL_PRESETS["generic"])
+    return {**preset, **resolved["UA_EMAIL_MERGE_TAGS"]}
+
+
 # What each formula cannot do without (see SIGNUP_FIELDS).
 SIGNUP_REQUIRED = {
     "email": ["email", "consent"],
@@ -198,6 +238,7 @@ def check(resolved: dict[str, Any]) -> list[str]:
             problems.append(f"UA_URLS['{key}'] must be a path relative to the site root")
     problems.extend(check_signup(resolved))
     problems.extend(check_postage(resolved["UA_POSTAGE"]))
+    problems.extend(check_editions(resolved))
     keys = ("UA_ARCHIVE_PAGE_SIZE", "UA_SEARCH_SHARD_SIZE", "UA_SEARCH_SHARD_SIZE_MIN", "UA_SEARCH_JOBS", "UA_SEARCH_TIMEOUT")
     for key in keys:
         value = resolved[key]
@@ -223,6 +264,21 @@ def check_postage(postage: Any) -> list[str]:
             problems.append(f"UA_POSTAGE['{zone}'] must be a price in euros, e.g. 2.13")
     for key in sorted(set(postage) - {"year", *POSTAL_ZONES}):
         problems.append(f"UA_POSTAGE: unknown key '{key}' (known: year, {', '.join(POSTAL_ZONES)})")
+    return problems
+
+
+def check_editions(resolved: dict[str, Any]) -> list[str]:
+    """Problems in the settings of the editions (email, post)."""
+    problems = []
+    if resolved["UA_EMAIL_SERVICE"] not in EMAIL_PRESETS:
+        problems.append(f"UA_EMAIL_SERVICE must be one of {', '.join(sorted(EMAIL_PRESETS))}")
+    tags = resolved["UA_EMAIL_MERGE_TAGS"]
+    if not isinstance(tags, dict) or set(tags) - {"unsubscribe", "name", "greeting"}:
+        problems.append("UA_EMAIL_MERGE_TAGS may only set 'unsubscribe', 'name' and 'greeting'")
+    for key in ("UA_POST_MIN_WEEKS", "UA_EDITIONS_GOOD_NEWS_DAYS"):
+        value = resolved[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            problems.append(f"{key} must be a whole number")
     return problems
 
 

@@ -448,6 +448,11 @@ class ActionFront(BaseModel):
     letters: list[Letter] = Field(default_factory=list)
     sms: Text | None = None
     tweet: Text | None = None
+    # The postal mailing of the action's month (site/post.py makes its PDF).
+    post: bool = Field(default=False, strict=True)
+    # The SMS alert; the build adds the short link and checks that both fit one
+    # SMS (site/sms.py: the link depends on the site's address, a setting).
+    sms_alert: Line | None = None
     outcome: Outcome | None = None
     aliases: list[str] = Field(default_factory=list)
 
@@ -548,6 +553,14 @@ class ActionFront(BaseModel):
             add((("targets",), "at least one target is required while the action is open"))
         if have("state", "letters") and is_open and not values["letters"]:
             add((("letters",), "at least one letter is required while the action is open"))
+        if have("post", "state") and values["post"] and not is_open:
+            add(
+                (
+                    ("post",),
+                    f"an action whose state is '{values['state']}' cannot go into a postal mailing: "
+                    "remove 'post: true' (only an open action is sent by post)",
+                )
+            )
         if have("state", "outcome") and values["state"] == "good-news" and values["outcome"] is None:
             add((("outcome",), "required when the state is good-news: {date, text}"))
         if have("image", "image_alt"):

@@ -266,6 +266,19 @@ ADMIN_CSP = "; ".join(
     ]
 )
 
+# The email editions (/envois/<slug>/courriel.html) are made for mail clients:
+# every style is in a style attribute, and /envois/ shows them in frames.
+EMAIL_EDITION_CSP = "; ".join(
+    [
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        "img-src 'self' https: data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'self'",
+    ]
+)
+
 LONG_CACHE = "public, max-age=31536000, immutable"
 SHORT_CACHE = "public, max-age=300, must-revalidate"
 _REFRESH = re.compile(rb'<meta\s+http-equiv="refresh"\s+content="0;\s*url=([^"]+)"', re.IGNORECASE)
@@ -297,13 +310,14 @@ def write_server_files(root: Path, headers: dict[str, str]) -> None:
         "".join(f"{old} {new} 301\n" for old, new in redirects), "utf-8"
     )
     nginx = ["# Written by the build (plugins/urgent_actions/production.py); do not edit."]
-    for name, value in [*headers.items(), ("admin CSP", ADMIN_CSP)]:
+    for name, value in [*headers.items(), ("admin CSP", ADMIN_CSP), ("email CSP", EMAIL_EDITION_CSP)]:
         if '"' in value:
             raise ValueError(f"header {name} cannot contain a double quote: {value}")
     # The web editor (/admin/, Decap CMS) injects its styles and talks to GitHub's
     # API: it gets its own, looser policy; every other page keeps the strict one.
     nginx.append(f'set $ua_csp "{headers["Content-Security-Policy"]}";')
     nginx.append(f'if ($uri ~ "^/admin/") {{ set $ua_csp "{ADMIN_CSP}"; }}')
+    nginx.append(f'if ($uri ~ "^/envois/[^/]+/courriel\\.html$") {{ set $ua_csp "{EMAIL_EDITION_CSP}"; }}')
     for name, value in headers.items():
         if name == "Content-Security-Policy":
             nginx.append("add_header Content-Security-Policy $ua_csp always;")

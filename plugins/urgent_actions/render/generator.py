@@ -23,9 +23,24 @@ from functools import cached_property
 
 from pelican.generators import Generator
 
+from ..content.errors import ContentError
 from ..content.loading import SiteContent, load_site, today_in_brussels
 from ..settings import resolve
-from ..site import archive, cms, feeds, pages, redirects, search, signup, sitemap
+from ..site import (
+    archive,
+    cms,
+    editions,
+    email,
+    feeds,
+    pages,
+    post,
+    redirects,
+    search,
+    shortlinks,
+    signup,
+    sitemap,
+    sms,
+)
 from ..site.keys import actions_key
 from . import pagefind, summary
 from .files import write_file
@@ -34,7 +49,7 @@ from .markdown_renderer import MarkdownRenderer
 logger = logging.getLogger(__name__)
 
 # Modules that contribute outputs: each has ``outputs(build) -> iterable of Output``.
-OUTPUT_PROVIDERS = [pages, archive, search, signup, feeds, redirects, cms, sitemap]
+OUTPUT_PROVIDERS = [pages, archive, search, signup, feeds, redirects, shortlinks, email, post, sms, editions, cms, sitemap]
 # Planned in ``generate_context``: the action pages (what search indexes) and
 # the search plan. Their keys are plain strings (no key made of every output).
 EARLY_PROVIDERS = (pages, search)
@@ -126,6 +141,12 @@ class ActionsGenerator(Generator):
         self.context.update(site=self.site, build_date=self.build_date, actions=self.site.actions)
         self.build = Build(self.site, self.build_date, self.ua, self.settings, self)
         self.context["build"] = self.build
+        # Rules that depend on the settings as well as on a file (the short link
+        # an SMS alert carries), and advice on the postal mailing's choice.
+        problems = sms.problems(self.build)
+        if problems:
+            raise ContentError(problems)
+        post.warnings(self.build)
         self._plan(EARLY_PROVIDERS)
         logger.info(
             "Read %d actions (%d drafts), %d authorities, %d themes in %.1f s",

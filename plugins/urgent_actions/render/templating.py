@@ -75,6 +75,18 @@ def letter_paragraphs_html(blocks, language: str) -> Markup:
 def money(amount: float, language: str = "fr") -> str:
     """'2,13 €' (euros, written as the interface language writes amounts)."""
     return format_currency(amount, "EUR", locale=_locale(language))
+def strong_direction(text: str, default: str = "ltr") -> str:
+    """'rtl' or 'ltr': the direction of the first strongly directional character
+    of ``text`` (a French salutation in an Arabic letter keeps its own)."""
+    import unicodedata
+
+    for char in str(text):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return default
 
 
 def language_name(code: str, language: str = "fr") -> str:
@@ -86,9 +98,11 @@ def filters(language: str) -> dict:
     return {
         "date_long": lambda value: date_long(value, language),
         "date_iso": date_iso,
+        "format_month": lambda value: format_date(value, format="LLLL y", locale=_locale(language)),
         "text_paragraphs": text_paragraphs,
         "paragraphs_html": paragraphs_html,
         "text_direction": letters.text_direction,
+        "strong_direction": strong_direction,
         "lines_html": lines_html,
         "bidi_html": bidi_html,
         "letter_paragraphs_html": letter_paragraphs_html,

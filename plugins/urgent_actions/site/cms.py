@@ -70,6 +70,8 @@ LABELS = {
     "letters": "Lettres",
     "sms": "Texte du SMS (160 caractères)",
     "tweet": "Message pour X (280 caractères)",
+    "post": "Envoi postal du mois (action choisie pour le courrier)",
+    "sms_alert": "Alerte SMS aux membres (un SMS avec le lien court ; sinon faite du titre)",
     "outcome": "Issue (obligatoire pour une bonne nouvelle)",
     "aliases": "Anciennes adresses (/actions/…/)",
     "outcome.date": "Date",

@@ -119,6 +119,25 @@ def outputs(build):
         ),
         key=actions_key(latest, build.build_date, name),
     )
+    # The email edition of each action sent now, for the email services'
+    # "RSS to email" campaigns (docs/guide-redaction.md): each item's
+    # description is the email's HTML, without greeting nor footer.
+    from .email import render_html
+    from .sending import with_email
+
+    mailed = with_email(build)[:size]
+    yield Output(
+        "feeds/courriel.rss.xml",
+        render=lambda: _write(
+            _feed(feedgenerator.Rss201rev2Feed, build, title=f"{name} : l'édition courriel", link=f"{base}/",
+                  feed_url=f"{base}/feeds/courriel.rss.xml",
+                  description="Chaque action urgente, prête à envoyer par courriel.",
+                  actions=mailed, content_of=lambda action: render_html(build, action, for_feed=True)),
+            mailed,
+            build,
+        ),
+        key=actions_key(mailed, build.build_date, name, "courriel"),
+    )
     good = site.good_news[:size]
     yield atom("feeds/good-news.atom.xml", f"{name} : les bonnes nouvelles", good, good_news_of,
                link=f"{base}/{ua['UA_URLS']['good_news']}")

@@ -14,7 +14,8 @@ def outputs(build):
     yield Output("sitemap.xml", render=lambda: sitemap(build), key=lambda: _key(entries(build)))
     yield Output(
         "robots.txt",
-        render=lambda: f"User-agent: *\nAllow: /\n\nSitemap: {build.absolute_url}/sitemap.xml\n",
+        # /envois/ is for editors (its pages say noindex too).
+        render=lambda: f"User-agent: *\nAllow: /\nDisallow: /envois/\n\nSitemap: {build.absolute_url}/sitemap.xml\n",
     )
 
 
@@ -28,7 +29,7 @@ def entries(build) -> list[tuple]:
     found = []
     for output in build.generator.outputs:
         path = output.save_as
-        if not path.endswith("index.html") or "/lettre-" in path or path in redirects or path.startswith("admin/"):
+        if not path.endswith("index.html") or "/lettre-" in path or path in redirects or path.startswith(("admin/", "envois/", "ua/")):
             continue
         action = by_page.get(path)
         if action is None:

@@ -1,0 +1,54 @@
+"""``/envois/``, the editors' page of editions: each action sent now, with its
+email (previews at 600 and 320 px, copy the HTML or the text), its month's
+postal PDF and its SMS alert.
+
+Each edition's key is its action's file (and, for a month's postal mailing,
+its selection), so an edit rebuilds one action's editions, nothing else.
+The page is for editors: not in the navigation nor in the sitemap, ``noindex``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import post, sms
+from .keys import actions_key
+from .outputs import Output
+from .sending import ENVOIS, edition_path, open_for_sending, with_email
+
+
+def outputs(build):
+    actions = with_email(build)
+    months = post.mailings(build)
+    alerts = {a.slug: sms.alert(build, a) for a in open_for_sending(build)}
+
+    def context():
+        return {
+            "editions": [
+                {
+                    "action": action,
+                    "html": edition_path(action) + "courriel.html",
+                    "text": edition_path(action) + "courriel.txt",
+                    "sms": alerts.get(action.slug),
+                    "pdf": next((post.pdf_path(m) for m, chosen in months.items() if action in chosen), None),
+                }
+                for action in actions
+            ],
+            "mailings": [
+                (dt.date.fromisoformat(month + "-01"), post.pdf_path(month), chosen) for month, chosen in months.items()
+            ],
+            "page_name": "envois",
+        }
+
+    yield Output(
+        ENVOIS + "index.html",
+        template="envois",
+        context=context,
+        # The actions it lists (their alerts, PDFs and months come from their files).
+        key=actions_key(
+            actions + [a for chosen in months.values() for a in chosen],
+            build.build_date,
+            [a.slug for a in actions],
+            {month: [a.slug for a in chosen] for month, chosen in months.items()},
+        ),
+    )

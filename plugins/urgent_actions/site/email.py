@@ -1,0 +1,213 @@
+"""The email edition of an action: HTML made for mail clients, and its plain text.
+
+The HTML is one 600 px column of tables that also reads at 320 px, written by
+the ``email/action.html`` template with a style sheet that ``css-inline``
+moves into ``style`` attributes (mail clients drop ``<style>`` or parts of
+it). The letter is the composed one (``content.letters.compose``, through
+``act.ways_for``), as on the action's page. Merge tags (unsubscribe link,
+the member's name) are the email service's, from the settings
+(``settings.email_merge_tags``): nothing in the templates names a service.
+
+Files: ``/envois/<slug>/courriel.html`` and ``courriel.txt``; the RSS feed
+``/feeds/courriel.rss.xml`` carries the same HTML without the greeting and
+footer (the service's own template gives those).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..content.letters import normalise_text
+from ..settings import email_merge_tags
+from .act import ways_for
+from .keys import fingerprint
+from .outputs import Output
+from .sending import edition_path, with_email
+from .shortlinks import short_url
+
+# Gmail clips a message above this size (the HTML part).
+GMAIL_CLIP_BYTES = 102 * 1024
+# The column's width, and the width of what sits inside its padding.
+COLUMN = 600
+INNER = 536
+TEXT_WIDTH = 72
+
+
+@dataclass(frozen=True)
+class EmailEdition:
+    subject: str
+    preheader: str
+    html: str
+    text: str
+
+
+def subject_of(action) -> str:
+    """The email's subject line."""
+    prefix = "Bonne nouvelle" if action.front.state == "good-news" else "Action urgente"
+    return f"{prefix} : {action.front.title}"
+
+
+@lru_cache(maxsize=64)
+def _image_size(path: str) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return image.size
+
+
+def image_of(build, action) -> dict | None:
+    """The action's image for the email: absolute URL, width, height, alt."""
+    front = action.front
+    if not front.image:
+        return None
+    width, height = _image_size(os.path.join(build.generator.path, front.image))
+    shown = min(INNER, width)
+    return {
+        "src": f"{build.absolute_url}/{front.image}",
+        "width": shown,
+        "height": round(height * shown / width),
+        "alt": front.image_alt,
+        "credit": front.image_credit,
+    }
+
+
+def _inline(html: str) -> str:
+    import css_inline
+
+    return css_inline.inline(html, keep_style_tags=False, load_remote_stylesheets=False)
+
+
+def _context(build, action, merge: dict, for_feed: bool) -> dict:
+    ways = ways_for(action) if action.front.state == "open" else []
+    return {
+        "action": action,
+        "ways": ways,
+        # The letter as the action's page shows it (composed once, in content.letters).
+        "letter": action.model_letters[0] if ways and action.front.letters else None,
+        "merge": merge,
+        "for_feed": for_feed,
+        "subject": subject_of(action),
+        "absolute": build.absolute_url,
+        "action_url": f"{build.absolute_url}/{action.url}",
+        "short_url": short_url(build, action),
+        "image": image_of(build, action),
+        "email_targets": [w for w in ways if w.authority.emails],
+        "steps": steps(action) if ways else [],
+    }
+
+
+def render_html(build, action, merge: dict | None = None, for_feed: bool = False) -> str:
+    """The email's HTML, styles inlined: a whole document, or for the feed the
+    content of its ``<body>`` without greeting nor footer."""
+    merge = merge or email_merge_tags(build.ua)
+    html = _inline(build.render("email/action", **_context(build, action, merge, for_feed)))
+    if for_feed:
+        html = re.search(r"<body[^>]*>(.*)</body>", html, re.DOTALL).group(1).strip()
+    return html
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    """Paragraphs wrapped for reading in a plain-text client (URLs never cut)."""
+    lines = []
+    for line in text.split("\n"):
+        lines.append(
+            textwrap.fill(line, TEXT_WIDTH, initial_indent=indent, subsequent_indent=indent,
+                          break_long_words=False, break_on_hyphens=False) or indent.rstrip()
+        )  # fmt: skip
+    return "\n".join(lines)
+
+
+def render_text(build, action, merge: dict | None = None) -> str:
+    """The plain-text part, with the same content as the HTML."""
+    merge = merge or email_merge_tags(build.ua)
+    front = action.front
+    org = build.ua["UA_ORGANISATION"]
+    url = f"{build.absolute_url}/{action.url}"
+    out = [merge["greeting"], "", subject_of(action).upper(), "", f"{front.case} · {action.country_name}", ""]
+    out += [_wrap(front.summary), ""]
+    if front.state == "good-news":
+        out += [_wrap(front.outcome.text), ""]
+    out += [_wrap(_markdown_text(action.body_html)), ""]
+    if front.state == "open":
+        from babel.dates import format_date
+
+        deadline = format_date(front.deadline, format="long", locale=build.ua["UA_LANGUAGE"])
+        out += [f"AGISSEZ AVANT LE {deadline.upper()}", ""]
+        out += ["CE QUE VOUS POUVEZ FAIRE", ""]
+        out += [_wrap(step, "  ") for step in steps(action)] + [""]
+        ways = ways_for(action)
+        letter = action.model_letters[0]
+        out += ["LA LETTRE", "", f"Objet : {letter.subject}", ""]
+        for paragraph in letter.paragraphs:
+            out += [_wrap(paragraph), ""]
+        out += [merge["name"] or "Votre nom", ""]
+        with_email = [w for w in ways if w.authority.emails]
+        if with_email:
+            out += ["À QUI ÉCRIRE", ""]
+            for way in with_email:
+                who = way.authority.name + (f" ({way.authority.role})" if way.authority.role else "")
+                out += [f"- {who} : {', '.join(way.authority.emails)}"]
+            copies = [e for c in front.copies for e in c.emails]
+            if copies:
+                out += [f"- En copie : {', '.join(copies)}"]
+            out += [""]
+        out += [f"Agir sur le site : {url}", ""]
+    else:
+        out += [f"Lire sur le site : {url}", ""]
+    out += ["-- ", org["name"]]
+    if org.get("address"):
+        out.append(org["address"])
+    out += [_wrap("Vous recevez ce courriel parce que vous avez rejoint le réseau des actions urgentes."),
+            f"Se désinscrire : {merge['unsubscribe']}"]  # fmt: skip
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def steps(action) -> list[str]:
+    """What to do, as sentences (both parts show them)."""
+    front = action.front
+    found = []
+    if any(t.emails for t in front.targets):
+        found.append("1. Envoyez la lettre ci-dessous par courriel à chaque destinataire (les adresses suivent la lettre), "
+                     "en la signant de votre nom.")  # fmt: skip
+    if any(t.address for t in front.targets):
+        found.append(f"{len(found) + 1}. Ou imprimez-la depuis le site et envoyez-la par la poste.")
+    found.append(f"{len(found) + 1}. Parlez-en autour de vous : chaque message compte.")
+    return found
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _markdown_text(html: str) -> str:
+    """The case's text (rendered Markdown) as plain text paragraphs."""
+    from html import unescape
+
+    text = re.sub(r"</(p|h[1-6]|li|ul|ol|blockquote)>", "\n\n", html)
+    text = re.sub(r"<li[^>]*>", "- ", text)
+    text = re.sub(r"<br\s*/?>", "\n", text)
+    text = unescape(_TAG.sub("", text))
+    return normalise_text(re.sub(r"\n{3,}", "\n\n", text))
+
+
+def edition(build, action, merge: dict | None = None) -> EmailEdition:
+    """Subject, preheader, HTML and text of the email of ``action``."""
+    return EmailEdition(
+        subject=subject_of(action),
+        preheader=action.front.summary,
+        html=render_html(build, action, merge),
+        text=render_text(build, action, merge),
+    )
+
+
+def outputs(build):
+    for action in with_email(build):
+        # An email shows its action and nothing that depends on the date (no
+        # "days left": it is read days after it is sent).
+        key = fingerprint("email", action.slug, action.source_digest)
+        folder = edition_path(action)
+        yield Output(folder + "courriel.html", render=lambda a=action: render_html(build, a), key=key)
+        yield Output(folder + "courriel.txt", render=lambda a=action: render_text(build, a), key=key)

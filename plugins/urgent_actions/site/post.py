@@ -1,0 +1,150 @@
+"""The postal edition: one PDF a month of the actions chosen for the post.
+
+An action with ``post: true`` goes into the mailing of the month of its
+``date``. The PDF (``/envois/courrier-<yyyy>-<mm>.pdf``) has a cover page (the
+month, its actions, how to send, postage by zone from ``UA_POSTAGE``), then
+for each action a one-page case sheet with a QR code to its short address,
+and its letters for a window envelope (the ``letter-sheet`` component, the
+printed letter's layout). WeasyPrint makes it with Pango's fonts, embedded.
+
+A mailing is made while one of its actions is open; its key is exactly its
+selection (each chosen action's file), so it is made again only when that
+changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+
+from ..content import countries
+from ..content.errors import Problem
+from ..content.letters import compose
+from .keys import fingerprint
+from .outputs import Output
+from .sending import ENVOIS
+from .shortlinks import short_url
+
+logger = logging.getLogger(__name__)
+
+
+def chosen(build) -> list:
+    """Listed actions with ``post: true``, newest first."""
+    return [a for a in build.site.listed if a.front.post]
+
+
+def month_of(action) -> str:
+    return action.front.date.strftime("%Y-%m")
+
+
+def mailings(build) -> dict[str, list]:
+    """Month ('2026-11') -> its chosen actions, oldest first; only the months
+    with an action still open (the others were sent)."""
+    months: dict[str, list] = {}
+    for action in chosen(build):
+        months.setdefault(month_of(action), []).append(action)
+    today = build.build_date
+    return {
+        month: sorted(actions, key=lambda a: a.sort_key)
+        for month, actions in sorted(months.items(), reverse=True)
+        if any(a.display_state(today) == "open" for a in actions)
+    }
+
+
+def pdf_path(month: str) -> str:
+    return f"{ENVOIS}courrier-{month}.pdf"
+
+
+def warnings(build) -> None:
+    """Warn about chosen actions whose readers would have too little time."""
+    weeks = build.ua["UA_POST_MIN_WEEKS"]
+    for action in chosen(build):
+        front = action.front
+        if front.deadline is not None and front.deadline - front.date < dt.timedelta(weeks=weeks):
+            days = (front.deadline - front.date).days
+            message = (
+                f"the deadline {front.deadline.isoformat()} is {days} days after the date "
+                f"{front.date.isoformat()}: a postal mailing needs at least {weeks} weeks "
+                "(choose another action, or remove 'post: true')"
+            )
+            logger.warning("%s", Problem(action.source_path, "post", message))
+
+
+def letters_to_post(action) -> list[tuple]:
+    """(target, ComposedLetter) for each target with a postal address: the
+    default letter, and the letter in the authorities' language when there is
+    one (a letter marked ``preferred``, or else in an official language of the
+    action's country): the member signs the one they choose."""
+    from babel.languages import get_official_languages
+
+    front = action.front
+    chosen_letters = [front.letters[0]]
+    official = set(get_official_languages(front.country, de_facto=True))
+    theirs = next((x for x in front.letters[1:] if getattr(x, "preferred", False)), None) or next(
+        (x for x in front.letters[1:] if x.language in official), None
+    )
+    if theirs is not None:
+        chosen_letters.append(theirs)
+    return [
+        (target, compose(letter, target.salutation))
+        for target in front.targets
+        if target.address
+        for letter in chosen_letters
+    ]
+
+
+def qr_svg(url: str) -> str:
+    """A QR code of ``url`` as an inline SVG (segno, error correction M)."""
+    import segno
+
+    return segno.make(url, error="m", micro=False).svg_inline(scale=4, border=4, dark="#000", light="#fff")
+
+
+def _context(build, month: str, actions: list) -> dict:
+    year, number = (int(x) for x in month.split("-"))
+    sheets = []
+    for action in actions:
+        url = short_url(build, action)
+        letters = letters_to_post(action)
+        zone = countries.postal_zone(action.front.country)
+        image = image_data_url(build.generator.path, action.front.image) if action.front.image else None
+        sheets.append({"action": action, "short_url": url, "qr": qr_svg(url), "letters": letters,
+                       "zone": zone, "image": image})  # fmt: skip
+    return {
+        "month": dt.date(year, number, 1),
+        "sheets": sheets,
+        "postage": build.ua["UA_POSTAGE"],
+        "zones": {"belgium": "Belgique", "europe": "Europe", "world": "Monde"},
+        "page_name": "post-mailing",
+    }
+
+
+def image_data_url(content_root: str, relative: str) -> str:
+    """The image as a data: URL (a file: URL would write the checkout's path into the PDF)."""
+    import base64
+    import mimetypes
+
+    with open(os.path.join(content_root, relative), "rb") as handle:
+        data = base64.b64encode(handle.read()).decode("ascii")
+    return f"data:{mimetypes.guess_type(relative)[0] or 'image/jpeg'};base64,{data}"
+
+
+def render_pdf(build, month: str, actions: list) -> bytes:
+    """The month's mailing as PDF bytes."""
+    from weasyprint import HTML
+
+    html = build.render("post/mailing", **_context(build, month, actions))
+    document = HTML(string=html)
+    # No creation date: two builds of the same selection give the same bytes.
+    return document.write_pdf(pdf_identifier=fingerprint("post", month).encode()[:32], pdf_variant=None)
+
+
+def outputs(build):
+    for month, actions in mailings(build).items():
+        yield Output(
+            pdf_path(month),
+            render=lambda month=month, actions=actions: render_pdf(build, month, actions),
+            # Exactly its inputs: the chosen actions' files (site-wide inputs are in every key).
+            key=fingerprint("post-mailing", month, [(a.slug, a.source_digest) for a in actions]),
+        )

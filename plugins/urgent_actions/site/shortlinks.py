@@ -1,0 +1,69 @@
+"""The short address of a case, ``/ua/<number>-<yy>/``, for SMS alerts and QR codes.
+
+``UA 060/26`` is at ``/ua/060-26/``: a small redirect page to the case's
+latest action (the number is kept as written, so two spellings of a case
+number never meet at one address).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from .keys import fingerprint
+from .outputs import Output
+
+
+def case_path(case: str) -> str:
+    """``UA 060/26`` -> ``ua/060-26/`` (relative to the site root)."""
+    number, year = case.removeprefix("UA ").split("/")
+    return f"ua/{number}-{year}/"
+
+
+def short_url(build, action) -> str:
+    """The absolute short address of ``action``'s case (the QR code's)."""
+    return f"{build.absolute_url}/{case_path(action.front.case)}"
+
+
+def sms_link(build, action) -> str:
+    """The short address as an SMS carries it: without ``https://``, which
+    phones do not need to make it a link and which costs eight characters."""
+    url = short_url(build, action)
+    return url.split("://", 1)[1] if "://" in url else url
+
+
+def redirect_page(build, latest) -> str:
+    """The redirect page (no template: one per case, so it must cost nothing)."""
+    siteurl = build.siteurl
+    title = escape(latest.front.title)
+    target = escape(f"{siteurl}/{latest.url}")
+    absolute = escape(f"{build.absolute_url}/{latest.url}")
+    language = escape(build.ua["UA_LANGUAGE"])
+    return (
+        "<!doctype html>\n"
+        f'<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n"
+        '<meta name="robots" content="noindex">\n'
+        f'<link rel="canonical" href="{absolute}">\n'
+        f'<meta http-equiv="refresh" content="0; url={target}">\n'
+        f'<link rel="stylesheet" href="{escape(siteurl)}/theme/css/site.css">\n'
+        "</head>\n<body>\n"
+        f'<p><a href="{target}">{title}</a></p>\n'
+        "</body>\n</html>\n"
+    )
+
+
+def outputs(build):
+    seen = set()
+    for action in build.site.actions:
+        case = action.front.case
+        if case in seen:
+            continue
+        seen.add(case)
+        latest = action.case_actions[0]  # newest update first
+        yield Output(
+            case_path(case) + "index.html",
+            render=lambda latest=latest: redirect_page(build, latest),
+            # What the page shows: the latest action's address and title.
+            key=fingerprint("short-address", latest.url, latest.front.title),
+        )

@@ -1,0 +1,117 @@
+"""The SMS edition: counting as GSM-7 / UCS-2, the alert with its short link,
+the error for a written alert one character too long, sms.csv, short addresses."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from helpers import action, make_content, run_pelican
+from urgent_actions.content.textlimits import sms_encoding, sms_length
+from urgent_actions.site.shortlinks import case_path
+from urgent_actions.site.sms import ALERT_PREFIX, composed_alert
+
+# The sample site's short links, as the tests build it (UA_DEV_SITEURL).
+LINK = "127.0.0.1:8000/ua/045-26/"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "length", "limit"),
+    [
+        ("Libérez Karim, détenu à tort", "GSM-7", 28, 160),  # é, à are in the GSM alphabet
+        ("Ça suffit", "GSM-7", 9, 160),  # Ç is in the GSM alphabet, ç is not
+        ("Je dis ça", "UCS-2", 9, 70),
+        ("Don de 10 €", "GSM-7", 12, 160),  # € is in the extension table: 2 places
+        ("[urgent] {x} ~ | \\ ^", "GSM-7", 28, 160),  # 20 characters, 8 of them take 2 places
+        ("Solidarité ✊", "UCS-2", 12, 70),  # ✊ is one UTF-16 unit
+        ("Libérez-le 🕊️", "UCS-2", 14, 70),  # 🕊 is a surrogate pair (2) + variation selector (1)
+        ("أطلقوا سراح نور", "UCS-2", 15, 70),
+        ("« Libérez-le »", "UCS-2", 14, 70),  # guillemets are not GSM
+        ("x" * 160, "GSM-7", 160, 160),
+    ],
+)
+def test_sms_length_counts_as_the_network_does(text, encoding, length, limit):
+    assert sms_encoding(text) == encoding
+    assert sms_length(text) == (length, limit)
+
+
+def test_an_alert_made_from_a_long_title_is_cut_at_a_word_to_fit_one_sms():
+    title = "Égypte : un chercheur détenu sans jugement depuis quatre cents jours, " * 3
+    text = composed_alert(title.strip(), LINK)
+    assert text.startswith(ALERT_PREFIX) and text.endswith("... " + LINK)
+    assert sms_length(text)[0] <= 160
+    assert sms_length(text)[0] > 140  # cut at the last word that fits, not earlier
+
+
+def test_an_alert_with_a_unicode_character_fits_seventy():
+    text = composed_alert("« Leila » : une journaliste condamnée à mort après un procès inéquitable", LINK)
+    length, limit = sms_length(text)
+    assert limit == 70 and 60 < length <= 70 and text.endswith("... " + LINK), text
+    # When the Unicode character is in the words cut, the alert is GSM-7 again.
+    text = composed_alert("Iran : une journaliste condamnée à mort après un procès inéquitable " * 2 + "« exemplaire »", LINK)
+    assert sms_length(text)[1] == 160 and "«" not in text
+
+
+def test_short_address_of_a_case():
+    assert case_path("UA 112/26") == "ua/112-26/"
+    assert case_path("UA 5/27") == "ua/5-27/"
+
+
+def test_a_written_alert_one_character_too_long_is_an_error_naming_file_and_field(tmp_path):
+    too_long = "A" * (160 - len(LINK) - 1) + "B"
+    content = make_content(tmp_path, {"egypte-chercheur": action(sms_alert=too_long)})
+    result = run_pelican(tmp_path, content, tmp_path / "output", overrides={"UA_SEARCH": False})
+    assert result.returncode != 0
+    assert [line.strip() for line in result.stderr.splitlines() if "sms_alert" in line] == [
+        (
+            "content/actions/egypte-chercheur.md: sms_alert: 161 characters with the short link "
+            f"' {LINK}' the build adds, one SMS holds 160: remove 1"
+        )
+    ], result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "output").exists()
+
+
+def test_a_written_alert_that_fits_exactly_builds(tmp_path):
+    fits = "A" * (160 - len(LINK) - 1)
+    content = make_content(tmp_path, {"fits": action(sms_alert=fits)})
+    result = run_pelican(tmp_path, content, tmp_path / "output", overrides={"UA_SEARCH": False})
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO((tmp_path / "output" / "envois" / "sms.csv").read_bytes().decode())))
+    assert rows[1][2] == f"{fits} {LINK}" and sms_length(rows[1][2]) == (160, 160)
+
+
+def test_a_unicode_alert_one_character_too_long_says_which_character(tmp_path):
+    alert = "« " + "a" * (70 - len(LINK) - 1 - 2 + 1)
+    content = make_content(tmp_path, {"egypte-chercheur": action(sms_alert=alert)})
+    result = run_pelican(tmp_path, content, tmp_path / "output", overrides={"UA_SEARCH": False})
+    assert result.returncode != 0
+    assert (
+        "content/actions/egypte-chercheur.md: sms_alert: 71 characters with the short link "
+        f"' {LINK}' the build adds, one SMS holds 70: remove 1; '«' is not in the GSM alphabet"
+    ) in result.stderr
+
+
+def test_sms_csv_lists_every_open_action_with_its_alert_and_short_address(built_site):
+    data = (built_site / "envois" / "sms.csv").read_bytes()
+    assert data.count(b"\r\n") == data.count(b"\n")  # RFC 4180 line ends
+    text = data.decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert rows and list(rows[0]) == ["date", "dossier", "texte", "lien"]
+    for row in rows:
+        assert sms_length(row["texte"])[0] <= sms_length(row["texte"])[1], row
+        assert row["texte"].endswith(" " + row["lien"].split("://")[1])
+        number, year = re.match(r"UA (\d+)/(\d+)", row["dossier"]).groups()
+        assert row["lien"].endswith(f"/ua/{number}-{year}/")
+    belarus = next(r for r in rows if r["dossier"] == "UA 044/26")
+    assert belarus["texte"].startswith("Urgent : un syndicaliste emprisonné")  # written by the editor
+
+
+def test_the_short_address_leads_to_the_case_latest_action(built_site):
+    # UA 031/26 has three actions: the short address leads to the latest update.
+    page = (built_site / "ua" / "031-26" / "index.html").read_text("utf-8")
+    assert 'content="0; url=/actions/tunisie-blogueuse-liberee/"' in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert "/ua/" not in (built_site / "sitemap.xml").read_text("utf-8")
