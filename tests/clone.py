@@ -41,8 +41,21 @@ def clone_project(tmp_path: Path, *, venv: bool = True, node: bool = False) -> P
     if venv:
         link_venv(project)
     if node:
-        (project / "node_modules").symlink_to((ROOT / "node_modules").resolve())
+        link_node_modules(project)
     return project
+
+
+def link_node_modules(project: Path) -> None:
+    """``project/node_modules``: the project's Node packages through links, with its
+    own "installed from" stamp: ``./dev`` finds them up to date and never runs
+    ``npm ci`` there (which would empty the shared directory first)."""
+    shared = (ROOT / "node_modules").resolve()
+    modules = project / "node_modules"
+    modules.mkdir()
+    for entry in shared.iterdir():
+        if entry.name != ".installed-from":
+            (modules / entry.name).symlink_to(entry)
+    shutil.copy(project / "package-lock.json", modules / ".installed-from")
 
 
 def link_venv(project: Path) -> None:

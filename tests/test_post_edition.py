@@ -110,9 +110,13 @@ def test_each_letter_has_its_address_in_the_window_and_every_word(mailing, chose
             assert _arabic_letters(text) == _arabic_letters(written)
             continue
         words = set(text.split())
-        for paragraph in [letter.subject, *letter.paragraphs]:
+        written = [letter.subject, *letter.paragraphs]
+        for paragraph in written:
             for word in paragraph.split():
+                if _arabic_letters(word):
+                    continue  # a name in Arabic script, compared letter by letter below
                 assert word in words, f"{word!r} of the letter to {target.name} ({letter.language}) is missing"
+        assert _arabic_letters(text) == _arabic_letters(" ".join(written))
 
 
 def _arabic_letters(text: str) -> Counter:
