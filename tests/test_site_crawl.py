@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from helpers import ROOT
+from helpers import ROOT, web_pages
 
 SITE = "http://site.invalid"
 # Elements that flow inside a line of text: no break between their text and the next.
@@ -70,7 +70,9 @@ def _read(path: Path) -> _Page:
 
 
 def html_pages(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*.html") if not p.relative_to(root).as_posix().startswith("admin/"))
+    """The site's web pages: not the web editor's, nor the email editions (the email
+    service's merge tags stand where their URLs go; test_email_edition checks them)."""
+    return [p for p in web_pages(root) if not p.relative_to(root).as_posix().startswith("admin/")]
 
 
 def page_address(root: Path, path: Path) -> str:
