@@ -79,13 +79,20 @@ def test_a_shard_whose_pages_kept_their_keys_is_linked_from_the_previous_output(
     assert "modifié".encode() in _fragments(site / "pagefind")
 
 
-def test_an_early_start_is_adopted_when_its_shard_is_the_same_and_fed_the_new_page(tmp_path):
+def _started_early(tmp_path):
+    """A published output of pages a and b, then page b's action edited: Pagefind
+    starts early on the shard, waiting for b."""
     published = _site(tmp_path / "output", {"a": "un", "b": "deux"})
     actions = str(tmp_path / "content" / "actions")
     before = {f"{actions}/a.md": (1, 1, 1, 1), f"{actions}/b.md": (1, 1, 1, 1)}
     now = {**before, f"{actions}/b.md": (2, 2, 2, 2)}
     indexer = SearchIndexer("fr", jobs=1, timeout=120)
     indexer.speculate(str(published), {"pagefind": OLD}, before, now, actions)
+    return published, indexer
+
+
+def test_an_early_start_is_adopted_when_its_shard_is_the_same_and_fed_the_new_page(tmp_path):
+    published, indexer = _started_early(tmp_path)
     assert list(indexer._speculative) == ["pagefind"]
     site = _site(tmp_path / "staging", {"a": "un", "b": "deux, relu"})
     indexer.start(str(site), [Shard("pagefind", OLD)], previous=str(published), cache=Cache({p: "k" for p in OLD}, {}))
@@ -98,12 +105,7 @@ def test_an_early_start_is_adopted_when_its_shard_is_the_same_and_fed_the_new_pa
 
 
 def test_an_early_start_on_pages_that_changed_is_stopped_and_the_shard_indexed_anew(tmp_path):
-    published = _site(tmp_path / "output", {"a": "un", "b": "deux"})
-    actions = str(tmp_path / "content" / "actions")
-    before = {f"{actions}/a.md": (1, 1, 1, 1), f"{actions}/b.md": (1, 1, 1, 1)}
-    now = {**before, f"{actions}/b.md": (2, 2, 2, 2)}
-    indexer = SearchIndexer("fr", jobs=1, timeout=120)
-    indexer.speculate(str(published), {"pagefind": OLD}, before, now, actions)
+    published, indexer = _started_early(tmp_path)
     job = indexer._speculative["pagefind"]
     site = _site(tmp_path / "staging", {"a": "un, changé aussi", "b": "deux, relu"})
     # Page a was read from the published output, but is no longer that file.
