@@ -87,7 +87,7 @@ class Digests:
 
     def layout(self) -> str:
         """What decides where pages go and what files exist: code, library versions, settings."""
-        if self._layout is None:
+        if self._layout is None:  # made once: every key of the build covers it
             self._layout = fingerprint(CACHE_VERSION, _versions(), self.tree(PLUGIN_DIR), settings_digest(self.settings))
         return self._layout
 
@@ -113,7 +113,7 @@ class Digests:
         """What reading an action file depends on besides its bytes: code, versions,
         settings, and the other files of content/ (themes, authorities)."""
         content = self.tree(content_root, skip_dirs=("actions",))
-        return fingerprint(CACHE_VERSION, _versions(), self.tree(PLUGIN_DIR), content, settings_digest(self.settings))
+        return fingerprint(self.layout(), content)
 
     def render_key(self, read_key: str, theme: str) -> str:
         """What every page depends on besides its own key: the read key and the theme."""
