@@ -1,9 +1,8 @@
 """Run Pagefind on the site's action pages: the search index is part of the site.
 
-Every Pagefind process is a child of the build that dies with it: it stays in
-the build's process group (a terminal's Ctrl-C or a ``kill`` of the group
-reaches it) and the kernel kills it if the build dies first, even by SIGKILL
-(``PR_SET_PDEATHSIG``). Every wait for it is bounded (``UA_SEARCH_TIMEOUT``).
+Every Pagefind process is a child of the build that dies with it
+(:mod:`urgent_actions.children`), and every wait for it is bounded
+(``UA_SEARCH_TIMEOUT``).
 
 :func:`index_shards` indexes a list of shards and waits: that is the whole
 story for a build without incremental builds. An incremental build schedules
@@ -12,57 +11,18 @@ the same processes itself (reuse, early start): :mod:`urgent_actions.speed.index
 
 from __future__ import annotations
 
-import ctypes
 import os
-import signal
 import subprocess
-import sys
 import tempfile
 
+from ..children import start_child, stop_child
 from ..site.search import Shard
 
 # Pagefind's own search interfaces: the site has its own (theme/static/js/search.js).
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 
-_PR_SET_PDEATHSIG = 1
-
-
 class PagefindError(RuntimeError):
     """Pagefind failed, or did not finish in time: the build stops with this message."""
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child, between fork and exec
-    """In a child process: be killed when the build dies (Linux), however it dies."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() == 1:  # the build died before prctl: do not outlive it
-            os._exit(1)
-    except (OSError, AttributeError):
-        pass
-
-
-def die_with_parent() -> None:
-    """Make the calling process be killed when its parent dies (render workers call it)."""
-    _die_with_parent()
-
-
-def start_child(command: list[str], log) -> subprocess.Popen:
-    """Start a child of the build that dies with it (see the module's docstring)."""
-    preexec = _die_with_parent if sys.platform.startswith("linux") else None
-    return subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL, preexec_fn=preexec)  # noqa: PLW1509 - prctl only
-
-
-def stop_child(process: subprocess.Popen | None) -> None:
-    """Kill ``process`` if it still runs, and reap it (bounded: SIGKILL cannot be ignored)."""
-    if process is None:
-        return
-    if process.poll() is None:
-        process.kill()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:  # pragma: no cover - a process in uninterruptible sleep
-        pass
 
 
 def pagefind_command(site_dir: str, target: str, language: str) -> list[str]:

@@ -19,7 +19,7 @@ side:
   for a writer that will not come;
 - :meth:`Indexing.wait` polls with a deadline, and stops a job whose feeder
   died without feeding it;
-- every Pagefind process dies with the build (:func:`render.pagefind.start_child`),
+- every Pagefind process dies with the build (:func:`urgent_actions.children.start_child`),
   and :meth:`SearchIndexer.stop` ends whatever still runs when the build fails.
 """
 
@@ -34,6 +34,7 @@ import tempfile
 import threading
 import time
 
+from ..children import start_child, stop_child
 from ..content.loading import action_save_as
 from ..render import pagefind
 from ..render.pagefind import PagefindError
@@ -101,7 +102,7 @@ class _Job:
                 parent = os.path.dirname(os.path.abspath(site_dir))
                 self.pages_dir = tempfile.mkdtemp(prefix=".pagefind-pages-", dir=parent)
                 command = self._gather_command(site_dir, out_dir or target, language)
-            self.process = pagefind.start_child(command, self.log)
+            self.process = start_child(command, self.log)
         except BaseException:
             self.stop()
             raise
@@ -184,7 +185,7 @@ class _Job:
 
     def stop(self) -> None:
         """Kill Pagefind if it runs; remove what it was given and what it wrote."""
-        pagefind.stop_child(self.process)
+        stop_child(self.process)
         if self.feeder is not None:
             self.feeder.join(timeout=5)  # it ends once Pagefind is gone (ENXIO, then poll)
         if self.pages_dir is not None:

@@ -23,7 +23,7 @@ _worker_renderer = None
 
 def _die_with_build() -> None:
     """A worker is killed when the build dies, however it dies (Linux)."""
-    from ..render.pagefind import die_with_parent
+    from ..children import die_with_parent
 
     die_with_parent()
 

@@ -20,14 +20,13 @@ import errno
 import os
 import signal
 import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from http.server import ThreadingHTTPServer
 
 from pelican.server import ComplexHTTPRequestHandler
 
-from ..render.pagefind import die_with_parent
+from ..children import DIE_WITH_PARENT
 
 # The signals that end a server: Ctrl-C, a terminal closed, kill, Ctrl-\.
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
@@ -102,8 +101,7 @@ def serve(
     try:
         for signum in STOP_SIGNALS:
             previous[signum] = signal.signal(signum, stop)
-        preexec = die_with_parent if sys.platform.startswith("linux") else None
-        child = subprocess.Popen(builder, stdin=subprocess.DEVNULL, preexec_fn=preexec)  # noqa: PLW1509
+        child = subprocess.Popen(builder, stdin=subprocess.DEVNULL, preexec_fn=DIE_WITH_PARENT)  # noqa: PLW1509
         thread = threading.Thread(target=server.serve_forever, name="serve", daemon=True)
         thread.start()
         say(f"Serving the site at http://{host}:{port}/ (rebuilt on every change; Ctrl-C to stop)")
