@@ -106,19 +106,21 @@ def outputs(build):
             key=actions_key(actions, build.build_date, title, link, content is content_of),
         )
 
+    def rss(save_as, title, description, actions, content, *key):
+        return Output(
+            save_as,
+            render=lambda: _write(
+                _feed(feedgenerator.Rss201rev2Feed, build, title=title, link=f"{base}/", feed_url=f"{base}/{save_as}",
+                      description=description, actions=actions, content_of=content),
+                actions,
+                build,
+            ),
+            key=actions_key(actions, build.build_date, name, *key),
+        )
+
     yield atom("feeds/actions.atom.xml", f"{name} : les actions", latest)
-    yield Output(
-        "feeds/actions.rss.xml",
-        render=lambda: _write(
-            _feed(feedgenerator.Rss201rev2Feed, build, title=f"{name} : les actions", link=f"{base}/",
-                  feed_url=f"{base}/feeds/actions.rss.xml",
-                  description="Les dernières actions urgentes, avec de quoi agir.",
-                  actions=latest, content_of=content_of),
-            latest,
-            build,
-        ),
-        key=actions_key(latest, build.build_date, name),
-    )
+    yield rss("feeds/actions.rss.xml", f"{name} : les actions", "Les dernières actions urgentes, avec de quoi agir.",
+              latest, content_of)
     # The email edition of each action sent now, for the email services'
     # "RSS to email" campaigns (docs/guide-redaction.md): each item's
     # description is the email's HTML, without greeting nor footer.
@@ -126,18 +128,8 @@ def outputs(build):
     from .sending import with_email
 
     mailed = with_email(build)[:size]
-    yield Output(
-        "feeds/courriel.rss.xml",
-        render=lambda: _write(
-            _feed(feedgenerator.Rss201rev2Feed, build, title=f"{name} : l'édition courriel", link=f"{base}/",
-                  feed_url=f"{base}/feeds/courriel.rss.xml",
-                  description="Chaque action urgente, prête à envoyer par courriel.",
-                  actions=mailed, content_of=lambda action: render_html(build, action, for_feed=True)),
-            mailed,
-            build,
-        ),
-        key=actions_key(mailed, build.build_date, name, "courriel"),
-    )
+    yield rss("feeds/courriel.rss.xml", f"{name} : l'édition courriel", "Chaque action urgente, prête à envoyer par courriel.",
+              mailed, lambda action: render_html(build, action, for_feed=True), "courriel")
     good = site.good_news[:size]
     yield atom("feeds/good-news.atom.xml", f"{name} : les bonnes nouvelles", good, good_news_of,
                link=f"{base}/{ua['UA_URLS']['good_news']}")
