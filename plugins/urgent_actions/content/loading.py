@@ -292,6 +292,11 @@ def parse_action(path: str, raw: bytes, context: dict, renderer=None) -> tuple[A
     return action, []
 
 
+def unreadable(path: str, exc: OSError) -> Problem:
+    """The problem of an action file the system cannot read."""
+    return Problem(path, "", f"cannot be read ({exc.strerror})")
+
+
 def read_action(path: str, context: dict, renderer=None) -> tuple[Action | None, list[Problem]]:
     """Read one action file; return it (or None) and its own problems."""
     problem = check_action_name(path)
@@ -300,7 +305,7 @@ def read_action(path: str, context: dict, renderer=None) -> tuple[Action | None,
     try:
         raw = _read_bytes(path)
     except OSError as exc:
-        return None, [Problem(path, "", f"cannot be read ({exc.strerror})")]
+        return None, [unreadable(path, exc)]
     return parse_action(path, raw, context, renderer)
 
 

@@ -11,8 +11,14 @@ from __future__ import annotations
 
 import os
 
-from ..content.errors import Problem
-from ..content.loading import Action, check_action_name, parse_action, read_action, source_digest
+from ..content.loading import (
+    Action,
+    check_action_name,
+    parse_action,
+    read_action,
+    source_digest,
+    unreadable,
+)
 from . import parallel
 
 
@@ -81,7 +87,7 @@ class CachedReader:
                     raw = handle.read()
                 cached = self.cache.cached_read(name, source_digest(raw), file_key)
         except OSError as exc:
-            return None, [Problem(path, "", f"cannot be read ({exc.strerror})")]
+            return None, [unreadable(path, exc)]
         if cached is not None:
             digest, front, html = cached
             slug = os.path.splitext(name)[0]
