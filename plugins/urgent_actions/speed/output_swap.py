@@ -33,24 +33,26 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
-def staging_path(final: str) -> str:
+def _beside(final: str, role: str) -> str:
+    """The directory ``.<name>.<role>`` beside the output ``final``."""
     parent, name = os.path.split(os.path.abspath(final).rstrip(os.sep))
-    return os.path.join(parent, f".{name}.staging")
+    return os.path.join(parent, f".{name}.{role}")
+
+
+def staging_path(final: str) -> str:
+    return _beside(final, "staging")
 
 
 def spare_path(final: str) -> str:
-    parent, name = os.path.split(os.path.abspath(final).rstrip(os.sep))
-    return os.path.join(parent, f".{name}.spare")
+    return _beside(final, "spare")
 
 
 def leftover_path(final: str) -> str:
-    parent, name = os.path.split(os.path.abspath(final).rstrip(os.sep))
-    return os.path.join(parent, f".{name}.previous")
+    return _beside(final, "previous")
 
 
 def discarded_path(final: str) -> str:
-    parent, name = os.path.split(os.path.abspath(final).rstrip(os.sep))
-    return os.path.join(parent, f".{name}.discarded")
+    return _beside(final, "discarded")
 
 
 # Removals started by this process (a spare that cannot be used, Pagefind's
