@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import ROOT
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
@@ -35,19 +36,17 @@ def _copy(tmp_path: Path) -> Path:
     return project
 
 
-def test_the_domain_importing_the_speed_code_breaks_a_contract(tmp_path):
+@pytest.mark.parametrize(
+    ("module", "line", "contract"),
+    [
+        ("content/model.py", "from ..speed import cache", "Domain, site and rendering never import the speed code"),
+        ("site/pages.py", "from ..render import files", "The pipeline flows one way: render -> site -> content"),
+    ],
+)
+def test_a_forbidden_import_breaks_its_contract(tmp_path, module, line, contract):
     project = _copy(tmp_path)
-    model = project / "plugins" / "urgent_actions" / "content" / "model.py"
-    model.write_text(model.read_text("utf-8") + "\nfrom ..speed import cache  # noqa\n", "utf-8")
+    path = project / "plugins" / "urgent_actions" / module
+    path.write_text(path.read_text("utf-8") + f"\n{line}  # noqa\n", "utf-8")
     result = _lint(project)
     assert result.returncode == 1
-    assert "Domain, site and rendering never import the speed code BROKEN" in result.stdout
-
-
-def test_the_site_plans_importing_the_renderer_breaks_a_contract(tmp_path):
-    project = _copy(tmp_path)
-    pages = project / "plugins" / "urgent_actions" / "site" / "pages.py"
-    pages.write_text(pages.read_text("utf-8") + "\nfrom ..render import files  # noqa\n", "utf-8")
-    result = _lint(project)
-    assert result.returncode == 1
-    assert "render -> site -> content BROKEN" in result.stdout
+    assert f"{contract} BROKEN" in result.stdout
