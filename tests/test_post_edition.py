@@ -134,6 +134,8 @@ def test_each_case_sheet_qr_code_decodes_to_the_short_address(built_site, mailin
     finally:
         document.close()
     assert decoded == [f"http://127.0.0.1:8000/{case_path(a.front.case)}" for a in chosen]
+    for action in chosen:  # and each leads somewhere
+        assert (built_site / case_path(action.front.case) / "index.html").is_file()
 
 
 def test_a_deadline_less_than_eight_weeks_away_is_a_warning_naming_file_and_field(tmp_path):

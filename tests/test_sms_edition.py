@@ -115,3 +115,42 @@ def test_the_short_address_leads_to_the_case_latest_action(built_site):
     assert 'content="0; url=/actions/tunisie-blogueuse-liberee/"' in page
     assert '<meta name="robots" content="noindex">' in page
     assert "/ua/" not in (built_site / "sitemap.xml").read_text("utf-8")
+
+
+def test_only_the_cases_active_since_short_links_began_have_a_short_address(built_site):
+    ua = built_site / "ua"
+    # UA 027/25: dated, due and won in 2025, before UA_SHORT_ADDRESSES_SINCE (2026-01-01).
+    assert not (ua / "027-25").exists()
+    # UA 095/25: dated 2025, but its deadline (2026-01-05) is after it.
+    assert (ua / "095-25" / "index.html").is_file()
+    # UA 088/25: its good news came on 2026-01-20.
+    assert (ua / "088-25" / "index.html").is_file()
+
+
+def test_every_short_link_an_alert_carries_has_its_page(built_site):
+    rows = list(csv.DictReader(io.StringIO((built_site / "envois" / "sms.csv").read_text("utf-8"), newline="")))
+    assert rows
+    for row in rows:
+        page = built_site / row["lien"].removeprefix("http://127.0.0.1:8000/") / "index.html"
+        assert page.is_file(), row["lien"]
+
+
+def test_an_action_sent_before_the_short_addresses_began_still_has_its_page(tmp_path):
+    # The setting after the build date: the case is open now, its SMS carries
+    # the short link, so the page exists all the same.
+    old = action(case="UA 001/20", date="2020-01-10", deadline="2020-02-20", state="closed", sms_alert=None)
+    content = make_content(tmp_path, {"egypte-chercheur": action(), "ancienne": old})
+    overrides = {"UA_SEARCH": False, "UA_SHORT_ADDRESSES_SINCE": "2027-06-01"}
+    result = run_pelican(tmp_path, content, tmp_path / "output", overrides=overrides)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "output" / "ua" / "045-26" / "index.html").is_file()
+    assert not (tmp_path / "output" / "ua" / "001-20").exists()
+
+
+def test_a_short_addresses_date_that_is_not_a_date_is_one_clear_error(tmp_path):
+    content = make_content(tmp_path, {"egypte-chercheur": action()})
+    overrides = {"UA_SEARCH": False, "UA_SHORT_ADDRESSES_SINCE": "2026-13-01"}
+    result = run_pelican(tmp_path, content, tmp_path / "output", overrides=overrides)
+    assert result.returncode != 0
+    assert "UA_SHORT_ADDRESSES_SINCE must be a date written YYYY-MM-DD, e.g. '2026-01-01'" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -7,6 +7,7 @@ merges them over the defaults into a new dict and never mutates either.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
 
 DEFAULTS: dict[str, Any] = {
@@ -85,6 +86,13 @@ DEFAULTS: dict[str, Any] = {
     "UA_EMAIL_MERGE_TAGS": {},
     # Good news get an email edition for this many days after their outcome.
     "UA_EDITIONS_GOOD_NEWS_DAYS": 90,
+    # Short addresses (/ua/<number>-<yy>/, site/shortlinks.py) are made for the
+    # cases active on or after this day (an action dated, due or with its outcome
+    # then), and for every case an SMS alert or QR code links to: the SMS alerts and QR codes
+    # that carry them began in 2026, so an older case never needed one. A case
+    # keeps its address for good: the rule reads only its files. Set it to the
+    # day the network first sent short links, or earlier (ISO date).
+    "UA_SHORT_ADDRESSES_SINCE": "2026-01-01",
     # The postal mailing: an action chosen for it (post: true) should leave its
     # readers this many weeks between its date and its deadline (a warning otherwise).
     "UA_POST_MIN_WEEKS": 8,
@@ -279,7 +287,20 @@ def check_editions(resolved: dict[str, Any]) -> list[str]:
         value = resolved[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             problems.append(f"{key} must be a whole number")
+    if short_addresses_since(resolved) is None:
+        problems.append("UA_SHORT_ADDRESSES_SINCE must be a date written YYYY-MM-DD, e.g. '2026-01-01'")
     return problems
+
+
+def short_addresses_since(resolved: dict[str, Any]) -> dt.date | None:
+    """UA_SHORT_ADDRESSES_SINCE as a date (a string or a date), or None when it is neither."""
+    value = resolved["UA_SHORT_ADDRESSES_SINCE"]
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
 
 
 def check_signup(resolved: dict[str, Any]) -> list[str]:

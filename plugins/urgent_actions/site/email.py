@@ -27,7 +27,6 @@ from .act import ways_for
 from .keys import fingerprint
 from .outputs import Output
 from .sending import edition_path, with_email
-from .shortlinks import short_url
 
 # Gmail clips a message above this size (the HTML part).
 GMAIL_CLIP_BYTES = 102 * 1024
@@ -93,7 +92,6 @@ def _context(build, action, merge: dict, for_feed: bool) -> dict:
         "subject": subject_of(action),
         "absolute": build.absolute_url,
         "action_url": f"{build.absolute_url}/{action.url}",
-        "short_url": short_url(build, action),
         "image": image_of(build, action),
         "email_targets": [w for w in ways if w.authority.emails],
         "steps": steps(action) if ways else [],

@@ -3,14 +3,21 @@
 ``UA 060/26`` is at ``/ua/060-26/``: a small redirect page to the case's
 latest action (the number is kept as written, so two spellings of a case
 number never meet at one address).
+
+Only the cases that need one have it (``cases``): those active since
+``UA_SHORT_ADDRESSES_SINCE`` (when the network began to send short links)
+and any case an SMS alert or a QR code of this build links to. The first part reads only
+the case's files, never the build date, so an address once made stays.
 """
 
 from __future__ import annotations
 
 from html import escape
 
+from ..settings import short_addresses_since
 from .keys import fingerprint
 from .outputs import Output
+from .sending import open_for_sending
 
 
 def case_path(case: str) -> str:
@@ -53,14 +60,35 @@ def redirect_page(build, latest) -> str:
     )
 
 
-def outputs(build):
-    seen = set()
+def last_day(action):
+    """The last day ``action`` was active: its date, deadline or outcome, whichever is latest."""
+    front = action.front
+    day = front.date
+    if front.deadline is not None and front.deadline > day:
+        day = front.deadline
+    if front.outcome is not None and front.outcome.date > day:
+        day = front.outcome.date
+    return day
+
+
+def cases(build) -> dict:
+    """Case -> its latest action, for each case that has a short address (newest first)."""
+    since = short_addresses_since(build.ua)
+    # The SMS alerts (open actions) and the postal mailings' QR codes (post: true).
+    linked = {a.front.case for a in open_for_sending(build)} | {a.front.case for a in build.site.listed if a.front.post}
+    found, seen = {}, set()
     for action in build.site.actions:
         case = action.front.case
         if case in seen:
             continue
         seen.add(case)
-        latest = action.case_actions[0]  # newest update first
+        if case in linked or any(last_day(a) >= since for a in action.case_actions):
+            found[case] = action.case_actions[0]  # newest update first
+    return found
+
+
+def outputs(build):
+    for case, latest in cases(build).items():
         yield Output(
             case_path(case) + "index.html",
             render=lambda latest=latest: redirect_page(build, latest),
