@@ -57,19 +57,33 @@ def _in_window(page) -> list[dict]:
     return [w for w in page.extract_words() if w["x0"] >= x0 and w["x1"] <= x1 and w["top"] >= top and w["bottom"] <= bottom]
 
 
+def _bookmarks(pdf) -> list[tuple[int, str, int]]:
+    """The PDF's bookmarks: (level, title, index of the page they lead to)."""
+    pages = {page.page_obj.pageid: index for index, page in enumerate(pdf.pages)}
+    return [(level, title, pages[resolve1(dest)[0].objid]) for level, title, dest, _, _ in pdf.doc.get_outlines()]
+
+
 def _letters(pdf) -> list[list]:
-    """The PDF's letters: runs of pages, each starting with a page whose window has text."""
-    runs, current = [], None
-    for page in pdf.pages:
-        text = page.extract_text() or ""
-        if _in_window(page) and "Votre nom" in text:
-            current = [page]
-            runs.append(current)
-        elif current is not None and "Action urgente UA" not in text:
-            current.append(page)
-        else:
-            current = None
+    """The PDF's letters: from each letter's bookmark (level 2) to the next bookmark."""
+    marks = _bookmarks(pdf)
+    starts = [index for index, (level, _, _) in enumerate(marks) if level == 2]
+    runs = []
+    for position in starts:
+        first = marks[position][2]
+        end = marks[position + 1][2] if position + 1 < len(marks) else len(pdf.pages)
+        runs.append(pdf.pages[first:end])
     return runs
+
+
+def test_the_pdf_bookmarks_the_cover_each_case_and_each_letter(mailing, chosen):
+    titles = [(level, title) for level, title, _ in _bookmarks(mailing)]
+    expected = [(1, "Le courrier de novembre 2026")]
+    for sample in chosen:
+        expected.append((1, ", ".join(sample.front.people)))
+        for target, letter in letters_to_post(sample):
+            language = {"fr": "français", "ar": "arabe"}[letter.language]
+            expected.append((2, f"{target.name}, lettre en {language}"))
+    assert titles == expected
 
 
 def test_every_page_is_a4_and_every_font_is_embedded(mailing):
@@ -89,7 +103,10 @@ def test_cover_lists_the_month_actions_and_postage_by_zone(mailing, chosen):
     assert "Le courrier de novembre 2026" in cover
     for sample in chosen:
         assert sample.front.case in cover
-    assert "Affranchissement" in cover and "Europe" in cover and "Monde" in cover
+    # The postage table: a zone, its price, the actions in it (cells wrap).
+    assert "Affranchissement" in cover
+    assert "Belgique 2,13 € —" in cover and "Europe 3,18 € UA 044/26" in cover and "Reste du 3,93 € UA 060/26" in cover
+    assert "50 g" in cover and "20 g" not in cover  # the printed letter's weight
 
 
 def test_each_letter_has_its_address_in_the_window_and_every_word(mailing, chosen):
@@ -106,7 +123,10 @@ def test_each_letter_has_its_address_in_the_window_and_every_word(mailing, chose
             # Arabic comes out of the PDF in visual order, ligatures and vowel
             # marks placed as drawn, words sometimes split: compare every
             # letter of every word, with its count.
-            written = " ".join([letter.subject, *letter.paragraphs])
+            # The words the sheet adds are in the letter's language: the
+            # sender's name (at the top and to sign), town and the date.
+            words = letter.words
+            written = " ".join([letter.subject, *letter.paragraphs, words["name"], words["name"], words["town"], words["date"]])
             assert _arabic_letters(text) == _arabic_letters(written)
             continue
         words = set(text.split())
@@ -134,8 +154,8 @@ def test_each_case_sheet_qr_code_decodes_to_the_short_address(built_site, mailin
     finally:
         document.close()
     assert decoded == [f"http://127.0.0.1:8000/{case_path(a.front.case)}" for a in chosen]
-    for action in chosen:  # and each leads somewhere
-        assert (built_site / case_path(action.front.case) / "index.html").is_file()
+    for sample in chosen:  # and each leads somewhere
+        assert (built_site / case_path(sample.front.case) / "index.html").is_file()
 
 
 def test_a_deadline_less_than_eight_weeks_away_is_a_warning_naming_file_and_field(tmp_path):

@@ -58,20 +58,21 @@ DEFAULT_SALUTATIONS = {
 }
 
 # Words the site adds around a letter, per letter language: the line to sign
-# and the town when the reader gives neither, and the notice on a copy.
+# and the town when the reader gives neither, the date to write by hand (the
+# postal mailing's letters are signed days later), and the notice on a copy.
 LETTER_WORDS = {
-    "fr": {"name": "[Votre nom]", "town": "[Votre ville]", "copy": "Copie de la lettre adressée à {recipient}"},
-    "en": {"name": "[Your name]", "town": "[Your town]", "copy": "Copy of the letter sent to {recipient}"},
-    "nl": {"name": "[Uw naam]", "town": "[Uw woonplaats]", "copy": "Kopie van de brief aan {recipient}"},
-    "de": {"name": "[Ihr Name]", "town": "[Ihr Wohnort]", "copy": "Kopie des Schreibens an {recipient}"},
-    "es": {"name": "[Su nombre]", "town": "[Su ciudad]", "copy": "Copia de la carta enviada a {recipient}"},
-    "it": {"name": "[Il suo nome]", "town": "[La sua città]", "copy": "Copia della lettera inviata a {recipient}"},
-    "pt": {"name": "[O seu nome]", "town": "[A sua cidade]", "copy": "Cópia da carta enviada a {recipient}"},
-    "ar": {"name": "[اسمك]", "town": "[مدينتك]", "copy": "نسخة من الرسالة الموجهة إلى {recipient}"},
-    "fa": {"name": "[نام شما]", "town": "[شهر شما]", "copy": "رونوشت نامه به {recipient}"},
-    "ru": {"name": "[Ваше имя]", "town": "[Ваш город]", "copy": "Копия письма. Адресат: {recipient}"},
-    "tr": {"name": "[Adınız]", "town": "[Şehriniz]", "copy": "Mektubun kopyası. Alıcı: {recipient}"},
-    "zh": {"name": "[您的姓名]", "town": "[您的城市]", "copy": "致{recipient}信函的副本"},
+    "fr": {"name": "[Votre nom]", "town": "[Votre ville]", "date": "[Date]", "copy": "Copie de la lettre adressée à {recipient}"},
+    "en": {"name": "[Your name]", "town": "[Your town]", "date": "[Date]", "copy": "Copy of the letter sent to {recipient}"},
+    "nl": {"name": "[Uw naam]", "town": "[Uw woonplaats]", "date": "[Datum]", "copy": "Kopie van de brief aan {recipient}"},
+    "de": {"name": "[Ihr Name]", "town": "[Ihr Wohnort]", "date": "[Datum]", "copy": "Kopie des Schreibens an {recipient}"},
+    "es": {"name": "[Su nombre]", "town": "[Su ciudad]", "date": "[Fecha]", "copy": "Copia de la carta enviada a {recipient}"},
+    "it": {"name": "[Il suo nome]", "town": "[La sua città]", "date": "[Data]", "copy": "Copia della lettera inviata a {recipient}"},
+    "pt": {"name": "[O seu nome]", "town": "[A sua cidade]", "date": "[Data]", "copy": "Cópia da carta enviada a {recipient}"},
+    "ar": {"name": "[اسمك]", "town": "[مدينتك]", "date": "[التاريخ]", "copy": "نسخة من الرسالة الموجهة إلى {recipient}"},
+    "fa": {"name": "[نام شما]", "town": "[شهر شما]", "date": "[تاریخ]", "copy": "رونوشت نامه به {recipient}"},
+    "ru": {"name": "[Ваше имя]", "town": "[Ваш город]", "date": "[Дата]", "copy": "Копия письма. Адресат: {recipient}"},
+    "tr": {"name": "[Adınız]", "town": "[Şehriniz]", "date": "[Tarih]", "copy": "Mektubun kopyası. Alıcı: {recipient}"},
+    "zh": {"name": "[您的姓名]", "town": "[您的城市]", "date": "[日期]", "copy": "致{recipient}信函的副本"},
 }
 # A letter in another language gets the words of the project's own language.
 FALLBACK_WORDS_LANGUAGE = "fr"

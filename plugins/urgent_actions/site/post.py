@@ -4,8 +4,8 @@ An action with ``post: true`` goes into the mailing of the month of its
 ``date``. The PDF (``/envois/courrier-<yyyy>-<mm>.pdf``) has a cover page (the
 month, its actions, how to send, postage by zone from ``UA_POSTAGE``), then
 for each action a one-page case sheet with a QR code to its short address,
-and its letters for a window envelope (the ``letter-sheet`` component, the
-printed letter's layout). WeasyPrint makes it with Pango's fonts, embedded.
+and its letters for a window envelope (the ``letter-sheet`` component and
+``letter-sheet.css``: the printed letter's layout, which the PDF reads inline). WeasyPrint makes it with Pango's fonts, embedded.
 
 A mailing is made while one of its actions is open; its key is exactly its
 selection (each chosen action's file), so it is made again only when that
@@ -115,9 +115,15 @@ def _context(build, month: str, actions: list) -> dict:
         "month": dt.date(year, number, 1),
         "sheets": sheets,
         "postage": build.ua["UA_POSTAGE"],
-        "zones": {"belgium": "Belgique", "europe": "Europe", "world": "Monde"},
+        "sheet_css": sheet_css(build.generator.theme),
         "page_name": "post-mailing",
     }
+
+
+def sheet_css(theme: str) -> str:
+    """The printed letter's layout (``letter-sheet.css``), for the PDF's letters."""
+    with open(os.path.join(theme, "static", "css", "letter-sheet.css"), encoding="utf-8") as handle:
+        return handle.read()
 
 
 def image_data_url(content_root: str, relative: str) -> str:
