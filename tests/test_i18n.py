@@ -73,3 +73,51 @@ def test_compiled_templates_are_not_reused_across_catalogues_or_languages(tmp_pa
     assert result.returncode == 0, result.stderr
     french = page.read_text("utf-8")
     assert ">Agir<" in french and "Act now" not in french
+
+
+def test_a_catalogue_translates_the_email_edition_and_the_editors_page(tmp_path):
+    """Both parts of the email (the template's text and email.py's) and /envois/
+    follow the catalogue, placeholders filled and headings upper-cased after translation."""
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    with open(ROOT / "theme/translations/messages.pot", "rb") as handle:
+        catalog = read_po(handle, locale="en")
+    english = {
+        "Agissez avant le": "Act before",  # the HTML email's template
+        "Agissez avant le %(date)s": "Act before %(date)s",  # the text part (email.py)
+        "La lettre": "The letter",  # both: a heading, upper-cased in the text part
+        "Action urgente : %(title)s": "Urgent action: %(title)s",  # the subject (email.py)
+        "Parlez-en autour de vous : chaque message compte.": "Tell people around you: every message counts.",
+        "Ouvrir le courriel (HTML)": "Open the email (HTML)",  # /envois/
+        'publiée le <time datetime="%(iso)s">%(date)s</time>': 'published on <time datetime="%(iso)s">%(date)s</time>',
+    }
+    for french, text in english.items():
+        assert french in catalog, f"{french!r} is not in messages.pot"
+        catalog[french].string = text
+    po = theme / "translations/en/LC_MESSAGES/messages.po"
+    po.parent.mkdir(parents=True)
+    with open(po, "wb") as handle:
+        write_po(handle, catalog)
+    content = make_content(tmp_path)
+    output = tmp_path / "output"
+    result = run_pelican(tmp_path, content, output, overrides={"THEME": str(theme), "UA_LANGUAGE": "en", "UA_SEARCH": False})
+    assert result.returncode == 0, result.stderr
+
+    folder = output / "envois" / "egypte-chercheur"
+    html = (folder / "courriel.html").read_text("utf-8")
+    assert "<title>Urgent action: Égypte : un chercheur détenu sans jugement</title>" in html
+    assert ">Act before</p>" in html and ">The letter</h2>" in html
+    assert ">3. Tell people around you: every message counts.</p>" in html
+    assert "Agissez avant le" not in html and "La lettre" not in html
+    assert ">Ce que vous pouvez faire</h2>" in html  # a message the catalogue leaves is French
+
+    text = (folder / "courriel.txt").read_text("utf-8")
+    assert "URGENT ACTION: ÉGYPTE : UN CHERCHEUR DÉTENU SANS JUGEMENT" in text
+    assert "\nACT BEFORE DECEMBER 24, 2026\n" in text
+    assert "\nTHE LETTER\n" in text and "  3. Tell people around you: every message counts." in text
+    assert "AGISSEZ" not in text and "LA LETTRE" not in text and "Action urgente" not in text
+    assert "CE QUE VOUS POUVEZ FAIRE" in text
+
+    page = (output / "envois" / "index.html").read_text("utf-8")
+    assert ">Open the email (HTML)</a>" in page and "Ouvrir le courriel" not in page
+    assert 'published on <time datetime="2026-11-12">' in page and "publiée le" not in page

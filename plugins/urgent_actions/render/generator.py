@@ -42,7 +42,7 @@ from ..site import (
     sms,
 )
 from ..site.keys import actions_key
-from . import pagefind, summary
+from . import i18n, pagefind, summary
 from .files import write_file
 from .markdown_renderer import MarkdownRenderer
 
@@ -83,6 +83,24 @@ class Build:
     def render(self, template: str, **context) -> str:
         """Render one of the theme's templates with the site's context."""
         return self.generator.get_template(template).render({**self.generator.context, **context})
+
+    @cached_property
+    def translations(self):
+        """The interface text's catalogue in the build's language, as the templates have it."""
+        return i18n.translations_for(self.generator.theme, self.ua["UA_LANGUAGE"])
+
+    def gettext(self, message: str, **variables) -> str:
+        """``message`` in the build's language, its ``%(name)s`` placeholders filled.
+
+        New-style gettext, as in the templates: the message is always formatted,
+        so the same msgid reads the same from a template and from Python.
+        """
+        return self.translations.gettext(message) % variables
+
+    def ngettext(self, singular: str, plural: str, n: int, **variables) -> str:
+        """The singular or plural form for ``n``; ``%(num)s`` is ``n`` unless given."""
+        variables.setdefault("num", n)
+        return self.translations.ngettext(singular, plural, n) % variables
 
 
 @contextmanager

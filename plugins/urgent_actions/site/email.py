@@ -11,6 +11,10 @@ the member's name) are the email service's, from the settings
 Files: ``/envois/<slug>/courriel.html`` and ``courriel.txt``; the RSS feed
 ``/feeds/courriel.rss.xml`` carries the same HTML without the greeting and
 footer (the service's own template gives those).
+
+The interface text of both parts goes through gettext in the build's language
+(``build.gettext``, new-style placeholders as in the templates): a catalogue
+in ``theme/translations/`` translates the email without touching this code.
 """
 
 from __future__ import annotations
@@ -44,10 +48,13 @@ class EmailEdition:
     text: str
 
 
-def subject_of(action) -> str:
+def subject_of(build, action) -> str:
     """The email's subject line."""
-    prefix = "Bonne nouvelle" if action.front.state == "good-news" else "Action urgente"
-    return f"{prefix} : {action.front.title}"
+    _ = build.gettext
+    # Whole sentences, not a prefix: the punctuation before the title is the language's.
+    if action.front.state == "good-news":
+        return _("Bonne nouvelle : %(title)s", title=action.front.title)
+    return _("Action urgente : %(title)s", title=action.front.title)
 
 
 @lru_cache(maxsize=64)
@@ -89,12 +96,12 @@ def _context(build, action, merge: dict, for_feed: bool) -> dict:
         "letter": action.model_letters[0] if ways and action.front.letters else None,
         "merge": merge,
         "for_feed": for_feed,
-        "subject": subject_of(action),
+        "subject": subject_of(build, action),
         "absolute": build.absolute_url,
         "action_url": f"{build.absolute_url}/{action.url}",
         "image": image_of(build, action),
         "email_targets": [w for w in ways if w.authority.emails],
-        "steps": steps(action) if ways else [],
+        "steps": steps(build, action) if ways else [],
     }
 
 
@@ -120,12 +127,16 @@ def _wrap(text: str, indent: str = "") -> str:
 
 
 def render_text(build, action, merge: dict | None = None) -> str:
-    """The plain-text part, with the same content as the HTML."""
+    """The plain-text part, with the same content as the HTML.
+
+    Headings are the HTML's, upper-cased here rather than in the catalogue.
+    """
+    _ = build.gettext
     merge = merge or email_merge_tags(build.ua)
     front = action.front
     org = build.ua["UA_ORGANISATION"]
     url = f"{build.absolute_url}/{action.url}"
-    out = [merge["greeting"], "", subject_of(action).upper(), "", f"{front.case} · {action.country_name}", ""]
+    out = [merge["greeting"], "", subject_of(build, action).upper(), "", f"{front.case} · {action.country_name}", ""]
     out += [_wrap(front.summary), ""]
     if front.state == "good-news":
         out += [_wrap(front.outcome.text), ""]
@@ -134,47 +145,48 @@ def render_text(build, action, merge: dict | None = None) -> str:
         from babel.dates import format_date
 
         deadline = format_date(front.deadline, format="long", locale=build.ua["UA_LANGUAGE"])
-        out += [f"AGISSEZ AVANT LE {deadline.upper()}", ""]
-        out += ["CE QUE VOUS POUVEZ FAIRE", ""]
-        out += [_wrap(step, "  ") for step in steps(action)] + [""]
+        out += [_("Agissez avant le %(date)s", date=deadline).upper(), ""]
+        out += [_("Ce que vous pouvez faire").upper(), ""]
+        out += [_wrap(step, "  ") for step in steps(build, action)] + [""]
         ways = ways_for(action)
         letter = action.model_letters[0]
-        out += ["LA LETTRE", "", f"Objet : {letter.subject}", ""]
+        out += [_("La lettre").upper(), "", _("Objet : %(subject)s", subject=letter.subject), ""]
         for paragraph in letter.paragraphs:
             out += [_wrap(paragraph), ""]
-        out += [merge["name"] or "Votre nom", ""]
+        out += [merge["name"] or _("Votre nom"), ""]
         with_email = [w for w in ways if w.authority.emails]
         if with_email:
-            out += ["À QUI ÉCRIRE", ""]
+            out += [_("À qui écrire").upper(), ""]
             for way in with_email:
                 who = way.authority.name + (f" ({way.authority.role})" if way.authority.role else "")
-                out += [f"- {who} : {', '.join(way.authority.emails)}"]
+                out += ["- " + _("%(name)s : %(addresses)s", name=who, addresses=", ".join(way.authority.emails))]
             copies = [e for c in front.copies for e in c.emails]
             if copies:
-                out += [f"- En copie : {', '.join(copies)}"]
+                out += ["- " + _("En copie : %(addresses)s", addresses=", ".join(copies))]
             out += [""]
-        out += [f"Agir sur le site : {url}", ""]
+        out += [_("Agir sur le site : %(url)s", url=url), ""]
     else:
-        out += [f"Lire sur le site : {url}", ""]
+        out += [_("Lire sur le site : %(url)s", url=url), ""]
     out += ["-- ", org["name"]]
     if org.get("address"):
         out.append(org["address"])
-    out += [_wrap("Vous recevez ce courriel parce que vous avez rejoint le réseau des actions urgentes."),
-            f"Se désinscrire : {merge['unsubscribe']}"]  # fmt: skip
+    out += [_wrap(_("Vous recevez ce courriel parce que vous avez rejoint le réseau des actions urgentes.")),
+            _("Se désinscrire : %(url)s", url=merge["unsubscribe"])]  # fmt: skip
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def steps(action) -> list[str]:
-    """What to do, as sentences (both parts show them)."""
+def steps(build, action) -> list[str]:
+    """What to do, as numbered sentences (both parts show them)."""
+    _ = build.gettext
     front = action.front
     found = []
     if any(t.emails for t in front.targets):
-        found.append("1. Envoyez la lettre ci-dessous par courriel à chaque destinataire (les adresses suivent la lettre), "
-                     "en la signant de votre nom.")  # fmt: skip
+        found.append(_("Envoyez la lettre ci-dessous par courriel à chaque destinataire (les adresses suivent la lettre), "
+                       "en la signant de votre nom."))  # fmt: skip
     if any(t.address for t in front.targets):
-        found.append(f"{len(found) + 1}. Ou imprimez-la depuis le site et envoyez-la par la poste.")
-    found.append(f"{len(found) + 1}. Parlez-en autour de vous : chaque message compte.")
-    return found
+        found.append(_("Ou imprimez-la depuis le site et envoyez-la par la poste."))
+    found.append(_("Parlez-en autour de vous : chaque message compte."))
+    return [f"{number}. {sentence}" for number, sentence in enumerate(found, start=1)]
 
 
 _TAG = re.compile(r"<[^>]+>")
@@ -194,7 +206,7 @@ def _markdown_text(html: str) -> str:
 def edition(build, action, merge: dict | None = None) -> EmailEdition:
     """Subject, preheader, HTML and text of the email of ``action``."""
     return EmailEdition(
-        subject=subject_of(action),
+        subject=subject_of(build, action),
         preheader=action.front.summary,
         html=render_html(build, action, merge),
         text=render_text(build, action, merge),
