@@ -118,8 +118,10 @@ def outputs(build):
             key=actions_key(actions, build.build_date, name, *key),
         )
 
-    yield atom("feeds/actions.atom.xml", f"{name} : les actions", latest)
-    yield rss("feeds/actions.rss.xml", f"{name} : les actions", "Les dernières actions urgentes, avec de quoi agir.",
+    _ = build.gettext
+    actions_title = _("%(name)s : les actions", name=name)
+    yield atom("feeds/actions.atom.xml", actions_title, latest)
+    yield rss("feeds/actions.rss.xml", actions_title, _("Les dernières actions urgentes, avec de quoi agir."),
               latest, content_of)
     # The email edition of each action sent now, for the email services'
     # "RSS to email" campaigns (docs/guide-redaction.md): each item's
@@ -128,10 +130,10 @@ def outputs(build):
     from .sending import with_email
 
     mailed = with_email(build)[:size]
-    yield rss("feeds/courriel.rss.xml", f"{name} : l'édition courriel", "Chaque action urgente, prête à envoyer par courriel.",
-              mailed, lambda action: render_html(build, action, for_feed=True), "courriel")
+    yield rss("feeds/courriel.rss.xml", _("%(name)s : l'édition courriel", name=name),
+              _("Chaque action urgente, prête à envoyer par courriel."), mailed, lambda action: render_html(build, action, for_feed=True), "courriel")
     good = site.good_news[:size]
-    yield atom("feeds/good-news.atom.xml", f"{name} : les bonnes nouvelles", good, good_news_of,
+    yield atom("feeds/good-news.atom.xml", _("%(name)s : les bonnes nouvelles", name=name), good, good_news_of,
                link=f"{base}/{ua['UA_URLS']['good_news']}")
 
     by_country: dict[str, list] = {}
@@ -141,10 +143,10 @@ def outputs(build):
         for theme in action.front.themes:
             by_theme.setdefault(theme, []).append(action)
     for code, actions in by_country.items():
-        yield atom(f"feeds/pays/{code.lower()}.atom.xml", f"{name} : {actions[0].country_name}",
+        yield atom(f"feeds/pays/{code.lower()}.atom.xml", _("%(name)s : %(list)s", name=name, list=actions[0].country_name),
                    actions[:size], link=f"{base}/{ua['UA_URLS']['countries']}{code.lower()}/")
     for key, actions in by_theme.items():
-        yield atom(f"feeds/themes/{key}.atom.xml", f"{name} : {site.themes[key]}", actions[:size],
+        yield atom(f"feeds/themes/{key}.atom.xml", _("%(name)s : %(list)s", name=name, list=site.themes[key]), actions[:size],
                    link=f"{base}/{ua['UA_URLS']['themes']}{key}/")
 
     yield Output(
@@ -153,11 +155,17 @@ def outputs(build):
         key=actions_key(latest, build.build_date, name),
     )
     events = _deadline_events(build)
+    words = {
+        "name": _("Actions urgentes : dates limites"),
+        "summary": _("Date limite : %(title)s", title="{title}"),
+        "act": _("Agir : %(url)s", url="{url}"),
+        "alarm": _("Plus que deux jours pour agir : %(title)s", title="{title}"),
+    }
     yield Output(
         "feeds/deadlines.ics",
-        render=lambda: deadlines_calendar(events),
+        render=lambda: deadlines_calendar(events, words),
         # What the events show, nothing else: editing an action's text leaves it as it is.
-        key=fingerprint("deadlines", events),
+        key=fingerprint("deadlines", events, words),
     )
 
 
@@ -190,10 +198,10 @@ def json_feed(build, actions, content_of) -> str:
         items.append(item)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": f"{name} : les actions",
+        "title": build.gettext("%(name)s : les actions", name=name),
         "home_page_url": f"{base}/",
         "feed_url": f"{base}/feeds/actions.json",
-        "description": "Les dernières actions urgentes, avec de quoi agir.",
+        "description": build.gettext("Les dernières actions urgentes, avec de quoi agir."),
         "language": build.ua["UA_LANGUAGE"],
         "authors": [{"name": build.ua["UA_ORGANISATION"]["name"]}],
         "items": items,
@@ -225,8 +233,9 @@ def _deadline_events(build) -> list[tuple]:
     return events
 
 
-def deadlines_calendar(events: list[tuple]) -> bytes:
-    """The calendar of ``events`` (:func:`_deadline_events`)."""
+def deadlines_calendar(events: list[tuple], words: dict[str, str]) -> bytes:
+    """The calendar of ``events`` (:func:`_deadline_events`), in ``words`` (translated:
+    the calendar's name, and the event's summary, link and alarm with ``{title}``/``{url}``)."""
     from icalendar import Alarm, Calendar, Event  # only when the calendar is rendered
 
     calendar = Calendar()
@@ -234,7 +243,7 @@ def deadlines_calendar(events: list[tuple]) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", "Actions urgentes : dates limites")
+    calendar.add("x-wr-calname", words["name"])
     calendar.add("x-wr-timezone", "Europe/Brussels")
     for uid, published, deadline, title, summary, url in events:
         event = Event()
@@ -242,13 +251,13 @@ def deadlines_calendar(events: list[tuple]) -> bytes:
         event.add("dtstamp", _moment(published))
         event.add("dtstart", deadline)
         event.add("dtend", deadline + dt.timedelta(days=1))
-        event.add("summary", f"Date limite : {title}")
-        event.add("description", f"{summary}\n\nAgir : {url}")
+        event.add("summary", words["summary"].replace("{title}", title))
+        event.add("description", summary + "\n\n" + words["act"].replace("{url}", url))
         event.add("url", url)
         event.add("transp", "TRANSPARENT")
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", f"Plus que deux jours pour agir : {title}")
+        alarm.add("description", words["alarm"].replace("{title}", title))
         alarm.add("trigger", dt.timedelta(days=-2))
         event.add_component(alarm)
         calendar.add_component(event)
