@@ -9,6 +9,7 @@ import sys
 
 from babel.messages.pofile import read_po, write_po
 from helpers import ROOT, make_content, run_pelican
+from icalendar import Calendar
 
 
 def extract(target):
@@ -28,13 +29,16 @@ def test_the_message_catalogue_template_is_up_to_date(tmp_path):
     assert 'msgid "Rejoindre le réseau"' in fresh
 
 
-def test_a_catalogue_translates_the_site_without_touching_templates(tmp_path):
+def build_in_english(tmp_path, english: dict[str, str]):
+    """Build a small site in English with a copy of the theme whose catalogue
+    translates ``english`` (French message -> English); return the output."""
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     with open(ROOT / "theme/translations/messages.pot", "rb") as handle:
         catalog = read_po(handle, locale="en")
-    catalog["Actions en cours"].string = "Current actions"
-    catalog["Agir"].string = "Take action"
+    for french, text in english.items():
+        assert french in catalog, f"{french!r} is not in messages.pot"
+        catalog[french].string = text
     po = theme / "translations/en/LC_MESSAGES/messages.po"
     po.parent.mkdir(parents=True)
     with open(po, "wb") as handle:
@@ -43,6 +47,11 @@ def test_a_catalogue_translates_the_site_without_touching_templates(tmp_path):
     output = tmp_path / "output"
     result = run_pelican(tmp_path, content, output, overrides={"THEME": str(theme), "UA_LANGUAGE": "en", "UA_SEARCH": False})
     assert result.returncode == 0, result.stderr
+    return output
+
+
+def test_a_catalogue_translates_the_site_without_touching_templates(tmp_path):
+    output = build_in_english(tmp_path, {"Actions en cours": "Current actions", "Agir": "Take action"})
     page = (output / "actions/egypte-chercheur/index.html").read_text("utf-8")
     assert '<html lang="en"' in page
     assert ">Current actions<" in page and ">Take action<" in page
@@ -78,10 +87,6 @@ def test_compiled_templates_are_not_reused_across_catalogues_or_languages(tmp_pa
 def test_a_catalogue_translates_the_email_edition_and_the_editors_page(tmp_path):
     """Both parts of the email (the template's text and email.py's) and /envois/
     follow the catalogue, placeholders filled and headings upper-cased after translation."""
-    theme = tmp_path / "theme"
-    shutil.copytree(ROOT / "theme", theme)
-    with open(ROOT / "theme/translations/messages.pot", "rb") as handle:
-        catalog = read_po(handle, locale="en")
     english = {
         "Agissez avant le": "Act before",  # the HTML email's template
         "Agissez avant le %(date)s": "Act before %(date)s",  # the text part (email.py)
@@ -90,18 +95,10 @@ def test_a_catalogue_translates_the_email_edition_and_the_editors_page(tmp_path)
         "Parlez-en autour de vous : chaque message compte.": "Tell people around you: every message counts.",
         "Ouvrir le courriel (HTML)": "Open the email (HTML)",  # /envois/
         'publiée le <time datetime="%(iso)s">%(date)s</time>': 'published on <time datetime="%(iso)s">%(date)s</time>',
+        "%(name)s : les actions": "%(name)s: actions",  # a feed's title (feeds.py)
+        "Date limite : %(title)s": "Deadline: %(title)s",  # the deadline calendar
     }
-    for french, text in english.items():
-        assert french in catalog, f"{french!r} is not in messages.pot"
-        catalog[french].string = text
-    po = theme / "translations/en/LC_MESSAGES/messages.po"
-    po.parent.mkdir(parents=True)
-    with open(po, "wb") as handle:
-        write_po(handle, catalog)
-    content = make_content(tmp_path)
-    output = tmp_path / "output"
-    result = run_pelican(tmp_path, content, output, overrides={"THEME": str(theme), "UA_LANGUAGE": "en", "UA_SEARCH": False})
-    assert result.returncode == 0, result.stderr
+    output = build_in_english(tmp_path, english)
 
     folder = output / "envois" / "egypte-chercheur"
     html = (folder / "courriel.html").read_text("utf-8")
@@ -121,3 +118,9 @@ def test_a_catalogue_translates_the_email_edition_and_the_editors_page(tmp_path)
     page = (output / "envois" / "index.html").read_text("utf-8")
     assert ">Open the email (HTML)</a>" in page and "Ouvrir le courriel" not in page
     assert 'published on <time datetime="2026-11-12">' in page and "publiée le" not in page
+
+    atom = (output / "feeds" / "actions.atom.xml").read_text("utf-8")
+    assert "<title>Actions urgentes: actions</title>" in atom and "les actions" not in atom
+    calendar = Calendar.from_ical((output / "feeds" / "deadlines.ics").read_bytes())
+    summaries = [str(event["summary"]) for event in calendar.walk("VEVENT")]
+    assert summaries == ["Deadline: Égypte : un chercheur détenu sans jugement"]
