@@ -1,6 +1,6 @@
 """The production build served by Debian's nginx with deploy/nginx/: status codes, headers,
 compression, the 404 page, content types; in Chromium: no CSP violation, no other origin,
-zero axe violations, valid HTML, light action pages that work without JavaScript."""
+no console error, valid HTML, light action pages that work without JavaScript."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from pathlib import Path
 import brotli
 import pytest
 from helpers import web_pages
-from support.axe import axe_violations, format_violations
 from support.browser import new_page
 from support.nginx import check_config, serve_with_nginx
 from support.vnu import format_vnu_errors, vnu_errors
@@ -197,7 +196,12 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 def test_every_page_type_through_nginx(production_site, served_site, browser):
-    """No CSP violation, no other origin, no console error, zero axe violations."""
+    """No CSP violation, no other origin, no console error or missing file.
+
+    axe is not run again here: test_pages_quality runs it on every page type
+    at 360 and 1280 px. What production changes (fingerprinted assets, the
+    policy) would show here as a blocked or missing file, which these checks
+    report, before it could change what axe sees."""
     output, _ = production_site
     failures = []
     types = page_types(output)
@@ -234,9 +238,6 @@ def test_every_page_type_through_nginx(production_site, served_site, browser):
             ]
             if console or page.page_errors:
                 failures.append(f"{shape}: console {console} {page.page_errors}")
-            found = axe_violations(page)
-            if found:
-                failures.append(f"{shape}:\n{format_violations(found)}")
         finally:
             page.context.close()
     assert not failures, "\n".join(failures)
