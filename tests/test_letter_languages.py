@@ -5,6 +5,7 @@ right-to-left isolation, the preferred language, postage zones."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -247,3 +248,37 @@ def test_the_build_warns_when_a_letter_needs_more_than_two_pages(tmp_path):
         "trop-longue.md: letters[0]: the letter in 'fr' to 'Ministre de la Justice' needs "
         "about 3 printed pages: shorten it to fit on 2"
     ) in output
+
+
+def test_the_fast_paths_character_classes_hold_over_all_of_unicode():
+    """isolate_line and script_runs skip their per-character look-ups for text
+    that these two classes describe: they must agree with those look-ups."""
+    wrong_rtl, wrong_latin = [], []
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # surrogates are not characters
+        char = chr(code)
+        if letters._strong_direction(char) == "rtl" and not letters.RIGHT_TO_LEFT.match(char):
+            wrong_rtl.append(f"U+{code:04X}")
+        if letters.LATIN_ONLY.fullmatch(char) and letters._script(char) not in (None, "Latn"):
+            wrong_latin.append(f"U+{code:04X}")
+    assert not wrong_rtl, f"right-to-left characters outside RIGHT_TO_LEFT: {wrong_rtl[:20]}"
+    assert not wrong_latin, f"non-Latin letters inside LATIN_ONLY: {wrong_latin[:20]}"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Je vous écris au sujet de Karim.\nMerci, Monsieur le Ministre.", "fr"),
+        ("Libérez Nour إكزامبل, détenue", "fr"),
+        ("Le 1ª ou le 2º, µ", "fr"),
+        ("", "fr"),
+        ("Dear Minister,\n\nI write about Ana — «now».", "en"),
+    ],
+)
+def test_the_fast_paths_give_what_the_look_ups_give(text, language, monkeypatch):
+    fast = (letters.script_runs(text, language), [letters.isolate_line(line, "ltr") for line in text.split("\n")])
+    monkeypatch.setattr(letters, "LATIN_ONLY", re.compile("(?!)"))  # never matches: the slow path
+    monkeypatch.setattr(letters, "RIGHT_TO_LEFT", re.compile("."))  # always matches: the slow path
+    slow = (letters.script_runs(text, language), [letters.isolate_line(line, "ltr") for line in text.split("\n")])
+    assert fast == slow

@@ -16,6 +16,7 @@ clipboard, ``<bdi>`` in HTML (:func:`script_runs` tells the templates where).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -154,12 +155,26 @@ def first_strong_direction(text: str) -> str | None:
     return None
 
 
+# Every character whose bidirectional class is R or AL lies in these ranges
+# (tests/test_letter_languages.py checks it over all of Unicode): a
+# left-to-right line without one needs no isolating, without looking up each
+# character (most letters are in French).
+RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]")
+# Characters that are no letter or a letter of the Latin script (``_script``:
+# None or "Latn"), also checked over all of Unicode: a Latin-script letter made
+# only of these has no run in another script. (ª, µ and º are letters without
+# LATIN in their names, so they are left out.)
+LATIN_ONLY = re.compile("[\x00-\xa9\xab-\xb4\xb6-\xb9\xbb-\u024f\u2000-\u206f\u20a0-\u20bf]*")
+
+
 def isolate_line(line: str, direction: str) -> str:
     """One line of plain text for a letter written in ``direction``: a line
     entirely in the other direction is isolated (FSI ... PDI), so its punctuation
     stays on its own side; a mixed line that starts in the other direction gets a
     mark of the letter's direction, so that a reader's client lays it out as the
     letter."""
+    if direction == "ltr" and not RIGHT_TO_LEFT.search(line):
+        return line
     directions = {_strong_direction(char) for char in line} - {None}
     if not directions or directions == {direction}:
         return line
@@ -198,6 +213,8 @@ def script_runs(text: str, language: str) -> list[tuple[str, str | None]]:
     script is one run (its punctuation with it); otherwise a run goes from the
     first to the last letter of the other script (with the marks that follow)."""
     home = _SCRIPTS_OF_LANGUAGE.get(language_script(language), {language_script(language)})
+    if home == {"Latn"} and LATIN_ONLY.fullmatch(text):
+        return [(text, None)] if text else []
     runs: list[tuple[str, str | None]] = []
 
     def add(piece: str, script: str | None) -> None:
