@@ -12,9 +12,17 @@ ENVOIS = "envois/"
 
 
 def open_for_sending(build) -> list:
-    """Listed actions open now, newest first (the email, SMS and postal editions)."""
-    today = build.build_date
-    return [a for a in build.site.listed if a.front.state == "open" and a.display_state(today) == "open"]
+    """Listed actions open now, newest first (the email, SMS and postal editions).
+
+    Every edition asks, so the list is made once per build and kept on it
+    (a new list each time: callers may change theirs)."""
+    found = build.__dict__.get("_open_for_sending")
+    if found is None:
+        today = build.build_date
+        found = build.__dict__["_open_for_sending"] = tuple(
+            a for a in build.site.listed if a.front.state == "open" and a.display_state(today) == "open"
+        )
+    return list(found)
 
 
 def recent_good_news(build) -> list:
