@@ -87,11 +87,11 @@ DEFAULTS: dict[str, Any] = {
     # Good news get an email edition for this many days after their outcome.
     "UA_EDITIONS_GOOD_NEWS_DAYS": 90,
     # Short addresses (/ua/<number>-<yy>/, site/shortlinks.py) are made for the
-    # cases active on or after this day (an action dated, due or with its outcome
-    # then), and for every case an SMS alert or QR code links to: the SMS alerts and QR codes
-    # that carry them began in 2026, so an older case never needed one. A case
-    # keeps its address for good: the rule reads only its files. Set it to the
-    # day the network first sent short links, or earlier (ISO date).
+    # cases active on or after this day (an action dated, due or with its
+    # outcome then), and for every case an SMS alert or QR code links to: those
+    # began in 2026, so an older case never needed one. A case keeps its
+    # address for good: the rule reads only its files. Set it to the day the
+    # network first sent short links, or earlier (ISO date).
     "UA_SHORT_ADDRESSES_SINCE": "2026-01-01",
     # The postal mailing: an action chosen for it (post: true) should leave its
     # readers this many weeks between its date and its deadline (a warning otherwise).

@@ -36,6 +36,7 @@ from ..site import (
     post,
     redirects,
     search,
+    sending,
     shortlinks,
     signup,
     sitemap,
@@ -74,6 +75,12 @@ class Build:
     def absolute_url(self) -> str:
         """The base of absolute URLs (feeds, sitemap, metadata), without a trailing slash."""
         return (self.settings.get("SITEURL") or self.ua["UA_DEV_SITEURL"]).rstrip("/")
+
+    @cached_property
+    def open_now(self) -> tuple:
+        """The listed actions open now, which the editions are made for
+        (:func:`urgent_actions.site.sending.open_for_sending`); every edition asks."""
+        return tuple(sending.open_for_sending(self))
 
     @cached_property
     def search_shards(self):

@@ -14,13 +14,13 @@ import datetime as dt
 from . import post, sms
 from .keys import actions_key
 from .outputs import Output
-from .sending import ENVOIS, edition_path, open_for_sending, with_email
+from .sending import ENVOIS, edition_path, with_email
 
 
 def outputs(build):
     actions = with_email(build)
     months = post.mailings(build)
-    alerts = {a.slug: sms.alert(build, a) for a in open_for_sending(build)}
+    alerts = {a.slug: sms.alert(build, a) for a in build.open_now}
 
     def context():
         return {

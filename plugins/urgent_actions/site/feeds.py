@@ -131,7 +131,8 @@ def outputs(build):
 
     mailed = with_email(build)[:size]
     yield rss("feeds/courriel.rss.xml", _("%(name)s : l'édition courriel", name=name),
-              _("Chaque action urgente, prête à envoyer par courriel."), mailed, lambda action: render_html(build, action, for_feed=True), "courriel")
+              _("Chaque action urgente, prête à envoyer par courriel."), mailed,
+              lambda action: render_html(build, action, for_feed=True), "courriel")
     good = site.good_news[:size]
     yield atom("feeds/good-news.atom.xml", _("%(name)s : les bonnes nouvelles", name=name), good, good_news_of,
                link=f"{base}/{ua['UA_URLS']['good_news']}")

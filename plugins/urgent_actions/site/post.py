@@ -5,7 +5,8 @@ An action with ``post: true`` goes into the mailing of the month of its
 month, its actions, how to send, postage by zone from ``UA_POSTAGE``), then
 for each action a one-page case sheet with a QR code to its short address,
 and its letters for a window envelope (the ``letter-sheet`` component and
-``letter-sheet.css``: the printed letter's layout, which the PDF reads inline). WeasyPrint makes it with Pango's fonts, embedded.
+``letter-sheet.css``: the printed letter's layout, which the PDF reads
+inline). WeasyPrint makes it with Pango's fonts, embedded.
 
 A mailing is made while one of its actions is open; its key is exactly its
 selection (each chosen action's file), so it is made again only when that

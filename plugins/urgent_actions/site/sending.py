@@ -13,16 +13,9 @@ ENVOIS = "envois/"
 
 def open_for_sending(build) -> list:
     """Listed actions open now, newest first (the email, SMS and postal editions).
-
-    Every edition asks, so the list is made once per build and kept on it
-    (a new list each time: callers may change theirs)."""
-    found = build.__dict__.get("_open_for_sending")
-    if found is None:
-        today = build.build_date
-        found = build.__dict__["_open_for_sending"] = tuple(
-            a for a in build.site.listed if a.front.state == "open" and a.display_state(today) == "open"
-        )
-    return list(found)
+    The editions read it once per build, as ``build.open_now``."""
+    today = build.build_date
+    return [a for a in build.site.listed if a.front.state == "open" and a.display_state(today) == "open"]
 
 
 def recent_good_news(build) -> list:
@@ -33,7 +26,7 @@ def recent_good_news(build) -> list:
 
 def with_email(build) -> list:
     """Every action that has an email edition, newest first."""
-    chosen = open_for_sending(build) + recent_good_news(build)
+    chosen = [*build.open_now, *recent_good_news(build)]
     return sorted(chosen, key=lambda a: a.sort_key, reverse=True)
 
 

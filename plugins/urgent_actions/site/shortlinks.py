@@ -6,8 +6,9 @@ number never meet at one address).
 
 Only the cases that need one have it (``cases``): those active since
 ``UA_SHORT_ADDRESSES_SINCE`` (when the network began to send short links)
-and any case an SMS alert or a QR code of this build links to. The first part reads only
-the case's files, never the build date, so an address once made stays.
+and any case an SMS alert or a QR code of this build links to. The first
+part reads only the case's files, never the build date, so an address once
+made stays.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from html import escape
 from ..settings import short_addresses_since
 from .keys import fingerprint
 from .outputs import Output
-from .sending import open_for_sending
 
 
 def case_path(case: str) -> str:
@@ -61,21 +61,17 @@ def redirect_page(build, latest) -> str:
 
 
 def last_day(action):
-    """The last day ``action`` was active: its date, deadline or outcome, whichever is latest."""
-    front = action.front
-    day = front.date
-    if front.deadline is not None and front.deadline > day:
-        day = front.deadline
-    if front.outcome is not None and front.outcome.date > day:
-        day = front.outcome.date
-    return day
+    """The last day ``action`` was active: its deadline, or its latest change
+    (publication or outcome, ``last_updated``) when later."""
+    deadline = action.front.deadline
+    return max(action.last_updated, deadline) if deadline is not None else action.last_updated
 
 
 def cases(build) -> dict:
     """Case -> its latest action, for each case that has a short address (newest first)."""
     since = short_addresses_since(build.ua)
     # The SMS alerts (open actions) and the postal mailings' QR codes (post: true).
-    linked = {a.front.case for a in open_for_sending(build)} | {a.front.case for a in build.site.listed if a.front.post}
+    linked = {a.front.case for a in build.open_now} | {a.front.case for a in build.site.listed if a.front.post}
     found, seen = {}, set()
     for action in build.site.actions:
         case = action.front.case

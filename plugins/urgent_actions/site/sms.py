@@ -15,7 +15,6 @@ from ..content import textlimits
 from ..content.errors import Problem
 from .keys import fingerprint
 from .outputs import Output
-from .sending import open_for_sending
 from .shortlinks import short_url, sms_link
 
 # What an alert made from the title starts with.
@@ -92,5 +91,5 @@ def rows(build, actions) -> list[tuple[str, str, str, str]]:
 
 
 def outputs(build):
-    found = rows(build, open_for_sending(build))
+    found = rows(build, build.open_now)
     yield Output("envois/sms.csv", render=lambda: csv_text(found), key=fingerprint("sms.csv", found))
