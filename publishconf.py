@@ -5,7 +5,7 @@ import os
 import sys
 
 sys.path.append(os.curdir)
-from pelicanconf import *  # noqa: E402,F403
+from pelicanconf import *
 
 # The site's address. The example's builds and tests, but `invoke publish`
 # refuses to deploy it: set SITEURL in the environment or here.

@@ -57,8 +57,10 @@ def serve(c, port=8000, output=OUTPUT, admin=False):
     if admin and not has_editor:
         sys.exit("serve: the web editor's npm packages are not installed: run ./dev serve --admin (or npm ci)")
     if not has_editor:
-        print("serve: the site is built without the web editor (/admin/); ./dev serve --admin "
-              "installs its npm packages (about 530 MB, once)")
+        print(
+            "serve: the site is built without the web editor (/admin/); ./dev serve --admin "
+            "installs its npm packages (about 530 MB, once)"
+        )
     final = os.path.join(ROOT, output)
 
     def remove_leftovers():
@@ -104,9 +106,10 @@ def test(c, k="", x=False):
 
 @task
 def lint(c):
-    """ruff over the Python code."""
+    """ruff over the Python code: its lint rules (imports sorted), then its formatter's check."""
     with c.cd(ROOT):
-        c.run(f'"{PYTHON}" -m ruff check plugins tests tasks.py pelicanconf.py publishconf.py')
+        c.run(f'"{PYTHON}" -m ruff check .')
+        c.run(f'"{PYTHON}" -m ruff format --check .')
 
 
 # --- Editors -------------------------------------------------------------------
@@ -127,7 +130,7 @@ def new(c, title="", country="", case=None, weeks=6, theme=None):
     """Create a new draft action with every field to fill (valid as a draft only)."""
     from urgent_actions.tools.scaffold import ScaffoldError, new_action
 
-    title = title or _ask("Titre de l'action", "--title \"Égypte : un chercheur détenu\"")
+    title = title or _ask("Titre de l'action", '--title "Égypte : un chercheur détenu"')
     country = country or _ask("Pays (code ISO à deux lettres, ex. EG)", "--country EG")
     try:
         path = new_action(
@@ -185,8 +188,10 @@ def check(c, site=False):
     except ContentError as exc:
         print(exc.report(), file=sys.stderr)
         sys.exit(1)
-    print(f"{len(content.actions)} actions and {len(content.drafts)} drafts are valid "
-          f"({time.perf_counter() - start:.2f} s).")
+    print(
+        f"{len(content.actions)} actions and {len(content.drafts)} drafts are valid "
+        f"({time.perf_counter() - start:.2f} s)."
+    )
     if site:
         import tempfile
 
@@ -211,13 +216,16 @@ def check(c, site=False):
 
 @task(
     name="send-test",
-    help={"slug": "file name (without .md) of an open action or a recent good news",
-          "to": "the address to send the test to (yours)",
-          "output": "directory the site is built into"},
+    help={
+        "slug": "file name (without .md) of an open action or a recent good news",
+        "to": "the address to send the test to (yours)",
+        "output": "directory the site is built into",
+    },
 )
 def send_test(c, slug, to, output=OUTPUT):
     """Build, then send the action's email edition to TO through SMTP (UA_SMTP_* variables)."""
     from pelican.settings import read_settings
+
     from urgent_actions.settings import email_merge_tags, resolve
     from urgent_actions.tools.send_test import SendTestError, message_for, send, smtp_settings
 
@@ -241,6 +249,7 @@ def _check_sms_alerts(content):
     from types import SimpleNamespace
 
     from pelican.settings import read_settings
+
     from urgent_actions.content.errors import ContentError
     from urgent_actions.settings import resolve
     from urgent_actions.site import sms
@@ -271,9 +280,11 @@ def schema(c):
 def i18n_extract(c):
     """Extract the interface text into theme/translations/messages.pot."""
     with c.cd(ROOT):
-        c.run(f'"{PYTHON}" -m babel.messages.frontend extract -F babel.cfg -k _ -k gettext '
-              "-k ngettext:1,2 --no-location --sort-output --omit-header "
-              "-o theme/translations/messages.pot .")
+        c.run(
+            f'"{PYTHON}" -m babel.messages.frontend extract -F babel.cfg -k _ -k gettext '
+            "-k ngettext:1,2 --no-location --sort-output --omit-header "
+            "-o theme/translations/messages.pot ."
+        )
 
 
 @task(name="i18n-update", help={"lang": "language code, e.g. nl or en"})
@@ -282,8 +293,11 @@ def i18n_update(c, lang):
     po = os.path.join(ROOT, "theme", "translations", lang, "LC_MESSAGES", "messages.po")
     command = "update" if os.path.exists(po) else "init"
     with c.cd(ROOT):
-        c.run(f'"{PYTHON}" -m babel.messages.frontend {command} -i theme/translations/messages.pot '
-              f"-d theme/translations -l {lang}")
+        c.run(
+            f'"{PYTHON}" -m babel.messages.frontend {command} -i theme/translations/messages.pot '
+            f"-d theme/translations -l {lang}"
+        )
+
 
 @task(
     help={
@@ -303,6 +317,7 @@ def publish(c, output=OUTPUT, deploy=True, dry_run=False, yes=False):
     """
     sys.path[:0] = [os.path.join(ROOT, "plugins"), ROOT]
     from pelican.settings import read_settings
+
     from urgent_actions.publish.deploy import (
         DeployError,
         configuration_problems,

@@ -148,7 +148,9 @@ def differences(a: Path, b: Path) -> list[str]:
 
     left, right = tree(a), tree(b)
     return sorted(
-        name for name in left.keys() | right.keys() if name not in left or name not in right or left[name] != right[name]
+        name
+        for name in left.keys() | right.keys()
+        if name not in left or name not in right or left[name] != right[name]
     )
 
 
@@ -170,8 +172,9 @@ def edit_one(site: Path, items: dict, at: float = 0.5) -> str:
     return slug
 
 
-def run(count: int, workdir: Path, seed: int = 2026, stock: bool = True, verify: bool = False,
-        settings: tuple = ()) -> dict:
+def run(
+    count: int, workdir: Path, seed: int = 2026, stock: bool = True, verify: bool = False, settings: tuple = ()
+) -> dict:
     items = synthetic.actions(count, seed)
     synthetic.write_site(workdir, items)
     synthetic.write_stock_site(workdir, items)
@@ -236,8 +239,9 @@ def main(argv=None) -> int:
     parser.add_argument("--json", help="write the results to this file")
     parser.add_argument("--no-stock", action="store_true", help="skip stock Pelican")
     parser.add_argument("--keep", help="build in this directory and keep it (default: a temporary one)")
-    parser.add_argument("--verify", action="store_true",
-                        help="also build the edited archive from scratch and compare it byte for byte")
+    parser.add_argument(
+        "--verify", action="store_true", help="also build the edited archive from scratch and compare it byte for byte"
+    )
     parser.add_argument("--shard-size", type=int, help="UA_SEARCH_SHARD_SIZE (default: the setting's)")
     args = parser.parse_args(argv)
     settings = (f"UA_SEARCH_SHARD_SIZE={args.shard_size}",) if args.shard_size else ()

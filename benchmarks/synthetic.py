@@ -31,7 +31,37 @@ THEMES = {
 }
 FIRST = ["Karim", "Leila", "Omar", "Sara", "Yusuf", "Nadia", "Ivan", "Elena", "Lucas", "Ana", "Tariq", "Mei"]
 LAST = ["Example", "Exemple", "Muster", "Ejemplo", "Esempio", "Voorbeeld", "Primer", "Przyklad"]
-WORDS = ["arrestation", "détention", "procès", "tribunal", "avocat", "famille", "audience", "preuve", "libération", "santé", "prison", "militaire", "défense", "liberté", "témoin", "accusation", "juge", "autorités", "semaine", "mois", "droit", "rapport", "organisation", "journaliste", "militant", "manifestation", "condamnation", "peine", "appel"]
+WORDS = [
+    "arrestation",
+    "détention",
+    "procès",
+    "tribunal",
+    "avocat",
+    "famille",
+    "audience",
+    "preuve",
+    "libération",
+    "santé",
+    "prison",
+    "militaire",
+    "défense",
+    "liberté",
+    "témoin",
+    "accusation",
+    "juge",
+    "autorités",
+    "semaine",
+    "mois",
+    "droit",
+    "rapport",
+    "organisation",
+    "journaliste",
+    "militant",
+    "manifestation",
+    "condamnation",
+    "peine",
+    "appel",
+]
 
 
 def _sentence(rng: random.Random) -> str:

@@ -23,10 +23,17 @@ def clone_project(tmp_path: Path, *, venv: bool = True, node: bool = False) -> P
     committed; ``node``: with the project's Node packages (through a link)."""
     project = tmp_path / "project"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(project)], check=True, timeout=120)
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT, capture_output=True, check=True, timeout=60,
-    ).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = ROOT / name
         if source.is_file() and not source.is_symlink():
@@ -37,7 +44,9 @@ def clone_project(tmp_path: Path, *, venv: bool = True, node: bool = False) -> P
             (project / name).unlink(missing_ok=True)
     git = ["git", "-c", "user.name=Tests", "-c", "user.email=tests@example.org"]
     subprocess.run([*git, "add", "--all"], cwd=project, check=True, timeout=60)
-    subprocess.run([*git, "commit", "--quiet", "--allow-empty", "-m", "Working tree"], cwd=project, check=True, timeout=60)
+    subprocess.run(
+        [*git, "commit", "--quiet", "--allow-empty", "-m", "Working tree"], cwd=project, check=True, timeout=60
+    )
     if venv:
         link_venv(project)
     if node:

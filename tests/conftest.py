@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from helpers import ROOT, run_pelican
 
 
@@ -29,4 +30,5 @@ def site_url(built_site):
 # The one Chromium of the session (Debian's, through Playwright), for browser tests.
 # The sample site built for production (publishconf.py) and served by nginx.
 from production_site import production_site, served_site  # noqa: F401
+
 from support.browser import browser  # noqa: F401

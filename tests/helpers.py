@@ -140,7 +140,7 @@ def run_pelican(
         "warnings",
         *extra_args,
     ]
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False)
 
 
 def three_years(tmp_path: Path):
@@ -157,6 +157,7 @@ def three_years(tmp_path: Path):
 def problems_for(tmp_path, monkeypatch, files) -> list[str]:
     """The problems reading ``files`` (as :func:`make_content` writes them) reports."""
     import pytest
+
     from urgent_actions.content.errors import ContentError
     from urgent_actions.content.loading import load_site
 
@@ -165,6 +166,8 @@ def problems_for(tmp_path, monkeypatch, files) -> list[str]:
     with pytest.raises(ContentError) as caught:
         load_site(str(content))
     return [str(p) for p in caught.value.problems]
+
+
 def is_email_edition(path: Path) -> bool:
     """Whether ``path`` is an email edition (envois/<slug>/courriel.html): made for
     mail clients, with the service's merge tags where URLs go, and checked by
@@ -175,4 +178,3 @@ def is_email_edition(path: Path) -> bool:
 def web_pages(root: Path) -> list[Path]:
     """Every HTML page of a built site, email editions left out."""
     return sorted(p for p in root.rglob("*.html") if not is_email_edition(p))
-

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from helpers import ROOT, run_pelican
 from support.nginx import free_port, serve_with_nginx
 

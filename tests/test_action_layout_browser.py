@@ -14,10 +14,11 @@ import os
 from pathlib import Path
 
 import pytest
+from test_pages_quality import page_types
+
 from helpers import BUILD_DATE, ROOT
 from support.browser import new_page
 from support.layout import SEND, measure
-from test_pages_quality import page_types
 from urgent_actions.content.loading import load_site
 
 SIZES = [(360, 800), (1280, 900)]
@@ -72,7 +73,9 @@ def test_the_first_send_control_is_on_the_first_screen(site_url, browser, sample
             if first["bottom"] > FIRST_SEND_LIMIT:
                 failures.append(f"{where}: first send control ends at {first['bottom']} px ({first['what']})")
             if first["bottom"] > found["introBottom"] + height:
-                failures.append(f"{where}: first send control ends {first['bottom'] - found['introBottom']} px after the intro")
+                failures.append(
+                    f"{where}: first send control ends {first['bottom'] - found['introBottom']} px after the intro"
+                )
     report = screenshot_dir / f"first-send-{width}x{height}.json"
     report.write_text(json.dumps(positions, indent=1, ensure_ascii=False), "utf-8")
     print(f"positions: {report}")

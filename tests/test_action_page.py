@@ -8,7 +8,14 @@ import re
 
 import pytest
 
-SEND_LINKS = ('href="mailto:', 'href="sms:', 'href="https://x.com/intent/', "mail.google.com", "outlook.live.com", "/lettre-")
+SEND_LINKS = (
+    'href="mailto:',
+    'href="sms:',
+    'href="https://x.com/intent/',
+    "mail.google.com",
+    "outlook.live.com",
+    "/lettre-",
+)
 
 
 def page(built_site, slug: str) -> str:
@@ -21,17 +28,29 @@ def main_part(html: str) -> str:
 
 def test_an_open_action_offers_the_quickest_ways_right_after_its_intro(built_site):
     html = main_part(page(built_site, "egypte-chercheur-detenu"))
-    order = [html.index(marker) for marker in ("<h1>", 'class="lead"', 'class="action__deadline"', 'id="agir"', 'id="le-dossier"', 'id="comment-agir"')]
+    order = [
+        html.index(marker)
+        for marker in (
+            "<h1>",
+            'class="lead"',
+            'class="action__deadline"',
+            'id="agir"',
+            'id="le-dossier"',
+            'id="comment-agir"',
+        )
+    ]
     assert order == sorted(order)
-    block = html[html.index('id="agir"'):html.index('id="le-dossier"')]
-    assert 'href="mailto:' in block and "mail.google.com" in block and 'href="sms:' in block and "x.com/intent/" in block
+    block = html[html.index('id="agir"') : html.index('id="le-dossier"')]
+    assert (
+        'href="mailto:' in block and "mail.google.com" in block and 'href="sms:' in block and "x.com/intent/" in block
+    )
     assert "/lettre-1-fr/" in block  # print the letter
     assert 'data-copy="letter"' in block and "data-language-choice" in block and "data-done-toggle" in block
     # The first target, in each letter language (all shown without JavaScript).
     languages = block.count('name="letter-language"')
     assert languages >= 2 and block.count('class="way"') == languages
     # The other targets keep every way to act, below; the steps read as sentences.
-    rest = html[html.index('id="comment-agir"'):]
+    rest = html[html.index('id="comment-agir"') :]
     assert 'data-target="2"' in rest and 'data-target="1"' not in rest
     assert "proposée pour chacune. Les autorités préfèrent les lettres en arabe. Un message personnel" in rest
 
@@ -43,8 +62,18 @@ def test_an_open_action_offers_the_quickest_ways_right_after_its_intro(built_sit
         ("mexique-journaliste-protection", "neutral", "Luis Ejemplo bénéficie désormais", None),
         ("chine-avocat-disparu", "neutral", "Cette action est terminée", None),
         # Superseded: the case's latest update comes first, with a link to it.
-        ("tunisie-blogueuse-arretee", "good", "Sarra Exemple a été acquittée et libérée", "/actions/tunisie-blogueuse-liberee/"),
-        ("tunisie-blogueuse-proces-reporte", "good", "Sarra Exemple a été acquittée et libérée", "/actions/tunisie-blogueuse-liberee/"),
+        (
+            "tunisie-blogueuse-arretee",
+            "good",
+            "Sarra Exemple a été acquittée et libérée",
+            "/actions/tunisie-blogueuse-liberee/",
+        ),
+        (
+            "tunisie-blogueuse-proces-reporte",
+            "good",
+            "Sarra Exemple a été acquittée et libérée",
+            "/actions/tunisie-blogueuse-liberee/",
+        ),
     ],
 )
 def test_a_closed_or_superseded_action_shows_the_latest_news_first(built_site, slug, tone, news, link):
@@ -59,7 +88,10 @@ def test_a_closed_or_superseded_action_shows_the_latest_news_first(built_site, s
         assert f'<a href="{link}">Lire la mise à jour</a>' in banner.group(0)
 
 
-@pytest.mark.parametrize("slug", ["chine-avocat-disparu", "mexique-journaliste-protection", "egypte-avocate-liberee", "tunisie-blogueuse-arretee"])
+@pytest.mark.parametrize(
+    "slug",
+    ["chine-avocat-disparu", "mexique-journaliste-protection", "egypte-avocate-liberee", "tunisie-blogueuse-arretee"],
+)
 def test_a_closed_action_keeps_its_letter_as_an_archive_without_send_links(built_site, slug):
     html = main_part(page(built_site, slug))
     assert not [link for link in SEND_LINKS if link in html], slug
@@ -72,9 +104,14 @@ def test_a_closed_action_keeps_its_letter_as_an_archive_without_send_links(built
 def test_archive_cards_show_the_outcome_styled_by_the_outcome(built_site):
     html = (built_site / "archives" / "index.html").read_text("utf-8")
     cards = dict(re.findall(r'data-action="([a-z0-9-]+)">(.*?)</article>', html, re.DOTALL))
-    assert 'card__outcome--good"' in cards["egypte-avocate-liberee"] and "Mona Exemple a été libérée" in cards["egypte-avocate-liberee"]
+    assert (
+        'card__outcome--good"' in cards["egypte-avocate-liberee"]
+        and "Mona Exemple a été libérée" in cards["egypte-avocate-liberee"]
+    )
     assert 'card__outcome--neutral"' in cards["mexique-journaliste-protection"]
-    assert "card__outcome" not in cards["egypte-chercheur-detenu"] and "card__deadline" in cards["egypte-chercheur-detenu"]
+    assert (
+        "card__outcome" not in cards["egypte-chercheur-detenu"] and "card__deadline" in cards["egypte-chercheur-detenu"]
+    )
 
 
 def test_every_action_page_has_the_ids_other_pages_link_to(built_site):

@@ -7,8 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
-from helpers import make_content, run_pelican
 from test_build import tree_digest
+
+from helpers import make_content, run_pelican
 
 CORPUS = Path(__file__).parent / "bad_input"
 
@@ -35,10 +36,14 @@ def test_every_bad_file_gets_its_exact_message_in_one_run(tmp_path):
     os.symlink(tmp_path / "secret.jpg", content / "images" / "portrait.jpg")
     good = (content / "actions" / "egypte-chercheur.md").read_text("utf-8")
     (content / "actions" / "symlink-image.md").write_text(
-        good.replace("UA 045/26", "UA 99/26").replace("country: EG", "country: EG\nimage: images/portrait.jpg\nimage_alt: Portrait"),
+        good.replace("UA 045/26", "UA 99/26").replace(
+            "country: EG", "country: EG\nimage: images/portrait.jpg\nimage_alt: Portrait"
+        ),
         "utf-8",
     )
-    expected["symlink-image.md"] = "content/actions/symlink-image.md: image: 'images/portrait.jpg' leads outside content/ (through a link)"
+    expected["symlink-image.md"] = (
+        "content/actions/symlink-image.md: image: 'images/portrait.jpg' leads outside content/ (through a link)"
+    )
 
     result = run_pelican(tmp_path, content, output)
     assert result.returncode == 1

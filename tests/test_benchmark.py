@@ -32,8 +32,20 @@ def test_benchmark_runs_and_reports(tmp_path):
     report = tmp_path / "bench.json"
     site = tmp_path / "site"
     result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench", "--actions", "60", "--json", str(report),
-         "--verify", "--shard-size", "10", "--keep", str(site)],
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.bench",
+            "--actions",
+            "60",
+            "--json",
+            str(report),
+            "--verify",
+            "--shard-size",
+            "10",
+            "--keep",
+            str(site),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -57,6 +69,4 @@ def test_benchmark_runs_and_reports(tmp_path):
         assert data[name]["user_seconds"] + data[name]["system_seconds"] > 0.1
         assert data[name]["peak_mib"] > 10
         assert data[name]["peak_total_mib"] > 10
-    assert data["ratios"]["unchanged_vs_full"] == round(
-        data["unchanged"]["seconds"] / data["full"]["seconds"], 3
-    )
+    assert data["ratios"]["unchanged_vs_full"] == round(data["unchanged"]["seconds"] / data["full"]["seconds"], 3)

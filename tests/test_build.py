@@ -28,7 +28,9 @@ def test_a_bad_file_among_good_ones_leaves_the_previous_output_unchanged(tmp_pat
 
     (content / "actions" / "autre-action.md").write_text(
         "---\n"
-        + (content / "actions" / "egypte-chercheur.md").read_text("utf-8").split("---\n")[1]
+        + (content / "actions" / "egypte-chercheur.md")
+        .read_text("utf-8")
+        .split("---\n")[1]
         .replace("UA 045/26", "UA 046/26")
         .replace("country: EG", "country: XX")
         + "---\nTexte.\n",
@@ -70,8 +72,10 @@ def test_every_problem_is_printed_on_its_own_line(tmp_path):
     lines = result.stderr.splitlines()
     assert lines[0] == "3 problems in 2 content files; nothing was published:"
     assert lines[1:4] == [
-        "  content/actions/a.md: country: unknown country 'eg', did you mean 'EG' (Égypte)?: "
-        "use the ISO 3166-1 alpha-2 code in capitals",
+        (
+            "  content/actions/a.md: country: unknown country 'eg', did you mean 'EG' (Égypte)?: "
+            "use the ISO 3166-1 alpha-2 code in capitals"
+        ),
         "  content/actions/a.md: themes[0]: unknown theme 'tortures', did you mean 'torture'?",
         "  content/actions/b.md: sms: 200 characters, one SMS holds 160",
     ]

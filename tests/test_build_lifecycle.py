@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from helpers import ROOT, action, dump_front, make_content, run_pelican, three_years
 
 BUILD_BOUND = 60  # seconds: a build of three actions takes about 2 s here, unloaded
@@ -183,7 +184,9 @@ def test_a_pagefind_that_takes_too_long_stops_the_build_with_a_message(tmp_path,
     from urgent_actions.site.search import Shard
 
     marker = f"sleep-{tmp_path.name}"
-    monkeypatch.setattr(pagefind, "pagefind_command", lambda *a: [sys.executable, "-c", "import time; time.sleep(300)", marker])
+    monkeypatch.setattr(
+        pagefind, "pagefind_command", lambda *a: [sys.executable, "-c", "import time; time.sleep(300)", marker]
+    )
     site = _site_with_pages(tmp_path, ("alpha",))
     started = time.monotonic()
     with pytest.raises(PagefindError, match="did not finish indexing pagefind in 1 s"):
@@ -199,7 +202,9 @@ def test_the_scheduled_indexing_is_bounded_too(tmp_path, monkeypatch):
     from urgent_actions.speed.indexing import SearchIndexer
 
     marker = f"sleep-{tmp_path.name}"
-    monkeypatch.setattr(pagefind, "pagefind_command", lambda *a: [sys.executable, "-c", "import time; time.sleep(300)", marker])
+    monkeypatch.setattr(
+        pagefind, "pagefind_command", lambda *a: [sys.executable, "-c", "import time; time.sleep(300)", marker]
+    )
     site = _site_with_pages(tmp_path, ("alpha",))
     indexer = SearchIndexer("fr", jobs=1, timeout=1)
     indexer.start(str(site), [Shard("pagefind", ("actions/alpha/index.html",))])

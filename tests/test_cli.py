@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from clone import clone_project, free_port, port_is_free, processes_in
+
 from helpers import BUILD_EPOCH
 
 
@@ -31,22 +32,40 @@ def run(project: Path, *args: str, env=None, timeout=300, **kwargs) -> subproces
         if name not in (env or {}):
             environment.pop(name, None)
     return subprocess.run(
-        ["./dev", *args], cwd=project, env=environment, capture_output=True, text=True,
-        timeout=timeout, stdin=subprocess.DEVNULL, check=False, **kwargs,
+        ["./dev", *args],
+        cwd=project,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        check=False,
+        **kwargs,
     )
 
 
 def git_status(project: Path) -> str:
     return subprocess.run(
         ["git", "status", "--porcelain", "--untracked-files=all", "--", ".", ":!.venv", ":!node_modules"],
-        cwd=project, capture_output=True, text=True, check=True, timeout=60,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     ).stdout
 
 
 @pytest.mark.parametrize(
     "args",
-    [("new", "--help"), ("new", "-h"), ("follow-up", "--help"), ("follow-up", "-h"),
-     ("check", "--help"), ("serve", "-h"), ("publish", "--help")],
+    [
+        ("new", "--help"),
+        ("new", "-h"),
+        ("follow-up", "--help"),
+        ("follow-up", "-h"),
+        ("check", "--help"),
+        ("serve", "-h"),
+        ("publish", "--help"),
+    ],
 )
 def test_help_on_a_task_prints_its_help_and_writes_nothing(project, args):
     result = run(project, *args, timeout=120)
@@ -58,7 +77,9 @@ def test_help_on_a_task_prints_its_help_and_writes_nothing(project, args):
 def test_invoke_itself_shows_the_help_of_a_task_with_a_positional_argument(project):
     invoke = str(project / ".venv" / "bin" / "invoke")
     for flag in ("--help", "-h"):
-        result = subprocess.run([invoke, "follow-up", flag], cwd=project, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [invoke, "follow-up", flag], cwd=project, capture_output=True, text=True, timeout=120, check=False
+        )
         assert result.returncode == 0 and "Usage:" in result.stdout, result.stderr
     assert git_status(project) == ""
 
@@ -100,7 +121,9 @@ def test_dev_with_a_too_old_python_says_so_in_one_line(tmp_path):
         script.write_text('#!/bin/sh\n[ "$1" = "--version" ] && echo "Python 3.9.18"\nexit 1\n')
         script.chmod(0o755)
     env = {**os.environ, "PATH": f"{fake}:/usr/bin:/bin"}
-    result = subprocess.run(["./dev", "check"], cwd=project, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["./dev", "check"], cwd=project, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "./dev: Python 3.11 or newer is needed (python3 is Python 3.9.18): install it, then run ./dev again"
@@ -133,21 +156,24 @@ def wait_until(condition, seconds: float) -> bool:
 
 def test_serve_stopped_by_sigterm_stops_every_process_and_frees_the_port(project, tmp_path):
     port = free_port()
-    log = open(tmp_path / "serve.log", "w")
-    server = subprocess.Popen(
-        ["./dev", "serve", "--port", str(port)], cwd=project, stdout=log, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL, env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH},
-    )
-    try:
-        wait_for_page(f"http://127.0.0.1:{port}/", server, 240)
-        assert len(processes_in(project)) >= 2  # the server and its builder
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
-    finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait(timeout=30)
-        log.close()
+    with open(tmp_path / "serve.log", "w") as log:
+        server = subprocess.Popen(
+            ["./dev", "serve", "--port", str(port)],
+            cwd=project,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH},
+        )
+        try:
+            wait_for_page(f"http://127.0.0.1:{port}/", server, 240)
+            assert len(processes_in(project)) >= 2  # the server and its builder
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=60)
+        finally:
+            if server.poll() is None:
+                server.kill()
+                server.wait(timeout=30)
     output = (tmp_path / "serve.log").read_text()
     assert server.returncode == 128 + signal.SIGTERM, output
     assert wait_until(lambda: port_is_free(port), 10), output
@@ -166,8 +192,10 @@ def test_serve_on_a_busy_port_exits_non_zero_in_one_line_and_leaves_nothing(proj
         result = run(project, "serve", "--port", str(port), timeout=120)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        f"serve: port {port} is already in use (another ./dev serve?): stop it, or choose "
-        f"another port with --port {port + 1}"
+        (
+            f"serve: port {port} is already in use (another ./dev serve?): stop it, or choose "
+            f"another port with --port {port + 1}"
+        )
     ]
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".output")) == []
     assert not (project / "output").exists()
@@ -175,8 +203,13 @@ def test_serve_on_a_busy_port_exits_non_zero_in_one_line_and_leaves_nothing(proj
 
 def test_the_build_ends_with_what_it_built(project):
     result = subprocess.run(
-        [str(project / ".venv" / "bin" / "invoke"), "build"], cwd=project, capture_output=True, text=True,
-        timeout=600, env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "300"},
+        [str(project / ".venv" / "bin" / "invoke"), "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "300"},
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     lines = (result.stdout + result.stderr).strip().splitlines()
@@ -185,8 +218,13 @@ def test_the_build_ends_with_what_it_built(project):
     assert last.startswith("Done: built 18 actions, "), last
     assert " feeds and " in last and "all " in last or "new or changed" in last, last
     again = subprocess.run(
-        [str(project / ".venv" / "bin" / "invoke"), "build"], cwd=project, capture_output=True, text=True,
-        timeout=600, env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "300"},
+        [str(project / ".venv" / "bin" / "invoke"), "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "300"},
+        check=False,
     )
     last = (again.stdout + again.stderr).strip().splitlines()[-1]
     assert "nothing changed since the last build" in last, last
@@ -213,9 +251,13 @@ def test_a_first_deployment_states_its_target_and_asks_for_yes(tmp_path):
     asked = run(project, "publish", env=env, timeout=300)
     assert asked.returncode == 1
     assert asked.stderr.strip().splitlines() == [
-        f"publish: the first deployment from this checkout goes to branch gh-pages of {remote}, "
-        "replacing what is published there: run again with --yes to confirm (nothing was built)"
+        (
+            f"publish: the first deployment from this checkout goes to branch gh-pages of {remote}, "
+            "replacing what is published there: run again with --yes to confirm (nothing was built)"
+        )
     ]
     assert not (project / "output").exists()
-    branches = subprocess.run(["git", "--git-dir", str(remote), "branch"], capture_output=True, text=True, timeout=60)
+    branches = subprocess.run(
+        ["git", "--git-dir", str(remote), "branch"], capture_output=True, text=True, timeout=60, check=False
+    )
     assert branches.stdout == ""

@@ -11,6 +11,7 @@ import time
 
 import pytest
 import yaml
+
 from helpers import ROOT, make_content, run_pelican
 from support.browser import new_page
 from support.server import serve_directory
@@ -51,7 +52,9 @@ def cms(tmp_path_factory):
         backend = f"http://127.0.0.1:{port}"
         output = tmp_path_factory.mktemp("cms-site") / "output"
         result = run_pelican(
-            ROOT, repo / "content", output,
+            ROOT,
+            repo / "content",
+            output,
             overrides={"UA_CMS": {"local_backend": f"{backend}/api/v1"}, "UA_SEARCH": False},
         )
         assert result.returncode == 0, result.stderr
@@ -74,7 +77,11 @@ def test_the_editor_is_bundled_and_configured_from_the_content_model(cms):
 
     assert set(ActionFront.model_fields) - {"status"} <= set(fields)  # every field of an action
     assert [o["value"] for o in fields["state"]["options"]] == ["open", "closed", "good-news"]
-    assert {o["value"] for o in fields["themes"]["options"]} == {"detention-arbitraire", "defenseurs-des-droits", "torture"}
+    assert {o["value"] for o in fields["themes"]["options"]} == {
+        "detention-arbitraire",
+        "defenseurs-des-droits",
+        "torture",
+    }
     for name in ("targets", "copies", "letters"):
         assert fields[name]["widget"] == "list" and fields[name]["fields"]
 
@@ -116,11 +123,13 @@ def test_an_action_created_in_the_browser_is_a_valid_file_on_its_branch(cms, bro
             show = ["git", "-C", str(cms["repo"]), "show", f"{branch}:content/actions/perou-une-militante-menacee.md"]
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline:
-                saved = subprocess.run(show, capture_output=True, text=True)
+                saved = subprocess.run(show, capture_output=True, text=True, check=False)
                 if saved.returncode == 0:
                     break
                 page.wait_for_timeout(300)  # lets Playwright serve the page's requests meanwhile
-            branches = subprocess.run(["git", "-C", str(cms["repo"]), "branch"], capture_output=True, text=True).stdout
+            branches = subprocess.run(
+                ["git", "-C", str(cms["repo"]), "branch"], capture_output=True, text=True, check=False
+            ).stdout
             if saved.returncode != 0:
                 page.screenshot(path=str(tmp_path / "cms.png"), full_page=True)
             assert branch in branches, (branches, str(tmp_path / "cms.png"))

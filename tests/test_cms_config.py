@@ -7,12 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 from pydantic import BaseModel
+
 from urgent_actions.content import model
 from urgent_actions.site import cms
 
-BUILD = SimpleNamespace(
-    ua={"UA_LANGUAGE": "fr"}, site=SimpleNamespace(themes={"torture": "Torture"})
-)
+BUILD = SimpleNamespace(ua={"UA_LANGUAGE": "fr"}, site=SimpleNamespace(themes={"torture": "Torture"}))
 
 
 def model_paths(model_class, prefix="") -> set[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jinja2 import Environment
+
 from urgent_actions.speed.compiled_templates import cache_compiled
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from helpers import action, make_content, run_pelican
 from urgent_actions.content.loading import today_in_brussels
 
@@ -33,7 +34,9 @@ def test_an_action_turns_past_deadline_the_day_after_its_deadline(tmp_path):
     for utc, state in (("2026-12-24T22:59:00", "open"), ("2026-12-24T23:00:00", "past-deadline")):
         epoch = str(int(dt.datetime.fromisoformat(utc).replace(tzinfo=dt.UTC).timestamp()))
         out = tmp_path / state
-        result = run_pelican(tmp_path, content, out, extra_env={"SOURCE_DATE_EPOCH": epoch}, overrides={"UA_SEARCH": False})
+        result = run_pelican(
+            tmp_path, content, out, extra_env={"SOURCE_DATE_EPOCH": epoch}, overrides={"UA_SEARCH": False}
+        )
         assert result.returncode == 0, result.stderr
         assert f'data-state="{state}"' in (out / "actions/a/index.html").read_text("utf-8")
 

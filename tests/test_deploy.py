@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from helpers import BUILD_EPOCH, ROOT
 from urgent_actions.publish import deploy, production
 
@@ -23,9 +24,7 @@ def copy_output(production_site, tmp_path) -> Path:
 
 
 def git(*args, cwd=None) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True
-    ).stdout.strip()
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
 
 
 def test_a_verified_build_is_accepted(production_site):
@@ -73,16 +72,10 @@ def test_an_incomplete_manifest_is_refused(production_site, tmp_path):
 
 def itemized_files(line_output: str) -> list[str]:
     # rsync --itemize-changes: ">f..." is a file sent, "*deleting" a file removed.
-    return sorted(
-        line.split(None, 1)[1]
-        for line in line_output.splitlines()
-        if line.startswith((">f", "*deleting"))
-    )
+    return sorted(line.split(None, 1)[1] for line in line_output.splitlines() if line.startswith((">f", "*deleting")))
 
 
-@pytest.mark.skipif(
-    shutil.which("rsync") is None, reason="rsync is not installed (apt-get install rsync)"
-)
+@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed (apt-get install rsync)")
 def test_rsync_sends_only_what_changed(production_site, tmp_path):
     output = copy_output(production_site, tmp_path)
     target = tmp_path / "server" / "site"
@@ -96,25 +89,19 @@ def test_rsync_sends_only_what_changed(production_site, tmp_path):
     # A second build identical in content but written anew: nothing is sent.
     for path in output.rglob("*"):
         os.utime(path, (1, 1))
-    resent = subprocess.run(
-        deploy.rsync_command(str(output), config), capture_output=True, text=True, check=True
-    )
+    resent = subprocess.run(deploy.rsync_command(str(output), config), capture_output=True, text=True, check=True)
     assert itemized_files(resent.stdout) == []
 
     # A new build where one page changed and one file disappeared.
     page = next(output.glob("actions/*/index.html"))
-    page.write_text(
-        page.read_text("utf-8").replace("</main>", "<p>Mise à jour</p></main>"), "utf-8"
-    )
+    page.write_text(page.read_text("utf-8").replace("</main>", "<p>Mise à jour</p></main>"), "utf-8")
     (output / "404.html.gz").unlink()
     production.write_manifest(
         output,
         "https://actions.example.org",
         {"UA_FINGERPRINT_ASSETS": True, "UA_PRECOMPRESS": True},
     )
-    sent = subprocess.run(
-        deploy.rsync_command(str(output), config), capture_output=True, text=True, check=True
-    )
+    sent = subprocess.run(deploy.rsync_command(str(output), config), capture_output=True, text=True, check=True)
     assert itemized_files(sent.stdout) == sorted(
         [production.MANIFEST, "404.html.gz", page.relative_to(output).as_posix()]
     )
@@ -194,8 +181,7 @@ def test_invoke_publish_pushes_the_build_to_gh_pages_and_never_a_failed_one(tmp_
 
     # Fixed and changed: a new commit on top of the previous one (no force push).
     broken.write_text(
-        broken.read_text("utf-8").replace("deadlin:", "deadline:", 1)
-        + "\nUn paragraphe de plus.\n",
+        broken.read_text("utf-8").replace("deadlin:", "deadline:", 1) + "\nUn paragraphe de plus.\n",
         "utf-8",
     )
     fixed = run_publish(project, remote)

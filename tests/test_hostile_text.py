@@ -9,12 +9,13 @@ from urllib.parse import unquote
 
 import feedparser
 import pytest
-from helpers import action, make_content, run_pelican
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 from jinja2 import Environment
 from markupsafe import Markup
+
+from helpers import action, make_content, run_pelican
 from urgent_actions.render import templating
 from urgent_actions.render.markdown_renderer import MarkdownRenderer
 
@@ -42,14 +43,24 @@ def parse(html: str) -> _Tree:
 
 def hostile_action() -> dict:
     target = {
-        "name": LINE, "role": LINE, "salutation": LINE, "address": TEXT + "\nÉGYPTE\n",
-        "email": "ministre@example.org", "sms": "+20 100 000 0000", "twitter": "@Hostile_Example",
+        "name": LINE,
+        "role": LINE,
+        "salutation": LINE,
+        "address": TEXT + "\nÉGYPTE\n",
+        "email": "ministre@example.org",
+        "sms": "+20 100 000 0000",
+        "twitter": "@Hostile_Example",
     }
     return action(
-        title=LINE, people=[LINE], summary=LINE[:200], targets=[target],
+        title=LINE,
+        people=[LINE],
+        summary=LINE[:200],
+        targets=[target],
         copies=[{"name": LINE, "email": "copie@example.org", "address": TEXT}],
         letters=[{"language": "fr", "subject": LINE, "body": TEXT, "closing": TEXT}],
-        sms="<b>&\"{{x}}</b>\u202e😀", tweet=LINE, ai_index=LINE,
+        sms='<b>&"{{x}}</b>\u202e😀',
+        tweet=LINE,
+        ai_index=LINE,
     )
 
 
@@ -58,9 +69,9 @@ def hostile_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     content = make_content(root, {"hostile": hostile_action()})
     (content / "actions" / "hostile.md").write_text(
-        (content / "actions" / "hostile.md").read_text("utf-8").replace(
-            "Karim Example a été arrêté", "Corps <script>alert(1)</script> [lien](javascript:alert(1)) Karim"
-        ),
+        (content / "actions" / "hostile.md")
+        .read_text("utf-8")
+        .replace("Karim Example a été arrêté", "Corps <script>alert(1)</script> [lien](javascript:alert(1)) Karim"),
         "utf-8",
     )
     result = run_pelican(root, content, root / "output", overrides={"UA_SEARCH": False})
@@ -80,7 +91,9 @@ def test_hostile_text_comes_out_as_the_same_text_and_never_as_markup(hostile_sit
     assert LINE in text  # the title, people, names… are shown as they were written
     assert "Corps <script>alert(1)</script>" in text
     assert "{{ 7*7 }}" in text and "49" not in text.replace("2026", "")
-    mailto = next(a["href"] for t, a in tree.tags if t == "a" and a.get("href", "").startswith("mailto:") and "body=" in a["href"])
+    mailto = next(
+        a["href"] for t, a in tree.tags if t == "a" and a.get("href", "").startswith("mailto:") and "body=" in a["href"]
+    )
     body = unquote(mailto.split("body=")[1])
     assert LINE.replace("\n", "\r\n") in body and "X-Injected: 1" in body
     assert "\r\nX-Injected" not in unquote(mailto.split("?")[0])  # never a header
@@ -111,10 +124,14 @@ any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
 def test_templates_escape_any_text(value):
     env = Environment(autoescape=True)
     env.filters.update(templating.filters("fr"))
-    rendered = env.from_string('<p title="{{ v }}">{{ v }}</p>{{ v|text_paragraphs }}{{ v|lines_html }}').render(v=value)
+    rendered = env.from_string('<p title="{{ v }}">{{ v }}</p>{{ v|text_paragraphs }}{{ v|lines_html }}').render(
+        v=value
+    )
     tree = parse(rendered)
     assert {tag for tag, _ in tree.tags} <= {"p", "br"}
-    assert tree.tags[0][1]["title"] == value.replace("\r\n", "\n").replace("\r", "\n") or tree.tags[0][1]["title"] == value
+    assert (
+        tree.tags[0][1]["title"] == value.replace("\r\n", "\n").replace("\r", "\n") or tree.tags[0][1]["title"] == value
+    )
 
 
 @settings(max_examples=200, deadline=None)

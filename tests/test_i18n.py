@@ -8,16 +8,36 @@ import subprocess
 import sys
 
 from babel.messages.pofile import read_po, write_po
-from helpers import ROOT, make_content, run_pelican
 from icalendar import Calendar
+
+from helpers import ROOT, make_content, run_pelican
 
 
 def extract(target):
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_",
-         "-k", "gettext", "-k", "ngettext:1,2", "--no-location", "--sort-output", "--omit-header",
-         "-o", str(target), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_",
+            "-k",
+            "gettext",
+            "-k",
+            "ngettext:1,2",
+            "--no-location",
+            "--sort-output",
+            "--omit-header",
+            "-o",
+            str(target),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
 
 
@@ -45,7 +65,9 @@ def build_in_english(tmp_path, english: dict[str, str]):
         write_po(handle, catalog)
     content = make_content(tmp_path)
     output = tmp_path / "output"
-    result = run_pelican(tmp_path, content, output, overrides={"THEME": str(theme), "UA_LANGUAGE": "en", "UA_SEARCH": False})
+    result = run_pelican(
+        tmp_path, content, output, overrides={"THEME": str(theme), "UA_LANGUAGE": "en", "UA_SEARCH": False}
+    )
     assert result.returncode == 0, result.stderr
     return output
 
@@ -74,7 +96,9 @@ def test_compiled_templates_are_not_reused_across_catalogues_or_languages(tmp_pa
         catalog["Agir"].string = text
         with open(po, "wb") as handle:
             write_po(handle, catalog)
-        result = run_pelican(tmp_path, content, output, overrides={"THEME": str(theme), "UA_LANGUAGE": "en", "UA_SEARCH": False})
+        result = run_pelican(
+            tmp_path, content, output, overrides={"THEME": str(theme), "UA_LANGUAGE": "en", "UA_SEARCH": False}
+        )
         assert result.returncode == 0, result.stderr
         assert f">{text}<" in page.read_text("utf-8")
     assert len(list((tmp_path / ".cache" / "urgent-actions").glob("templates-*"))) == 1  # the old ones removed

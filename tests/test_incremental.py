@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from helpers import BUILD_EPOCH, ROOT, action, dump_front, make_content
 from urgent_actions.render.files import write_file
 from urgent_actions.site.outputs import Output
@@ -42,19 +43,13 @@ def _actions() -> dict:
             outcome={"date": "2025-05-01", "text": "Elle a été libérée."},
             title="Iran : bonne nouvelle",
         ),
-        "turquie-avocat": action(
-            case="UA 3/24", date="2024-01-10", deadline=None, state="closed", country="TR"
-        ),
+        "turquie-avocat": action(case="UA 3/24", date="2024-01-10", deadline=None, state="closed", country="TR"),
         "chine-journaliste": action(case="UA 50/26", date="2026-11-01", country="CN"),
     }
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(root)): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
+    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
 
 
 def _stats(root: Path) -> dict[str, tuple[int, int]]:
@@ -165,20 +160,35 @@ def test_editing_one_action_rerenders_its_case_only(project):
     assert "actions/turquie-avocat/index.html" not in changed
     assert "actions/egypte-chercheur/index.html" not in changed
     # Lists and feeds that show it are rendered again; the others are kept.
-    for shown in ("archives/index.html", "pays/ir/index.html", "archives/annee/2025/index.html",
-                  "feeds/pays/ir.atom.xml", "feeds/actions.atom.xml"):
+    for shown in (
+        "archives/index.html",
+        "pays/ir/index.html",
+        "archives/annee/2025/index.html",
+        "feeds/pays/ir.atom.xml",
+        "feeds/actions.atom.xml",
+    ):
         assert shown in changed, shown
-    for other in ("pays/tr/index.html", "archives/annee/2024/index.html", "feeds/pays/tr.atom.xml",
-                  "feeds/pays/eg.atom.xml", "index.html", "rejoindre/index.html", "pays/index.html",
-                  "sitemap.xml"):  # it shows no title
+    for other in (
+        "pays/tr/index.html",
+        "archives/annee/2024/index.html",
+        "feeds/pays/tr.atom.xml",
+        "feeds/pays/eg.atom.xml",
+        "index.html",
+        "rejoindre/index.html",
+        "pays/index.html",
+        "sitemap.xml",
+    ):  # it shows no title
         assert other in before and other not in changed, other
 
 
 def test_editing_an_open_action_s_text_keeps_the_calendar_and_the_sitemap(project):
     """They show dates, titles and addresses, not the text: their keys say so."""
     before = _stats(project.output)
-    project.write("chine-journaliste", action(case="UA 50/26", date="2026-11-01", country="CN"),
-                  "Un texte entièrement réécrit pour cette action.\n")
+    project.write(
+        "chine-journaliste",
+        action(case="UA 50/26", date="2026-11-01", country="CN"),
+        "Un texte entièrement réécrit pour cette action.\n",
+    )
     project.incremental()
     tree = _tree(project.output)
     assert tree == project.full()
@@ -319,8 +329,17 @@ def test_the_cache_of_another_render_key_or_output_is_ignored(tmp_path):
 def test_the_read_cache_grows_by_the_edited_file_only(project):
     (reads,) = (project.root / ".cache" / "urgent-actions").glob("*.reads.pickle")
     inode, size = reads.stat().st_ino, reads.stat().st_size
-    project.write("turquie-avocat", action(case="UA 3/24", date="2024-01-10", deadline=None, state="closed",
-                                           country="TR", title="Turquie : titre corrigé"))
+    project.write(
+        "turquie-avocat",
+        action(
+            case="UA 3/24",
+            date="2024-01-10",
+            deadline=None,
+            state="closed",
+            country="TR",
+            title="Turquie : titre corrigé",
+        ),
+    )
     (project.content / "actions" / "chine-journaliste.md").unlink()
     project.incremental()
     assert reads.stat().st_ino == inode  # appended to, not rewritten

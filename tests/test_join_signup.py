@@ -15,15 +15,21 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+
 from helpers import ROOT, run_pelican
 from support.axe import axe_violations, format_violations
 from support.browser import browser, new_page  # noqa: F401
 
 FIELDS = {
-    "email": {"email": "EMAIL", "first_name": "PRENOM", "themes": "THEMES", "regions": "REGIONS",
-              "consent": "OPT_IN"},
-    "post": {"first_name": "PRENOM", "last_name": "NOM", "street": "RUE", "postal_code": "CP",
-             "city": "VILLE", "consent": "OPT_IN"},
+    "email": {"email": "EMAIL", "first_name": "PRENOM", "themes": "THEMES", "regions": "REGIONS", "consent": "OPT_IN"},
+    "post": {
+        "first_name": "PRENOM",
+        "last_name": "NOM",
+        "street": "RUE",
+        "postal_code": "CP",
+        "city": "VILLE",
+        "consent": "OPT_IN",
+    },
     "sms": {"mobile": "SMS", "consent": "ACCORD"},
 }
 HIDDEN = {"email": {"listIds": "11"}, "post": {"listIds": "22"}, "sms": {"listIds": "33", "canal": "sms"}}
@@ -67,7 +73,9 @@ def service(tmp_path_factory):
     thread.start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     result = run_pelican(
-        ROOT, ROOT / "content", out,
+        ROOT,
+        ROOT / "content",
+        out,
         # Pelican keeps only the last -e flag, so every override goes in one
         # (PATH repeated from run_pelican's own -e).
         extra_args=(
@@ -100,15 +108,25 @@ def fill(page, formula):
         form.get_by_label("Torture et mauvais traitements").check()
         form.get_by_label("Peine de mort").check()
         form.get_by_label("Afrique", exact=True).check()
-        expected = [("EMAIL", "lea@example.org"), ("PRENOM", "Léa"), ("THEMES", "torture"),
-                    ("THEMES", "peine-de-mort"), ("REGIONS", "afrique")]
+        expected = [
+            ("EMAIL", "lea@example.org"),
+            ("PRENOM", "Léa"),
+            ("THEMES", "torture"),
+            ("THEMES", "peine-de-mort"),
+            ("REGIONS", "afrique"),
+        ]
     elif formula == "post":
         form.get_by_label("Nom", exact=True).fill("Exemple")
         form.get_by_label("Rue et numéro").fill("Rue de l'Exemple 2")
         form.get_by_label("Code postal").fill("1000")
         form.get_by_label("Localité").fill("Bruxelles")
-        expected = [("NOM", "Exemple"), ("RUE", "Rue de l'Exemple 2"), ("CP", "1000"),
-                    ("VILLE", "Bruxelles"), ("PRENOM", "")]
+        expected = [
+            ("NOM", "Exemple"),
+            ("RUE", "Rue de l'Exemple 2"),
+            ("CP", "1000"),
+            ("VILLE", "Bruxelles"),
+            ("PRENOM", ""),
+        ]
     else:
         form.get_by_label("Numéro de téléphone mobile").fill("+32 470 00 00 01")
         expected = [("SMS", "+32 470 00 00 01")]
@@ -237,7 +255,7 @@ def test_footer_and_privacy_show_the_organisation(service):
     privacy = (Path(service.root) / "confidentialite" / "index.html").read_text()
     for key in ("name", "company_number", "address", "dpo_email", "email"):
         assert organisation[key].replace("'", "&#39;") in privacy, key
-    footer = privacy[privacy.index("<footer"):]
+    footer = privacy[privacy.index("<footer") :]
     for key in ("name", "company_number", "credits"):
         assert organisation[key].replace("'", "&#39;") in footer, key
     assert f'href="{service.base}/confidentialite/"' in footer

@@ -11,8 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import BUILD_EPOCH, ROOT, action, make_content, run_pelican
 from test_build import tree_digest
+
+from helpers import BUILD_EPOCH, ROOT, action, make_content, run_pelican
 
 
 def big_content(root: Path, count: int = 150) -> Path:
@@ -25,8 +26,18 @@ def test_a_killed_build_leaves_the_previous_output_whole_and_the_next_build_work
     assert run_pelican(tmp_path, content, output, overrides={"UA_SEARCH": False}).returncode == 0
     before = tree_digest(output)
     env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH}
-    command = [sys.executable, "-m", "pelican", "-s", str(ROOT / "pelicanconf.py"), "-e",
-               f"PATH={json.dumps(str(content))}", "UA_SEARCH=false", "-o", str(output)]
+    command = [
+        sys.executable,
+        "-m",
+        "pelican",
+        "-s",
+        str(ROOT / "pelicanconf.py"),
+        "-e",
+        f"PATH={json.dumps(str(content))}",
+        "UA_SEARCH=false",
+        "-o",
+        str(output),
+    ]
     (content / "actions" / "action-1.md").write_text(
         (content / "actions" / "action-1.md").read_text("utf-8").replace("Égypte :", "Modifié :"), "utf-8"
     )

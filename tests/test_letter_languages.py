@@ -9,6 +9,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+
 from helpers import ROOT, action, changed, make_content, problems_for, run_pelican
 from urgent_actions import settings
 from urgent_actions.content import countries, letters
@@ -63,9 +64,11 @@ def test_a_letter_in_a_language_without_salutation_is_an_error_naming_target_and
     swahili = {"language": "sw", "subject": "Mwachilieni", "body": "Nawaandikia.", "closing": "Wako,"}
     front = action(targets=[TARGET], letters=[action()["letters"][0], swahili])
     assert problems_for(tmp_path, monkeypatch, {"a": front}) == [
-        (f"{F}: targets[0].salutation: 'Ministre de la Justice' has no salutation in 'sw', the "
-        "language of a letter, and the project has no default for it: write the salutation as "
-        'one per language, e.g. {fr: "…", sw: "…"}')
+        (
+            f"{F}: targets[0].salutation: 'Ministre de la Justice' has no salutation in 'sw', the "
+            "language of a letter, and the project has no default for it: write the salutation as "
+            'one per language, e.g. {fr: "…", sw: "…"}'
+        )
     ]
 
 
@@ -98,8 +101,7 @@ def test_at_most_one_preferred_letter(tmp_path, monkeypatch):
     english = {"language": "en", "subject": "Release", "body": "I write.", "preferred": True}
     french = {**action()["letters"][0], "preferred": True}
     assert problems_for(tmp_path, monkeypatch, {"a": action(letters=[french, english])}) == [
-        (f"{F}: letters[1].preferred: letters[0] is already the preferred language: at most one "
-        "letter is preferred")
+        (f"{F}: letters[1].preferred: letters[0] is already the preferred language: at most one letter is preferred")
     ]
 
 
@@ -187,14 +189,19 @@ def test_lines_in_the_other_direction_are_isolated_in_plain_text():
 
 def test_names_in_another_script_are_runs_with_their_script():
     assert letters.script_runs("أكتب بشأن Karim Exemple، المحتجز", "ar") == [
-        ("أكتب بشأن ", None), ("Karim Exemple", "Latn"), ("، المحتجز", None)
+        ("أكتب بشأن ", None),
+        ("Karim Exemple", "Latn"),
+        ("، المحتجز", None),
     ]
     assert letters.script_runs("Au sujet de كريم (34 ans).", "fr") == [
-        ("Au sujet de ", None), ("كريم", "Arab"), (" (34 ans).", None)
+        ("Au sujet de ", None),
+        ("كريم", "Arab"),
+        (" (34 ans).", None),
     ]
     # A whole line in another script is one run, its punctuation with it.
     assert letters.script_runs("Monsieur le Procureur,\nنص", "ar") == [
-        ("Monsieur le Procureur,", "Latn"), ("\nنص", None)
+        ("Monsieur le Procureur,", "Latn"),
+        ("\nنص", None),
     ]
     assert letters.script_runs("Чтобы Иван", "fr") == [("Чтобы Иван", "Cyrl")]
     assert letters.script_runs("没有", "zh") == [("没有", None)]
@@ -223,7 +230,9 @@ def test_postal_zones(country, zone):
 def test_postage_settings_are_checked():
     resolved = settings.resolve({})
     assert settings.check_postage(resolved["UA_POSTAGE"]) == []
-    assert settings.resolve({"UA_POSTAGE": {"world": 4.1}})["UA_POSTAGE"]["belgium"] == resolved["UA_POSTAGE"]["belgium"]
+    assert (
+        settings.resolve({"UA_POSTAGE": {"world": 4.1}})["UA_POSTAGE"]["belgium"] == resolved["UA_POSTAGE"]["belgium"]
+    )
     assert settings.check_postage({"year": "2026", "belgium": 0, "europe": 3, "world": 4, "moon": 9}) == [
         "UA_POSTAGE['year'] must be the year the prices are for, e.g. 2026",
         "UA_POSTAGE['belgium'] must be a price in euros, e.g. 2.13",

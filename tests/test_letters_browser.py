@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pdfplumber
 import pytest
+
 from helpers import ROOT, action, make_content, run_pelican
 from support.axe import axe_violations, format_violations
 from support.browser import new_page
@@ -74,7 +75,9 @@ def way_hrefs(page, index, language):
     way = page.locator(f".ways[data-target='{index}'] .way[data-lang='{language}']")
     return {
         "mailto": way.locator("a[data-mailto-prefix]").evaluate_all("els => els.map(e => e.href)"),
-        "subject_only": way.locator("a[href^='mailto:']:not([data-mailto-prefix])").evaluate_all("els => els.map(e => e.href)"),
+        "subject_only": way.locator("a[href^='mailto:']:not([data-mailto-prefix])").evaluate_all(
+            "els => els.map(e => e.href)"
+        ),
         "gmail": way.locator("a[data-webmail='gmail']").evaluate_all("els => els.map(e => e.href)"),
         "outlook": way.locator("a[data-webmail='outlook']").evaluate_all("els => els.map(e => e.href)"),
     }
@@ -124,7 +127,9 @@ def test_without_javascript_every_link_carries_the_letter_in_its_language(site_u
         front = egypt.front
         sms = page.eval_on_selector_all("a[href^='sms:']", "els => els.map(e => e.getAttribute('href'))")
         assert sms == [links.sms_url("+20 100 000 0000", front.sms)]
-        intents = page.eval_on_selector_all("a[href^='https://x.com/intent/']", "els => els.map(e => e.getAttribute('href'))")
+        intents = page.eval_on_selector_all(
+            "a[href^='https://x.com/intent/']", "els => els.map(e => e.getAttribute('href'))"
+        )
         assert intents == [links.tweet_intent_url("@MinJusticeExample " + front.tweet)]
         # The third target is reached by post only, through the embassy.
         assert page.locator(".ways[data-target='3'] a[href^='mailto:']").count() == 0
@@ -206,7 +211,9 @@ def test_the_arabic_letter_reads_right_to_left_with_isolated_latin(site_url, bro
         # A Latin name inside the Arabic text: isolated, marked, in its own order.
         latin = page.locator("section.letter[lang='ar'] bdi[lang='und-Latn']")
         assert latin.all_inner_texts() == ["Karim Exemple"]
-        karim, exemple = (_box(page, "section.letter[lang='ar'] bdi[lang='und-Latn']", a, b) for a, b in ((0, 5), (6, 0)))
+        karim, exemple = (
+            _box(page, "section.letter[lang='ar'] bdi[lang='und-Latn']", a, b) for a, b in ((0, 5), (6, 0))
+        )
         assert karim["right"] <= exemple["left"] + 0.5, (karim, exemple)
         signature = "section.letter[lang='ar'] [data-reader-name]"
         assert page.locator(signature).inner_text() == "M. C. D."
@@ -296,7 +303,11 @@ def window_lines(sheet):
 
 def positions(sheet, text):
     """'(x0, top) mm' of each word of ``text`` on ``sheet``, for the report."""
-    return [(w["text"], round(w["x0"] / MM, 1), round(w["top"] / MM, 1)) for w in sheet.extract_words() if w["text"] in text.split()]
+    return [
+        (w["text"], round(w["x0"] / MM, 1), round(w["top"] / MM, 1))
+        for w in sheet.extract_words()
+        if w["text"] in text.split()
+    ]
 
 
 def test_the_printed_letter_to_a_target_abroad(site_url, browser, out):
@@ -314,8 +325,12 @@ def test_the_printed_letter_to_a_target_abroad(site_url, browser, out):
         sheet = document.pages[0]
         assert round(sheet.width / MM) == 210 and round(sheet.height / MM) == 297
         assert window_lines(sheet) == [
-            "Ministre de la Justice (fictif)", "Ministre", "Ministère de la Justice",
-            "1 rue de l'Exemple", "Le Caire", "ÉGYPTE",
+            "Ministre de la Justice (fictif)",
+            "Ministre",
+            "Ministère de la Justice",
+            "1 rue de l'Exemple",
+            "Le Caire",
+            "ÉGYPTE",
         ]
         print("window, lettre-1-fr:", positions(sheet, "Ministre Ministère ÉGYPTE"))
         text = sheet.extract_text()
@@ -333,7 +348,9 @@ def test_the_printed_letter_through_the_embassy_and_its_copy(site_url, browser, 
         page.fill("#reader-town", TOWN)
         page.goto(f"/actions/{SLUG}/lettre-3-fr/")
         postage = page.locator("[data-postage]").inner_text().replace("\xa0", " ")
-        assert "Affranchissez au tarif pour la Belgique : 2,13 € pour une lettre de moins de 50 g (tarif 2026)." in postage
+        assert (
+            "Affranchissez au tarif pour la Belgique : 2,13 € pour une lettre de moins de 50 g (tarif 2026)." in postage
+        )
         assert "passe par l'ambassade" in page.locator("[data-embassy-note]").inner_text()
         page.screenshot(path=out / "lettre-3-fr.png", full_page=True)
         via_embassy = print_pdf(page, f"/actions/{SLUG}/lettre-3-fr/", out / "lettre-3-fr.pdf")
@@ -348,9 +365,12 @@ def test_the_printed_letter_through_the_embassy_and_its_copy(site_url, browser, 
         sheet = via_embassy.pages[0]
         assert len(via_embassy.pages) == 1
         assert window_lines(sheet) == [
-            "Ministre de l'Intérieur (fictif)", "Ministre de l'Intérieur",
-            "c/o Ambassade d'Égypte en Belgique (fictive)", "Avenue de l'Exemple 19",
-            "1000 Bruxelles", "BELGIQUE",
+            "Ministre de l'Intérieur (fictif)",
+            "Ministre de l'Intérieur",
+            "c/o Ambassade d'Égypte en Belgique (fictive)",
+            "Avenue de l'Exemple 19",
+            "1000 Bruxelles",
+            "BELGIQUE",
         ]
         print("window, lettre-3-fr:", positions(sheet, "Ministre c/o Bruxelles BELGIQUE"))
         # The sender is outside the window.
@@ -360,7 +380,10 @@ def test_the_printed_letter_through_the_embassy_and_its_copy(site_url, browser, 
     with copy:
         sheet = copy.pages[0]
         assert window_lines(sheet) == [
-            "Ambassade d'Égypte en Belgique (fictive)", "Avenue de l'Exemple 19", "1000 Bruxelles", "BELGIQUE",
+            "Ambassade d'Égypte en Belgique (fictive)",
+            "Avenue de l'Exemple 19",
+            "1000 Bruxelles",
+            "BELGIQUE",
         ]
         text = sheet.extract_text()
         assert "Copie de la lettre adressée à Ministre de la Justice (fictif)" in text
@@ -470,7 +493,7 @@ def test_a_5000_character_letter_flows_onto_a_second_page(long_letter_site, brow
         # The signature comes after the closing, on the same page.
         lines = text.split("\n")
         closing_line = max(i for i, line in enumerate(lines) if "considération." in line)
-        assert any("Ana Exemple" in line for line in lines[closing_line + 1:])
+        assert any("Ana Exemple" in line for line in lines[closing_line + 1 :])
         tops = sorted(w["top"] / MM for w in second.extract_words() if 32 < w["top"] / MM < 277)
         print(
             f"long letter: {len(body)} characters, {len(document.pages)} pages; page 2 text "

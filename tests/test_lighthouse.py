@@ -81,9 +81,7 @@ def _run_lighthouse_once(url: str, report: Path) -> dict:
         "--quiet",
     ]
     env = {**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
-    result = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=300, check=False
-    )
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
     if result.returncode != 0:
         code = _trace_error(result.stderr[-2000:])
         if code:

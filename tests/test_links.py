@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from urgent_actions.content.letters import compose_letter
 from urgent_actions.site import links
 
@@ -45,8 +46,7 @@ def test_sms_url_works_on_ios_and_android():
 
 def test_tweet_intent():
     assert links.tweet_intent_url("@Min Libérez-le ! https://example.org/a?b=1") == (
-        "https://x.com/intent/post?text=%40Min%20Lib%C3%A9rez-le%20%21%20"
-        "https%3A%2F%2Fexample.org%2Fa%3Fb%3D1"
+        "https://x.com/intent/post?text=%40Min%20Lib%C3%A9rez-le%20%21%20https%3A%2F%2Fexample.org%2Fa%3Fb%3D1"
     )
 
 
@@ -73,8 +73,7 @@ def test_composed_letter_matches_the_content_model():
         name="Ana Exemple",
         town="Liège",
     ) == (
-        "Madame la Ministre,\n\nPremier paragraphe\nsur deux lignes.\n\nSecond.\n\n"
-        "Cordialement,\n\nAna Exemple\nLiège"
+        "Madame la Ministre,\n\nPremier paragraphe\nsur deux lignes.\n\nSecond.\n\nCordialement,\n\nAna Exemple\nLiège"
     )
     # Unsigned: a line to sign, in the letter's language.
     assert compose_letter(salutation="M,", body="B", closing="C") == "M,\n\nB\n\nC\n\n[Votre nom]"

@@ -7,6 +7,7 @@ import random
 import sys
 
 import pytest
+
 from helpers import ROOT
 from urgent_actions.content.frontmatter import read
 from urgent_actions.render.markdown_renderer import (
@@ -21,16 +22,63 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import synthetic
 
 PIECES = [
-    "Texte simple.", "**gras**", "*italique*", "_souligné_", "`code`", "[lien](https://example.org/a?b=1&c=2)",
-    "[relatif](/actions/x/)", "<b>html</b>", "a & b", "1 < 2 > 0", "l'apostrophe", '"guillemets"', "« chevrons »",
-    "- un\n- deux", "1. premier\n2. second", "> citation", "## Titre", "| a | b |\n|---|---|\n| 1 | 2 |",
-    "\\*pas italique\\*", "\\[crochets\\]", "&eacute;", "![image](/images/x.jpg)", "    code indenté",
-    "ligne  \nsuivante", "[^pas une note", "un - tiret", "deux.. points", "'simple'", "mailto:x@example.org",
-    "<https://example.org/x>", "<x@example.org>", "[texte][1]\n\n[1]: https://example.org/ref", "[court]",
-    "![alt][img]\n\n[img]: /images/y.jpg", "tab\tà  \t\nsuite", "\tcode tabulé", "__gras__", "a * b _ c",
-    "``double `tick` ``", "\\`pas code`", "&#233; &#xE9;", "a[b](c", "x ![ y",
-    "Titre\n=====", "Sous-titre\n---", "***", "___", "* puce", "+ puce", "> cité\n> encore", "# Un",
-    "### Trois ###", "a | b", "- - -", "texte\n- liste", "1) pas une liste", "[x]: /actions/",
+    "Texte simple.",
+    "**gras**",
+    "*italique*",
+    "_souligné_",
+    "`code`",
+    "[lien](https://example.org/a?b=1&c=2)",
+    "[relatif](/actions/x/)",
+    "<b>html</b>",
+    "a & b",
+    "1 < 2 > 0",
+    "l'apostrophe",
+    '"guillemets"',
+    "« chevrons »",
+    "- un\n- deux",
+    "1. premier\n2. second",
+    "> citation",
+    "## Titre",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "\\*pas italique\\*",
+    "\\[crochets\\]",
+    "&eacute;",
+    "![image](/images/x.jpg)",
+    "    code indenté",
+    "ligne  \nsuivante",
+    "[^pas une note",
+    "un - tiret",
+    "deux.. points",
+    "'simple'",
+    "mailto:x@example.org",
+    "<https://example.org/x>",
+    "<x@example.org>",
+    "[texte][1]\n\n[1]: https://example.org/ref",
+    "[court]",
+    "![alt][img]\n\n[img]: /images/y.jpg",
+    "tab\tà  \t\nsuite",
+    "\tcode tabulé",
+    "__gras__",
+    "a * b _ c",
+    "``double `tick` ``",
+    "\\`pas code`",
+    "&#233; &#xE9;",
+    "a[b](c",
+    "x ![ y",
+    "Titre\n=====",
+    "Sous-titre\n---",
+    "***",
+    "___",
+    "* puce",
+    "+ puce",
+    "> cité\n> encore",
+    "# Un",
+    "### Trois ###",
+    "a | b",
+    "- - -",
+    "texte\n- liste",
+    "1) pas une liste",
+    "[x]: /actions/",
 ]
 
 
@@ -96,6 +144,7 @@ def test_leaving_out_inline_patterns_that_cannot_match_changes_nothing():
             ("inline", md.inlinePatterns, complete.inlinePatterns),
             ("block", md.parser.blockprocessors, complete.parser.blockprocessors),
         ):
+
             def order(items):
                 return sorted(items, key=lambda item: (-item.priority, item.name))
 

@@ -3,6 +3,7 @@
 from html.parser import HTMLParser
 
 import pytest
+
 from urgent_actions.render.markdown_renderer import MarkdownRenderer
 
 

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import brotli
 import pytest
+from test_pages_quality import page_types
+
 from helpers import web_pages
 from support.browser import new_page
 from support.nginx import check_config, serve_with_nginx
 from support.vnu import format_vnu_errors, vnu_errors
-from test_pages_quality import page_types
 
 SECURITY_HEADERS = (
     "Content-Security-Policy",
@@ -211,11 +212,7 @@ def test_every_page_type_through_nginx(production_site, served_site, browser):
         page.add_init_script(_CSP_LISTENER)
         try:
             # The 404 page as nginx serves it: for an address that does not exist.
-            path = (
-                "/n-existe-pas/"
-                if page_path == "404.html"
-                else "/" + page_path.removesuffix("index.html")
-            )
+            path = "/n-existe-pas/" if page_path == "404.html" else "/" + page_path.removesuffix("index.html")
             response = page.goto(path, wait_until="load")
             expected = 404 if page_path == "404.html" else 200
             if response.status != expected:
@@ -231,9 +228,7 @@ def test_every_page_type_through_nginx(production_site, served_site, browser):
                 for message in page.console_errors
                 if not (
                     expected == 404
-                    and message.startswith(
-                        "Failed to load resource: the server responded with a status of 404"
-                    )
+                    and message.startswith("Failed to load resource: the server responded with a status of 404")
                 )
             ]
             if console or page.page_errors:
@@ -284,10 +279,7 @@ def action_weight(served_site: str, path: str, encoding: str) -> int:
 @pytest.mark.parametrize("encoding", ["br", "gzip"])
 def test_every_action_page_weighs_at_most_40_kb_compressed(production_site, served_site, encoding):
     output, _ = production_site
-    weights = {
-        "/" + p.parent.relative_to(output).as_posix() + "/": 0
-        for p in output.glob("actions/*/index.html")
-    }
+    weights = {"/" + p.parent.relative_to(output).as_posix() + "/": 0 for p in output.glob("actions/*/index.html")}
     for path in weights:
         weights[path] = action_weight(served_site, path, encoding)
     heaviest = max(weights, key=weights.get)

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from urgent_actions.speed import output_swap
 
 
@@ -58,7 +59,12 @@ def test_prepare_removes_what_an_interrupted_build_left(tmp_path):
 
     assert (staging, is_spare) == (str(tmp_path / ".output.staging"), False)
     assert os.listdir(staging) == []
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.staging", ".output.spare", ".output.staging", "output"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".other.staging",
+        ".output.spare",
+        ".output.staging",
+        "output",
+    ]
     assert read_tree(final) == OLD and read_tree(spare) == OLD
 
 

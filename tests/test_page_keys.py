@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from helpers import BUILD_EPOCH, ROOT, run_pelican
 from urgent_actions.speed.stamps import cache_file
 
@@ -39,14 +40,18 @@ def _build(tmp_path: Path, name: str, content: Path, epoch: str, overrides=None)
 def _stale_pages(before: dict, after: dict) -> list[str]:
     """Pages whose key stayed the same while their bytes changed."""
     return sorted(
-        page for page in before.keys() & after.keys() if before[page][0] == after[page][0] and before[page][1] != after[page][1]
+        page
+        for page in before.keys() & after.keys()
+        if before[page][0] == after[page][0] and before[page][1] != after[page][1]
     )
 
 
 def _first_action(content: Path, state: str) -> Path:
     for path in sorted((content / "actions").glob("*.md")):
         text = path.read_text("utf-8")
-        if re.search(rf"^state: {state}\s*$", text, re.MULTILINE) and not re.search(r"^status: draft", text, re.MULTILINE):
+        if re.search(rf"^state: {state}\s*$", text, re.MULTILINE) and not re.search(
+            r"^status: draft", text, re.MULTILINE
+        ):
             return path
     raise AssertionError(f"the sample site has no {state} action")
 
@@ -110,11 +115,15 @@ def test_a_page_showing_what_its_key_misses_is_caught(content, tmp_path):
     shutil.copytree(ROOT / "theme", theme)
     index = theme / "templates" / "index.html"
     template = index.read_text("utf-8")
-    index.write_text(template.replace("{% block content %}", "{% block content %}<p>{{ site.actions|length }}</p>", 1), "utf-8")
+    index.write_text(
+        template.replace("{% block content %}", "{% block content %}<p>{{ site.actions|length }}</p>", 1), "utf-8"
+    )
     overrides = {"THEME": str(theme)}
     before = _build(tmp_path, "base", content, BUILD_EPOCH, overrides)
     closed = _first_action(content, "closed")
     text = re.sub(r"^case: .*$", 'case: "UA 999/26"', closed.read_text("utf-8"), count=1, flags=re.MULTILINE)
-    closed.with_name("copie-pour-le-test.md").write_text(re.sub(r"^aliases:(\n  - .*)+", "", text, flags=re.MULTILINE), "utf-8")
+    closed.with_name("copie-pour-le-test.md").write_text(
+        re.sub(r"^aliases:(\n  - .*)+", "", text, flags=re.MULTILINE), "utf-8"
+    )
     after = _build(tmp_path, "added", content, BUILD_EPOCH, overrides)
     assert "index.html" in _compare(before, after)

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from helpers import web_pages
 from support.axe import axe_violations, format_violations
 from support.browser import new_page

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+
 from helpers import action, make_content
 from urgent_actions.content.errors import ContentError
-from urgent_actions.speed import parallel as parallel_read
 from urgent_actions.content.loading import load_site
 from urgent_actions.render.markdown_renderer import MarkdownRenderer
+from urgent_actions.speed import parallel as parallel_read
 
 
 def _content(tmp_path, broken: bool):

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from helpers import ROOT, action, changed, dump_front, make_content, problems_for
 from urgent_actions.content import placeholders
 from urgent_actions.content.errors import ContentError
@@ -33,8 +34,18 @@ def test_the_scaffold_draft_is_valid_only_as_a_draft(content):
     with pytest.raises(ContentError) as caught:
         load_site("content")
     fields = {p.field for p in caught.value.problems}
-    assert {"people[0]", "summary", "targets[0].name", "targets[0].role", "targets[0].salutation",
-            "targets[0].address", "targets[0].email", "letters[0].subject", "letters[0].body", "body"} <= fields
+    assert {
+        "people[0]",
+        "summary",
+        "targets[0].name",
+        "targets[0].role",
+        "targets[0].salutation",
+        "targets[0].address",
+        "targets[0].email",
+        "letters[0].subject",
+        "letters[0].body",
+        "body",
+    } <= fields
     assert all(p.path.endswith("perou-une-militante-menacee.md") for p in caught.value.problems)
 
 
@@ -67,8 +78,11 @@ def test_a_follow_up_keeps_its_marker_until_published(content):
     ("front", "body", "expected"),
     [
         (action(summary="A COMPLETER plus tard"), None, f"{F}: summary: still says 'À COMPLÉTER'"),
-        (action(copies=[{"name": "Ambassade", "email": placeholders.EMAIL}]), None,
-         f"{F}: copies[0].email: '{placeholders.EMAIL}' is the example address"),
+        (
+            action(copies=[{"name": "Ambassade", "email": placeholders.EMAIL}]),
+            None,
+            f"{F}: copies[0].email: '{placeholders.EMAIL}' is the example address",
+        ),
         (action(aliases=[placeholders.ALIAS]), None, f"{F}: aliases[0]: '{placeholders.ALIAS}' is the example"),
         (action(), "Texte.\n\nÀ COMPLÉTER : le contexte.\n", f"{F}: body: still says 'À COMPLÉTER'"),
     ],

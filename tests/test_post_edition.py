@@ -14,8 +14,9 @@ import pdfplumber
 import pypdfium2
 import pytest
 import zxingcpp
-from helpers import BUILD_EPOCH, ROOT, action, make_content, run_pelican
 from pdfminer.pdftypes import resolve1
+
+from helpers import BUILD_EPOCH, ROOT, action, make_content, run_pelican
 from urgent_actions.content.loading import load_site
 from urgent_actions.site.post import letters_to_post
 from urgent_actions.site.shortlinks import case_path
@@ -54,7 +55,9 @@ def _embedded(font: dict) -> bool:
 
 def _in_window(page) -> list[dict]:
     x0, top, x1, bottom = WINDOW
-    return [w for w in page.extract_words() if w["x0"] >= x0 and w["x1"] <= x1 and w["top"] >= top and w["bottom"] <= bottom]
+    return [
+        w for w in page.extract_words() if w["x0"] >= x0 and w["x1"] <= x1 and w["top"] >= top and w["bottom"] <= bottom
+    ]
 
 
 def _bookmarks(pdf) -> list[tuple[int, str, int]]:
@@ -126,7 +129,9 @@ def test_each_letter_has_its_address_in_the_window_and_every_word(mailing, chose
             # The words the sheet adds are in the letter's language: the
             # sender's name (at the top and to sign), town and the date.
             words = letter.words
-            written = " ".join([letter.subject, *letter.paragraphs, words["name"], words["name"], words["town"], words["date"]])
+            written = " ".join(
+                [letter.subject, *letter.paragraphs, words["name"], words["name"], words["town"], words["date"]]
+            )
             assert _arabic_letters(text) == _arabic_letters(written)
             continue
         words = set(text.split())

@@ -8,8 +8,9 @@ import json
 import re
 
 import brotli
-from helpers import web_pages
 from production_site import SIGNUP_FORM_URL
+
+from helpers import web_pages
 from urgent_actions.publish import production
 
 FINGERPRINTED = re.compile(r"\.[0-9a-f]{10}\.[a-z0-9]+$")
@@ -18,9 +19,7 @@ LOCAL_REFERENCE = re.compile(r'(?:href|src)="(?:http://127\.0\.0\.1:\d+)?(/[^"#?
 
 def test_every_theme_asset_is_named_after_its_content(production_site):
     output, _ = production_site
-    assets = [
-        p for p in (output / "theme").rglob("*") if p.is_file() and p.suffix not in {".gz", ".br"}
-    ]
+    assets = [p for p in (output / "theme").rglob("*") if p.is_file() and p.suffix not in {".gz", ".br"}]
     assert {p.suffix for p in assets} >= {".css", ".js", ".svg"}
     for path in assets:
         assert FINGERPRINTED.search(path.name), path
@@ -50,8 +49,7 @@ def test_text_files_have_identical_gzip_and_brotli_copies(production_site):
     texts = [
         p
         for p in output.rglob("*")
-        if p.suffix in {".html", ".css", ".js", ".svg"}
-        and p.stat().st_size >= production.MIN_COMPRESS_SIZE
+        if p.suffix in {".html", ".css", ".js", ".svg"} and p.stat().st_size >= production.MIN_COMPRESS_SIZE
     ]
     assert len(texts) > 20
     for path in texts:
@@ -82,9 +80,7 @@ def test_the_manifest_lists_every_file_with_its_hash(production_site):
     output, port = production_site
     manifest = json.loads((output / production.MANIFEST).read_text("utf-8"))
     files = {
-        p.relative_to(output).as_posix()
-        for p in output.rglob("*")
-        if p.is_file() and p.name != production.MANIFEST
+        p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file() and p.name != production.MANIFEST
     }
     assert set(manifest["files"]) == files
     for name, digest in manifest["files"].items():
@@ -97,9 +93,7 @@ def test_the_manifest_lists_every_file_with_its_hash(production_site):
 def test_the_content_security_policy_allows_nothing_inline_and_no_other_origin(production_site):
     output, _ = production_site
     headers = dict(
-        line.strip().split(": ", 1)
-        for line in (output / "_headers").read_text("utf-8").splitlines()
-        if ": " in line
+        line.strip().split(": ", 1) for line in (output / "_headers").read_text("utf-8").splitlines() if ": " in line
     )
     csp = headers["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
@@ -155,9 +149,7 @@ def test_compressed_copies_of_unchanged_files_are_taken_from_the_previous_output
     for root in (previous, output):
         root.mkdir()
         (root / "same.html").write_text(text, "utf-8")
-        (root / "changed.html").write_text(
-            text if root is previous else text + "<p>Mis à jour</p>\n", "utf-8"
-        )
+        (root / "changed.html").write_text(text if root is previous else text + "<p>Mis à jour</p>\n", "utf-8")
     data = text.encode("utf-8")
     # Valid but different from what the build makes: proves reuse.
     (previous / "same.html.br").write_bytes(brotli.compress(data, quality=1))

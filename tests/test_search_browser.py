@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpers import ROOT
 from support.browser import new_page
 from urgent_actions.content.loading import load_site

@@ -8,6 +8,7 @@ import shutil
 import sys
 
 import pytest
+
 from helpers import ROOT, action, dump_front, make_content, run_pelican
 
 sys.path.insert(0, str(ROOT))
@@ -36,8 +37,9 @@ def test_a_text_edit_keeps_the_pages_that_do_not_show_it_and_their_search_shard(
     """The follow-up's page is rendered again (its case changed) into the same bytes:
     the published file is kept, and so is the search shard of its year."""
     first = action(case="UA 7/25", date="2025-03-01", state="closed", deadline="2025-04-01")
-    follow_up = action(case="UA 7/25", update=1, date="2026-01-10", state="closed", deadline=None,
-                       title="Égypte : la suite")
+    follow_up = action(
+        case="UA 7/25", update=1, date="2026-01-10", state="closed", deadline=None, title="Égypte : la suite"
+    )
     content = make_content(tmp_path, {"a": first, "a-suite": follow_up})
     output = tmp_path / "output"
     overrides = {"UA_SEARCH_SHARD_SIZE": 1}
@@ -150,7 +152,9 @@ def test_a_small_archive_has_about_ten_smaller_shards():
 
     def archive(count):  # count actions spread evenly over 1973-2026
         return [
-            SimpleNamespace(save_as=f"actions/a{i}/index.html", front=SimpleNamespace(date=dt.date(1973 + i % 54, 1, 1)))
+            SimpleNamespace(
+                save_as=f"actions/a{i}/index.html", front=SimpleNamespace(date=dt.date(1973 + i % 54, 1, 1))
+            )
             for i in range(count)
         ]
 

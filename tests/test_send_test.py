@@ -15,6 +15,7 @@ from html import unescape
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
 from helpers import BUILD_EPOCH, ROOT
 from urgent_actions.content.loading import load_site
 from urgent_actions.settings import email_merge_tags, resolve
@@ -77,7 +78,9 @@ def _environ(controller, **changes):
 
 def _message(built_site, to="redaction@example.org"):
     ua = resolve({})
-    return message_for(str(built_site), SLUG, ua, email_merge_tags(ua), to, "envois@example.org", "http://127.0.0.1:8000")
+    return message_for(
+        str(built_site), SLUG, ua, email_merge_tags(ua), to, "envois@example.org", "http://127.0.0.1:8000"
+    )
 
 
 def test_the_received_message_has_both_parts_and_the_page_letter(built_site, smtp_server):
@@ -132,7 +135,10 @@ def test_a_refused_recipient_sends_nothing(built_site, smtp_server):
     controller, recorder = smtp_server
     with pytest.raises(SendTestError) as error:
         send(_message(built_site, to=REFUSED), smtp_settings(_environ(controller)))
-    assert str(error.value) == f"127.0.0.1:{controller.port} refused the recipient '{REFUSED}': 550 5.1.1 No such user here"
+    assert (
+        str(error.value)
+        == f"127.0.0.1:{controller.port} refused the recipient '{REFUSED}': 550 5.1.1 No such user here"
+    )
     assert recorder.messages == []
 
 

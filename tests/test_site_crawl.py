@@ -40,7 +40,16 @@ class _Page(HTMLParser):
         if tag == "a" and attributes.get("name"):
             self.ids.add(attributes["name"])
         for name in ("href", "src", "action"):
-            if attributes.get(name) is not None and tag in {"a", "area", "link", "img", "script", "source", "form", "iframe"}:
+            if attributes.get(name) is not None and tag in {
+                "a",
+                "area",
+                "link",
+                "img",
+                "script",
+                "source",
+                "form",
+                "iframe",
+            }:
                 self.links.append(attributes[name])
         if tag == "meta" and (attributes.get("http-equiv") or "").lower() == "refresh":
             match = re.search(r"url=(.+)$", attributes.get("content") or "", re.IGNORECASE)
@@ -122,8 +131,12 @@ def test_every_internal_link_and_fragment_lands(built_site):
 
 def test_the_crawl_finds_a_missing_page_and_a_missing_fragment(tmp_path):
     (tmp_path / "a").mkdir()
-    (tmp_path / "a" / "index.html").write_text('<p id="here"><a href="#here">ok</a> <a href="/a/#there">no</a>', "utf-8")
-    (tmp_path / "index.html").write_text('<a href="a/">ok</a> <a href="/b/">no</a> <a href="mailto:x@example.org">mail</a>', "utf-8")
+    (tmp_path / "a" / "index.html").write_text(
+        '<p id="here"><a href="#here">ok</a> <a href="/a/#there">no</a>', "utf-8"
+    )
+    (tmp_path / "index.html").write_text(
+        '<a href="a/">ok</a> <a href="/b/">no</a> <a href="mailto:x@example.org">mail</a>', "utf-8"
+    )
     broken, links, fragments = broken_links(tmp_path)
     assert (links, fragments) == (4, 2)
     assert sorted(broken) == ["/: /b/ (no such file)", "/a/: /a/#there (no element with this id)"]

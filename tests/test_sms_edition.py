@@ -8,6 +8,7 @@ import io
 import re
 
 import pytest
+
 from helpers import action, make_content, run_pelican
 from urgent_actions.content.textlimits import sms_encoding, sms_length
 from urgent_actions.site.shortlinks import case_path
@@ -50,7 +51,9 @@ def test_an_alert_with_a_unicode_character_fits_seventy():
     length, limit = sms_length(text)
     assert limit == 70 and 60 < length <= 70 and text.endswith("... " + LINK), text
     # When the Unicode character is in the words cut, the alert is GSM-7 again.
-    text = composed_alert("Iran : une journaliste condamnée à mort après un procès inéquitable " * 2 + "« exemplaire »", LINK)
+    text = composed_alert(
+        "Iran : une journaliste condamnée à mort après un procès inéquitable " * 2 + "« exemplaire »", LINK
+    )
     assert sms_length(text)[1] == 160 and "«" not in text
 
 

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from urgent_actions.speed import spare_tree
 
 OLD_TIME = 1_000_000_000_000_000_000  # 2001: any change made by a test gives another mtime

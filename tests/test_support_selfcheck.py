@@ -7,6 +7,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from support.axe import axe_violations, format_violations
 from support.browser import browser, new_page  # noqa: F401 - `browser` is the shared fixture
 from support.server import serve_directory
@@ -149,10 +150,7 @@ def test_page_context_is_belgian_french(site, browser):  # noqa: F811
         try:
             page.goto(base + "/")
             assert page.evaluate("navigator.language") == "fr-BE"
-            assert (
-                page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
-                == "Europe/Brussels"
-            )
+            assert page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == "Europe/Brussels"
             assert page.viewport_size == {"width": 390, "height": 900}
         finally:
             page.context.close()
@@ -207,9 +205,7 @@ def test_vnu_reports_invalid_html_and_accepts_valid_html(tmp_path):
     valid = tmp_path / "valide.html"
     valid.write_text(GOOD_PAGE, encoding="utf-8")
     nested = tmp_path / "imbrique.html"
-    nested.write_text(
-        GOOD_PAGE.replace("<p>Un paragraphe.</p>", "<p><div></div></p>"), encoding="utf-8"
-    )
+    nested.write_text(GOOD_PAGE.replace("<p>Un paragraphe.</p>", "<p><div></div></p>"), encoding="utf-8")
     untitled = tmp_path / "sans titre.html"
     untitled.write_text(GOOD_PAGE.replace("<title>Bonne page</title>", ""), encoding="utf-8")
 

@@ -8,6 +8,7 @@ from urllib.parse import unquote
 
 import pdfplumber
 import pytest
+
 from helpers import ROOT
 from support.axe import axe_violations, format_violations
 from support.browser import new_page
@@ -45,11 +46,15 @@ def test_without_javascript_every_link_carries_the_whole_letter(site_url, browse
     page = new_page(browser, width=360, javascript=False, base_url=site_url)
     try:
         page.goto(f"/actions/{SLUG}/")
-        hrefs = page.eval_on_selector_all("a[href^='mailto:'][data-mailto-prefix]", "els => els.map(e => e.getAttribute('href'))")
+        hrefs = page.eval_on_selector_all(
+            "a[href^='mailto:'][data-mailto-prefix]", "els => els.map(e => e.getAttribute('href'))"
+        )
         assert hrefs == expected_links(sample[SLUG])
         sms = page.eval_on_selector_all("a[href^='sms:']", "els => els.map(e => e.getAttribute('href'))")
         assert sms == [links.sms_url("+20 100 000 0000", sample[SLUG].front.sms)]
-        intents = page.eval_on_selector_all("a[href^='https://x.com/intent/']", "els => els.map(e => e.getAttribute('href'))")
+        intents = page.eval_on_selector_all(
+            "a[href^='https://x.com/intent/']", "els => els.map(e => e.getAttribute('href'))"
+        )
         assert intents == [links.tweet_intent_url("@MinJusticeExample " + sample[SLUG].front.tweet)]
         assert page.locator("button[data-copy]:visible").count() == 0  # no dead buttons
         assert page.locator("[data-personalise]").is_hidden()

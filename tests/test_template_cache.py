@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import jinja2
 import pytest
+
 from urgent_actions.render.template_cache import CachedIncludeExtension, read_variables
 
 
@@ -84,9 +85,7 @@ def test_a_card_is_rendered_once_per_distinct_input():
     env.globals["_"] = lambda text: renders.append(text) or text
     item = Item("A")
     for page_name in ("home", "archive", "home"):
-        env.get_template("page.html").render(
-            items=[item], SITEURL="", page_name=page_name, organisation={}
-        )
+        env.get_template("page.html").render(items=[item], SITEURL="", page_name=page_name, organisation={})
     assert len(renders) == 1  # the card reads neither page_name nor anything else that changed
 
 
@@ -122,9 +121,7 @@ def test_a_component_imported_with_context_edited_to_read_a_new_variable_widens_
     item = Item("A")
     render = lambda **c: env.get_template("p.html").render(items=[item], SITEURL="", **c)
     assert "data-v" not in render(version="1")
-    templates["components/card.html"] = TEMPLATES["components/card.html"].replace(
-        "<a ", '<a data-v="{{ version }}" '
-    )
+    templates["components/card.html"] = TEMPLATES["components/card.html"].replace("<a ", '<a data-v="{{ version }}" ')
     assert 'data-v="1"' in render(version="1")
     assert 'data-v="2"' in render(version="2")
 

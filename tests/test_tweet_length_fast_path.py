@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from twitter_text import parse_tweet
+
 from urgent_actions.content import textlimits
 
 ALPHABET = "aZé9 #@!,;.:/-_'’«»—…©®œ€\n" + "ñçÀ" + "\u0301\u2019\u2032" + "😀中"

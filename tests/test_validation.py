@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+
 from helpers import action, changed, dump_front, make_content, problems_for
 from urgent_actions.content.errors import ContentError
 from urgent_actions.content.loading import load_site
@@ -24,8 +25,10 @@ CASES = {
     "title two lines": (action(title="a\nb"), f"{F}: title: must fit on one line"),
     "case format": (
         action(case="UA45/26"),
-        f"{F}: case: 'UA45/26' is not a case number: write 'UA', a space, 1 to 3 digits, '/' "
-        "and the 2-digit year (e.g. 'UA 045/26')",
+        (
+            f"{F}: case: 'UA45/26' is not a case number: write 'UA', a space, 1 to 3 digits, '/' "
+            "and the 2-digit year (e.g. 'UA 045/26')"
+        ),
     ),
     "update negative": (action(update=-1), f"{F}: update: must be 0 or more"),
     "update not a number": (action(update="un"), f"{F}: update: must be a whole number"),
@@ -55,13 +58,14 @@ CASES = {
     ),
     "country lower case": (
         action(country="eg"),
-        f"{F}: country: unknown country 'eg', did you mean 'EG' (Égypte)?: use the ISO 3166-1 "
-        "alpha-2 code in capitals",
+        f"{F}: country: unknown country 'eg', did you mean 'EG' (Égypte)?: use the ISO 3166-1 alpha-2 code in capitals",
     ),
     "country name": (
         action(country="Egypte"),
-        f"{F}: country: unknown country 'Egypte', did you mean 'EG' (Égypte)?: use the ISO "
-        "3166-1 alpha-2 code in capitals",
+        (
+            f"{F}: country: unknown country 'Egypte', did you mean 'EG' (Égypte)?: use the ISO "
+            "3166-1 alpha-2 code in capitals"
+        ),
     ),
     "theme unknown": (
         action(themes=["torture", "detention-arbitaire"]),
@@ -83,53 +87,58 @@ CASES = {
     ),
     "target with no way to reach it": (
         action(targets=[{"name": "Quelqu'un", "phone": "+20 1 000 0000"}]),
-        f"{F}: targets[0]: no way to reach this authority: give at least one of address, "
-        "email, sms, fax, twitter, web",
+        f"{F}: targets[0]: no way to reach this authority: give at least one of address, email, sms, fax, twitter, web",
     ),
     "salutation missing": (
         action(targets=[target(salutation=None)]),
-        f"{F}: targets[0].salutation: required when the authority has an email or a postal "
-        "address (e.g. \"Monsieur le Ministre,\")",
+        (
+            f"{F}: targets[0].salutation: required when the authority has an email or a postal "
+            'address (e.g. "Monsieur le Ministre,")'
+        ),
     ),
     "unknown ref": (
         action(targets=[{"ref": "eg-procureur-generale"}]),
-        f"{F}: targets[0]: unknown authority 'eg-procureur-generale', did you mean "
-        "'eg-procureur-general'?: it must be the name of a file content/authorities/<name>.yml",
+        (
+            f"{F}: targets[0]: unknown authority 'eg-procureur-generale', did you mean "
+            "'eg-procureur-general'?: it must be the name of a file content/authorities/<name>.yml"
+        ),
     ),
     "ref with other keys": (
         action(targets=[{"ref": "eg-procureur-general", "email": "x@example.org"}]),
-        f"{F}: targets[0]: a target with 'ref' takes no other key (found: email); change the "
-        "authority file instead",
+        f"{F}: targets[0]: a target with 'ref' takes no other key (found: email); change the authority file instead",
     ),
     "email invalid": (
         action(targets=[target(email="ministre-at-example.org")]),
-        f"{F}: targets[0].email: 'ministre-at-example.org' is not an email address (An email "
-        "address must have an @-sign.)",
+        (
+            f"{F}: targets[0].email: 'ministre-at-example.org' is not an email address (An email "
+            "address must have an @-sign.)"
+        ),
     ),
     "email in a list invalid": (
         action(targets=[target(email=["a@example.org", "b@"])]),
-        f"{F}: targets[0].email[1]: 'b@' is not an email address (There must be something "
-        "after the @-sign.)",
+        f"{F}: targets[0].email[1]: 'b@' is not an email address (There must be something after the @-sign.)",
     ),
     "phone invalid": (
         action(targets=[target(sms="0470 00 00 00")]),
-        f"{F}: targets[0].sms: '0470 00 00 00' is not an international number: write '+', the "
-        "country code and the digits, spaces allowed (e.g. '+32 2 000 00 00')",
+        (
+            f"{F}: targets[0].sms: '0470 00 00 00' is not an international number: write '+', the "
+            "country code and the digits, spaces allowed (e.g. '+32 2 000 00 00')"
+        ),
     ),
     "handle invalid": (
         action(targets=[target(twitter="MinJustice")]),
-        f"{F}: targets[0].twitter: 'MinJustice' is not an X handle: write '@' followed by "
-        "letters, digits or '_' (quote it in YAML: \"@Name\")",
+        (
+            f"{F}: targets[0].twitter: 'MinJustice' is not an X handle: write '@' followed by "
+            "letters, digits or '_' (quote it in YAML: \"@Name\")"
+        ),
     ),
     "web page in http": (
         action(targets=[target(web="http://example.org/contact")]),
-        f"{F}: targets[0].web: 'http://example.org/contact' is not a secure web address: it "
-        "must start with https://",
+        f"{F}: targets[0].web: 'http://example.org/contact' is not a secure web address: it must start with https://",
     ),
     "web page javascript": (
         action(targets=[target(web="javascript:alert(1)")]),
-        f"{F}: targets[0].web: 'javascript:alert(1)' is not a secure web address: it must "
-        "start with https://",
+        f"{F}: targets[0].web: 'javascript:alert(1)' is not a secure web address: it must start with https://",
     ),
     "letters missing while open": (
         action(letters=None),
@@ -137,13 +146,14 @@ CASES = {
     ),
     "letter language": (
         action(letters=[{**action()["letters"][0], "language": "french"}]),
-        f"{F}: letters[0].language: 'french' is not an ISO 639-1 language code (two lowercase "
-        "letters, e.g. fr, en, nl, es, ar)",
+        (
+            f"{F}: letters[0].language: 'french' is not an ISO 639-1 language code (two lowercase "
+            "letters, e.g. fr, en, nl, es, ar)"
+        ),
     ),
     "letter closing needed": (
         action(letters=[{"language": "sw", "subject": "S", "body": "B"}]),
-        f"{F}: letters[0].closing: required for a letter in 'sw': there is no default closing "
-        "for that language",
+        f"{F}: letters[0].closing: required for a letter in 'sw': there is no default closing for that language",
     ),
     "two letters in one language": (
         action(letters=[action()["letters"][0], action()["letters"][0]]),
@@ -152,13 +162,14 @@ CASES = {
     "sms too long": (action(sms="x" * 161), f"{F}: sms: 161 characters, one SMS holds 160"),
     "sms with a non-GSM character": (
         action(sms="Libérez-le : « " + "x" * 60 + " »"),
-        f"{F}: sms: 77 characters, one SMS holds 70: '«' is not in the GSM alphabet (with it, "
-        "one SMS holds 70 characters instead of 160)",
+        (
+            f"{F}: sms: 77 characters, one SMS holds 70: '«' is not in the GSM alphabet (with it, "
+            "one SMS holds 70 characters instead of 160)"
+        ),
     ),
     "tweet too long": (
         action(tweet="x" * 262),
-        f"{F}: tweet: 281 characters as X counts them with '@MinJusticeExample ' in front; at "
-        "most 280",
+        f"{F}: tweet: 281 characters as X counts them with '@MinJusticeExample ' in front; at most 280",
     ),
     "good news without outcome": (
         action(state="good-news"),
@@ -178,8 +189,7 @@ CASES = {
     ),
     "alias not a path": (
         action(aliases=["actions/old"]),
-        f"{F}: aliases[0]: 'actions/old' is not a path of this site: write it like "
-        "'/actions/old-slug/'",
+        f"{F}: aliases[0]: 'actions/old' is not a path of this site: write it like '/actions/old-slug/'",
     ),
 }
 
@@ -203,9 +213,7 @@ def test_image_through_a_symlink_leaving_content(tmp_path, monkeypatch):
     outside.write_bytes(b"\xff\xd8\xff")
     (tmp_path / "content" / "images").mkdir(parents=True)
     os.symlink(outside, tmp_path / "content" / "images" / "a.jpg")
-    problems = problems_for(
-        tmp_path, monkeypatch, {"a": action(image="images/a.jpg", image_alt="Portrait")}
-    )
+    problems = problems_for(tmp_path, monkeypatch, {"a": action(image="images/a.jpg", image_alt="Portrait")})
     assert problems == [f"{F}: image: 'images/a.jpg' leads outside content/ (through a link)"]
 
 
@@ -224,8 +232,7 @@ RAW = {
     ),
     "no closing fence": (
         "---\ntitle: A\n",
-        f"{F}: the front matter is not closed: add a line '---' after the last field, before "
-        "the text of the action",
+        f"{F}: the front matter is not closed: add a line '---' after the last field, before the text of the action",
     ),
     "alias bomb": (
         "---\na: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\n---\n",
@@ -233,8 +240,10 @@ RAW = {
     ),
     "broken YAML": (
         "---\ntitle: [A\n---\n",
-        f"{F}: line 3: invalid YAML (while parsing a flow sequence, did not find expected ',' or "
-        "']'); check the indentation and quote values containing ':' or '#'",
+        (
+            f"{F}: line 3: invalid YAML (while parsing a flow sequence, did not find expected ',' or "
+            "']'); check the indentation and quote values containing ':' or '#'"
+        ),
     ),
     "not a mapping": (
         "---\n- a\n- b\n---\n",
@@ -256,8 +265,7 @@ def test_invalid_utf8(tmp_path, monkeypatch):
     with pytest.raises(ContentError) as caught:
         load_site(str(content))
     assert [str(p) for p in caught.value.problems] == [
-        f"{F}: the file is not valid UTF-8 (byte 0xe9 on line 2); save it again with the "
-        "UTF-8 encoding"
+        f"{F}: the file is not valid UTF-8 (byte 0xe9 on line 2); save it again with the UTF-8 encoding"
     ]
 
 
@@ -268,8 +276,7 @@ def test_a_file_too_large_is_refused_before_parsing(tmp_path, monkeypatch):
     with pytest.raises(ContentError) as caught:
         load_site(str(content))
     assert [str(p) for p in caught.value.problems] == [
-        f"{F}: the file is too large (50.0 MB); an action file is at most 1 MB: move long "
-        "background text elsewhere"
+        f"{F}: the file is too large (50.0 MB); an action file is at most 1 MB: move long background text elsewhere"
     ]
 
 
@@ -291,18 +298,21 @@ def test_norway_stays_a_country_code(tmp_path, monkeypatch):
 def test_file_name_must_be_a_slug(tmp_path, monkeypatch):
     problems = problems_for(tmp_path, monkeypatch, {"Égypte Chercheur": action()})
     assert problems == [
-        "content/actions/Égypte Chercheur.md: 'Égypte Chercheur' is not a valid file name: use "
-        "lowercase letters, digits and single hyphens, e.g. 'egypte-chercheur.md'"
+        (
+            "content/actions/Égypte Chercheur.md: 'Égypte Chercheur' is not a valid file name: use "
+            "lowercase letters, digits and single hyphens, e.g. 'egypte-chercheur.md'"
+        )
     ]
 
 
 def test_same_case_and_update_in_two_files(tmp_path, monkeypatch):
     problems = problems_for(tmp_path, monkeypatch, {"a": action(), "b": action()})
     assert problems == [
-        f"{F}: update: case 'UA 045/26' already has update 0 in b.md: give this file the next "
-        "update number",
-        "content/actions/b.md: update: case 'UA 045/26' already has update 0 in a.md: give "
-        "this file the next update number",
+        f"{F}: update: case 'UA 045/26' already has update 0 in b.md: give this file the next update number",
+        (
+            "content/actions/b.md: update: case 'UA 045/26' already has update 0 in a.md: give "
+            "this file the next update number"
+        ),
     ]
 
 
@@ -333,20 +343,21 @@ def test_rules_across_fields_are_reported_with_single_field_errors(tmp_path, mon
         f"{F}: country: unknown country 'XX': use the ISO 3166-1 alpha-2 code in capitals",
         f"{F}: deadline: 2026-11-01 is before the publication date 2026-11-12",
         f"{F}: image_alt: given without an image",
-        f"{F}: letters[0].language: 'xx' is not an ISO 639-1 language code (two lowercase letters, "
-        "e.g. fr, en, nl, es, ar)",
-        f"{F}: targets[0].email: 'not-an-address' is not an email address (An email address must "
-        "have an @-sign.)",
-        f"{F}: targets[0].salutation: required when the authority has an email or a postal address "
-        '(e.g. "Monsieur le Ministre,")',
+        (
+            f"{F}: letters[0].language: 'xx' is not an ISO 639-1 language code (two lowercase letters, "
+            "e.g. fr, en, nl, es, ar)"
+        ),
+        f"{F}: targets[0].email: 'not-an-address' is not an email address (An email address must have an @-sign.)",
+        (
+            f"{F}: targets[0].salutation: required when the authority has an email or a postal address "
+            '(e.g. "Monsieur le Ministre,")'
+        ),
     ]
 
 
 def test_closed_actions_need_no_targets_letters_or_deadline(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    content = make_content(
-        tmp_path, {"a": action(state="closed", targets=None, letters=None, deadline=None)}
-    )
+    content = make_content(tmp_path, {"a": action(state="closed", targets=None, letters=None, deadline=None)})
     assert load_site(str(content)).actions[0].front.state == "closed"
 
 
@@ -359,8 +370,10 @@ def test_a_shared_authority_used_as_a_target_names_its_file(tmp_path, monkeypatc
     with pytest.raises(ContentError) as caught:
         load_site(str(content))
     assert [str(p) for p in caught.value.problems] == [
-        f"{F}: targets[1].salutation: required when the authority has an email or a postal "
-        "address (e.g. \"Monsieur le Ministre,\") (in content/authorities/eg-procureur-general.yml)"
+        (
+            f"{F}: targets[1].salutation: required when the authority has an email or a postal "
+            'address (e.g. "Monsieur le Ministre,") (in content/authorities/eg-procureur-general.yml)'
+        )
     ]
 
 
@@ -380,6 +393,7 @@ def test_a_shared_authority_used_as_a_copy_needs_no_salutation(tmp_path, monkeyp
 def test_every_language_with_a_default_closing_is_an_iso_639_1_code():
     """The letter check takes these languages without looking them up in pycountry."""
     import pycountry
+
     from urgent_actions.content.letters import DEFAULT_CLOSINGS
 
     for code in DEFAULT_CLOSINGS:

@@ -109,13 +109,31 @@ DEFAULTS: dict[str, Any] = {
     # and consent. Optional fields: first_name, last_name, country, themes, regions.
     # themes and regions are checkboxes sent as repeated values of one name.
     "SIGNUP_FIELDS": {
-        "email": {"email": "email", "first_name": "first_name", "themes": "themes",
-                  "regions": "regions", "consent": "consent"},
-        "post": {"first_name": "first_name", "last_name": "last_name", "street": "street",
-                 "postal_code": "postal_code", "city": "city", "country": "country",
-                 "themes": "themes", "regions": "regions", "consent": "consent"},
-        "sms": {"mobile": "mobile", "first_name": "first_name", "themes": "themes",
-                "regions": "regions", "consent": "consent"},
+        "email": {
+            "email": "email",
+            "first_name": "first_name",
+            "themes": "themes",
+            "regions": "regions",
+            "consent": "consent",
+        },
+        "post": {
+            "first_name": "first_name",
+            "last_name": "last_name",
+            "street": "street",
+            "postal_code": "postal_code",
+            "city": "city",
+            "country": "country",
+            "themes": "themes",
+            "regions": "regions",
+            "consent": "consent",
+        },
+        "sms": {
+            "mobile": "mobile",
+            "first_name": "first_name",
+            "themes": "themes",
+            "regions": "regions",
+            "consent": "consent",
+        },
     },
     # The value a ticked consent box sends.
     "SIGNUP_CONSENT_VALUE": "1",
@@ -219,8 +237,17 @@ SIGNUP_REQUIRED = {
     "sms": ["mobile", "consent"],
 }
 SIGNUP_KNOWN_FIELDS = {
-    "email", "mobile", "first_name", "last_name", "street", "postal_code", "city",
-    "country", "themes", "regions", "consent",
+    "email",
+    "mobile",
+    "first_name",
+    "last_name",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "themes",
+    "regions",
+    "consent",
 }
 
 
@@ -247,7 +274,13 @@ def check(resolved: dict[str, Any]) -> list[str]:
     problems.extend(check_signup(resolved))
     problems.extend(check_postage(resolved["UA_POSTAGE"]))
     problems.extend(check_editions(resolved))
-    keys = ("UA_ARCHIVE_PAGE_SIZE", "UA_SEARCH_SHARD_SIZE", "UA_SEARCH_SHARD_SIZE_MIN", "UA_SEARCH_JOBS", "UA_SEARCH_TIMEOUT")
+    keys = (
+        "UA_ARCHIVE_PAGE_SIZE",
+        "UA_SEARCH_SHARD_SIZE",
+        "UA_SEARCH_SHARD_SIZE_MIN",
+        "UA_SEARCH_JOBS",
+        "UA_SEARCH_TIMEOUT",
+    )
     for key in keys:
         value = resolved[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -321,8 +354,7 @@ def check_signup(resolved: dict[str, Any]) -> list[str]:
             continue
         for name in sorted(set(mapping) - SIGNUP_KNOWN_FIELDS):
             problems.append(
-                f"SIGNUP_FIELDS['{formula}']: unknown field '{name}' "
-                f"(known: {', '.join(sorted(SIGNUP_KNOWN_FIELDS))})"
+                f"SIGNUP_FIELDS['{formula}']: unknown field '{name}' (known: {', '.join(sorted(SIGNUP_KNOWN_FIELDS))})"
             )
         for name in required:
             if not mapping.get(name):

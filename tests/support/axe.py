@@ -81,8 +81,7 @@ def format_violations(violations: list[dict], max_nodes: int = 3) -> str:
         )
         for node in nodes[:max_nodes]:
             target = ", ".join(
-                " >> ".join(part) if isinstance(part, list) else str(part)
-                for part in node.get("target", [])
+                " >> ".join(part) if isinstance(part, list) else str(part) for part in node.get("target", [])
             )
             html = " ".join(node.get("html", "").split())
             if len(html) > 200:

@@ -55,18 +55,14 @@ def _check_installed() -> None:
     if not Path(NGINX).is_file():
         raise RuntimeError(f"{NGINX} not found: apt-get install nginx")
     if not BROTLI_MODULE.is_file():
-        raise RuntimeError(
-            f"{BROTLI_MODULE} not found: apt-get install libnginx-mod-http-brotli-static"
-        )
+        raise RuntimeError(f"{BROTLI_MODULE} not found: apt-get install libnginx-mod-http-brotli-static")
 
 
 def write_config(tmp: Path, root: Path, port: int) -> Path:
     """nginx.conf for ``root``; the build's headers file becomes the snippet nginx includes."""
     snippets = tmp / "snippets"
     snippets.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(
-        root / "_nginx" / "security-headers.conf", snippets / "actions-urgentes-headers.conf"
-    )
+    shutil.copyfile(root / "_nginx" / "security-headers.conf", snippets / "actions-urgentes-headers.conf")
     config = tmp / "nginx.conf"
     config.write_text(
         CONFIG.format(brotli=BROTLI_MODULE, tmp=tmp, port=port, root=root, locations=LOCATIONS),
@@ -99,18 +95,14 @@ def serve_with_nginx(root: str | Path, port: int | None = None) -> Iterator[str]
         config = write_config(Path(tmp), root, port)
         output = Path(tmp) / "stderr.log"
         with output.open("wb") as stderr:
-            process = subprocess.Popen(
-                [NGINX, "-p", tmp, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=stderr
-            )
+            process = subprocess.Popen([NGINX, "-p", tmp, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=stderr)
         try:
             deadline = time.monotonic() + 10
             while True:
                 if process.poll() is not None:
                     log = Path(tmp) / "error.log"
                     raise RuntimeError(
-                        "nginx stopped: "
-                        + output.read_text()
-                        + (log.read_text() if log.exists() else "")
+                        "nginx stopped: " + output.read_text() + (log.read_text() if log.exists() else "")
                     )
                 with socket.socket() as probe:
                     if probe.connect_ex(("127.0.0.1", port)) == 0:

@@ -24,17 +24,14 @@ def _java() -> str:
     java = shutil.which("java")
     if java is None:
         raise RuntimeError(
-            "java not found: the Nu Html Checker needs a Java runtime "
-            "(apt-get install default-jre-headless)"
+            "java not found: the Nu Html Checker needs a Java runtime (apt-get install default-jre-headless)"
         )
     return java
 
 
 def _jar() -> Path:
     if not VNU_JAR.is_file():
-        raise RuntimeError(
-            f"{VNU_JAR} not found: install the Node packages of package-lock.json (npm ci)"
-        )
+        raise RuntimeError(f"{VNU_JAR} not found: install the Node packages of package-lock.json (npm ci)")
     return VNU_JAR
 
 
@@ -82,8 +79,7 @@ def vnu_errors(paths) -> list[VnuError]:
         report = None
     if result.returncode != 0 or not isinstance(report, dict):
         raise RuntimeError(
-            f"the Nu Html Checker failed (exit {result.returncode}):\n"
-            f"{result.stderr.strip()}\n{result.stdout.strip()}"
+            f"the Nu Html Checker failed (exit {result.returncode}):\n{result.stderr.strip()}\n{result.stdout.strip()}"
         )
     errors = []
     for message in report.get("messages", []):

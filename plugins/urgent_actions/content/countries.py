@@ -57,12 +57,57 @@ def suggest_code(value: str, lang: str = "fr") -> str | None:
 # The "Europe" zone of Belgian postal rates (bpost): the European Union and
 # the rest of geographical Europe, Turkey included. Everywhere else but
 # Belgium is the "world" zone.
-POSTAL_EUROPE = frozenset({
-    "AD", "AL", "AT", "BA", "BG", "BY", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FO",
-    "FR", "GB", "GI", "GR", "HR", "HU", "IE", "IS", "IT", "LI", "LT", "LU", "LV", "MC", "MD",
-    "ME", "MK", "MT", "NL", "NO", "PL", "PT", "RO", "RS", "RU", "SE", "SI", "SK", "SM", "TR",
-    "UA", "VA",
-})
+POSTAL_EUROPE = frozenset(
+    {
+        "AD",
+        "AL",
+        "AT",
+        "BA",
+        "BG",
+        "BY",
+        "CH",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FO",
+        "FR",
+        "GB",
+        "GI",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IS",
+        "IT",
+        "LI",
+        "LT",
+        "LU",
+        "LV",
+        "MC",
+        "MD",
+        "ME",
+        "MK",
+        "MT",
+        "NL",
+        "NO",
+        "PL",
+        "PT",
+        "RO",
+        "RS",
+        "RU",
+        "SE",
+        "SI",
+        "SK",
+        "SM",
+        "TR",
+        "UA",
+        "VA",
+    }
+)
 
 
 def postal_zone(country: str) -> str:

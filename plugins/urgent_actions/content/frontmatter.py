@@ -87,9 +87,7 @@ def _refuse_aliases(root) -> None:
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            raise FrontMatterError(
-                "anchors and aliases (& and *) are not allowed; write the value out in full"
-            )
+            raise FrontMatterError("anchors and aliases (& and *) are not allowed; write the value out in full")
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
@@ -121,15 +119,12 @@ def split(text: str) -> tuple[str, str, int]:
     """Return (yaml_text, body, line number where the YAML starts)."""
     lines = text.split("\n")
     if not lines or not _FENCE.match(lines[0]):
-        raise FrontMatterError(
-            "the file must start with a line '---', then the front matter, then '---'"
-        )
+        raise FrontMatterError("the file must start with a line '---', then the front matter, then '---'")
     for index in range(1, len(lines)):
         if _CLOSE.match(lines[index]):
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), 2
     raise FrontMatterError(
-        "the front matter is not closed: add a line '---' after the last field, "
-        "before the text of the action"
+        "the front matter is not closed: add a line '---' after the last field, before the text of the action"
     )
 
 
@@ -151,8 +146,7 @@ def load_yaml(yaml_text: str, first_line: int = 1):
             indent = line[: len(line) - len(line.lstrip(" \t"))]
             if "\t" in indent:
                 raise FrontMatterError(
-                    f"line {number}: a tab character is used for indentation; "
-                    "indent YAML with spaces only"
+                    f"line {number}: a tab character is used for indentation; indent YAML with spaces only"
                 )
     loader = StrictLoader(yaml_text)
     try:
@@ -163,8 +157,7 @@ def load_yaml(yaml_text: str, first_line: int = 1):
         return loader.construct_document(node)
     except _DuplicateKey as dup:
         raise FrontMatterError(
-            f"duplicate key '{dup.key}' (line {dup.line + first_line}); "
-            "keep only one of them",
+            f"duplicate key '{dup.key}' (line {dup.line + first_line}); keep only one of them",
             field=str(dup.key),
         ) from None
     except yaml.YAMLError as exc:
@@ -180,7 +173,5 @@ def read(raw: bytes):
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise FrontMatterError(
-            "the front matter must be a list of 'key: value' lines"
-        )
+        raise FrontMatterError("the front matter must be a list of 'key: value' lines")
     return data, body

@@ -222,7 +222,11 @@ def _load_authorities(content_root: str, problems: list[Problem]) -> dict[str, A
             problems.append(Problem(path, "", "only .yml files belong in content/authorities/"))
             continue
         if not SLUG_RE.match(stem):
-            problems.append(Problem(path, "", f"'{stem}' is not a valid identifier: use lowercase letters, digits and single hyphens"))
+            problems.append(
+                Problem(
+                    path, "", f"'{stem}' is not a valid identifier: use lowercase letters, digits and single hyphens"
+                )
+            )
             continue
         authorities[stem] = None
         try:
@@ -381,8 +385,7 @@ def _cross_file_problems(actions: list[Action]) -> list[Problem]:
                     Problem(
                         action.source_path,
                         "update",
-                        f"case '{case}' already has update {update} in {others}: "
-                        "give this file the next update number",
+                        f"case '{case}' already has update {update} in {others}: give this file the next update number",
                     )
                 )
     taken = {f"/actions/{a.slug}/": a for a in actions}

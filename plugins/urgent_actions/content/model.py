@@ -58,9 +58,7 @@ class Problems:
         self.details: list[InitErrorDetails] = []
 
     def add(self, loc: tuple, message: str, value: Any = None) -> None:
-        self.details.append(
-            InitErrorDetails(type=_error(message), loc=loc, input=value)
-        )
+        self.details.append(InitErrorDetails(type=_error(message), loc=loc, input=value))
 
     def raise_if_any(self, title: str) -> None:
         if self.details:
@@ -174,8 +172,7 @@ Phone = Annotated[str, Field(strict=True), AfterValidator(_phone)]
 def _handle(value: str) -> str:
     if not HANDLE_RE.match(value):
         raise _error(
-            "'{value}' is not an X handle: write '@' followed by letters, "
-            "digits or '_' (quote it in YAML: \"@Name\")",
+            "'{value}' is not an X handle: write '@' followed by letters, digits or '_' (quote it in YAML: \"@Name\")",
             value=value,
         )
     return value
@@ -315,15 +312,13 @@ class Authority(BaseModel):
         others = sorted(set(data) - {"ref"})
         if others:
             raise _error(
-                "a target with 'ref' takes no other key (found: {keys}); "
-                "change the authority file instead",
+                "a target with 'ref' takes no other key (found: {keys}); change the authority file instead",
                 keys=", ".join(map(str, others)),
             )
         authorities = (info.context or {}).get("authorities", {})
         if not isinstance(ref, str) or ref not in authorities:
             raise _error(
-                "unknown authority '{ref}'{hint}: it must be the name of a file "
-                "content/authorities/<name>.yml",
+                "unknown authority '{ref}'{hint}: it must be the name of a file content/authorities/<name>.yml",
                 ref=str(ref),
                 hint=did_you_mean(str(ref), authorities),
             )
@@ -389,8 +384,7 @@ class Letter(BaseModel):
     def _iso_639_1(cls, value: str) -> str:
         if not _is_language_code(value):
             raise _error(
-                "'{value}' is not an ISO 639-1 language code (two lowercase letters, "
-                "e.g. fr, en, nl, es, ar)",
+                "'{value}' is not an ISO 639-1 language code (two lowercase letters, e.g. fr, en, nl, es, ar)",
                 value=value,
             )
         return value
@@ -409,8 +403,7 @@ class Letter(BaseModel):
             return [
                 (
                     ("closing",),
-                    f"required for a letter in '{values['language']}': there is no default "
-                    "closing for that language",
+                    f"required for a letter in '{values['language']}': there is no default closing for that language",
                 )
             ]
         return []
@@ -483,8 +476,7 @@ class ActionFront(BaseModel):
                 problems.add(
                     (index,),
                     f"unknown theme '{key}'{did_you_mean(str(key), known)}"
-                    + ("" if did_you_mean(str(key), known) else
-                       f" (known themes: {', '.join(sorted(known))})"),
+                    + ("" if did_you_mean(str(key), known) else f" (known themes: {', '.join(sorted(known))})"),
                     key,
                 )
             elif key in seen:
@@ -545,8 +537,7 @@ class ActionFront(BaseModel):
             add(
                 (
                     ("deadline",),
-                    f"{values['deadline'].isoformat()} is before the publication date "
-                    f"{values['date'].isoformat()}",
+                    f"{values['deadline'].isoformat()} is before the publication date {values['date'].isoformat()}",
                 )
             )
         if have("state", "targets") and is_open and not values["targets"]:
@@ -557,8 +548,10 @@ class ActionFront(BaseModel):
             add(
                 (
                     ("post",),
-                    f"an action whose state is '{values['state']}' cannot go into a postal mailing: "
-                    "remove 'post: true' (only an open action is sent by post)",
+                    (
+                        f"an action whose state is '{values['state']}' cannot go into a postal mailing: "
+                        "remove 'post: true' (only an open action is sent by post)"
+                    ),
                 )
             )
         if have("state", "outcome") and values["state"] == "good-news" and values["outcome"] is None:
@@ -584,8 +577,7 @@ class ActionFront(BaseModel):
                 add(
                     (
                         ("letters", index, "preferred"),
-                        f"letters[{preferred[0]}] is already the preferred language: "
-                        "at most one letter is preferred",
+                        f"letters[{preferred[0]}] is already the preferred language: at most one letter is preferred",
                     )
                 )
         if have("state", "letters", "targets") and is_open and values["letters"]:
@@ -596,8 +588,7 @@ class ActionFront(BaseModel):
             if length > limit:
                 char = textlimits.first_non_gsm_character(sms)
                 why = (
-                    f": '{char}' is not in the GSM alphabet (with it, one SMS holds 70 "
-                    "characters instead of 160)"
+                    f": '{char}' is not in the GSM alphabet (with it, one SMS holds 70 characters instead of 160)"
                     if char and length <= textlimits.SMS_GSM7_LIMIT
                     else ""
                 )
@@ -612,8 +603,7 @@ class ActionFront(BaseModel):
                 add(
                     (
                         ("tweet",),
-                        f"{length} characters as X counts them{with_handle}; at most "
-                        f"{textlimits.TWEET_LIMIT}",
+                        f"{length} characters as X counts them{with_handle}; at most {textlimits.TWEET_LIMIT}",
                     )
                 )
         return found
@@ -632,10 +622,12 @@ def _salutations_known(targets, letters) -> list[tuple[tuple, str]]:
             found.append(
                 (
                     ("targets", t_index, "salutation"),
-                    f"'{target.name}' has no salutation in '{letter.language}', the language "
-                    f"of a letter, and the project has no default for it: write the "
-                    f"salutation as one per language, e.g. {{{first}: \"…\", "
-                    f"{letter.language}: \"…\"}}{where}",
+                    (
+                        f"'{target.name}' has no salutation in '{letter.language}', the language "
+                        f"of a letter, and the project has no default for it: write the "
+                        f'salutation as one per language, e.g. {{{first}: "…", '
+                        f'{letter.language}: "…"}}{where}'
+                    ),
                 )
             )
     return found

@@ -73,8 +73,7 @@ def placeholder_problems(data: Any, body: str) -> list[tuple[str, str]]:
             found.append(
                 (
                     path,
-                    f"{what}: replace it with the real text, or keep 'status: draft' "
-                    "until the action is ready",
+                    f"{what}: replace it with the real text, or keep 'status: draft' until the action is ready",
                 )
             )
     return found

@@ -77,8 +77,7 @@ def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
     result = subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
     if result.returncode != 0:
         raise DeployError(
-            f"`{shlex.join(command)}` failed ({result.returncode}): "
-            f"{(result.stderr or result.stdout).strip()}"
+            f"`{shlex.join(command)}` failed ({result.returncode}): {(result.stderr or result.stdout).strip()}"
         )
     return result
 
@@ -111,9 +110,7 @@ def deploy_rsync(output: str, config: dict, dry_run: bool = False) -> str:
     changed = [line for line in result.stdout.splitlines() if line.strip()]
     if config.get("reload") and not dry_run:
         _run(["sh", "-c", config["reload"]])
-    return f"rsync to {config['target']}: {len(changed)} change(s)" + (
-        " (dry run)" if dry_run else ""
-    )
+    return f"rsync to {config['target']}: {len(changed)} change(s)" + (" (dry run)" if dry_run else "")
 
 
 def _project_git(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -124,9 +121,7 @@ def _project_git(project: Path, *args: str) -> subprocess.CompletedProcess:
 def _default_remote(project: Path) -> str:
     result = _project_git(project, "remote", "get-url", "origin")
     if result.returncode != 0:
-        raise DeployError(
-            "UA_DEPLOY: method 'gh-pages' needs a 'remote' (the project has no 'origin')"
-        )
+        raise DeployError("UA_DEPLOY: method 'gh-pages' needs a 'remote' (the project has no 'origin')")
     return result.stdout.strip()
 
 
@@ -235,7 +230,7 @@ def configuration_problems(settings: dict) -> list[str]:
     if "UA_DEPLOY" not in settings:
         problems.append(
             "UA_DEPLOY is not set: say where the site goes, in publishconf.py or in the "
-            "environment (UA_DEPLOY='{\"method\": \"gh-pages\"}'; see deploy/README.md)"
+            'environment (UA_DEPLOY=\'{"method": "gh-pages"}\'; see deploy/README.md)'
         )
     return problems
 

@@ -144,9 +144,7 @@ def fingerprint_assets(root: Path, siteurl: str) -> dict[str, str]:
     others = [
         p
         for p in root.rglob("*")
-        if p.is_file()
-        and p.suffix in REFERENCING
-        and not p.relative_to(root).as_posix().startswith(ASSET_DIR + "/")
+        if p.is_file() and p.suffix in REFERENCING and not p.relative_to(root).as_posix().startswith(ASSET_DIR + "/")
     ]
     _rewrite(others, mapping, siteurl)
     return mapping
@@ -189,9 +187,7 @@ def precompress(root: Path, previous: Path | None = None) -> int:
     the same there: compression is deterministic, so the result is identical.
     """
     files = sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file() and p.suffix in COMPRESSIBLE and p.stat().st_size >= MIN_COMPRESS_SIZE
+        p for p in root.rglob("*") if p.is_file() and p.suffix in COMPRESSIBLE and p.stat().st_size >= MIN_COMPRESS_SIZE
     )
     if previous is not None and not previous.is_dir():
         previous = None
@@ -306,9 +302,7 @@ def write_server_files(root: Path, headers: dict[str, str]) -> None:
     lines += ["", f"/{ASSET_DIR}/*", "  Cache-Control: " + LONG_CACHE]
     (root / "_headers").write_text("\n".join(lines) + "\n", "utf-8")
     redirects = _redirects(root)
-    (root / "_redirects").write_text(
-        "".join(f"{old} {new} 301\n" for old, new in redirects), "utf-8"
-    )
+    (root / "_redirects").write_text("".join(f"{old} {new} 301\n" for old, new in redirects), "utf-8")
     nginx = ["# Written by the build (plugins/urgent_actions/production.py); do not edit."]
     for name, value in [*headers.items(), ("admin CSP", ADMIN_CSP), ("email CSP", EMAIL_EDITION_CSP)]:
         if '"' in value:

@@ -57,7 +57,9 @@ def vnu_problems(root: str, project_root: str) -> list[str] | None:
     pages = [os.path.join(f, n) for f, _, names in os.walk(root) for n in names if n.endswith(".html")]
     result = subprocess.run(
         [java, "-jar", jar, "--format", "json", "--errors-only", "--exit-zero-always", *pages],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     messages = json.loads(result.stderr or '{"messages": []}').get("messages", [])
     return [

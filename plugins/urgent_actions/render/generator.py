@@ -50,7 +50,21 @@ from .markdown_renderer import MarkdownRenderer
 logger = logging.getLogger(__name__)
 
 # Modules that contribute outputs: each has ``outputs(build) -> iterable of Output``.
-OUTPUT_PROVIDERS = [pages, archive, search, signup, feeds, redirects, shortlinks, email, post, sms, editions, cms, sitemap]
+OUTPUT_PROVIDERS = [
+    pages,
+    archive,
+    search,
+    signup,
+    feeds,
+    redirects,
+    shortlinks,
+    email,
+    post,
+    sms,
+    editions,
+    cms,
+    sitemap,
+]
 # Planned in ``generate_context``: the action pages (what search indexes) and
 # the search plan. Their keys are plain strings (no key made of every output).
 EARLY_PROVIDERS = (pages, search)
@@ -255,7 +269,9 @@ class ActionsGenerator(Generator):
         pelican_pages = [page.save_as for page in self.context.get("pages", ()) if getattr(page, "save_as", "")]
         files = [output.save_as for output in self.outputs] + pelican_pages
         feeds = sum(1 for name in files if name.startswith("feeds/"))
-        pages = sum(1 for name in files if name.endswith(".html") and name not in action_pages and not name.startswith("feeds/"))
+        pages = sum(
+            1 for name in files if name.endswith(".html") and name not in action_pages and not name.startswith("feeds/")
+        )
         changed = None
         if self.run is not None:
             changed = sum(1 for name in files if not summary.unchanged(self.output_path, final, name))

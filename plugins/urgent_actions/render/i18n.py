@@ -58,9 +58,7 @@ class BuildTimeI18n(InternationalizationExtension):
             text = self._translated(singular)
             if text is not None:
                 return nodes.Output([nodes.MarkSafeIfAutoescape(nodes.Const(text))])
-        return super()._make_node(
-            singular, plural, context, variables, plural_expr, vars_referenced, num_called_num
-        )
+        return super()._make_node(singular, plural, context, variables, plural_expr, vars_referenced, num_called_num)
 
     def filter_stream(self, stream):
         """``_("literal")`` alone becomes ``("translation"|safe)``, as new-style gettext returns Markup."""

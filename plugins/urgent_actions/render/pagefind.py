@@ -21,6 +21,7 @@ from ..site.search import Shard
 # Pagefind's own search interfaces: the site has its own (theme/static/js/search.js).
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 
+
 class PagefindError(RuntimeError):
     """Pagefind failed, or did not finish in time: the build stops with this message."""
 

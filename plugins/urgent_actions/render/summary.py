@@ -33,8 +33,9 @@ def unchanged(staging: str, final: str, save_as: str) -> bool:
     return (new.st_dev, new.st_ino) == (old.st_dev, old.st_ino)
 
 
-def describe(*, actions: int, drafts: int, pages: int, feeds: int, others: int,
-             changed: int | None, output: str) -> str:
+def describe(
+    *, actions: int, drafts: int, pages: int, feeds: int, others: int, changed: int | None, output: str
+) -> str:
     """One line saying what a build made; ``changed`` is None when every file was
     written anew (a build that is not incremental cannot tell)."""
     made = (

@@ -52,9 +52,7 @@ def read_variables(env, name: str) -> tuple[frozenset[str], tuple]:
         names |= _free_names(env, tree)
         for other in meta.find_referenced_templates(tree):
             if other is None:
-                raise ValueError(
-                    f"{current}: cached_include needs every template it uses named by a constant"
-                )
+                raise ValueError(f"{current}: cached_include needs every template it uses named by a constant")
             pending.append(other)
     return frozenset(names), tuple(sorted(visited.items()))
 
@@ -68,8 +66,7 @@ def _free_names(env, tree) -> set[str]:
     for node in tree.find_all((nodes.Macro, nodes.CallBlock)):
         params = [arg.name for arg in node.args] + ["caller", "varargs", "kwargs"]
         body = nodes.Template(
-            [nodes.Assign(nodes.Name(n, "store"), nodes.Const(None)) for n in params]
-            + list(node.body)
+            [nodes.Assign(nodes.Name(n, "store"), nodes.Const(None)) for n in params] + list(node.body)
         )
         body.set_environment(env)
         body.set_lineno(node.lineno)
@@ -92,18 +89,14 @@ class CachedIncludeExtension(Extension):
         template = parser.parse_expression()
         # The derived context holds the caller's local variables too (loop
         # variables, {% with %} and {% set %} inside blocks), as {% include %} does.
-        call = self.call_method(
-            "_render", [template, nodes.DerivedContextReference()], lineno=lineno
-        )
+        call = self.call_method("_render", [template, nodes.DerivedContextReference()], lineno=lineno)
         return nodes.Output([call], lineno=lineno)
 
     def _reads(self, name: str):
         env = self.environment
         found = env.cached_include_reads.get(name)
         # Without auto_reload a loaded template never changes: no need to look again.
-        if found is not None and (
-            not env.auto_reload or all(env.get_template(n) is t for n, t in found[1])
-        ):
+        if found is not None and (not env.auto_reload or all(env.get_template(n) is t for n, t in found[1])):
             return found
         names, visited = read_variables(env, name)
         found = env.cached_include_reads[name] = (tuple(sorted(names)), visited)
@@ -118,9 +111,7 @@ class CachedIncludeExtension(Extension):
         entry = env.cached_include_html.get(key)
         if entry is None:
             template = env.get_template(name, parent=context.name)
-            html = Markup(
-                "".join(template.root_render_func(template.new_context(context.get_all(), True)))
-            )
+            html = Markup("".join(template.root_render_func(template.new_context(context.get_all(), True))))
             # Keeping the values keeps their ids theirs while the entry lives.
             entry = env.cached_include_html[key] = (html, values, visited)
         return entry[0]

@@ -38,8 +38,7 @@ def date_iso(value: dt.date) -> str:
 def paragraphs_html(blocks) -> Markup:
     """Paragraphs of plain text as HTML paragraphs, line breaks kept; everything escaped."""
     html = "".join(
-        "<p>" + "<br>\n".join(str(escape(line)) for line in block.split("\n")) + "</p>\n"
-        for block in blocks
+        "<p>" + "<br>\n".join(str(escape(line)) for line in block.split("\n")) + "</p>\n" for block in blocks
     )
     return Markup(html)
 
@@ -75,6 +74,8 @@ def letter_paragraphs_html(blocks, language: str) -> Markup:
 def money(amount: float, language: str = "fr") -> str:
     """'2,13 €' (euros, written as the interface language writes amounts)."""
     return format_currency(amount, "EUR", locale=_locale(language))
+
+
 def strong_direction(text: str, default: str = "ltr") -> str:
     """'rtl' or 'ltr': the direction of the first strongly directional character
     of ``text`` (a French salutation in an Arabic letter keeps its own)."""

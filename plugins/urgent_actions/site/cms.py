@@ -120,9 +120,7 @@ PATTERN_HINTS = {"case": "UA, espace, 1 à 3 chiffres, / et l'année sur 2 chiff
 # Fields checked against other data (countries, themes.yml): a choice among its values.
 CHOICES = {
     "country": lambda build: _country_options(build),
-    "themes": lambda build: [
-        {"label": label, "value": key} for key, label in build.site.themes.items()
-    ],
+    "themes": lambda build: [{"label": label, "value": key} for key, label in build.site.themes.items()],
 }
 # Model fields the editor does not show, and why.
 LEFT_OUT = {
@@ -192,9 +190,7 @@ def _field(name: str, info, label_key: str, required: bool, build) -> dict:
     elif annotation is int:
         entry.update(widget="number", value_type="int", min=_constraint(metadata, "ge"))
     elif isinstance(item, type) and issubclass(item, BaseModel):
-        entry.update(
-            widget="list", summary=SUMMARIES[name], fields=_fields_of(item, name, True, build)
-        )
+        entry.update(widget="list", summary=SUMMARIES[name], fields=_fields_of(item, name, True, build))
     elif item is not None:
         entry["widget"] = "list"
     elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -220,11 +216,7 @@ def _fields_of(model_class, parent: str, items_required: bool, build) -> list[di
     (an item exists only when it is filled), never inside an optional object."""
     fields = model_class.model_fields
     is_authority = issubclass(model_class, model.Authority)
-    names = (
-        [*AUTHORITY_FIRST, *(n for n in fields if n not in AUTHORITY_FIRST)]
-        if is_authority
-        else list(fields)
-    )
+    names = [*AUTHORITY_FIRST, *(n for n in fields if n not in AUTHORITY_FIRST)] if is_authority else list(fields)
     result = []
     for name in names:
         key = (
@@ -240,10 +232,7 @@ def _fields_of(model_class, parent: str, items_required: bool, build) -> list[di
 def _country_options(build) -> list[dict]:
     language = build.ua["UA_LANGUAGE"]
     return sorted(
-        (
-            {"label": countries.country_name(code, language), "value": code}
-            for code in countries.known_codes()
-        ),
+        ({"label": countries.country_name(code, language), "value": code} for code in countries.known_codes()),
         key=lambda option: option["label"],
     )
 
@@ -256,9 +245,7 @@ def action_fields(build) -> list[dict]:
         for name, info in model.ActionFront.model_fields.items()
         if name not in LEFT_OUT
     ]
-    fields.append(
-        {"name": "body", "label": "Le dossier (Markdown)", "widget": "markdown", "required": True}
-    )
+    fields.append({"name": "body", "label": "Le dossier (Markdown)", "widget": "markdown", "required": True})
     return fields
 
 
@@ -290,12 +277,9 @@ def config(build) -> str:
         ],
     }
     if cms.get("local_backend"):
-        data["local_backend"] = (
-            {"url": cms["local_backend"]} if isinstance(cms["local_backend"], str) else True
-        )
-    return (
-        "# Generated from the content model by plugins/urgent_actions/site/cms.py.\n"
-        + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+        data["local_backend"] = {"url": cms["local_backend"]} if isinstance(cms["local_backend"], str) else True
+    return "# Generated from the content model by plugins/urgent_actions/site/cms.py.\n" + yaml.safe_dump(
+        data, allow_unicode=True, sort_keys=False, width=120
     )
 
 
@@ -331,9 +315,7 @@ def outputs(build):
     yield Output("admin/config.yml", render=lambda: config(build), key="cms-config")
     yield Output(
         "admin/index.html",
-        render=lambda: ADMIN_PAGE.format(
-            lang=build.ua["UA_LANGUAGE"], name=build.settings.get("SITENAME", "")
-        ),
+        render=lambda: ADMIN_PAGE.format(lang=build.ua["UA_LANGUAGE"], name=build.settings.get("SITENAME", "")),
         key="cms-page",
     )
     for path in sorted(glob.glob(os.path.join(dist, "*decap-cms.js"))):
@@ -344,6 +326,4 @@ def outputs(build):
                 return handle.read()
 
         stat = os.stat(path)
-        yield Output(
-            f"admin/{name}", render=read, key=fingerprint(path, stat.st_size, stat.st_mtime_ns)
-        )
+        yield Output(f"admin/{name}", render=read, key=fingerprint(path, stat.st_size, stat.st_mtime_ns))

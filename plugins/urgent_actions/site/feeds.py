@@ -98,8 +98,16 @@ def outputs(build):
         return Output(
             save_as,
             render=lambda: _write(
-                _feed(feedgenerator.Atom1Feed, build, title=title, link=link, feed_url=f"{base}/{save_as}",
-                      description=title, actions=actions, content_of=content),
+                _feed(
+                    feedgenerator.Atom1Feed,
+                    build,
+                    title=title,
+                    link=link,
+                    feed_url=f"{base}/{save_as}",
+                    description=title,
+                    actions=actions,
+                    content_of=content,
+                ),
                 actions,
                 build,
             ),
@@ -110,8 +118,16 @@ def outputs(build):
         return Output(
             save_as,
             render=lambda: _write(
-                _feed(feedgenerator.Rss201rev2Feed, build, title=title, link=f"{base}/", feed_url=f"{base}/{save_as}",
-                      description=description, actions=actions, content_of=content),
+                _feed(
+                    feedgenerator.Rss201rev2Feed,
+                    build,
+                    title=title,
+                    link=f"{base}/",
+                    feed_url=f"{base}/{save_as}",
+                    description=description,
+                    actions=actions,
+                    content_of=content,
+                ),
                 actions,
                 build,
             ),
@@ -121,8 +137,13 @@ def outputs(build):
     _ = build.gettext
     actions_title = _("%(name)s : les actions", name=name)
     yield atom("feeds/actions.atom.xml", actions_title, latest)
-    yield rss("feeds/actions.rss.xml", actions_title, _("Les dernières actions urgentes, avec de quoi agir."),
-              latest, content_of)
+    yield rss(
+        "feeds/actions.rss.xml",
+        actions_title,
+        _("Les dernières actions urgentes, avec de quoi agir."),
+        latest,
+        content_of,
+    )
     # The email edition of each action sent now, for the email services'
     # "RSS to email" campaigns (docs/guide-redaction.md): each item's
     # description is the email's HTML, without greeting nor footer.
@@ -130,12 +151,22 @@ def outputs(build):
     from .sending import with_email
 
     mailed = with_email(build)[:size]
-    yield rss("feeds/courriel.rss.xml", _("%(name)s : l'édition courriel", name=name),
-              _("Chaque action urgente, prête à envoyer par courriel."), mailed,
-              lambda action: render_html(build, action, for_feed=True), "courriel")
+    yield rss(
+        "feeds/courriel.rss.xml",
+        _("%(name)s : l'édition courriel", name=name),
+        _("Chaque action urgente, prête à envoyer par courriel."),
+        mailed,
+        lambda action: render_html(build, action, for_feed=True),
+        "courriel",
+    )
     good = site.good_news[:size]
-    yield atom("feeds/good-news.atom.xml", _("%(name)s : les bonnes nouvelles", name=name), good, good_news_of,
-               link=f"{base}/{ua['UA_URLS']['good_news']}")
+    yield atom(
+        "feeds/good-news.atom.xml",
+        _("%(name)s : les bonnes nouvelles", name=name),
+        good,
+        good_news_of,
+        link=f"{base}/{ua['UA_URLS']['good_news']}",
+    )
 
     by_country: dict[str, list] = {}
     by_theme: dict[str, list] = {}
@@ -144,11 +175,19 @@ def outputs(build):
         for theme in action.front.themes:
             by_theme.setdefault(theme, []).append(action)
     for code, actions in by_country.items():
-        yield atom(f"feeds/pays/{code.lower()}.atom.xml", _("%(name)s : %(list)s", name=name, list=actions[0].country_name),
-                   actions[:size], link=f"{base}/{ua['UA_URLS']['countries']}{code.lower()}/")
+        yield atom(
+            f"feeds/pays/{code.lower()}.atom.xml",
+            _("%(name)s : %(list)s", name=name, list=actions[0].country_name),
+            actions[:size],
+            link=f"{base}/{ua['UA_URLS']['countries']}{code.lower()}/",
+        )
     for key, actions in by_theme.items():
-        yield atom(f"feeds/themes/{key}.atom.xml", _("%(name)s : %(list)s", name=name, list=site.themes[key]), actions[:size],
-                   link=f"{base}/{ua['UA_URLS']['themes']}{key}/")
+        yield atom(
+            f"feeds/themes/{key}.atom.xml",
+            _("%(name)s : %(list)s", name=name, list=site.themes[key]),
+            actions[:size],
+            link=f"{base}/{ua['UA_URLS']['themes']}{key}/",
+        )
 
     yield Output(
         "feeds/actions.json",

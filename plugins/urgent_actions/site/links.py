@@ -34,9 +34,7 @@ def _encoded_text(text: str) -> str:
     return _encode(_crlf(text))
 
 
-def mailto_url(
-    to: list[str], *, cc: list[str] | None = None, subject: str = "", body: str = ""
-) -> str:
+def mailto_url(to: list[str], *, cc: list[str] | None = None, subject: str = "", body: str = "") -> str:
     """A RFC 6068 ``mailto:`` URL."""
     recipients = ",".join(quote(a, safe=_ADDRESS_SAFE) for a in to)
     fields = []

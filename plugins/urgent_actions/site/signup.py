@@ -11,7 +11,14 @@ from .outputs import Output
 
 # The order in which a formula's fields are asked.
 FIELD_ORDER = [
-    "email", "mobile", "first_name", "last_name", "street", "postal_code", "city", "country",
+    "email",
+    "mobile",
+    "first_name",
+    "last_name",
+    "street",
+    "postal_code",
+    "city",
+    "country",
 ]
 FORMULA_ORDER = ["email", "post", "sms"]
 
@@ -56,5 +63,7 @@ def outputs(build):
         key="join",
     )
     yield Output(_save_as(urls["thanks"]), template="join-thanks", context={"page_name": "join-thanks"}, key="thanks")
-    yield Output(_save_as(urls["signup_error"]), template="join-error", context={"page_name": "join-error"}, key="error")
+    yield Output(
+        _save_as(urls["signup_error"]), template="join-error", context={"page_name": "join-error"}, key="error"
+    )
     yield Output(_save_as(urls["privacy"]), template="privacy", context={"page_name": "privacy"}, key="privacy")

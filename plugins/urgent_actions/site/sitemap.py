@@ -29,7 +29,12 @@ def entries(build) -> list[tuple]:
     found = []
     for output in build.generator.outputs:
         path = output.save_as
-        if not path.endswith("index.html") or "/lettre-" in path or path in redirects or path.startswith(("admin/", "envois/", "ua/")):
+        if (
+            not path.endswith("index.html")
+            or "/lettre-" in path
+            or path in redirects
+            or path.startswith(("admin/", "envois/", "ua/"))
+        ):
             continue
         action = by_page.get(path)
         if action is None:
@@ -53,6 +58,10 @@ def _key(found: list[tuple]) -> str:
 def sitemap(build) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for loc, lastmod in entries(build):
-        lines.append(f"  <url><loc>{escape(loc)}</loc>" + (f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else "") + "</url>")
+        lines.append(
+            f"  <url><loc>{escape(loc)}</loc>"
+            + (f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else "")
+            + "</url>"
+        )
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"

@@ -332,9 +332,9 @@ class BuildCache:
         self._save_reads()
 
     def _save_reads(self) -> None:
-        changes = [
-            (name, entry) for name, entry in self.new_reads.items() if self.old_reads.get(name) is not entry
-        ] + [(name, None) for name in self.old_reads.keys() - self.new_reads.keys()]
+        changes = [(name, entry) for name, entry in self.new_reads.items() if self.old_reads.get(name) is not entry] + [
+            (name, None) for name in self.old_reads.keys() - self.new_reads.keys()
+        ]
         if not changes and self._log_records is not None:
             return  # every file came from the read cache: it is already right
 
@@ -365,5 +365,3 @@ class BuildCache:
 
 def _utf8(html: str | bytes) -> bytes:
     return html if isinstance(html, bytes) else html.encode("utf-8")
-
-

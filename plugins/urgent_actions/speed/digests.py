@@ -30,7 +30,6 @@ def stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
     return (stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
-
 class Digests:
     """The digests of one build's inputs, each tree walked once."""
 
@@ -88,7 +87,9 @@ class Digests:
     def layout(self) -> str:
         """What decides where pages go and what files exist: code, library versions, settings."""
         if self._layout is None:  # made once: every key of the build covers it
-            self._layout = fingerprint(CACHE_VERSION, _versions(), self.tree(PLUGIN_DIR), settings_digest(self.settings))
+            self._layout = fingerprint(
+                CACHE_VERSION, _versions(), self.tree(PLUGIN_DIR), settings_digest(self.settings)
+            )
         return self._layout
 
     def compiled_templates(self) -> str:
@@ -154,8 +155,5 @@ def _versions() -> str:
     except PackageNotFoundError:  # pragma: no cover - search turned off
         pagefind = "none"
     return (
-        f"{sys.version}|{pelican.__version__}|{markdown.__version__}|{jinja2.__version__}"
-        f"|{pydantic.VERSION}|{pagefind}"
+        f"{sys.version}|{pelican.__version__}|{markdown.__version__}|{jinja2.__version__}|{pydantic.VERSION}|{pagefind}"
     )
-
-

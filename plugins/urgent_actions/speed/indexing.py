@@ -382,8 +382,10 @@ class SearchIndexer:
         adopted = []
         for shard in list(stale):
             job = self._speculative.pop(shard.directory, None)
-            if job is not None and published_as_recorded is not None and self._fits(
-                job, shard, page_keys, published_as_recorded
+            if (
+                job is not None
+                and published_as_recorded is not None
+                and self._fits(job, shard, page_keys, published_as_recorded)
             ):
                 adopted.append(job)
                 stale.remove(shard)

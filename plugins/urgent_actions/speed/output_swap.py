@@ -206,7 +206,9 @@ class _SpareCopy:
         self.partial = self.spare + self.SUFFIX
         cp = shutil.which("cp") if sys.platform.startswith("linux") else None
         self._process = (
-            subprocess.Popen([cp, "-al", "--", final, self.partial], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.Popen(
+                [cp, "-al", "--", final, self.partial], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
             if cp
             else None
         )

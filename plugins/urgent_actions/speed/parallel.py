@@ -86,7 +86,12 @@ def render_all(generator, outputs: list, min_files: int | None) -> None:
     """
     global _render_job
     count = workers()
-    if min_files is None or len(outputs) < min_files or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        min_files is None
+        or len(outputs) < min_files
+        or count < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         for output in outputs:
             generator.render_output(output)
         return

@@ -31,10 +31,10 @@ import time
 from ..site.search import DIRECTORY_PREFIXES
 from . import output_swap, parallel, spare_tree, stamps
 from .cache import BuildCache, manifest_path, read_manifest
+from .compiled_templates import cache_compiled
 from .digests import Digests
 from .indexing import SearchIndexer
 from .reading import CachedReader
-from .compiled_templates import cache_compiled
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,9 @@ class BuildRun:
         self.nothing_to_do = False
         self.cache: BuildCache | None = None
         self.renovation: spare_tree.Renovation | None = None
-        self.search = SearchIndexer(ua["UA_LANGUAGE"], ua["UA_SEARCH_JOBS"], ua["UA_SEARCH_TIMEOUT"]) if ua["UA_SEARCH"] else None
+        self.search = (
+            SearchIndexer(ua["UA_LANGUAGE"], ua["UA_SEARCH_JOBS"], ua["UA_SEARCH_TIMEOUT"]) if ua["UA_SEARCH"] else None
+        )
         self._inputs = self._layout = None
         self._published_layout = None
         self._published_stamp: dict | None = None

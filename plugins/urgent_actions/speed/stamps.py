@@ -25,7 +25,6 @@ def file_id(stat: os.stat_result) -> list[int]:
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
 
 
-
 def stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None, known=None, previous=None):
     """Every file under ``root``: relative path -> [inode, size, mtime_ns] (symlinks not followed).
 
@@ -252,5 +251,3 @@ def replace_file(path: str, write) -> None:
         if os.path.exists(temporary):
             os.remove(temporary)
         raise
-
-

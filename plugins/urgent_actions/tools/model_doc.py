@@ -25,8 +25,10 @@ RULES = [
     "At most one letter per `language`; a letter in a language without a default closing needs `closing`.",
     "`sms` fits one SMS: 160 GSM-7 characters, or 70 when a character forces Unicode.",
     "`tweet` is at most 280 characters as X counts them, with the longest target's `@handle ` in front.",
-    "A target (not a copy) has at least one way to reach it (address, email, sms, fax, twitter or web), "
-    "and a `salutation` when it has an email or a postal address.",
+    (
+        "A target (not a copy) has at least one way to reach it (address, email, sms, fax, twitter or web), "
+        "and a `salutation` when it has an email or a postal address."
+    ),
     "A target given as `{ref: <id>}` takes no other key; `<id>` names `content/authorities/<id>.yml`.",
     "`country` is a known ISO 3166-1 alpha-2 code; every `themes` entry is a key of `content/themes.yml`.",
     "(`case`, `update`) is unique across the site; an alias is not another action's address.",

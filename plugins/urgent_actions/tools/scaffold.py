@@ -120,18 +120,24 @@ def check_country(country: str) -> str:
         return code
     guess = countries.suggest_code(country or "")
     hint = f", did you mean {guess} ({countries.country_name(guess)})?" if guess else ""
-    raise ScaffoldError(
-        f"unknown country '{country}'{hint}: give its ISO 3166-1 alpha-2 code, e.g. --country EG"
-    )
+    raise ScaffoldError(f"unknown country '{country}'{hint}: give its ISO 3166-1 alpha-2 code, e.g. --country EG")
 
 
-def new_action(content_root: str, *, title: str, country: str, case: str | None = None,
-               today: dt.date | None = None, weeks: int = DEFAULT_WEEKS, theme: str | None = None) -> str:
+def new_action(
+    content_root: str,
+    *,
+    title: str,
+    country: str,
+    case: str | None = None,
+    today: dt.date | None = None,
+    weeks: int = DEFAULT_WEEKS,
+    theme: str | None = None,
+) -> str:
     """Write a new draft action; return its path. Refuses to overwrite, and
     refuses what would make the draft invalid (an unknown country or theme)."""
     today = today or today_in_brussels()
     if not title or not title.strip():
-        raise ScaffoldError("a title is needed, e.g. --title \"Égypte : un chercheur détenu\"")
+        raise ScaffoldError('a title is needed, e.g. --title "Égypte : un chercheur détenu"')
     country = check_country(country)
     slug = slugify(title, max_length=80, word_boundary=True) or "nouvelle-action"
     path = os.path.join(content_root, "actions", f"{slug}.md")

@@ -45,9 +45,7 @@ def action_schema() -> dict:
         fields["web"]["anyOf"][0]["pattern"] = "^https://"
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Action urgente"
-    schema["description"] = (
-        "En-tête YAML d'un fichier content/actions/<slug>.md. Voir docs/guide-redaction.md."
-    )
+    schema["description"] = "En-tête YAML d'un fichier content/actions/<slug>.md. Voir docs/guide-redaction.md."
     return schema
 
 

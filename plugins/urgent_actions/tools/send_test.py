@@ -88,7 +88,9 @@ def _preview(text: str, tags: dict[str, str], values: dict[str, str], html: bool
     return text
 
 
-def message_for(output: str, slug: str, ua: dict, tags: dict[str, str], to: str, sender: str, site_url: str) -> EmailMessage:
+def message_for(
+    output: str, slug: str, ua: dict, tags: dict[str, str], to: str, sender: str, site_url: str
+) -> EmailMessage:
     """The multipart/alternative message of the built email edition of ``slug``."""
     folder = os.path.join(output, "envois", slug)
     html_path, text_path = os.path.join(folder, "courriel.html"), os.path.join(folder, "courriel.txt")
