@@ -40,7 +40,11 @@ def _copy(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("module", "line", "contract"),
     [
-        ("content/model.py", "from ..speed import cache", "Domain, site and rendering never import the speed code"),
+        (
+            "content/action_front.py",
+            "from ..speed import cache",
+            "Domain, site and rendering never import the speed code",
+        ),
         ("site/pages.py", "from ..render import files", "The pipeline flows one way: render -> site -> content"),
     ],
 )

@@ -73,7 +73,7 @@ def test_the_editor_is_bundled_and_configured_from_the_content_model(cms):
     assert config["publish_mode"] == "editorial_workflow"
     collection = config["collections"][0]
     fields = {f["name"]: f for f in collection["fields"]}
-    from urgent_actions.content.model import ActionFront
+    from urgent_actions.content.action_front import ActionFront
 
     assert set(ActionFront.model_fields) - {"status"} <= set(fields)  # every field of an action
     assert [o["value"] for o in fields["state"]["options"]] == ["open", "closed", "good-news"]

@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import pytest
 from pydantic import BaseModel
 
-from urgent_actions.content import model
+from urgent_actions.content import action_front, states
+from urgent_actions.content.fields import CASE_RE, Line
 from urgent_actions.site import cms
 
 BUILD = SimpleNamespace(ua={"UA_LANGUAGE": "fr"}, site=SimpleNamespace(themes={"torture": "Torture"}))
@@ -36,22 +37,22 @@ def config_paths(fields, prefix="") -> set[str]:
 
 def test_every_field_of_the_model_is_in_the_editor_or_left_out_on_purpose():
     fields = cms.action_fields(BUILD)
-    assert config_paths(fields) - {"body"} == model_paths(model.ActionFront)
-    assert set(cms.LEFT_OUT) <= set(model.ActionFront.model_fields)
+    assert config_paths(fields) - {"body"} == model_paths(action_front.ActionFront)
+    assert set(cms.LEFT_OUT) <= set(action_front.ActionFront.model_fields)
 
 
 def test_a_field_added_to_the_model_fails_until_the_editor_knows_it(monkeypatch):
-    class Grown(model.ActionFront):
-        urgency: model.Line | None = None
+    class Grown(action_front.ActionFront):
+        urgency: Line | None = None
 
-    monkeypatch.setattr(cms.model, "ActionFront", Grown)
+    monkeypatch.setattr(cms, "ActionFront", Grown)
     with pytest.raises(cms.MissingFieldError, match="'urgency'"):
         cms.action_fields(BUILD)
 
 
 def test_the_editor_takes_rules_from_the_model():
     fields = {f["name"]: f for f in cms.action_fields(BUILD)}
-    assert fields["case"]["pattern"][0] == model.CASE_RE.pattern
+    assert fields["case"]["pattern"][0] == CASE_RE.pattern
     assert fields["title"]["label"] == "Titre (120 caractères au plus)"
     assert fields["update"] == {
         "name": "update",
@@ -62,7 +63,7 @@ def test_the_editor_takes_rules_from_the_model():
         "default": 0,
         "required": False,
     }
-    assert [o["value"] for o in fields["state"]["options"]] == list(model.STATES)
+    assert [o["value"] for o in fields["state"]["options"]] == list(states.STATES)
     assert fields["themes"]["min"] == 1 and fields["themes"]["required"] is True
     letters = {f["name"]: f for f in fields["letters"]["fields"]}
     assert letters["body"]["widget"] == "text" and letters["body"]["required"] is True

@@ -12,10 +12,11 @@ import pytest
 
 from helpers import ROOT, action, changed, make_content, problems_for, run_pelican
 from urgent_actions import settings
-from urgent_actions.content import countries, letters
-from urgent_actions.content.letters import FSI, LRM, PDI, RLM, compose
+from urgent_actions.content import countries, letters, scripts
+from urgent_actions.content.fields import is_language_code
+from urgent_actions.content.letters import compose
 from urgent_actions.content.loading import load_site
-from urgent_actions.content.model import _is_language_code
+from urgent_actions.content.scripts import FSI, LRM, PDI, RLM
 
 F = "content/actions/a.md"
 TARGET = action()["targets"][0]
@@ -53,7 +54,7 @@ def test_the_default_table_covers_the_languages_the_project_promises():
     assert promised <= set(letters.DEFAULT_CLOSINGS)
     assert promised <= set(letters.LETTER_WORDS)
     for language in promised:
-        assert _is_language_code(language)
+        assert is_language_code(language)
         assert compose(letter(language), None, "fr").salutation == letters.DEFAULT_SALUTATIONS[language]
     # A language outside the table, without a salutation of its own: none.
     assert compose(letter("sw", closing="Wako,"), "Bwana Waziri,", "fr").salutation is None
@@ -177,34 +178,34 @@ def test_a_composition_per_language_end_to_end():
 
 
 def test_lines_in_the_other_direction_are_isolated_in_plain_text():
-    assert letters.isolate_line("Monsieur le Procureur général,", "rtl") == FSI + "Monsieur le Procureur général," + PDI
-    assert letters.isolate_line("سعادة النائب العام،", "rtl") == "سعادة النائب العام،"
-    assert letters.isolate_line("كريم", "ltr") == FSI + "كريم" + PDI
+    assert scripts.isolate_line("Monsieur le Procureur général,", "rtl") == FSI + "Monsieur le Procureur général," + PDI
+    assert scripts.isolate_line("سعادة النائب العام،", "rtl") == "سعادة النائب العام،"
+    assert scripts.isolate_line("كريم", "ltr") == FSI + "كريم" + PDI
     # A mixed line starting in the other direction gets the letter's mark.
-    assert letters.isolate_line("Karim Exemple محتجز منذ 2025", "rtl") == RLM + "Karim Exemple محتجز منذ 2025"
-    assert letters.isolate_line("كريم est détenu", "ltr") == LRM + "كريم est détenu"
-    assert letters.isolate_line("Je vous écris au sujet de كريم.", "ltr") == "Je vous écris au sujet de كريم."
-    assert letters.isolate_line("2025 — 1/2", "rtl") == "2025 — 1/2"  # no letters: as it is
+    assert scripts.isolate_line("Karim Exemple محتجز منذ 2025", "rtl") == RLM + "Karim Exemple محتجز منذ 2025"
+    assert scripts.isolate_line("كريم est détenu", "ltr") == LRM + "كريم est détenu"
+    assert scripts.isolate_line("Je vous écris au sujet de كريم.", "ltr") == "Je vous écris au sujet de كريم."
+    assert scripts.isolate_line("2025 — 1/2", "rtl") == "2025 — 1/2"  # no letters: as it is
 
 
 def test_names_in_another_script_are_runs_with_their_script():
-    assert letters.script_runs("أكتب بشأن Karim Exemple، المحتجز", "ar") == [
+    assert scripts.script_runs("أكتب بشأن Karim Exemple، المحتجز", "ar") == [
         ("أكتب بشأن ", None),
         ("Karim Exemple", "Latn"),
         ("، المحتجز", None),
     ]
-    assert letters.script_runs("Au sujet de كريم (34 ans).", "fr") == [
+    assert scripts.script_runs("Au sujet de كريم (34 ans).", "fr") == [
         ("Au sujet de ", None),
         ("كريم", "Arab"),
         (" (34 ans).", None),
     ]
     # A whole line in another script is one run, its punctuation with it.
-    assert letters.script_runs("Monsieur le Procureur,\nنص", "ar") == [
+    assert scripts.script_runs("Monsieur le Procureur,\nنص", "ar") == [
         ("Monsieur le Procureur,", "Latn"),
         ("\nنص", None),
     ]
-    assert letters.script_runs("Чтобы Иван", "fr") == [("Чтобы Иван", "Cyrl")]
-    assert letters.script_runs("没有", "zh") == [("没有", None)]
+    assert scripts.script_runs("Чтобы Иван", "fr") == [("Чтобы Иван", "Cyrl")]
+    assert scripts.script_runs("没有", "zh") == [("没有", None)]
 
 
 # --- Paper ------------------------------------------------------------------------
@@ -267,9 +268,9 @@ def test_the_fast_paths_character_classes_hold_over_all_of_unicode():
         if 0xD800 <= code <= 0xDFFF:
             continue  # surrogates are not characters
         char = chr(code)
-        if letters._strong_direction(char) == "rtl" and not letters.RIGHT_TO_LEFT.match(char):
+        if scripts.strong_direction(char) == "rtl" and not scripts.RIGHT_TO_LEFT.match(char):
             wrong_rtl.append(f"U+{code:04X}")
-        if letters.LATIN_ONLY.fullmatch(char) and letters._script(char) not in (None, "Latn"):
+        if scripts.LATIN_ONLY.fullmatch(char) and scripts.script_of(char) not in (None, "Latn"):
             wrong_latin.append(f"U+{code:04X}")
     assert not wrong_rtl, f"right-to-left characters outside RIGHT_TO_LEFT: {wrong_rtl[:20]}"
     assert not wrong_latin, f"non-Latin letters inside LATIN_ONLY: {wrong_latin[:20]}"
@@ -286,8 +287,8 @@ def test_the_fast_paths_character_classes_hold_over_all_of_unicode():
     ],
 )
 def test_the_fast_paths_give_what_the_look_ups_give(text, language, monkeypatch):
-    fast = (letters.script_runs(text, language), [letters.isolate_line(line, "ltr") for line in text.split("\n")])
-    monkeypatch.setattr(letters, "LATIN_ONLY", re.compile("(?!)"))  # never matches: the slow path
-    monkeypatch.setattr(letters, "RIGHT_TO_LEFT", re.compile("."))  # always matches: the slow path
-    slow = (letters.script_runs(text, language), [letters.isolate_line(line, "ltr") for line in text.split("\n")])
+    fast = (scripts.script_runs(text, language), [scripts.isolate_line(line, "ltr") for line in text.split("\n")])
+    monkeypatch.setattr(scripts, "LATIN_ONLY", re.compile("(?!)"))  # never matches: the slow path
+    monkeypatch.setattr(scripts, "RIGHT_TO_LEFT", re.compile("."))  # always matches: the slow path
+    slow = (scripts.script_runs(text, language), [scripts.isolate_line(line, "ltr") for line in text.split("\n")])
     assert fast == slow

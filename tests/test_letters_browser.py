@@ -21,8 +21,9 @@ from helpers import ROOT, action, make_content, run_pelican
 from support.axe import axe_violations, format_violations
 from support.browser import new_page
 from support.server import serve_directory
-from urgent_actions.content.letters import FSI, PDI, compose
+from urgent_actions.content.letters import compose
 from urgent_actions.content.loading import load_site
+from urgent_actions.content.scripts import FSI, PDI
 from urgent_actions.site import links
 
 SLUG = "egypte-chercheur-detenu"

@@ -58,7 +58,7 @@ def test_pagefind_reads_a_shard_s_pages_in_the_site_through_a_glob(tmp_path):
     glob that matches them and nothing else (no directory of links is made)."""
     import json
 
-    from urgent_actions.content.loading import action_save_as
+    from urgent_actions import urls
     from urgent_actions.render.pagefind import pages_glob
     from urgent_actions.site.search import Shard
     from urgent_actions.speed.indexing import _Job
@@ -71,8 +71,8 @@ def test_pagefind_reads_a_shard_s_pages_in_the_site_through_a_glob(tmp_path):
     (site / "archives").mkdir()
     (site / "archives" / "index.html").write_text(page.format("archives", "archives"), "utf-8")
     shard = Shard("pagefind-test", ("actions/alpha/index.html", "actions/beta-2/index.html"))
-    assert pages_glob(shard.pages, action_save_as) == "actions/{alpha,beta-2}/index.html"
-    assert pages_glob(["actions/alpha/index.html", "archives/index.html"], action_save_as) is None
+    assert pages_glob(shard.pages, urls.action_save_as) == "actions/{alpha,beta-2}/index.html"
+    assert pages_glob(["actions/alpha/index.html", "archives/index.html"], urls.action_save_as) is None
 
     job = _Job(shard, str(site), str(site / "pagefind-test"), "fr", timeout=60)
     assert job.pages_dir is None

@@ -11,16 +11,22 @@ import datetime as dt
 import hashlib
 import os
 from collections import defaultdict
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import countries, letters, placeholders, states
+from .. import urls
+from . import placeholders
+from .action import Action
+from .action_front import ActionFront
+from .authority import Authority, Copy
+from .case import Case
 from .errors import ContentError, Problem, did_you_mean, field_path
+from .fields import SLUG_RE
 from .frontmatter import FrontMatterError, load_yaml, read
-from .model import SLUG_RE, ActionFront, Authority, Copy, problems_across_fields
+from .rules import model_in, problems_across_fields
 
 _TYPE_MESSAGES = {
     "missing": "required field is missing",
@@ -66,20 +72,10 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
         info = getattr(current, "model_fields", {}).get(part)
         if info is None:
             return []
-        current = _model_in(info.annotation)
+        current = model_in(info.annotation)
         if current is None:
             return []
     return [name for name, info in current.model_fields.items() if not info.exclude]
-
-
-def _model_in(annotation) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_in(arg)
-        if found:
-            return found
-    return None
 
 
 def problems_from(exc: ValidationError, path: str, model: type[BaseModel]) -> list[Problem]:
@@ -91,80 +87,24 @@ def problems_from(exc: ValidationError, path: str, model: type[BaseModel]) -> li
     return problems
 
 
-@lru_cache(maxsize=8)
-def _field_names(model: type) -> frozenset[str]:
-    return frozenset(model.model_fields)
-
-
-@dataclass
-class Action:
-    """One published urgent action, validated, with what the pages need."""
-
-    slug: str
-    source_path: str
-    front: ActionFront
-    body: str  # Markdown; emptied once rendered to body_html (nothing else reads it)
-    body_html: str = ""
-    source_digest: str = ""  # digest of the file's bytes: this version of the action
-    url: str = ""  # relative to the site root, e.g. "actions/<slug>/"
-    save_as: str = ""
-    case_actions: list[Action] = field(default_factory=list, repr=False)
-    language: str = "fr"  # of the interface: country names follow it
-
-    def __getattr__(self, name):  # the front matter's fields, read directly
-        front = self.__dict__.get("front")
-        if front is not None and name in _field_names(type(front)):
-            return getattr(front, name)
-        raise AttributeError(name)
-
-    @property
-    def country_name(self) -> str:
-        return countries.country_name(self.front.country, self.language)
-
-    @property
-    def model_letters(self) -> list[letters.ComposedLetter]:
-        """Its letters as the page shows them: composed with the salutation of
-        the first target that has one (each target's own are in ``ways_for``)."""
-        greeting = next((t.salutation for t in self.front.targets if t.salutation), None)
-        first = self.front.letters[0].language if self.front.letters else None
-        return [letters.compose(letter, greeting, first) for letter in self.front.letters]
-
-    @property
-    def preferred_language(self) -> str | None:
-        """The language of the letter marked ``preferred`` (the authorities'), or None."""
-        return next((letter.language for letter in self.front.letters if letter.preferred), None)
-
-    def display_state(self, today: dt.date) -> str:
-        """'open', 'past-deadline', 'closed' or 'good-news' on ``today`` (``states``)."""
-        return states.display_state(self.front.state, self.front.deadline, today)
-
-    @property
-    def last_updated(self) -> dt.date:
-        """The date of its latest change: publication, or the outcome's date when
-        later (the feeds' ``updated`` and the sitemap's ``lastmod``)."""
-        front = self.front
-        return max(front.date, front.outcome.date) if front.outcome else front.date
-
-    def days_left(self, today: dt.date) -> int | None:
-        """Days until the deadline (0 on its last day), None without a deadline."""
-        return None if self.front.deadline is None else (self.front.deadline - today).days
-
-    @property
-    def sort_key(self):
-        return (self.front.date, self.front.case, self.front.update, self.slug)
-
-
 @dataclass
 class SiteContent:
+    """Everything the content directory holds, validated."""
+
     themes: dict[str, str]
     authorities: dict[str, Authority]
     actions: list[Action]  # published and hidden, newest first
     drafts: list[Action]
+    cases: dict[str, Case]  # by number, in the order of their newest action
 
     @cached_property
     def listed(self) -> list[Action]:
-        """Actions shown in lists and feeds (not hidden); made once (``actions`` does not change)."""
-        return [a for a in self.actions if a.front.status == "published"]
+        """Actions shown in lists and feeds (:attr:`Action.listed`); made once (``actions`` does not change)."""
+        return [a for a in self.actions if a.listed]
+
+    def case_of(self, action: Action) -> Case:
+        """The case ``action`` belongs to."""
+        return self.cases[action.front.case]
 
     @cached_property
     def good_news(self) -> list[Action]:
@@ -251,7 +191,7 @@ def source_digest(data: bytes) -> str:
 
 def check_action_name(path: str) -> Problem | None:
     """The problem with an action file's name, if any (it becomes the page's address)."""
-    slug, ext = os.path.splitext(os.path.basename(path))
+    slug, ext = urls.slug_of(path), os.path.splitext(path)[1]
     if ext != ".md":
         return Problem(path, "", "only .md files belong in content/actions/")
     if not SLUG_RE.match(slug):
@@ -268,7 +208,6 @@ def check_action_name(path: str) -> Problem | None:
 
 def parse_action(path: str, raw: bytes, context: dict, renderer=None) -> tuple[Action | None, list[Problem]]:
     """Validate the bytes of one action file; return the action (or None) and its problems."""
-    slug = os.path.splitext(os.path.basename(path))[0]
     try:
         data, body = read(raw)
     except FrontMatterError as exc:
@@ -289,10 +228,17 @@ def parse_action(path: str, raw: bytes, context: dict, renderer=None) -> tuple[A
         return None, problems
     if problems:
         return None, problems
-    action = Action(slug=slug, source_path=path, front=front, body=body, source_digest=source_digest(raw))
-    if renderer is not None:
-        # Only the HTML is kept: at 10,000 actions the Markdown would be 30 MB more.
-        action.body_html, action.body = renderer.render(body), ""
+    # With a renderer, only the HTML is kept (``Action.body``).
+    html = renderer.render(body) if renderer is not None else ""
+    action = Action(
+        slug=urls.slug_of(path),
+        source_path=path,
+        front=front,
+        body="" if renderer is not None else body,
+        body_html=html,
+        source_digest=source_digest(raw),
+        language=context.get("language", "fr"),
+    )
     return action, []
 
 
@@ -318,11 +264,6 @@ def read_in_order(paths: list[str], context: dict, renderer) -> list[tuple[Actio
     return [read_action(path, context, renderer) for path in paths]
 
 
-def action_save_as(slug: str) -> str:
-    """Where an action's page is written, from its slug (its file name)."""
-    return f"actions/{slug}/index.html"
-
-
 def load_site(content_root: str, renderer=None, language: str = "fr", read_actions=None) -> SiteContent:
     """Read all content under ``content_root``; raise ContentError listing every problem.
 
@@ -333,7 +274,8 @@ def load_site(content_root: str, renderer=None, language: str = "fr", read_actio
     problems: list[Problem] = []
     themes = _load_themes(content_root, problems)
     authorities = _load_authorities(content_root, problems)
-    context = {"themes": themes, "authorities": authorities, "content_root": content_root}
+    # What validating an action needs from other files, and the interface's language.
+    context = {"themes": themes, "authorities": authorities, "content_root": content_root, "language": language}
 
     actions: list[Action] = []
     folder = os.path.join(content_root, "actions")
@@ -346,33 +288,28 @@ def load_site(content_root: str, renderer=None, language: str = "fr", read_actio
         if action is not None:
             actions.append(action)
 
-    problems.extend(_cross_file_problems(actions))
+    for rule in FILE_RULES:
+        problems.extend(rule(actions))
     if problems:
         raise ContentError(problems)
 
     published = [a for a in actions if a.front.status != "draft"]
     drafts = [a for a in actions if a.front.status == "draft"]
     published.sort(key=lambda a: a.sort_key, reverse=True)
-    for action in published:
-        action.language = language
-        action.url = f"actions/{action.slug}/"
-        action.save_as = action_save_as(action.slug)
     by_case: dict[str, list[Action]] = defaultdict(list)
     for action in published:
         by_case[action.front.case].append(action)
-    for case_actions in by_case.values():
-        case_actions.sort(key=lambda a: (a.front.update, a.front.date), reverse=True)
-        for action in case_actions:
-            action.case_actions = case_actions
     return SiteContent(
         themes=themes,
         authorities={k: v for k, v in authorities.items() if v is not None},
         actions=published,
         drafts=drafts,
+        cases={number: Case.of(number, actions) for number, actions in by_case.items()},
     )
 
 
-def _cross_file_problems(actions: list[Action]) -> list[Problem]:
+def one_file_per_update(actions: list[Action]) -> list[Problem]:
+    """(`case`, `update`) is unique across the site."""
     problems = []
     by_key: dict[tuple[str, int], list[Action]] = defaultdict(list)
     for action in actions:
@@ -388,7 +325,13 @@ def _cross_file_problems(actions: list[Action]) -> list[Problem]:
                         f"case '{case}' already has update {update} in {others}: give this file the next update number",
                     )
                 )
-    taken = {f"/actions/{a.slug}/": a for a in actions}
+    return problems
+
+
+def aliases_free(actions: list[Action]) -> list[Problem]:
+    """An alias is not another action's address, nor another action's alias."""
+    problems = []
+    taken = {"/" + a.url: a for a in actions}
     for action in actions:
         for index, alias in enumerate(action.front.aliases):
             owner = taken.get(alias)
@@ -402,6 +345,10 @@ def _cross_file_problems(actions: list[Action]) -> list[Problem]:
                 )
             taken.setdefault(alias, action)
     return problems
+
+
+# The rules that span files, each a check over every action read.
+FILE_RULES = (one_file_per_update, aliases_free)
 
 
 def today_in_brussels(source_date_epoch: str | None = None) -> dt.date:

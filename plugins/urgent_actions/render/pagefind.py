@@ -15,6 +15,7 @@ import os
 import subprocess
 import tempfile
 
+from .. import urls
 from ..children import start_child, stop_child
 from ..site.search import Shard
 
@@ -44,7 +45,7 @@ def pages_glob(pages, save_as) -> str | None:
     Pagefind then reads them where they are: a directory of links made and
     removed for each shard costs more than Pagefind's walk of the site.
     """
-    from ..content.model import SLUG_RE
+    from ..content.fields import SLUG_RE
 
     head, tail = save_as("\0").split("\0")  # "actions/", "/index.html"
     slugs = [page[len(head) : -len(tail)] for page in pages]
@@ -69,11 +70,9 @@ def read_log(log) -> str:
 def index_shards(site_dir: str, shards: list[Shard], language: str, timeout: float) -> None:
     """Index each shard's pages of ``site_dir`` into its directory, one Pagefind at a
     time; raise :class:`PagefindError` if one fails or takes more than ``timeout`` s."""
-    from ..content.loading import action_save_as
-
     for shard in shards:
         target = os.path.join(site_dir, shard.directory)
-        glob = pages_glob(shard.pages, action_save_as)
+        glob = pages_glob(shard.pages, urls.action_save_as)
         if glob is None:  # pragma: no cover - every indexed page is an action page
             raise PagefindError(f"{shard.directory}: not every page is an action page")
         with tempfile.TemporaryFile() as log:

@@ -15,7 +15,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency
 from markupsafe import Markup, escape
 
-from ..content import countries, letters, states, textlimits
+from ..content import countries, letters, scripts, states, textlimits
 from ..site import links
 from .template_cache import CachedIncludeExtension
 
@@ -57,9 +57,9 @@ def lines_html(text: str) -> Markup:
 def bidi_html(text: str, language: str) -> Markup:
     """Plain text in ``language`` as escaped HTML, line breaks as <br>; a name or a
     line in another script gets its own ``lang`` (undetermined language, that
-    script) in a ``<bdi>``, which isolates its direction (letters.script_runs)."""
+    script) in a ``<bdi>``, which isolates its direction (scripts.script_runs)."""
     out = []
-    for piece, script in letters.script_runs(str(text), language):
+    for piece, script in scripts.script_runs(str(text), language):
         html = "<br>\n".join(str(escape(line)) for line in piece.split("\n"))
         out.append(f'<bdi lang="und-{script}">{html}</bdi>' if script else html)
     return Markup("".join(out))

@@ -20,7 +20,10 @@ import yaml
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from ..content import countries, model
+from ..content import countries
+from ..content.action_front import ActionFront
+from ..content.authority import Authority
+from ..content.fields import is_multiline_text
 from .keys import fingerprint
 from .outputs import Output
 
@@ -38,7 +41,7 @@ def _dist(settings) -> str:
 # --- What the editor shows, derived from the content model ----------------------
 #
 # Field names, order, widgets, requiredness, defaults, minimums and patterns
-# come from the pydantic models (content/model.py), as the JSON Schema does
+# come from the pydantic models (content/action_front.py, content/authority.py), as the JSON Schema does
 # (tools/schema.py). Only what a model cannot say is written here, as data:
 # the labels, the few widgets chosen for editors, and the fields left out.
 
@@ -195,7 +198,7 @@ def _field(name: str, info, label_key: str, required: bool, build) -> dict:
         entry["widget"] = "list"
     elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
         entry.update(widget="object", fields=_fields_of(annotation, name, False, build))
-    elif model.is_multiline_text(metadata):
+    elif is_multiline_text(metadata):
         entry["widget"] = "text"
     else:
         entry["widget"] = "string"
@@ -215,7 +218,7 @@ def _fields_of(model_class, parent: str, items_required: bool, build) -> list[di
     """The fields of a nested model: required as in the model inside a list item
     (an item exists only when it is filled), never inside an optional object."""
     fields = model_class.model_fields
-    is_authority = issubclass(model_class, model.Authority)
+    is_authority = issubclass(model_class, Authority)
     names = [*AUTHORITY_FIRST, *(n for n in fields if n not in AUTHORITY_FIRST)] if is_authority else list(fields)
     result = []
     for name in names:
@@ -241,9 +244,7 @@ def action_fields(build) -> list[dict]:
     """The editor's fields of an action: every front matter field but ``LEFT_OUT``,
     in the model's order, then the Markdown body."""
     fields = [
-        _field(name, info, name, True, build)
-        for name, info in model.ActionFront.model_fields.items()
-        if name not in LEFT_OUT
+        _field(name, info, name, True, build) for name, info in ActionFront.model_fields.items() if name not in LEFT_OUT
     ]
     fields.append({"name": "body", "label": "Le dossier (Markdown)", "widget": "markdown", "required": True})
     return fields

@@ -265,7 +265,7 @@ def _deadline_events(build) -> list[tuple]:
     events = []
     for action in open_with_deadline(build.site):
         front = action.front
-        case = front.case.replace("UA ", "").replace("/", "-")
+        case = build.site.case_of(action).part
         events.append(
             (f"deadline-ua-{case}-{front.update}@{host}", front.date, front.deadline, front.title, front.summary,
              entry_id(build, action))

@@ -22,8 +22,8 @@ def open_actions(site, build_date):
     return sorted(current, key=lambda a: (a.front.deadline, a.front.title))
 
 
-def _action_context(action):
-    return lambda: {"action": action, "ways": ways_for(action), "page_name": "action"}
+def _action_context(action, case):
+    return lambda: {"action": action, "case": case, "ways": ways_for(action), "page_name": "action"}
 
 
 def outputs(build):
@@ -38,16 +38,17 @@ def outputs(build):
     )
     for action in site.actions:
         # An action's page shows its whole case (the timeline).
-        key = actions_key(action.case_actions, build_date)
+        case = site.case_of(action)
+        key = actions_key(case.actions, build_date)
         if action.front.state != "open":
             # Composed letters and links only when the page is rendered.
-            yield Output(action.save_as, template="action", context=_action_context(action), key=key)
+            yield Output(action.save_as, template="action", context=_action_context(action, case), key=key)
             continue
         ways = ways_for(action)
         yield Output(
             action.save_as,
             template="action",
-            context={"action": action, "ways": ways, "page_name": "action"},
+            context={"action": action, "case": case, "ways": ways, "page_name": "action"},
             key=key,
         )
         for target_ways in ways:

@@ -15,20 +15,16 @@ from __future__ import annotations
 
 from html import escape
 
+from .. import urls
+from ..content.case import Case
 from ..settings import short_addresses_since
 from .keys import fingerprint
 from .outputs import Output
 
 
-def case_path(case: str) -> str:
-    """``UA 060/26`` -> ``ua/060-26/`` (relative to the site root)."""
-    number, year = case.removeprefix("UA ").split("/")
-    return f"ua/{number}-{year}/"
-
-
 def short_url(build, action) -> str:
     """The absolute short address of ``action``'s case (the QR code's)."""
-    return f"{build.absolute_url}/{case_path(action.front.case)}"
+    return f"{build.absolute_url}/{urls.case_short_url(action.front.case)}"
 
 
 def sms_link(build, action) -> str:
@@ -67,26 +63,23 @@ def last_day(action):
     return max(action.last_updated, deadline) if deadline is not None else action.last_updated
 
 
-def cases(build) -> dict:
-    """Case -> its latest action, for each case that has a short address (newest first)."""
+def cases(build) -> list[Case]:
+    """The cases that have a short address (their newest action first)."""
     since = short_addresses_since(build.ua)
     # The SMS alerts (open actions) and the postal mailings' QR codes (post: true).
     linked = {a.front.case for a in build.open_now} | {a.front.case for a in build.site.listed if a.front.post}
-    found, seen = {}, set()
-    for action in build.site.actions:
-        case = action.front.case
-        if case in seen:
-            continue
-        seen.add(case)
-        if case in linked or any(last_day(a) >= since for a in action.case_actions):
-            found[case] = action.case_actions[0]  # newest update first
-    return found
+    return [
+        case
+        for case in build.site.cases.values()
+        if case.number in linked or any(last_day(a) >= since for a in case.actions)
+    ]
 
 
 def outputs(build):
-    for case, latest in cases(build).items():
+    for case in cases(build):
+        latest = case.latest
         yield Output(
-            case_path(case) + "index.html",
+            urls.save_as(case.short_url),
             render=lambda latest=latest: redirect_page(build, latest),
             # What the page shows: the latest action's address and title.
             key=fingerprint("short-address", latest.url, latest.front.title),

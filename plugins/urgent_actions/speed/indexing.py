@@ -34,8 +34,8 @@ import tempfile
 import threading
 import time
 
+from .. import urls
 from ..children import start_child, stop_child
-from ..content.loading import action_save_as
 from ..render import pagefind
 from ..render.pagefind import PagefindError
 from ..site.keys import fingerprint
@@ -92,7 +92,7 @@ class _Job:
         self.process = None
         self.started = time.monotonic()
         # Without pipes, Pagefind reads the shard's pages where they are, chosen by a glob.
-        glob = None if self.fifos else pagefind.pages_glob(shard.pages, action_save_as)
+        glob = None if self.fifos else pagefind.pages_glob(shard.pages, urls.action_save_as)
         self.pages_dir = None
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - open while Pagefind runs, closed in finish/stop
         try:
@@ -289,7 +289,7 @@ class SearchIndexer:
             folder, name = os.path.split(path)
             if folder != actions_dir or not name.endswith(".md") or path not in before or path not in now:
                 return  # an action added or removed, or another file: shards may move, pages change
-            pages.add(action_save_as(name[:-3]))
+            pages.add(urls.action_save_as(urls.slug_of(name)))
         chosen = [Shard(d, tuple(p)) for d, p in shards.items() if not pages.isdisjoint(p)]
         if not chosen or len(chosen) > max(1, self.jobs):
             return

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 
+from .. import urls
+from ..content.action import Action
 from ..content.loading import (
-    Action,
     check_action_name,
     parse_action,
     read_action,
@@ -90,9 +91,11 @@ class CachedReader:
             return None, [unreadable(path, exc)]
         if cached is not None:
             digest, front, html = cached
-            slug = os.path.splitext(name)[0]
-            action = CachedAction(slug=slug, source_path=path, front=front, body="", source_digest=digest)
-            action.body_html = html  # bytes: decoded if shown
+            action = CachedAction(
+                slug=urls.slug_of(path), source_path=path, front=front, body="",
+                body_html=html,  # bytes: decoded if shown
+                source_digest=digest, language=context.get("language", "fr"),
+            )  # fmt: skip
             return action, []
         action, problems = parse_action(path, raw, context, renderer)
         if action is not None and renderer is not None:

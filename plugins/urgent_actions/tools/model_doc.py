@@ -2,38 +2,38 @@
 
 The fields, whether each is required, its default, type, format, pattern and
 limits come from the pydantic models (through :func:`tools.schema.action_schema`);
-the placeholders refused outside drafts come from ``content/placeholders.py``.
-Only the rules that compare fields, which live in code, are described here in
-words. ``invoke schema`` writes the file; a test fails when it is stale.
+the rules that compare fields and those that span files are the docstrings of
+their checks (``content/action_front.py``, ``content/authority.py``,
+``content/loading.py``); the placeholders refused outside drafts come from
+``content/placeholders.py``. ``invoke schema`` writes the file; a test fails
+when it is stale.
 """
 
 from __future__ import annotations
 
+import inspect
+
 from ..content import placeholders
-from ..content.model import ActionFront, Authority, Copy, Letter, Outcome, is_multiline_text
+from ..content.action_front import ACTION_RULES, LETTER_RULES, ActionFront, Letter, Outcome
+from ..content.authority import TARGET_RULES, Authority, Copy
+from ..content.fields import is_multiline_text
+from ..content.loading import FILE_RULES
 from .schema import action_schema
 
 MODELS = {"ActionFront": ActionFront, "Authority": Authority, "Copy": Copy, "Letter": Letter, "Outcome": Outcome}
 
-# The rules that compare fields (``rules_across_fields`` in content/model.py),
-# and those that span files (content/loading.py), in words.
-RULES = [
-    "`deadline` is required while `state` is `open`, and is not before `date`.",
-    "`targets` and `letters` each need at least one entry while `state` is `open`.",
-    "`outcome` is required when `state` is `good-news`.",
-    "`image_alt` is required with `image`, and refused without it; the image file must exist under `content/`.",
-    "At most one letter per `language`; a letter in a language without a default closing needs `closing`.",
-    "`sms` fits one SMS: 160 GSM-7 characters, or 70 when a character forces Unicode.",
-    "`tweet` is at most 280 characters as X counts them, with the longest target's `@handle ` in front.",
-    (
-        "A target (not a copy) has at least one way to reach it (address, email, sms, fax, twitter or web), "
-        "and a `salutation` when it has an email or a postal address."
-    ),
+# The rules of single fields that the tables do not show, in words.
+FIELD_RULES = [
+    "The image file must exist under `content/`.",
     "A target given as `{ref: <id>}` takes no other key; `<id>` names `content/authorities/<id>.yml`.",
     "`country` is a known ISO 3166-1 alpha-2 code; every `themes` entry is a key of `content/themes.yml`.",
-    "(`case`, `update`) is unique across the site; an alias is not another action's address.",
-    "Unknown keys are errors. Every rule is checked on every file, and every problem is reported in one run.",
 ]
+
+
+def rule_sentences() -> list[str]:
+    """Every rule that compares fields or spans files, in words (its check's docstring)."""
+    across_fields = [rule.sentence for rules in (ACTION_RULES, LETTER_RULES, TARGET_RULES) for rule in rules]
+    return across_fields + [" ".join(inspect.getdoc(check).split()) for check in FILE_RULES]
 
 
 def _type(prop: dict, defs: dict) -> str:
@@ -103,7 +103,7 @@ def content_model_markdown() -> str:
     out = [
         "# Content model",
         "",
-        "<!-- Generated from plugins/urgent_actions/content/model.py by `./dev schema`:",
+        "<!-- Generated from the content model (plugins/urgent_actions/content/) by `./dev schema`:",
         "     do not edit by hand (a test fails when this file is stale). -->",
         "",
         "One urgent action is one file `content/actions/<slug>.md`: YAML front matter between two",
@@ -126,7 +126,8 @@ def content_model_markdown() -> str:
             out += ["Inline, or a file `content/authorities/<id>.yml` with the same keys, used as `{ref: <id>}`.", ""]
         out += _table(name, defs[name], defs)
     out += ["", "## Rules across fields and files", ""]
-    out += [f"- {rule}" for rule in RULES]
+    out += [f"- {rule}" for rule in (*rule_sentences(), *FIELD_RULES)]
+    out += ["- Unknown keys are errors. Every rule is checked on every file, and every problem is reported in one run."]
     out += [
         "",
         "## Placeholders: a draft only",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import json
 
-from ..content.model import ActionFront
+from ..content.action_front import ActionFront
 
 REF_TARGET = {
     "type": "object",
