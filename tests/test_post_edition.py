@@ -19,7 +19,7 @@ from pdfminer.pdftypes import resolve1
 from helpers import BUILD_EPOCH, ROOT, action, make_content, run_pelican
 from urgent_actions.content.loading import load_site
 from urgent_actions.site.post import letters_to_post
-from urgent_actions.site.shortlinks import case_path
+from urgent_actions.urls import case_short_url
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
@@ -158,9 +158,9 @@ def test_each_case_sheet_qr_code_decodes_to_the_short_address(built_site, mailin
                 decoded += [result.text for result in zxingcpp.read_barcodes(image)]
     finally:
         document.close()
-    assert decoded == [f"http://127.0.0.1:8000/{case_path(a.front.case)}" for a in chosen]
+    assert decoded == [f"http://127.0.0.1:8000/{case_short_url(a.front.case)}" for a in chosen]
     for sample in chosen:  # and each leads somewhere
-        assert (built_site / case_path(sample.front.case) / "index.html").is_file()
+        assert (built_site / case_short_url(sample.front.case) / "index.html").is_file()
 
 
 def test_a_deadline_less_than_eight_weeks_away_is_a_warning_naming_file_and_field(tmp_path):

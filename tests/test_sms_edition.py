@@ -11,8 +11,8 @@ import pytest
 
 from helpers import action, make_content, run_pelican
 from urgent_actions.content.textlimits import sms_encoding, sms_length
-from urgent_actions.site.shortlinks import case_path
 from urgent_actions.site.sms import ALERT_PREFIX, composed_alert
+from urgent_actions.urls import case_short_url
 
 # The sample site's short links, as the tests build it (UA_DEV_SITEURL).
 LINK = "127.0.0.1:8000/ua/045-26/"
@@ -58,8 +58,8 @@ def test_an_alert_with_a_unicode_character_fits_seventy():
 
 
 def test_short_address_of_a_case():
-    assert case_path("UA 112/26") == "ua/112-26/"
-    assert case_path("UA 5/27") == "ua/5-27/"
+    assert case_short_url("UA 112/26") == "ua/112-26/"
+    assert case_short_url("UA 5/27") == "ua/5-27/"
 
 
 def test_a_written_alert_one_character_too_long_is_an_error_naming_file_and_field(tmp_path):

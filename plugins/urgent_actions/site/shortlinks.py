@@ -15,30 +15,26 @@ from __future__ import annotations
 
 from html import escape
 
+from .. import urls
 from ..settings import short_addresses_since
+from .build import Build
 from .keys import fingerprint
 from .outputs import Output
 
 
-def case_path(case: str) -> str:
-    """``UA 060/26`` -> ``ua/060-26/`` (relative to the site root)."""
-    number, year = case.removeprefix("UA ").split("/")
-    return f"ua/{number}-{year}/"
-
-
-def short_url(build, action) -> str:
+def short_url(build: Build, action) -> str:
     """The absolute short address of ``action``'s case (the QR code's)."""
-    return f"{build.absolute_url}/{case_path(action.front.case)}"
+    return f"{build.absolute_url}/{urls.case_short_url(action.front.case)}"
 
 
-def sms_link(build, action) -> str:
+def sms_link(build: Build, action) -> str:
     """The short address as an SMS carries it: without ``https://``, which
     phones do not need to make it a link and which costs eight characters."""
     url = short_url(build, action)
     return url.split("://", 1)[1] if "://" in url else url
 
 
-def redirect_page(build, latest) -> str:
+def redirect_page(build: Build, latest) -> str:
     """The redirect page (no template: one per case, so it must cost nothing)."""
     siteurl = build.siteurl
     title = escape(latest.front.title)
@@ -67,7 +63,7 @@ def last_day(action):
     return max(action.last_updated, deadline) if deadline is not None else action.last_updated
 
 
-def cases(build) -> dict:
+def cases(build: Build) -> dict:
     """Case -> its latest action, for each case that has a short address (newest first)."""
     since = short_addresses_since(build.ua)
     # The SMS alerts (open actions) and the postal mailings' QR codes (post: true).
@@ -83,10 +79,10 @@ def cases(build) -> dict:
     return found
 
 
-def outputs(build):
+def outputs(build: Build):
     for case, latest in cases(build).items():
         yield Output(
-            case_path(case) + "index.html",
+            urls.save_as(urls.case_short_url(case)),
             render=lambda latest=latest: redirect_page(build, latest),
             # What the page shows: the latest action's address and title.
             key=fingerprint("short-address", latest.url, latest.front.title),
