@@ -42,9 +42,13 @@ def case_part(case: str) -> str:
     return f"{number}-{year}"
 
 
+# Short addresses of cases, for SMS alerts and QR codes.
+SHORT = "ua/"
+
+
 def case_short_url(case: str) -> str:
     """``ua/<number>-<yy>/``: the short address of a case (SMS alerts, QR codes)."""
-    return f"ua/{case_part(case)}/"
+    return f"{SHORT}{case_part(case)}/"
 
 
 def url_of(save_as_: str) -> str:
