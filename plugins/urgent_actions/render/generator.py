@@ -21,6 +21,7 @@ from contextlib import contextmanager
 
 from pelican.generators import Generator
 
+from .. import urls
 from ..content.errors import ContentError
 from ..content.loading import load_site, today_in_brussels
 from ..settings import resolve
@@ -209,9 +210,11 @@ class ActionsGenerator(Generator):
         # Pelican's own pages (content/pages/) are in the shared context.
         pelican_pages = [page.save_as for page in self.context.get("pages", ()) if getattr(page, "save_as", "")]
         files = [output.save_as for output in self.outputs] + pelican_pages
-        feeds = sum(1 for name in files if name.startswith("feeds/"))
+        feeds = sum(1 for name in files if name.startswith(urls.FEEDS))
         pages = sum(
-            1 for name in files if name.endswith(".html") and name not in action_pages and not name.startswith("feeds/")
+            1
+            for name in files
+            if name.endswith(".html") and name not in action_pages and not name.startswith(urls.FEEDS)
         )
         changed = None
         if self.run is not None:

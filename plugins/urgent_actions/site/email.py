@@ -1,10 +1,10 @@
 """The email edition of an action: HTML made for mail clients, and its plain text.
 
 The HTML is one 600 px column of tables that also reads at 320 px, written by
-the ``email/action.html`` template with a style sheet that ``css-inline``
-moves into ``style`` attributes (mail clients drop ``<style>`` or parts of
-it). The letter is the composed one (``content.letters.compose``, through
-``act.ways_for``), as on the action's page. Merge tags (unsubscribe link,
+the ``email/action.html`` template with a style sheet that the renderer's
+``email`` maker (css-inline) moves into ``style`` attributes (mail clients
+drop ``<style>`` or parts of it). The letter is the composed one
+(``content.letters.compose``, through ``act.ways_for``), as on the action's page. Merge tags (unsubscribe link,
 the member's name) are the email service's, from the settings
 (``settings.email_merge_tags``): nothing in the templates names a service.
 
