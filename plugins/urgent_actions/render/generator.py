@@ -18,13 +18,12 @@ import logging
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import cached_property
 
 from pelican.generators import Generator
 
+from .. import urls
 from ..content.errors import ContentError
-from ..content.loading import SiteContent, load_site, today_in_brussels
+from ..content.loading import load_site, today_in_brussels
 from ..settings import resolve
 from ..site import (
     archive,
@@ -36,14 +35,14 @@ from ..site import (
     post,
     redirects,
     search,
-    sending,
     shortlinks,
     signup,
     sitemap,
     sms,
 )
 from ..site.keys import actions_key
-from . import i18n, pagefind, summary
+from . import makers, pagefind, summary
+from .build import GeneratorBuild
 from .files import write_file
 from .markdown_renderer import MarkdownRenderer
 
@@ -68,60 +67,6 @@ OUTPUT_PROVIDERS = [
 # Planned in ``generate_context``: the action pages (what search indexes) and
 # the search plan. Their keys are plain strings (no key made of every output).
 EARLY_PROVIDERS = (pages, search)
-
-
-@dataclass
-class Build:
-    """What output providers need to know about this build."""
-
-    site: SiteContent
-    build_date: object  # datetime.date
-    ua: dict
-    settings: dict
-    generator: Generator
-
-    @property
-    def siteurl(self) -> str:
-        """The base of root-relative links ('' in development)."""
-        return self.settings.get("SITEURL", "")
-
-    @property
-    def absolute_url(self) -> str:
-        """The base of absolute URLs (feeds, sitemap, metadata), without a trailing slash."""
-        return (self.settings.get("SITEURL") or self.ua["UA_DEV_SITEURL"]).rstrip("/")
-
-    @cached_property
-    def open_now(self) -> tuple:
-        """The listed actions open now, which the editions are made for
-        (:func:`urgent_actions.site.sending.open_for_sending`); every edition asks."""
-        return tuple(sending.open_for_sending(self))
-
-    @cached_property
-    def search_shards(self):
-        """The shards of the search index (:func:`urgent_actions.site.search.plan_for`)."""
-        return search.plan_for(self)
-
-    def render(self, template: str, **context) -> str:
-        """Render one of the theme's templates with the site's context."""
-        return self.generator.get_template(template).render({**self.generator.context, **context})
-
-    @cached_property
-    def translations(self):
-        """The interface text's catalogue in the build's language, as the templates have it."""
-        return i18n.translations_for(self.generator.theme, self.ua["UA_LANGUAGE"])
-
-    def gettext(self, message: str, **variables) -> str:
-        """``message`` in the build's language, its ``%(name)s`` placeholders filled.
-
-        New-style gettext, as in the templates: the message is always formatted,
-        so the same msgid reads the same from a template and from Python.
-        """
-        return self.translations.gettext(message) % variables
-
-    def ngettext(self, singular: str, plural: str, n: int, **variables) -> str:
-        """The singular or plural form for ``n``; ``%(num)s`` is ``n`` unless given."""
-        variables.setdefault("num", n)
-        return self.translations.ngettext(singular, plural, n) % variables
 
 
 @contextmanager
@@ -178,7 +123,7 @@ class ActionsGenerator(Generator):
         self.site = load_site(self.path, MarkdownRenderer(), self.ua["UA_LANGUAGE"], reader)
         read_seconds = time.perf_counter() - started
         self.context.update(site=self.site, build_date=self.build_date, actions=self.site.actions)
-        self.build = Build(self.site, self.build_date, self.ua, self.settings, self)
+        self.build = GeneratorBuild(self.site, self.build_date, self.ua, self.settings, self)
         self.context["build"] = self.build
         # Rules that depend on the settings as well as on a file (the short link
         # an SMS alert carries), and advice on the postal mailing's choice.
@@ -231,12 +176,9 @@ class ActionsGenerator(Generator):
 
     def render_output(self, output, in_worker: bool = False) -> None:
         """Render one output and write it into the output directory."""
-        if output.render is not None:
-            data = output.render()
-        else:
-            template = self.get_template(output.template)
-            context = output.context() if callable(output.context) else output.context
-            data = template.render({**self.context, **context, "output": output})
+        data = makers.make(
+            output, lambda name, context: self.get_template(name).render({**self.context, **context, "output": output})
+        )
         payload = data.encode("utf-8") if isinstance(data, str) else data
         # Rendered again but the same bytes (an edit a page does not show): the
         # run keeps the published file. Forked workers cannot tell the run.
@@ -268,9 +210,11 @@ class ActionsGenerator(Generator):
         # Pelican's own pages (content/pages/) are in the shared context.
         pelican_pages = [page.save_as for page in self.context.get("pages", ()) if getattr(page, "save_as", "")]
         files = [output.save_as for output in self.outputs] + pelican_pages
-        feeds = sum(1 for name in files if name.startswith("feeds/"))
+        feeds = sum(1 for name in files if name.startswith(urls.FEEDS))
         pages = sum(
-            1 for name in files if name.endswith(".html") and name not in action_pages and not name.startswith("feeds/")
+            1
+            for name in files
+            if name.endswith(".html") and name not in action_pages and not name.startswith(urls.FEEDS)
         )
         changed = None
         if self.run is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import urls
 from ..content import countries, textlimits
 from ..content.letters import ComposedLetter, compose
 from . import links
@@ -127,9 +128,9 @@ def ways_for(action) -> list[TargetWays]:
                 way.gmail_prefix = links.gmail_compose_url(target.emails, cc=cc)
                 way.outlook_prefix = links.outlook_compose_url(target.emails, cc=cc)
             if target.address:
-                way.print_url = f"{action.url}lettre-{index}-{letter.language}/"
+                way.print_url = urls.print_letter_url(action.url, index, letter.language)
                 way.copies = [
-                    PrintedCopy(number, copy, f"{way.print_url}copie-{number}/")
+                    PrintedCopy(number, copy, urls.print_copy_url(way.print_url, number))
                     for number, copy in enumerate(front.copies, start=1)
                     if copy.address
                 ]

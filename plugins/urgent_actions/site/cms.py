@@ -20,10 +20,12 @@ import yaml
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from .. import urls
 from ..content import countries
 from ..content.action_front import ActionFront
 from ..content.authority import Authority
 from ..content.fields import is_multiline_text
+from .build import Build
 from .keys import fingerprint
 from .outputs import Output
 
@@ -163,7 +165,7 @@ def _constraint(metadata, name):
     return next((getattr(m, name) for m in metadata if getattr(m, name, None) is not None), None)
 
 
-def _field(name: str, info, label_key: str, required: bool, build) -> dict:
+def _field(name: str, info, label_key: str, required: bool, build: Build) -> dict:
     annotation, metadata = _inner(info.annotation)
     metadata = [*info.metadata, *metadata]
     label = LABELS.get(label_key) or LABELS.get(name)
@@ -214,7 +216,7 @@ def _field(name: str, info, label_key: str, required: bool, build) -> dict:
     return {k: v for k, v in entry.items() if v is not None}
 
 
-def _fields_of(model_class, parent: str, items_required: bool, build) -> list[dict]:
+def _fields_of(model_class, parent: str, items_required: bool, build: Build) -> list[dict]:
     """The fields of a nested model: required as in the model inside a list item
     (an item exists only when it is filled), never inside an optional object."""
     fields = model_class.model_fields
@@ -232,7 +234,7 @@ def _fields_of(model_class, parent: str, items_required: bool, build) -> list[di
     return result
 
 
-def _country_options(build) -> list[dict]:
+def _country_options(build: Build) -> list[dict]:
     language = build.ua["UA_LANGUAGE"]
     return sorted(
         ({"label": countries.country_name(code, language), "value": code} for code in countries.known_codes()),
@@ -240,7 +242,7 @@ def _country_options(build) -> list[dict]:
     )
 
 
-def action_fields(build) -> list[dict]:
+def action_fields(build: Build) -> list[dict]:
     """The editor's fields of an action: every front matter field but ``LEFT_OUT``,
     in the model's order, then the Markdown body."""
     fields = [
@@ -250,7 +252,7 @@ def action_fields(build) -> list[dict]:
     return fields
 
 
-def config(build) -> str:
+def config(build: Build) -> str:
     ua = build.ua
     cms = ua["UA_CMS"]
     fields = action_fields(build)
@@ -301,7 +303,7 @@ ADMIN_PAGE = """<!doctype html>
 """
 
 
-def outputs(build):
+def outputs(build: Build):
     dist = _dist(build.settings)
     bundle = os.path.join(dist, "decap-cms.js")
     if not os.path.isfile(bundle):
@@ -313,9 +315,9 @@ def outputs(build):
         return
     # Made from the content model, the settings and content/'s other files
     # (already in every key): the actions do not change them.
-    yield Output("admin/config.yml", render=lambda: config(build), key="cms-config")
+    yield Output(urls.admin_file("config.yml"), render=lambda: config(build), key="cms-config")
     yield Output(
-        "admin/index.html",
+        urls.save_as(urls.ADMIN),
         render=lambda: ADMIN_PAGE.format(lang=build.ua["UA_LANGUAGE"], name=build.settings.get("SITENAME", "")),
         key="cms-page",
     )
@@ -327,4 +329,4 @@ def outputs(build):
                 return handle.read()
 
         stat = os.stat(path)
-        yield Output(f"admin/{name}", render=read, key=fingerprint(path, stat.st_size, stat.st_mtime_ns))
+        yield Output(urls.admin_file(name), render=read, key=fingerprint(path, stat.st_size, stat.st_mtime_ns))

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .. import urls
 from . import post, sms
+from .build import Build
 from .keys import actions_key
 from .outputs import Output
-from .sending import ENVOIS, edition_path, with_email
+from .sending import with_email
 
 
-def outputs(build):
+def outputs(build: Build):
     actions = with_email(build)
     months = post.mailings(build)
     alerts = {a.slug: sms.alert(build, a) for a in build.open_now}
@@ -27,22 +29,24 @@ def outputs(build):
             "editions": [
                 {
                     "action": action,
-                    "html": edition_path(action) + "courriel.html",
-                    "text": edition_path(action) + "courriel.txt",
+                    "html": urls.email_html(action.slug),
+                    "text": urls.email_text(action.slug),
                     "sms": alerts.get(action.slug),
-                    "pdf": next((post.pdf_path(m) for m, chosen in months.items() if action in chosen), None),
+                    "pdf": next((urls.mailing_pdf(m) for m, chosen in months.items() if action in chosen), None),
                 }
                 for action in actions
             ],
             "mailings": [
-                (dt.date.fromisoformat(month + "-01"), post.pdf_path(month), chosen) for month, chosen in months.items()
+                (dt.date.fromisoformat(month + "-01"), urls.mailing_pdf(month), chosen)
+                for month, chosen in months.items()
             ],
             "page_name": "envois",
         }
 
     yield Output(
-        ENVOIS + "index.html",
+        urls.save_as(urls.ENVOIS),
         template="envois",
+        in_sitemap=False,  # for editors
         context=context,
         # The actions it lists (their alerts, PDFs and months come from their files).
         key=actions_key(

@@ -1,10 +1,10 @@
 """The email edition of an action: HTML made for mail clients, and its plain text.
 
 The HTML is one 600 px column of tables that also reads at 320 px, written by
-the ``email/action.html`` template with a style sheet that ``css-inline``
-moves into ``style`` attributes (mail clients drop ``<style>`` or parts of
-it). The letter is the composed one (``content.letters.compose``, through
-``act.ways_for``), as on the action's page. Merge tags (unsubscribe link,
+the ``email/action.html`` template with a style sheet that the renderer's
+``email`` maker (css-inline) moves into ``style`` attributes (mail clients
+drop ``<style>`` or parts of it). The letter is the composed one
+(``content.letters.compose``, through ``act.ways_for``), as on the action's page. Merge tags (unsubscribe link,
 the member's name) are the email service's, from the settings
 (``settings.email_merge_tags``): nothing in the templates names a service.
 
@@ -22,15 +22,16 @@ from __future__ import annotations
 import os
 import re
 import textwrap
-from dataclasses import dataclass
 from functools import lru_cache
 
+from .. import urls
 from ..content.letters import normalise_text
 from ..settings import email_merge_tags
 from .act import ways_for
+from .build import Build
 from .keys import fingerprint
-from .outputs import Output
-from .sending import edition_path, with_email
+from .outputs import EMAIL, Output
+from .sending import with_email
 
 # Gmail clips a message above this size (the HTML part).
 GMAIL_CLIP_BYTES = 102 * 1024
@@ -38,17 +39,11 @@ GMAIL_CLIP_BYTES = 102 * 1024
 COLUMN = 600
 INNER = 536
 TEXT_WIDTH = 72
+# The email's HTML: one template, its style sheet inlined (``Output.maker`` EMAIL).
+TEMPLATE = "email/action"
 
 
-@dataclass(frozen=True)
-class EmailEdition:
-    subject: str
-    preheader: str
-    html: str
-    text: str
-
-
-def subject_of(build, action) -> str:
+def subject_of(build: Build, action) -> str:
     """The email's subject line."""
     _ = build.gettext
     # Whole sentences, not a prefix: the punctuation before the title is the language's.
@@ -65,12 +60,12 @@ def _image_size(path: str) -> tuple[int, int]:
         return image.size
 
 
-def image_of(build, action) -> dict | None:
+def image_of(build: Build, action) -> dict | None:
     """The action's image for the email: absolute URL, width, height, alt."""
     front = action.front
     if not front.image:
         return None
-    width, height = _image_size(os.path.join(build.generator.path, front.image))
+    width, height = _image_size(os.path.join(build.content_root, front.image))
     shown = min(INNER, width)
     return {
         "src": f"{build.absolute_url}/{front.image}",
@@ -81,13 +76,10 @@ def image_of(build, action) -> dict | None:
     }
 
 
-def _inline(html: str) -> str:
-    import css_inline
-
-    return css_inline.inline(html, keep_style_tags=False, load_remote_stylesheets=False)
-
-
-def _context(build, action, merge: dict, for_feed: bool) -> dict:
+def html_context(build: Build, action, merge: dict | None = None, for_feed: bool = False) -> dict:
+    """The context of the ``email/action`` template (its style sheet is inlined by
+    the renderer): a whole document, or for the feed without greeting nor footer."""
+    merge = merge or email_merge_tags(build.ua)
     ways = ways_for(action) if action.front.state == "open" else []
     return {
         "action": action,
@@ -105,14 +97,11 @@ def _context(build, action, merge: dict, for_feed: bool) -> dict:
     }
 
 
-def render_html(build, action, merge: dict | None = None, for_feed: bool = False) -> str:
-    """The email's HTML, styles inlined: a whole document, or for the feed the
-    content of its ``<body>`` without greeting nor footer."""
-    merge = merge or email_merge_tags(build.ua)
-    html = _inline(build.render("email/action", **_context(build, action, merge, for_feed)))
-    if for_feed:
-        html = re.search(r"<body[^>]*>(.*)</body>", html, re.DOTALL).group(1).strip()
-    return html
+def feed_html(build: Build, action) -> str:
+    """The email's HTML as the email feed carries it, styles inlined: the content
+    of its ``<body>``, without greeting nor footer (the service's template gives those)."""
+    html = build.render_email(TEMPLATE, **html_context(build, action, for_feed=True))
+    return re.search(r"<body[^>]*>(.*)</body>", html, re.DOTALL).group(1).strip()
 
 
 def _wrap(text: str, indent: str = "") -> str:
@@ -126,7 +115,7 @@ def _wrap(text: str, indent: str = "") -> str:
     return "\n".join(lines)
 
 
-def render_text(build, action, merge: dict | None = None) -> str:
+def render_text(build: Build, action, merge: dict | None = None) -> str:
     """The plain-text part, with the same content as the HTML.
 
     Headings are the HTML's, upper-cased here rather than in the catalogue.
@@ -175,7 +164,7 @@ def render_text(build, action, merge: dict | None = None) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def steps(build, action) -> list[str]:
+def steps(build: Build, action) -> list[str]:
     """What to do, as numbered sentences (both parts show them)."""
     _ = build.gettext
     front = action.front
@@ -203,21 +192,11 @@ def _markdown_text(html: str) -> str:
     return normalise_text(re.sub(r"\n{3,}", "\n\n", text))
 
 
-def edition(build, action, merge: dict | None = None) -> EmailEdition:
-    """Subject, preheader, HTML and text of the email of ``action``."""
-    return EmailEdition(
-        subject=subject_of(build, action),
-        preheader=action.front.summary,
-        html=render_html(build, action, merge),
-        text=render_text(build, action, merge),
-    )
-
-
-def outputs(build):
+def outputs(build: Build):
     for action in with_email(build):
         # An email shows its action and nothing that depends on the date (no
         # "days left": it is read days after it is sent).
         key = fingerprint("email", action.slug, action.source_digest)
-        folder = edition_path(action)
-        yield Output(folder + "courriel.html", render=lambda a=action: render_html(build, a), key=key)
-        yield Output(folder + "courriel.txt", render=lambda a=action: render_text(build, a), key=key)
+        context = lambda a=action: html_context(build, a)
+        yield Output(urls.email_html(action.slug), template=TEMPLATE, context=context, maker=EMAIL, key=key)
+        yield Output(urls.email_text(action.slug), render=lambda a=action: render_text(build, a), key=key)

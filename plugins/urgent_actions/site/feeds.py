@@ -2,11 +2,13 @@
 
 - Atom and RSS 2.0 of the latest actions (each entry complete enough to act
   from a feed reader or an RSS-to-email tool), one Atom feed per country and
-  per theme, the good news in Atom; written with feedgenerator.
+  per theme, the good news in Atom.
 - JSON Feed 1.1 of the latest actions.
 - An iCalendar file with one all-day event per open action's deadline
-  (stable UIDs), written with the icalendar library.
+  (stable UIDs).
 
+The feeds and the calendar are planned here as data (``FeedPlan``,
+``CalendarPlan``); ``render/makers.py`` writes them (feedgenerator, icalendar).
 Every date comes from the content, never from the clock, so two builds of the
 same sources are identical.
 """
@@ -15,12 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-import feedgenerator
-
+from .. import urls
+from .build import Build
+from .email import feed_html
+from .groups import by_country, by_theme
 from .keys import actions_key, fingerprint
-from .outputs import Output
+from .outputs import CALENDAR, FEED, CalendarEvent, CalendarPlan, FeedEntry, FeedPlan, Output
+from .sending import with_email
 
 UTC = dt.UTC
 
@@ -29,171 +35,143 @@ def _moment(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(8, 0), tzinfo=UTC)
 
 
-def entry_id(build, action) -> str:
+def entry_id(build: Build, action) -> str:
     return f"{build.absolute_url}/{action.url}"
 
 
-def _feed(cls, build, *, title, link, feed_url, description, actions, content_of):
-    feed = cls(
-        title=title,
-        link=link,
-        description=description,
-        language=build.ua["UA_LANGUAGE"],
-        feed_url=feed_url,
-        author_name=build.ua["UA_ORGANISATION"]["name"],
-        feed_guid=feed_url,
-    )
-    for action in actions:
-        url = entry_id(build, action)
-        categories = [build.site.themes[key] for key in action.front.themes]
-        html = content_of(action)
-        feed.add_item(
-            title=action.front.title,
-            link=url,
-            # Atom: a plain summary and the full HTML content; RSS: the full HTML
-            # as description, which is what RSS-to-email tools send.
-            description=html if cls is feedgenerator.Rss201rev2Feed else action.front.summary,
-            content=html if cls is feedgenerator.Atom1Feed else None,
-            unique_id=url,
-            unique_id_is_permalink=True,
-            pubdate=_moment(action.front.date),
-            updateddate=_moment(action.last_updated),
-            categories=[action.country_name, *categories],
-            author_name=build.ua["UA_ORGANISATION"]["name"],
-        )
-    return feed
+def feed_name(build: Build) -> str:
+    """The name that starts each feed's title: the organisation's short name, or the site's."""
+    return build.ua["UA_ORGANISATION"]["short_name"] or build.settings.get("SITENAME", "")
 
 
-def _latest_update(actions, build) -> dt.datetime:
-    dates = [a.last_updated for a in actions] or [dt.date(1973, 3, 19)]
-    return _moment(max(dates))
-
-
-def _write(feed, actions, build) -> bytes:
-    feed.latest_post_date = lambda: _latest_update(actions, build)
-    return feed.writeString("utf-8").encode("utf-8")
-
-
-def outputs(build):
-    site, ua = build.site, build.ua
-    base = build.absolute_url
-    size = ua["UA_FEED_SIZE"]
-    name = ua["UA_ORGANISATION"]["short_name"] or build.settings.get("SITENAME", "")
-    latest = site.listed[:size]
-
-    # An action appears in several feeds (latest, its country, its themes):
-    # its entry is rendered once.
+def entry_html(build: Build) -> Callable:
+    """``action -> its entry's HTML``, each rendered once: an action appears in
+    several feeds (latest, its country, its themes)."""
     rendered: dict[str, str] = {}
 
-    def content_of(action):
+    def content_of(action) -> str:
         if action.slug not in rendered:
-            rendered[action.slug] = build.render("feed-entry", action=action, absolute=base)
+            rendered[action.slug] = build.render("feed-entry", action=action, absolute=build.absolute_url)
         return rendered[action.slug]
 
-    def good_news_of(action):
-        return build.render("feed-entry", action=action, absolute=base, outcome_only=True)
+    return content_of
 
-    def atom(save_as, title, actions, content=content_of, link=f"{base}/"):
-        # A feed is made of its entries only: its key is theirs (and its title).
-        return Output(
-            save_as,
-            render=lambda: _write(
-                _feed(
-                    feedgenerator.Atom1Feed,
-                    build,
-                    title=title,
-                    link=link,
-                    feed_url=f"{base}/{save_as}",
-                    description=title,
-                    actions=actions,
-                    content_of=content,
-                ),
-                actions,
-                build,
-            ),
-            key=actions_key(actions, build.build_date, title, link, content is content_of),
+
+def feed_plan(build: Build, form: str, save_as: str, title: str, description: str, link: str, actions, content_of):
+    """The plan of one feed (``form``: ``"atom"`` or ``"rss"``) of ``actions``."""
+    author = build.ua["UA_ORGANISATION"]["name"]
+    entries = tuple(
+        FeedEntry(
+            title=action.front.title,
+            link=entry_id(build, action),
+            summary=action.front.summary,
+            content=content_of(action),
+            published=_moment(action.front.date),
+            updated=_moment(action.last_updated),
+            categories=(action.country_name, *(build.site.themes[key] for key in action.front.themes)),
         )
-
-    def rss(save_as, title, description, actions, content, *key):
-        return Output(
-            save_as,
-            render=lambda: _write(
-                _feed(
-                    feedgenerator.Rss201rev2Feed,
-                    build,
-                    title=title,
-                    link=f"{base}/",
-                    feed_url=f"{base}/{save_as}",
-                    description=description,
-                    actions=actions,
-                    content_of=content,
-                ),
-                actions,
-                build,
-            ),
-            key=actions_key(actions, build.build_date, name, *key),
-        )
-
-    _ = build.gettext
-    actions_title = _("%(name)s : les actions", name=name)
-    yield atom("feeds/actions.atom.xml", actions_title, latest)
-    yield rss(
-        "feeds/actions.rss.xml",
-        actions_title,
-        _("Les dernières actions urgentes, avec de quoi agir."),
-        latest,
-        content_of,
+        for action in actions
     )
-    # The email edition of each action sent now, for the email services'
-    # "RSS to email" campaigns (docs/guide-redaction.md): each item's
-    # description is the email's HTML, without greeting nor footer.
-    from .email import render_html
-    from .sending import with_email
+    dates = [a.last_updated for a in actions] or [dt.date(1973, 3, 19)]
+    return FeedPlan(
+        format=form,
+        title=title,
+        link=link,
+        feed_url=f"{build.absolute_url}/{save_as}",
+        description=description,
+        language=build.ua["UA_LANGUAGE"],
+        author=author,
+        updated=_moment(max(dates)),
+        entries=entries,
+    )
 
-    mailed = with_email(build)[:size]
-    yield rss(
-        "feeds/courriel.rss.xml",
+
+def atom(build: Build, save_as: str, title: str, actions, content_of, link: str, own_content: bool = True) -> Output:
+    """An Atom feed: made of its entries only, its key is theirs (and its title and link)."""
+    return Output(
+        save_as,
+        maker=FEED,
+        plan=lambda: feed_plan(build, "atom", save_as, title, title, link, actions, content_of),
+        key=actions_key(actions, build.build_date, title, link, own_content),
+    )
+
+
+def rss(build: Build, save_as: str, title: str, description: str, actions, content_of, *key) -> Output:
+    """An RSS 2.0 feed, whose items carry the full HTML (what RSS-to-email tools send)."""
+    link = f"{build.absolute_url}/"
+    return Output(
+        save_as,
+        maker=FEED,
+        plan=lambda: feed_plan(build, "rss", save_as, title, description, link, actions, content_of),
+        key=actions_key(actions, build.build_date, feed_name(build), *key),
+    )
+
+
+def latest_feeds(build: Build, content_of) -> tuple[Output, Output, Output]:
+    """The latest actions in Atom, RSS and JSON Feed."""
+    _ = build.gettext
+    name = feed_name(build)
+    latest = build.site.listed[: build.ua["UA_FEED_SIZE"]]
+    title = _("%(name)s : les actions", name=name)
+    description = _("Les dernières actions urgentes, avec de quoi agir.")
+    return (
+        atom(build, urls.ACTIONS_ATOM, title, latest, content_of, f"{build.absolute_url}/"),
+        rss(build, urls.ACTIONS_RSS, title, description, latest, content_of),
+        Output(
+            urls.ACTIONS_JSON,
+            render=lambda: json_feed(build, latest, content_of),
+            key=actions_key(latest, build.build_date, name),
+        ),
+    )
+
+
+def email_feed(build: Build) -> Output:
+    """The email edition of each action sent now, for the email services'
+    "RSS to email" campaigns (docs/guide-redaction.md): each item's
+    description is the email's HTML, without greeting nor footer."""
+    _ = build.gettext
+    name = feed_name(build)
+    mailed = with_email(build)[: build.ua["UA_FEED_SIZE"]]
+    return rss(
+        build,
+        urls.EMAIL_RSS,
         _("%(name)s : l'édition courriel", name=name),
         _("Chaque action urgente, prête à envoyer par courriel."),
         mailed,
-        lambda action: render_html(build, action, for_feed=True),
+        lambda action: feed_html(build, action),
         "courriel",
     )
-    good = site.good_news[:size]
-    yield atom(
-        "feeds/good-news.atom.xml",
-        _("%(name)s : les bonnes nouvelles", name=name),
-        good,
-        good_news_of,
-        link=f"{base}/{ua['UA_URLS']['good_news']}",
-    )
 
-    by_country: dict[str, list] = {}
-    by_theme: dict[str, list] = {}
-    for action in site.listed:
-        by_country.setdefault(action.front.country, []).append(action)
-        for theme in action.front.themes:
-            by_theme.setdefault(theme, []).append(action)
-    for code, actions in by_country.items():
-        yield atom(
-            f"feeds/pays/{code.lower()}.atom.xml",
-            _("%(name)s : %(list)s", name=name, list=actions[0].country_name),
-            actions[:size],
-            link=f"{base}/{ua['UA_URLS']['countries']}{code.lower()}/",
-        )
-    for key, actions in by_theme.items():
-        yield atom(
-            f"feeds/themes/{key}.atom.xml",
-            _("%(name)s : %(list)s", name=name, list=site.themes[key]),
-            actions[:size],
-            link=f"{base}/{ua['UA_URLS']['themes']}{key}/",
-        )
 
-    yield Output(
-        "feeds/actions.json",
-        render=lambda: json_feed(build, latest, content_of),
-        key=actions_key(latest, build.build_date, name),
-    )
+def good_news_feed(build: Build) -> Output:
+    """The good news in Atom, each entry showing the outcome only."""
+    good = build.site.good_news[: build.ua["UA_FEED_SIZE"]]
+
+    def outcome_of(action) -> str:
+        return build.render("feed-entry", action=action, absolute=build.absolute_url, outcome_only=True)
+
+    title = build.gettext("%(name)s : les bonnes nouvelles", name=feed_name(build))
+    link = f"{build.absolute_url}/{build.ua['UA_URLS']['good_news']}"
+    return atom(build, urls.GOOD_NEWS_ATOM, title, good, outcome_of, link, own_content=False)
+
+
+def group_feeds(build: Build, content_of):
+    """One Atom feed per country and per theme (the lists' feeds)."""
+    site, size, addresses, base = build.site, build.ua["UA_FEED_SIZE"], build.ua["UA_URLS"], build.absolute_url
+    name = feed_name(build)
+    for code, actions in by_country(site.listed).items():
+        title = build.gettext("%(name)s : %(list)s", name=name, list=actions[0].country_name)
+        link = f"{base}/{urls.country_list(addresses['countries'], code)}"
+        yield atom(build, urls.country_feed(code), title, actions[:size], content_of, link)
+    for key, actions in by_theme(site.listed).items():
+        title = build.gettext("%(name)s : %(list)s", name=name, list=site.themes[key])
+        link = f"{base}/{urls.theme_list(addresses['themes'], key)}"
+        yield atom(build, urls.theme_feed(key), title, actions[:size], content_of, link)
+
+
+def deadlines_feed(build: Build) -> Output:
+    """The calendar of the open actions' deadlines."""
+    _ = build.gettext
     events = _deadline_events(build)
     words = {
         "name": _("Actions urgentes : dates limites"),
@@ -201,17 +179,30 @@ def outputs(build):
         "act": _("Agir : %(url)s", url="{url}"),
         "alarm": _("Plus que deux jours pour agir : %(title)s", title="{title}"),
     }
-    yield Output(
-        "feeds/deadlines.ics",
-        render=lambda: deadlines_calendar(events, words),
+    return Output(
+        urls.DEADLINES_ICS,
+        maker=CALENDAR,
+        plan=lambda: deadlines_calendar(events, words),
         # What the events show, nothing else: editing an action's text leaves it as it is.
         key=fingerprint("deadlines", events, words),
     )
 
 
-def json_feed(build, actions, content_of) -> str:
+def outputs(build: Build):
+    content_of = entry_html(build)
+    atom_latest, rss_latest, json_latest = latest_feeds(build, content_of)
+    yield atom_latest
+    yield rss_latest
+    yield email_feed(build)
+    yield good_news_feed(build)
+    yield from group_feeds(build, content_of)
+    yield json_latest
+    yield deadlines_feed(build)
+
+
+def json_feed(build: Build, actions, content_of) -> str:
     base = build.absolute_url
-    name = build.ua["UA_ORGANISATION"]["short_name"] or build.settings.get("SITENAME", "")
+    name = feed_name(build)
     items = []
     for action in actions:
         front = action.front
@@ -240,7 +231,7 @@ def json_feed(build, actions, content_of) -> str:
         "version": "https://jsonfeed.org/version/1.1",
         "title": build.gettext("%(name)s : les actions", name=name),
         "home_page_url": f"{base}/",
-        "feed_url": f"{base}/feeds/actions.json",
+        "feed_url": f"{base}/{urls.ACTIONS_JSON}",
         "description": build.gettext("Les dernières actions urgentes, avec de quoi agir."),
         "language": build.ua["UA_LANGUAGE"],
         "authors": [{"name": build.ua["UA_ORGANISATION"]["name"]}],
@@ -259,7 +250,7 @@ def open_with_deadline(site) -> list:
     )
 
 
-def _deadline_events(build) -> list[tuple]:
+def _deadline_events(build: Build) -> list[tuple]:
     """Every value the calendar shows, one tuple per event (its key is made of them)."""
     host = urlsplit(build.absolute_url).hostname or "localhost"
     events = []
@@ -273,32 +264,23 @@ def _deadline_events(build) -> list[tuple]:
     return events
 
 
-def deadlines_calendar(events: list[tuple], words: dict[str, str]) -> bytes:
+def deadlines_calendar(events: list[tuple], words: dict[str, str]) -> CalendarPlan:
     """The calendar of ``events`` (:func:`_deadline_events`), in ``words`` (translated:
     the calendar's name, and the event's summary, link and alarm with ``{title}``/``{url}``)."""
-    from icalendar import Alarm, Calendar, Event  # only when the calendar is rendered
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//Actions urgentes//Dates limites//FR")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", words["name"])
-    calendar.add("x-wr-timezone", "Europe/Brussels")
-    for uid, published, deadline, title, summary, url in events:
-        event = Event()
-        event.add("uid", uid)
-        event.add("dtstamp", _moment(published))
-        event.add("dtstart", deadline)
-        event.add("dtend", deadline + dt.timedelta(days=1))
-        event.add("summary", words["summary"].replace("{title}", title))
-        event.add("description", summary + "\n\n" + words["act"].replace("{url}", url))
-        event.add("url", url)
-        event.add("transp", "TRANSPARENT")
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", words["alarm"].replace("{title}", title))
-        alarm.add("trigger", dt.timedelta(days=-2))
-        event.add_component(alarm)
-        calendar.add_component(event)
-    return calendar.to_ical()
+    return CalendarPlan(
+        product="-//Actions urgentes//Dates limites//FR",
+        name=words["name"],
+        timezone="Europe/Brussels",
+        events=tuple(
+            CalendarEvent(
+                uid=uid,
+                stamp=_moment(published),
+                day=deadline,
+                summary=words["summary"].replace("{title}", title),
+                description=summary + "\n\n" + words["act"].replace("{url}", url),
+                url=url,
+                alarm=words["alarm"].replace("{title}", title),
+            )
+            for uid, published, deadline, title, summary, url in events
+        ),
+    )

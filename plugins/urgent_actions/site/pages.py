@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 
+from .. import urls
 from ..content.errors import display_path
 from ..content.letters import printed_pages
 from .act import postage_for, ways_for
+from .build import Build
 from .keys import actions_key
 from .outputs import Output
 
@@ -22,15 +24,17 @@ def open_actions(site, build_date):
     return sorted(current, key=lambda a: (a.front.deadline, a.front.title))
 
 
-def _action_context(action, case):
-    return lambda: {"action": action, "case": case, "ways": ways_for(action), "page_name": "action"}
+def action_context(action, case, ways: list | None = None) -> dict:
+    """The context of an action's page: the action, its case (the timeline) and its ways to
+    act (``ways``, when already made)."""
+    return {"action": action, "case": case, "ways": ways_for(action) if ways is None else ways, "page_name": "action"}
 
 
-def outputs(build):
+def outputs(build: Build):
     site, build_date = build.site, build.build_date
     current = open_actions(site, build_date)
     yield Output(
-        "index.html",
+        urls.save_as(urls.HOME),
         template="index",
         context={"open_actions": current, "page_name": "home"},
         # Which actions are open depends on the date, even when none is.
@@ -40,16 +44,19 @@ def outputs(build):
         # An action's page shows its whole case (the timeline).
         case = site.case_of(action)
         key = actions_key(case.actions, build_date)
+        # Only listed actions are in the sitemap (a hidden one is reached by its address).
         if action.front.state != "open":
             # Composed letters and links only when the page is rendered.
-            yield Output(action.save_as, template="action", context=_action_context(action, case), key=key)
+            context = lambda action=action, case=case: action_context(action, case)
+            yield Output(action.save_as, template="action", context=context, key=key, in_sitemap=action.listed)
             continue
         ways = ways_for(action)
         yield Output(
             action.save_as,
             template="action",
-            context={"action": action, "case": case, "ways": ways, "page_name": "action"},
+            context=action_context(action, case, ways),
             key=key,
+            in_sitemap=action.listed,
         )
         for target_ways in ways:
             for number, way in enumerate(target_ways.letters):
@@ -74,12 +81,15 @@ def outputs(build):
                     "way": way,
                     "page_name": "print-letter",
                 }
-                yield Output(way.print_url + "index.html", template="print-letter", context=context, key=key)
+                yield Output(
+                    urls.save_as(way.print_url), template="print-letter", context=context, key=key, in_sitemap=False
+                )
                 for copy in way.copies:
                     yield Output(
-                        copy.url + "index.html",
+                        urls.save_as(copy.url),
                         template="print-letter",
                         context={**context, "copy": copy, "postage": postage_for(copy.authority, action.front.country)},
                         key=key,
+                        in_sitemap=False,
                     )
-    yield Output("404.html", template="404", context={"page_name": "404"}, key="404")
+    yield Output(urls.NOT_FOUND, template="404", context={"page_name": "404"}, key="404", in_sitemap=False)

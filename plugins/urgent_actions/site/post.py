@@ -19,18 +19,19 @@ import datetime as dt
 import logging
 import os
 
+from .. import urls
 from ..content import countries
 from ..content.errors import Problem
 from ..content.letters import compose
+from .build import Build
 from .keys import fingerprint
-from .outputs import Output
-from .sending import ENVOIS
+from .outputs import PDF, Output, PdfPlan
 from .shortlinks import short_url
 
 logger = logging.getLogger(__name__)
 
 
-def chosen(build) -> list:
+def chosen(build: Build) -> list:
     """Listed actions with ``post: true``, newest first."""
     return [a for a in build.site.listed if a.front.post]
 
@@ -39,7 +40,7 @@ def month_of(action) -> str:
     return action.front.date.strftime("%Y-%m")
 
 
-def mailings(build) -> dict[str, list]:
+def mailings(build: Build) -> dict[str, list]:
     """Month ('2026-11') -> its chosen actions, oldest first; only the months
     with an action still open (the others were sent)."""
     months: dict[str, list] = {}
@@ -53,11 +54,7 @@ def mailings(build) -> dict[str, list]:
     }
 
 
-def pdf_path(month: str) -> str:
-    return f"{ENVOIS}courrier-{month}.pdf"
-
-
-def warnings(build) -> None:
+def warnings(build: Build) -> None:
     """Warn about chosen actions whose readers would have too little time."""
     weeks = build.ua["UA_POST_MIN_WEEKS"]
     for action in chosen(build):
@@ -102,21 +99,22 @@ def qr_svg(url: str) -> str:
     return segno.make(url, error="m", micro=False).svg_inline(scale=4, border=4, dark="#000", light="#fff")
 
 
-def _context(build, month: str, actions: list) -> dict:
+def mailing_context(build: Build, month: str, actions: list) -> dict:
+    """The context of the ``post/mailing`` template (printed to PDF by the renderer)."""
     year, number = (int(x) for x in month.split("-"))
     sheets = []
     for action in actions:
         url = short_url(build, action)
         letters = letters_to_post(action)
         zone = countries.postal_zone(action.front.country)
-        image = image_data_url(build.generator.path, action.front.image) if action.front.image else None
+        image = image_data_url(build.content_root, action.front.image) if action.front.image else None
         sheets.append({"action": action, "short_url": url, "qr": qr_svg(url), "letters": letters,
                        "zone": zone, "image": image})  # fmt: skip
     return {
         "month": dt.date(year, number, 1),
         "sheets": sheets,
         "postage": build.ua["UA_POSTAGE"],
-        "sheet_css": sheet_css(build.generator.theme),
+        "sheet_css": sheet_css(build.theme),
         "page_name": "post-mailing",
     }
 
@@ -137,21 +135,14 @@ def image_data_url(content_root: str, relative: str) -> str:
     return f"data:{mimetypes.guess_type(relative)[0] or 'image/jpeg'};base64,{data}"
 
 
-def render_pdf(build, month: str, actions: list) -> bytes:
-    """The month's mailing as PDF bytes."""
-    from weasyprint import HTML
-
-    html = build.render("post/mailing", **_context(build, month, actions))
-    document = HTML(string=html)
-    # No creation date: two builds of the same selection give the same bytes.
-    return document.write_pdf(pdf_identifier=fingerprint("post", month).encode()[:32], pdf_variant=None)
-
-
-def outputs(build):
+def outputs(build: Build):
     for month, actions in mailings(build).items():
         yield Output(
-            pdf_path(month),
-            render=lambda month=month, actions=actions: render_pdf(build, month, actions),
+            urls.mailing_pdf(month),
+            template="post/mailing",
+            context=lambda month=month, actions=actions: mailing_context(build, month, actions),
+            maker=PDF,
+            plan=PdfPlan(identifier=fingerprint("post", month).encode()[:32]),
             # Exactly its inputs: the chosen actions' files (site-wide inputs are in every key).
             key=fingerprint("post-mailing", month, [(a.slug, a.source_digest) for a in actions]),
         )

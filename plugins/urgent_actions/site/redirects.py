@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from .. import urls
+from .build import Build
 from .keys import actions_key
 from .outputs import Output
 
 
-def outputs(build):
+def outputs(build: Build):
     for action in build.site.actions:
         for alias in action.front.aliases:
-            path = alias.lstrip("/")
-            save_as = path + "index.html" if path.endswith("/") or not path else path
             yield Output(
-                save_as,
+                urls.alias_save_as(alias),
                 template="redirect",
                 context={"action": action, "redirect_to": action.url, "page_name": "redirect"},
                 key=actions_key([action], build.build_date),
+                in_sitemap=False,  # the action's own page is listed
             )

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .. import urls
+from .build import Build
 from .keys import fingerprint
 from .outputs import Output
 
@@ -79,16 +81,16 @@ def plan(actions, size: int, smallest: int | None = None) -> list[Shard]:
     return shards
 
 
-def plan_for(build) -> list[Shard]:
+def plan_for(build: Build) -> list[Shard]:
     """This build's shards, from its actions and settings."""
     return plan(build.site.actions, build.ua["UA_SEARCH_SHARD_SIZE"], build.ua["UA_SEARCH_SHARD_SIZE_MIN"])
 
 
-def outputs(build):
+def outputs(build: Build):
     # Merged by search.js after the primary index (pagefind/).
     shards = [s.directory for s in reversed(build.search_shards) if s.directory != INDEX]
     yield Output(
-        build.ua["UA_URLS"]["search"] + "index.html",
+        urls.save_as(build.ua["UA_URLS"]["search"]),
         template="search",
         context={"page_name": "search", "search_shards": shards},
         key=fingerprint("search", shards),

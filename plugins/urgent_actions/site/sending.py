@@ -8,28 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-ENVOIS = "envois/"
+from .build import Build
 
 
-def open_for_sending(build) -> list:
+def open_for_sending(build: Build) -> list:
     """Listed actions open now, newest first (the email, SMS and postal editions).
     The editions read it once per build, as ``build.open_now``."""
     today = build.build_date
     return [a for a in build.site.listed if a.front.state == "open" and a.display_state(today) == "open"]
 
 
-def recent_good_news(build) -> list:
+def recent_good_news(build: Build) -> list:
     """Good news whose outcome is at most UA_EDITIONS_GOOD_NEWS_DAYS old, newest first."""
     since = build.build_date - dt.timedelta(days=build.ua["UA_EDITIONS_GOOD_NEWS_DAYS"])
     return [a for a in build.site.good_news if since <= a.front.outcome.date <= build.build_date]
 
 
-def with_email(build) -> list:
+def with_email(build: Build) -> list:
     """Every action that has an email edition, newest first."""
     chosen = [*build.open_now, *recent_good_news(build)]
     return sorted(chosen, key=lambda a: a.sort_key, reverse=True)
-
-
-def edition_path(action) -> str:
-    """The folder of an action's editions, under /envois/."""
-    return f"{ENVOIS}{action.slug}/"

@@ -18,23 +18,24 @@ from html import escape
 from .. import urls
 from ..content.case import Case
 from ..settings import short_addresses_since
+from .build import Build
 from .keys import fingerprint
 from .outputs import Output
 
 
-def short_url(build, action) -> str:
+def short_url(build: Build, action) -> str:
     """The absolute short address of ``action``'s case (the QR code's)."""
     return f"{build.absolute_url}/{urls.case_short_url(action.front.case)}"
 
 
-def sms_link(build, action) -> str:
+def sms_link(build: Build, action) -> str:
     """The short address as an SMS carries it: without ``https://``, which
     phones do not need to make it a link and which costs eight characters."""
     url = short_url(build, action)
     return url.split("://", 1)[1] if "://" in url else url
 
 
-def redirect_page(build, latest) -> str:
+def redirect_page(build: Build, latest) -> str:
     """The redirect page (no template: one per case, so it must cost nothing)."""
     siteurl = build.siteurl
     title = escape(latest.front.title)
@@ -63,7 +64,7 @@ def last_day(action):
     return max(action.last_updated, deadline) if deadline is not None else action.last_updated
 
 
-def cases(build) -> list[Case]:
+def cases(build: Build) -> list[Case]:
     """The cases that have a short address (their newest action first)."""
     since = short_addresses_since(build.ua)
     # The SMS alerts (open actions) and the postal mailings' QR codes (post: true).
@@ -75,7 +76,7 @@ def cases(build) -> list[Case]:
     ]
 
 
-def outputs(build):
+def outputs(build: Build):
     for case in cases(build):
         latest = case.latest
         yield Output(

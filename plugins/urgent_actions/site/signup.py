@@ -6,7 +6,9 @@ the site itself stores nothing.
 
 from __future__ import annotations
 
+from .. import urls
 from ..settings import SIGNUP_REQUIRED
+from .build import Build
 from .outputs import Output
 
 # The order in which a formula's fields are asked.
@@ -48,22 +50,22 @@ def formulas(ua):
     return offered
 
 
-def _save_as(url):
-    return url + "index.html" if url.endswith("/") else url
-
-
-def outputs(build):
+def outputs(build: Build):
     ua = build.ua
-    urls = ua["UA_URLS"]
+    addresses = ua["UA_URLS"]
     yield Output(
-        _save_as(urls["join"]),
+        urls.save_as(addresses["join"]),
         template="join",
         context={"page_name": "join", "formulas": formulas(ua), "themes": build.site.themes},
         # Settings and themes.yml only, which are in every key: no action changes them.
         key="join",
     )
-    yield Output(_save_as(urls["thanks"]), template="join-thanks", context={"page_name": "join-thanks"}, key="thanks")
     yield Output(
-        _save_as(urls["signup_error"]), template="join-error", context={"page_name": "join-error"}, key="error"
+        urls.save_as(addresses["thanks"]), template="join-thanks", context={"page_name": "join-thanks"}, key="thanks"
     )
-    yield Output(_save_as(urls["privacy"]), template="privacy", context={"page_name": "privacy"}, key="privacy")
+    yield Output(
+        urls.save_as(addresses["signup_error"]), template="join-error", context={"page_name": "join-error"}, key="error"
+    )
+    yield Output(
+        urls.save_as(addresses["privacy"]), template="privacy", context={"page_name": "privacy"}, key="privacy"
+    )

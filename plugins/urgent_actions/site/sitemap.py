@@ -1,49 +1,45 @@
-"""sitemap.xml (with lastmod) and robots.txt, from the same outputs as the site."""
+"""sitemap.xml (with lastmod) and robots.txt, from the same outputs as the site.
+
+Each output says whether the sitemap lists it (``Output.in_sitemap``); what
+robots.txt disallows is the URL scheme's (``urls.ROBOTS_DISALLOWED``).
+"""
 
 from __future__ import annotations
 
 import hashlib
 from xml.sax.saxutils import escape
 
+from .. import urls
+from .build import Build
 from .outputs import Output
 
 
-def outputs(build):
+def outputs(build: Build):
     # The key is made once every output is known (the sitemap lists them all),
     # from the entries it shows: editing an action's text leaves it as it is.
-    yield Output("sitemap.xml", render=lambda: sitemap(build), key=lambda: _key(entries(build)))
-    yield Output(
-        "robots.txt",
-        # /envois/ is for editors (its pages say noindex too).
-        render=lambda: f"User-agent: *\nAllow: /\nDisallow: /envois/\n\nSitemap: {build.absolute_url}/sitemap.xml\n",
-    )
+    yield Output(urls.SITEMAP, render=lambda: sitemap(build), key=lambda: _key(entries(build)))
+    yield Output(urls.ROBOTS, render=lambda: robots(build))
 
 
-def entries(build) -> list[tuple]:
+def robots(build: Build) -> str:
+    """robots.txt: everything but the editors' paths (their pages say noindex too), and the sitemap."""
+    disallowed = "".join(f"Disallow: /{path}\n" for path in urls.ROBOTS_DISALLOWED)
+    return f"User-agent: *\nAllow: /\n{disallowed}\nSitemap: {build.absolute_url}/{urls.SITEMAP}\n"
+
+
+def entries(build: Build) -> list[tuple]:
     """(address, date of last change or None) of every page the sitemap lists, sorted."""
     site = build.site
     newest = max((a.last_updated for a in site.listed), default=None)
     base = build.absolute_url
     by_page = {action.save_as: action for action in site.actions}
-    redirects = {alias.lstrip("/") + "index.html" for a in site.actions if a.front.aliases for alias in a.front.aliases}
     found = []
-    for output in build.generator.outputs:
-        path = output.save_as
-        if (
-            not path.endswith("index.html")
-            or "/lettre-" in path
-            or path in redirects
-            or path.startswith(("admin/", "envois/", "ua/"))
-        ):
+    for output in build.outputs():
+        if not output.in_sitemap:
             continue
-        action = by_page.get(path)
-        if action is None:
-            lastmod = newest
-        else:
-            if action.front.status != "published":
-                continue
-            lastmod = action.last_updated
-        found.append((f"{base}/{path[:-10]}", lastmod))  # without "index.html"
+        action = by_page.get(output.save_as)
+        lastmod = newest if action is None else action.last_updated
+        found.append((f"{base}/{urls.url_of(output.save_as)}", lastmod))
     found.sort()
     return found
 
@@ -55,7 +51,8 @@ def _key(found: list[tuple]) -> str:
     return digest.hexdigest()
 
 
-def sitemap(build) -> str:
+def sitemap(build: Build) -> str:
+    """sitemap.xml: every page it lists, with the date of its last change."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for loc, lastmod in entries(build):
         lines.append(

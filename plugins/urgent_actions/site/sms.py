@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import io
 
+from .. import urls
 from ..content import textlimits
 from ..content.errors import Problem
+from .build import Build
 from .keys import fingerprint
 from .outputs import Output
 from .shortlinks import short_url, sms_link
@@ -40,14 +42,14 @@ def composed_alert(title: str, link: str) -> str:
     return f"{ALERT_PREFIX}{link}"
 
 
-def alert(build, action) -> str:
+def alert(build: Build, action) -> str:
     """The SMS alert of ``action``, its short link included."""
     link = sms_link(build, action)
     written = action.front.sms_alert
     return f"{written.strip()} {link}" if written else composed_alert(action.front.title, link)
 
 
-def problems(build) -> list[Problem]:
+def problems(build: Build) -> list[Problem]:
     """Every written alert that does not fit one SMS with its link (checked at
     each build: the link's length depends on the site's address)."""
     found = []
@@ -85,11 +87,11 @@ def csv_text(rows: list[tuple[str, str, str, str]]) -> str:
     return out.getvalue()
 
 
-def rows(build, actions) -> list[tuple[str, str, str, str]]:
+def rows(build: Build, actions) -> list[tuple[str, str, str, str]]:
     """One row per action: date, case, the alert, the short address."""
     return [(a.front.date.isoformat(), a.front.case, alert(build, a), short_url(build, a)) for a in actions]
 
 
-def outputs(build):
+def outputs(build: Build):
     found = rows(build, build.open_now)
-    yield Output("envois/sms.csv", render=lambda: csv_text(found), key=fingerprint("sms.csv", found))
+    yield Output(urls.SMS_CSV, render=lambda: csv_text(found), key=fingerprint("sms.csv", found))

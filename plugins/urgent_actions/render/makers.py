@@ -1,0 +1,118 @@
+"""The bytes of each kind of output (``Output.maker``): the site plans, these make.
+
+One function per kind: HTML from a template, an email's HTML (css-inline),
+a PDF (WeasyPrint), an Atom or RSS feed (feedgenerator), a calendar
+(icalendar). The heavy libraries are imported only when a file of their
+kind is made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from ..site.outputs import CALENDAR, EMAIL, FEED, HTML, PDF, TEXT, CalendarPlan, FeedPlan, Output, PdfPlan
+
+
+def inline_css(html: str) -> str:
+    """``html`` with its ``<style>`` moved into ``style`` attributes (mail clients drop ``<style>``)."""
+    import css_inline
+
+    return css_inline.inline(html, keep_style_tags=False, load_remote_stylesheets=False)
+
+
+def pdf(html: str, plan: PdfPlan) -> bytes:
+    """``html`` printed to PDF by WeasyPrint, with Pango's fonts embedded."""
+    from weasyprint import HTML as Document
+
+    # No creation date: two builds of the same selection give the same bytes.
+    return Document(string=html).write_pdf(pdf_identifier=plan.identifier, pdf_variant=None)
+
+
+def feed(plan: FeedPlan) -> bytes:
+    """An Atom or RSS 2.0 feed.
+
+    Atom entries have a plain summary and the full HTML content; RSS items the
+    full HTML as description, which is what RSS-to-email tools send.
+    """
+    import feedgenerator
+
+    rss = plan.format == "rss"
+    cls = feedgenerator.Rss201rev2Feed if rss else feedgenerator.Atom1Feed
+    document = cls(
+        title=plan.title,
+        link=plan.link,
+        description=plan.description,
+        language=plan.language,
+        feed_url=plan.feed_url,
+        author_name=plan.author,
+        feed_guid=plan.feed_url,
+    )
+    for entry in plan.entries:
+        document.add_item(
+            title=entry.title,
+            link=entry.link,
+            description=entry.content if rss else entry.summary,
+            content=None if rss else entry.content,
+            unique_id=entry.link,
+            unique_id_is_permalink=True,
+            pubdate=entry.published,
+            updateddate=entry.updated,
+            categories=list(entry.categories),
+            author_name=plan.author,
+        )
+    document.latest_post_date = lambda: plan.updated
+    return document.writeString("utf-8").encode("utf-8")
+
+
+def calendar(plan: CalendarPlan) -> bytes:
+    """An iCalendar file of all-day events, each with its alarm."""
+    from icalendar import Alarm, Calendar, Event
+
+    document = Calendar()
+    document.add("prodid", plan.product)
+    document.add("version", "2.0")
+    document.add("calscale", "GREGORIAN")
+    document.add("method", "PUBLISH")
+    document.add("x-wr-calname", plan.name)
+    document.add("x-wr-timezone", plan.timezone)
+    for item in plan.events:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", item.stamp)
+        event.add("dtstart", item.day)
+        event.add("dtend", item.day + dt.timedelta(days=1))
+        event.add("summary", item.summary)
+        event.add("description", item.description)
+        event.add("url", item.url)
+        event.add("transp", "TRANSPARENT")
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", item.alarm)
+        alarm.add("trigger", dt.timedelta(days=-2))
+        event.add_component(alarm)
+        document.add_component(event)
+    return document.to_ical()
+
+
+def _resolved(value):
+    return value() if callable(value) else value
+
+
+def make(output: Output, render_template: Callable[[str, dict], str]) -> str | bytes:
+    """The content of ``output``, made by its kind; ``render_template(name, context)``
+    renders one of the theme's templates with the site's context."""
+    if output.maker == TEXT:
+        return output.render()
+    if output.maker == FEED:
+        return feed(_resolved(output.plan))
+    if output.maker == CALENDAR:
+        return calendar(_resolved(output.plan))
+    html = render_template(output.template, _resolved(output.context))
+    if output.maker == HTML:
+        return html
+    if output.maker == EMAIL:
+        return inline_css(html)
+    if output.maker == PDF:
+        return pdf(html, _resolved(output.plan))
+    raise ValueError(f"{output.save_as}: no maker for {output.maker!r}")
