@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import re
 import textwrap
-from dataclasses import dataclass
 from functools import lru_cache
 
 from ..content.letters import normalise_text
@@ -32,20 +31,9 @@ from .keys import fingerprint
 from .outputs import Output
 from .sending import edition_path, with_email
 
-# Gmail clips a message above this size (the HTML part).
-GMAIL_CLIP_BYTES = 102 * 1024
-# The column's width, and the width of what sits inside its padding.
-COLUMN = 600
+# The width of what sits inside the column's padding.
 INNER = 536
 TEXT_WIDTH = 72
-
-
-@dataclass(frozen=True)
-class EmailEdition:
-    subject: str
-    preheader: str
-    html: str
-    text: str
 
 
 def subject_of(build, action) -> str:
@@ -201,16 +189,6 @@ def _markdown_text(html: str) -> str:
     text = re.sub(r"<br\s*/?>", "\n", text)
     text = unescape(_TAG.sub("", text))
     return normalise_text(re.sub(r"\n{3,}", "\n\n", text))
-
-
-def edition(build, action, merge: dict | None = None) -> EmailEdition:
-    """Subject, preheader, HTML and text of the email of ``action``."""
-    return EmailEdition(
-        subject=subject_of(build, action),
-        preheader=action.front.summary,
-        html=render_html(build, action, merge),
-        text=render_text(build, action, merge),
-    )
 
 
 def outputs(build):
