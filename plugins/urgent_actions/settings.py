@@ -167,7 +167,7 @@ DEFAULTS: dict[str, Any] = {
     "UA_CMS": {"backend": "github", "repo": "example/actions-urgentes", "branch": "main", "local_backend": True},
     # Where decap-cms's files are (default: the project's node_modules).
     "UA_CMS_NODE_MODULES": "",
-    # Incremental builds (see incremental.py): reuse what the previous build
+    # Incremental builds (see speed/run.py): reuse what the previous build
     # read and wrote when its inputs did not change. The cache directory is
     # relative to the directory the build runs in; delete it to force a full build.
     "UA_INCREMENTAL": True,
