@@ -1,8 +1,6 @@
 """The SIGNUP_* settings are checked before anything is built."""
 
-from jinja2 import Environment, nodes
-
-from helpers import ROOT
+from helpers import ROOT, dict_keys_set_in_template
 from urgent_actions.settings import DEFAULTS, SIGNUP_INPUT_FIELDS, SIGNUP_KNOWN_FIELDS, SIGNUP_REQUIRED, check, resolve
 
 
@@ -75,20 +73,10 @@ def test_sizes_and_job_counts_must_be_positive_whole_numbers():
         assert check(resolve({key: 3})) == []
 
 
-def _dict_keys_set_in_template(path, name):
-    """The keys of the dict literal that ``{% set name = {...} %}`` gives, in order."""
-    env = Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do"])
-    tree = env.parse(path.read_text("utf-8"))
-    for node in tree.find_all(nodes.Assign):
-        if isinstance(node.target, nodes.Name) and node.target.name == name:
-            return [pair.key.value for pair in node.node.items]
-    raise AssertionError(f"{path.name} sets no {name}")
-
-
 def test_the_join_page_has_a_label_and_an_input_for_each_field_in_the_settings_order():
     join = ROOT / "theme/templates/join.html"
-    assert _dict_keys_set_in_template(join, "labels") == list(SIGNUP_INPUT_FIELDS)
-    assert _dict_keys_set_in_template(join, "inputs") == list(SIGNUP_INPUT_FIELDS)
+    assert dict_keys_set_in_template(join, "labels") == list(SIGNUP_INPUT_FIELDS)
+    assert dict_keys_set_in_template(join, "inputs") == list(SIGNUP_INPUT_FIELDS)
 
 
 def test_the_signup_guide_names_every_field_and_what_each_formula_requires():

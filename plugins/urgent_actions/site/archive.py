@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..content.states import DISPLAY_STATES
 from .keys import actions_key, fingerprint
 from .outputs import Output
 
-# URL segment of each state as shown on the build date.
+# URL segment of each state as shown on the build date (content.states.DISPLAY_STATES).
 STATE_SLUGS = {
     "open": "en-cours",
     "past-deadline": "delai-depasse",
@@ -76,7 +77,7 @@ def outputs(build):
     )
     themes = [(key, label, len(by_theme.get(key, []))) for key, label in site.themes.items()]
     facets = {
-        "states": [(STATE_SLUGS[s], s, len(by_state.get(s, []))) for s in STATE_SLUGS if by_state.get(s)],
+        "states": [(STATE_SLUGS[s], s, len(by_state.get(s, []))) for s in DISPLAY_STATES if by_state.get(s)],
         "years": sorted(((y, len(items)) for y, items in by_year.items()), reverse=True),
         "countries": countries,
         "themes": [t for t in themes if t[2]],
