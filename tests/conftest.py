@@ -31,4 +31,4 @@ def site_url(built_site):
 # The sample site built for production (publishconf.py) and served by nginx.
 from production_site import production_site, served_site  # noqa: F401
 
-from support.browser import browser  # noqa: F401
+from support.browser import browser, open_page  # noqa: F401

@@ -178,3 +178,17 @@ def is_email_edition(path: Path) -> bool:
 def web_pages(root: Path) -> list[Path]:
     """Every HTML page of a built site, email editions left out."""
     return sorted(p for p in root.rglob("*.html") if not is_email_edition(p))
+
+
+def dict_keys_set_in_template(path: Path, name: str) -> list:
+    """The keys, in order, of the dict literal that ``{% set name = {...} %}`` gives
+    in the template at ``path`` (read with Jinja's parser, as the build reads it)."""
+    from jinja2 import Environment, nodes
+
+    from urgent_actions.render.template_cache import CachedIncludeExtension
+
+    env = Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do", CachedIncludeExtension])
+    for node in env.parse(path.read_text("utf-8")).find_all(nodes.Assign):
+        if isinstance(node.target, nodes.Name) and node.target.name == name:
+            return [pair.key.value for pair in node.node.items]
+    raise AssertionError(f"{path.name} sets no {name}")

@@ -17,7 +17,6 @@ import pytest
 from test_pages_quality import page_types
 
 from helpers import BUILD_DATE, ROOT
-from support.browser import new_page
 from support.layout import SEND, measure
 from urgent_actions.content.loading import load_site
 
@@ -43,14 +42,14 @@ def screenshot_dir(tmp_path_factory) -> Path:
     return path
 
 
-def sized_page(browser, site_url, width, height, javascript=True):
-    page = new_page(browser, width=width, javascript=javascript, base_url=site_url)
+def sized_page(open_page, site_url, width, height, javascript=True):
+    page = open_page(width=width, javascript=javascript, base_url=site_url)
     page.set_viewport_size({"width": width, "height": height})
     return page
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
-def test_the_first_send_control_is_on_the_first_screen(site_url, browser, sample, screenshot_dir, width, height):
+def test_the_first_send_control_is_on_the_first_screen(site_url, open_page, sample, screenshot_dir, width, height):
     """On every open action, the first control that sends a message is within one
     screen after the intro (title, summary, deadline) and at most 1,000 px down."""
     open_actions = [a for a in sample.values() if a.display_state(BUILD_DATE) == "open"]
@@ -58,12 +57,10 @@ def test_the_first_send_control_is_on_the_first_screen(site_url, browser, sample
     positions, failures = {}, []
     for action in sorted(open_actions, key=lambda a: a.slug):
         for javascript in (True, False):
-            page = sized_page(browser, site_url, width, height, javascript)
-            try:
-                page.goto(f"/{action.url}")
-                found = measure(page)
-            finally:
-                page.context.close()
+            page = sized_page(open_page, site_url, width, height, javascript)
+            page.goto(f"/{action.url}")
+            found = measure(page)
+            page.context.close()  # one page at a time; open_page closes it if the test fails first
             where = f"{action.slug} at {width}x{height}{'' if javascript else ' without JavaScript'}"
             positions[where] = found
             first = found["firstSend"]
@@ -85,7 +82,7 @@ def test_the_first_send_control_is_on_the_first_screen(site_url, browser, sample
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
-def test_controls_are_big_enough_for_a_thumb(built_site, site_url, browser, width, height):
+def test_controls_are_big_enough_for_a_thumb(built_site, site_url, open_page, width, height):
     """Every send, copy, print and toggle control is at least 44 x 44 px; every text
     input has 16 px text, on every page type of the sample site (with its scripts
     run) and on an open action without JavaScript."""
@@ -95,34 +92,30 @@ def test_controls_are_big_enough_for_a_thumb(built_site, site_url, browser, widt
     checked = 0
     for path in pages:
         for javascript in (True, False) if path.startswith("/actions/") else (True,):
-            page = sized_page(browser, site_url, width, height, javascript)
-            try:
-                page.goto(path, wait_until="load")
-                if path == "/recherche/":
-                    page.wait_for_selector("form[data-search]:not([hidden])")
-                found = measure(page)
-                checked += page.locator(SEND).count()
-            finally:
-                page.context.close()
+            page = sized_page(open_page, site_url, width, height, javascript)
+            page.goto(path, wait_until="load")
+            if path == "/recherche/":
+                page.wait_for_selector("form[data-search]:not([hidden])")
+            found = measure(page)
+            checked += page.locator(SEND).count()
+            page.context.close()  # one page at a time; open_page closes it if the test fails first
             for problem in found["smallControls"] + found["smallInputs"]:
                 failures.append(f"{path} ({'JS' if javascript else 'no JS'}): {problem}")
     assert checked > 10
     assert not failures, "\n".join(failures)
 
 
-def test_screenshots_of_an_open_a_closed_and_a_good_news_action(site_url, browser, sample, screenshot_dir):
+def test_screenshots_of_an_open_a_closed_and_a_good_news_action(site_url, open_page, sample, screenshot_dir):
     written = []
     for state, slug in SCREENSHOTS.items():
         assert sample[slug].display_state(BUILD_DATE) == state, slug
         for width, height in SIZES:
-            page = sized_page(browser, site_url, width, height)
-            try:
-                page.goto(f"/{sample[slug].url}", wait_until="load")
-                for full_page in (False, True):
-                    name = f"{state}-{width}x{height}{'-full' if full_page else ''}.png"
-                    page.screenshot(path=str(screenshot_dir / name), full_page=full_page)
-                    written.append(screenshot_dir / name)
-            finally:
-                page.context.close()
+            page = sized_page(open_page, site_url, width, height)
+            page.goto(f"/{sample[slug].url}", wait_until="load")
+            for full_page in (False, True):
+                name = f"{state}-{width}x{height}{'-full' if full_page else ''}.png"
+                page.screenshot(path=str(screenshot_dir / name), full_page=full_page)
+                written.append(screenshot_dir / name)
+            page.context.close()  # one page at a time; open_page closes it if the test fails first
     assert all(path.stat().st_size > 1000 for path in written)
     print("screenshots:", ", ".join(str(p) for p in written))

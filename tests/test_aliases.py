@@ -7,21 +7,17 @@ import pytest
 from helpers import action, make_content
 
 
-def test_an_alias_keeps_the_old_address_working(built_site, browser):
-    from support.browser import new_page
+def test_an_alias_keeps_the_old_address_working(built_site, open_page):
     from support.server import serve_directory
 
     old = built_site / "actions/arabie-saoudite-militante/index.html"
     html = old.read_text("utf-8")
     assert 'http-equiv="refresh"' in html and "/actions/arabie-saoudite-militante-droits-des-femmes/" in html
     with serve_directory(built_site) as url:
-        page = new_page(browser, width=360, javascript=False, base_url=url)
-        try:
-            page.goto("/actions/arabie-saoudite-militante/")
-            page.wait_for_url(f"{url}/actions/arabie-saoudite-militante-droits-des-femmes/")
-            assert page.locator("h1").count() == 1
-        finally:
-            page.context.close()
+        page = open_page(width=360, javascript=False, base_url=url)
+        page.goto("/actions/arabie-saoudite-militante/")
+        page.wait_for_url(f"{url}/actions/arabie-saoudite-militante-droits-des-femmes/")
+        assert page.locator("h1").count() == 1
 
 
 def test_an_alias_cannot_take_the_address_of_another_action(tmp_path, monkeypatch):

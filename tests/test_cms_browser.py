@@ -13,7 +13,6 @@ import pytest
 import yaml
 
 from helpers import ROOT, make_content, run_pelican
-from support.browser import new_page
 from support.server import serve_directory
 from urgent_actions.content.loading import load_site
 
@@ -86,56 +85,53 @@ def test_the_editor_is_bundled_and_configured_from_the_content_model(cms):
         assert fields[name]["widget"] == "list" and fields[name]["fields"]
 
 
-def test_an_action_created_in_the_browser_is_a_valid_file_on_its_branch(cms, browser, tmp_path):
+def test_an_action_created_in_the_browser_is_a_valid_file_on_its_branch(cms, open_page, tmp_path):
     with serve_directory(cms["output"]) as url:
-        page = new_page(browser, width=1280, base_url=url, allow_origins=(cms["backend"],))
-        try:
-            page.goto("/admin/")
-            page.get_by_role("button", name="Se connecter").click()
-            page.wait_for_selector("text=Actions urgentes")
-            page.goto(f"{url}/admin/#/collections/actions/new")
-            page.get_by_label("Titre (120 caractères au plus)").fill("Pérou : une militante menacée")
-            page.get_by_label("Numéro du dossier (UA n/aa)").fill("UA 123/26")
-            page.get_by_label("Date de publication").fill("2026-11-24")
-            page.get_by_label("Date limite (obligatoire si l'action est en cours) (optionnel)").fill("2027-01-05")
-            page.get_by_label("Pays").fill("Pérou")
-            page.keyboard.press("Enter")
-            page.get_by_label("Thèmes").fill("Torture")
-            page.keyboard.press("Enter")
-            page.get_by_label("Résumé (texte simple, 280 caractères au plus)").fill("Ana Ejemplo est menacée.")
-            page.get_by_role("button", name="Ajouter destinataires").click()
-            page.get_by_label("Nom (obligatoire sans « ref »)").fill("Ministre de l'Intérieur (fictif)")
-            page.get_by_label(
-                "Formule d'appel, dans la langue de la première lettre (ex. « Monsieur le Ministre, ») ; "
-                "une par langue : voir le guide"
-            ).first.fill("Señor Ministro,")
-            page.get_by_label("Courriel").first.fill("ministro@example.org")
-            page.get_by_role("button", name="Ajouter lettres").click()
-            page.get_by_label("Langue (code à deux lettres : fr, en, es…)").fill("fr")
-            page.get_by_label("Objet").fill("Protégez Ana Ejemplo")
-            page.get_by_label("Texte (paragraphes séparés par une ligne vide)").fill("Je vous écris.\n\nProtégez-la.")
-            page.locator("[data-slate-editor='true']").last.click()
-            page.keyboard.type("Ana Ejemplo défend les droits de sa communauté.")
-            page.get_by_role("button", name="Enregistrer").first.click()
-            branch = "cms/actions/perou-une-militante-menacee"
-            # The backend creates the branch, then commits the file on it: wait
-            # for the file itself, not only for the branch.
-            show = ["git", "-C", str(cms["repo"]), "show", f"{branch}:content/actions/perou-une-militante-menacee.md"]
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                saved = subprocess.run(show, capture_output=True, text=True, check=False)
-                if saved.returncode == 0:
-                    break
-                page.wait_for_timeout(300)  # lets Playwright serve the page's requests meanwhile
-            branches = subprocess.run(
-                ["git", "-C", str(cms["repo"]), "branch"], capture_output=True, text=True, check=False
-            ).stdout
-            if saved.returncode != 0:
-                page.screenshot(path=str(tmp_path / "cms.png"), full_page=True)
-            assert branch in branches, (branches, str(tmp_path / "cms.png"))
-            assert saved.returncode == 0, (saved.stderr, str(tmp_path / "cms.png"))
-        finally:
-            page.context.close()
+        page = open_page(width=1280, base_url=url, allow_origins=(cms["backend"],))
+        page.goto("/admin/")
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_selector("text=Actions urgentes")
+        page.goto(f"{url}/admin/#/collections/actions/new")
+        page.get_by_label("Titre (120 caractères au plus)").fill("Pérou : une militante menacée")
+        page.get_by_label("Numéro du dossier (UA n/aa)").fill("UA 123/26")
+        page.get_by_label("Date de publication").fill("2026-11-24")
+        page.get_by_label("Date limite (obligatoire si l'action est en cours) (optionnel)").fill("2027-01-05")
+        page.get_by_label("Pays").fill("Pérou")
+        page.keyboard.press("Enter")
+        page.get_by_label("Thèmes").fill("Torture")
+        page.keyboard.press("Enter")
+        page.get_by_label("Résumé (texte simple, 280 caractères au plus)").fill("Ana Ejemplo est menacée.")
+        page.get_by_role("button", name="Ajouter destinataires").click()
+        page.get_by_label("Nom (obligatoire sans « ref »)").fill("Ministre de l'Intérieur (fictif)")
+        page.get_by_label(
+            "Formule d'appel, dans la langue de la première lettre (ex. « Monsieur le Ministre, ») ; "
+            "une par langue : voir le guide"
+        ).first.fill("Señor Ministro,")
+        page.get_by_label("Courriel").first.fill("ministro@example.org")
+        page.get_by_role("button", name="Ajouter lettres").click()
+        page.get_by_label("Langue (code à deux lettres : fr, en, es…)").fill("fr")
+        page.get_by_label("Objet").fill("Protégez Ana Ejemplo")
+        page.get_by_label("Texte (paragraphes séparés par une ligne vide)").fill("Je vous écris.\n\nProtégez-la.")
+        page.locator("[data-slate-editor='true']").last.click()
+        page.keyboard.type("Ana Ejemplo défend les droits de sa communauté.")
+        page.get_by_role("button", name="Enregistrer").first.click()
+        branch = "cms/actions/perou-une-militante-menacee"
+        # The backend creates the branch, then commits the file on it: wait
+        # for the file itself, not only for the branch.
+        show = ["git", "-C", str(cms["repo"]), "show", f"{branch}:content/actions/perou-une-militante-menacee.md"]
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            saved = subprocess.run(show, capture_output=True, text=True, check=False)
+            if saved.returncode == 0:
+                break
+            page.wait_for_timeout(300)  # lets Playwright serve the page's requests meanwhile
+        branches = subprocess.run(
+            ["git", "-C", str(cms["repo"]), "branch"], capture_output=True, text=True, check=False
+        ).stdout
+        if saved.returncode != 0:
+            page.screenshot(path=str(tmp_path / "cms.png"), full_page=True)
+        assert branch in branches, (branches, str(tmp_path / "cms.png"))
+        assert saved.returncode == 0, (saved.stderr, str(tmp_path / "cms.png"))
     text = saved.stdout
     # The file passes the same validation as the build.
     content = make_content(tmp_path, {})

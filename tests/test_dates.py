@@ -41,35 +41,27 @@ def test_an_action_turns_past_deadline_the_day_after_its_deadline(tmp_path):
         assert f'data-state="{state}"' in (out / "actions/a/index.html").read_text("utf-8")
 
 
-def test_a_cached_page_shows_a_passed_deadline_as_passed(built_site, browser):
-    from support.browser import new_page
+def test_a_cached_page_shows_a_passed_deadline_as_passed(built_site, open_page):
     from support.server import serve_directory
 
     with serve_directory(built_site) as url:
-        page = new_page(browser, width=1280, base_url=url)
-        try:
-            page.clock.set_fixed_time(dt.datetime(2027, 2, 10, 12, 0, tzinfo=dt.UTC))
-            page.goto("/actions/egypte-chercheur-detenu/")
-            assert page.locator("article.action").get_attribute("data-state") == "past-deadline"
-            assert "dépassée" in page.locator("[data-days-left]").first.inner_text()
-        finally:
-            page.context.close()
+        page = open_page(width=1280, base_url=url)
+        page.clock.set_fixed_time(dt.datetime(2027, 2, 10, 12, 0, tzinfo=dt.UTC))
+        page.goto("/actions/egypte-chercheur-detenu/")
+        assert page.locator("article.action").get_attribute("data-state") == "past-deadline"
+        assert "dépassée" in page.locator("[data-days-left]").first.inner_text()
 
 
 @pytest.mark.parametrize(
     "utc, state",
     [("2026-12-24T22:59:00", "open"), ("2026-12-24T23:00:00", "past-deadline")],
 )
-def test_the_cached_page_check_turns_at_midnight_in_brussels(built_site, browser, utc, state):
-    from support.browser import new_page
+def test_the_cached_page_check_turns_at_midnight_in_brussels(built_site, open_page, utc, state):
     from support.server import serve_directory
 
     moment = dt.datetime.fromisoformat(utc).replace(tzinfo=dt.UTC)
     with serve_directory(built_site) as url:
-        page = new_page(browser, width=1280, base_url=url)
-        try:
-            page.clock.set_fixed_time(moment)
-            page.goto("/actions/egypte-chercheur-detenu/")  # deadline 2026-12-24
-            assert page.locator("article.action").get_attribute("data-state") == state
-        finally:
-            page.context.close()
+        page = open_page(width=1280, base_url=url)
+        page.clock.set_fixed_time(moment)
+        page.goto("/actions/egypte-chercheur-detenu/")  # deadline 2026-12-24
+        assert page.locator("article.action").get_attribute("data-state") == state

@@ -14,7 +14,6 @@ import pytest
 
 from helpers import ROOT, make_content, run_pelican
 from support import caniemail
-from support.browser import new_page
 
 GMAIL_CLIP = 102 * 1024
 TEXT_LIMIT = 10 * 1024
@@ -106,28 +105,23 @@ def test_the_caniemail_check_catches_what_clients_drop():
 
 
 @pytest.mark.parametrize("width", [600, 320])
-def test_email_reads_at_600_and_320_px_without_horizontal_scroll(built_site, browser, width):
+def test_email_reads_at_600_and_320_px_without_horizontal_scroll(built_site, open_page, width):
     SHOTS.mkdir(parents=True, exist_ok=True)
     for slug, path in editions(built_site).items():
-        page = new_page(browser, width, javascript=False, allow_origins=("http://127.0.0.1:8000",))
+        page = open_page(width, javascript=False, allow_origins=("http://127.0.0.1:8000",))
 
         def from_built_site(route):
             relative = route.request.url.split("127.0.0.1:8000/", 1)[1].split("?")[0]
             route.fulfill(path=str(built_site / relative))
 
         page.route("http://127.0.0.1:8000/**", from_built_site)
-        try:
-            page.goto(path.as_uri())
-            page.wait_for_load_state("load")
-            scroll, client = page.evaluate(
-                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-            )
-            assert scroll <= client, f"{slug} at {width} px: {scroll} px wide"
-            broken = page.evaluate("[...document.images].filter(i => !i.complete || !i.naturalWidth).map(i => i.src)")
-            assert broken == [], broken
-            page.screenshot(path=str(SHOTS / f"{slug}-{width}.png"), full_page=True)
-        finally:
-            page.context.close()
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+        scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert scroll <= client, f"{slug} at {width} px: {scroll} px wide"
+        broken = page.evaluate("[...document.images].filter(i => !i.complete || !i.naturalWidth).map(i => i.src)")
+        assert broken == [], broken
+        page.screenshot(path=str(SHOTS / f"{slug}-{width}.png"), full_page=True)
 
 
 def _build(tmp_path: Path, **overrides) -> Path:

@@ -124,11 +124,11 @@ any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
 def test_templates_escape_any_text(value):
     env = Environment(autoescape=True)
     env.filters.update(templating.filters("fr"))
-    rendered = env.from_string('<p title="{{ v }}">{{ v }}</p>{{ v|text_paragraphs }}{{ v|lines_html }}').render(
+    rendered = env.from_string('<p title="{{ v }}">{{ v }}</p>{{ [v]|paragraphs_html }}{{ v|in_ui_script }}').render(
         v=value
     )
     tree = parse(rendered)
-    assert {tag for tag, _ in tree.tags} <= {"p", "br"}
+    assert {tag for tag, _ in tree.tags} <= {"p", "br", "bdi"}
     assert (
         tree.tags[0][1]["title"] == value.replace("\r\n", "\n").replace("\r", "\n") or tree.tags[0][1]["title"] == value
     )
@@ -144,5 +144,5 @@ def test_markdown_never_lets_html_or_javascript_links_through(value):
     assert not any((attrs.get("href") or "").lower().startswith("javascript") for _, attrs in tree.tags)
 
 
-def test_text_paragraphs_is_markup_of_escaped_text():
-    assert templating.text_paragraphs("<b>a</b>\n\nb") == Markup("<p>&lt;b&gt;a&lt;/b&gt;</p>\n<p>b</p>\n")
+def test_paragraphs_html_is_markup_of_escaped_text():
+    assert templating.paragraphs_html(["<b>a</b>", "b"]) == Markup("<p>&lt;b&gt;a&lt;/b&gt;</p>\n<p>b</p>\n")

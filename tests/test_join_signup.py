@@ -18,7 +18,6 @@ import pytest
 
 from helpers import ROOT, run_pelican
 from support.axe import axe_violations, format_violations
-from support.browser import browser, new_page  # noqa: F401
 
 FIELDS = {
     "email": {"email": "EMAIL", "first_name": "PRENOM", "themes": "THEMES", "regions": "REGIONS", "consent": "OPT_IN"},
@@ -137,87 +136,75 @@ def fill(page, formula):
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
 @pytest.mark.parametrize("formula", ["email", "post", "sms"])
-def test_each_formula_sends_exactly_the_configured_fields(browser, service, formula, javascript):  # noqa: F811
-    page = new_page(browser, 1280, javascript=javascript, base_url=service.base)
+def test_each_formula_sends_exactly_the_configured_fields(open_page, service, formula, javascript):
+    page = open_page(1280, javascript=javascript, base_url=service.base)
     page.base = service.base
-    try:
-        service.submissions.clear()
-        page.goto("/rejoindre/")
-        form, expected = fill(page, formula)
-        with page.expect_navigation():
-            form.get_by_role("button").click()
-        assert page.url == f"{service.base}/rejoindre/merci/"
-        assert page.get_by_role("heading", level=1).inner_text().startswith("Merci")
-        assert len(service.submissions) == 1
-        sent = service.submissions[0]
-        assert sent["path"] == "/subscribe"
-        assert sorted(sent["pairs"]) == sorted(expected)
-        assert dict(sent["pairs"])[HONEYPOT] == ""
-        assert page.third_party_requests == []
-    finally:
-        page.context.close()
+    service.submissions.clear()
+    page.goto("/rejoindre/")
+    form, expected = fill(page, formula)
+    with page.expect_navigation():
+        form.get_by_role("button").click()
+    assert page.url == f"{service.base}/rejoindre/merci/"
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Merci")
+    assert len(service.submissions) == 1
+    sent = service.submissions[0]
+    assert sent["path"] == "/subscribe"
+    assert sorted(sent["pairs"]) == sorted(expected)
+    assert dict(sent["pairs"])[HONEYPOT] == ""
+    assert page.third_party_requests == []
 
 
 @pytest.mark.parametrize("missing", ["field", "consent"])
-def test_missing_required_is_reported_accessibly_and_nothing_is_sent(browser, service, missing):  # noqa: F811
-    page = new_page(browser, 1280, base_url=service.base)
+def test_missing_required_is_reported_accessibly_and_nothing_is_sent(open_page, service, missing):
+    page = open_page(1280, base_url=service.base)
     page.base = service.base
-    try:
-        service.submissions.clear()
-        page.goto("/rejoindre/")
-        form, _ = fill(page, "email")
-        if missing == "field":
-            form.get_by_label("Adresse électronique").fill("")
-            field = page.locator("#email-email")
-        else:
-            form.get_by_label("J'accepte").uncheck()
-            field = page.locator("#email-consent")
-        form.get_by_role("button").click()
-        summary = form.locator(".error-summary")
-        assert summary.is_visible()
-        assert summary.evaluate("el => el === document.activeElement")
-        links = summary.locator("a")
-        assert links.count() == 1
-        assert links.first.get_attribute("href") == "#" + field.get_attribute("id")
-        assert field.get_attribute("aria-invalid") == "true"
-        error_id = field.get_attribute("id") + "-error"
-        assert error_id in field.get_attribute("aria-describedby").split()
-        message = page.locator("#" + error_id)
-        assert message.is_visible() and message.inner_text() == links.first.inner_text()
-        links.first.click()
-        assert field.evaluate("el => el === document.activeElement")
-        assert axe_violations(page) == [], format_violations(axe_violations(page))
-        page.wait_for_timeout(300)
-        assert service.submissions == []
-        assert page.url == f"{service.base}/rejoindre/"
-    finally:
-        page.context.close()
+    service.submissions.clear()
+    page.goto("/rejoindre/")
+    form, _ = fill(page, "email")
+    if missing == "field":
+        form.get_by_label("Adresse électronique").fill("")
+        field = page.locator("#email-email")
+    else:
+        form.get_by_label("J'accepte").uncheck()
+        field = page.locator("#email-consent")
+    form.get_by_role("button").click()
+    summary = form.locator(".error-summary")
+    assert summary.is_visible()
+    assert summary.evaluate("el => el === document.activeElement")
+    links = summary.locator("a")
+    assert links.count() == 1
+    assert links.first.get_attribute("href") == "#" + field.get_attribute("id")
+    assert field.get_attribute("aria-invalid") == "true"
+    error_id = field.get_attribute("id") + "-error"
+    assert error_id in field.get_attribute("aria-describedby").split()
+    message = page.locator("#" + error_id)
+    assert message.is_visible() and message.inner_text() == links.first.inner_text()
+    links.first.click()
+    assert field.evaluate("el => el === document.activeElement")
+    assert axe_violations(page) == [], format_violations(axe_violations(page))
+    page.wait_for_timeout(300)
+    assert service.submissions == []
+    assert page.url == f"{service.base}/rejoindre/"
 
 
-def test_without_javascript_the_browser_blocks_an_invalid_form(browser, service):  # noqa: F811
-    page = new_page(browser, 1280, javascript=False, base_url=service.base)
-    try:
-        service.submissions.clear()
-        page.goto("/rejoindre/")
-        page.locator("#form-sms").get_by_role("button").click()
-        page.wait_for_timeout(300)
-        assert service.submissions == []
-        assert page.locator("#sms-mobile").evaluate("el => !el.validity.valid")
-    finally:
-        page.context.close()
+def test_without_javascript_the_browser_blocks_an_invalid_form(open_page, service):
+    page = open_page(1280, javascript=False, base_url=service.base)
+    service.submissions.clear()
+    page.goto("/rejoindre/")
+    page.locator("#form-sms").get_by_role("button").click()
+    page.wait_for_timeout(300)
+    assert service.submissions == []
+    assert page.locator("#sms-mobile").evaluate("el => !el.validity.valid")
 
 
 @pytest.mark.parametrize("path", ["rejoindre/", "rejoindre/merci/", "rejoindre/erreur/", "confidentialite/"])
-def test_pages_have_no_axe_violation_and_no_third_party_request(browser, service, path):  # noqa: F811
-    page = new_page(browser, 1280, base_url=service.base)
-    try:
-        page.goto("/" + path, wait_until="networkidle")
-        violations = axe_violations(page)
-        assert violations == [], format_violations(violations)
-        assert page.third_party_requests == []
-        assert page.page_errors == [] and page.console_errors == []
-    finally:
-        page.context.close()
+def test_pages_have_no_axe_violation_and_no_third_party_request(open_page, service, path):
+    page = open_page(1280, base_url=service.base)
+    page.goto("/" + path, wait_until="networkidle")
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
+    assert page.third_party_requests == []
+    assert page.page_errors == [] and page.console_errors == []
 
 
 def test_join_page_content(service):
@@ -230,24 +217,21 @@ def test_join_page_content(service):
     assert "<script>" not in html and " style=" not in html and " onclick" not in html
 
 
-def test_honeypot_is_out_of_sight_and_out_of_reach(browser, service):  # noqa: F811
-    page = new_page(browser, 1280, base_url=service.base)
-    try:
-        page.goto("/rejoindre/")
-        for formula in ("email", "post", "sms"):
-            trap = page.locator(f"#form-{formula} [name={HONEYPOT}]")
-            assert trap.get_attribute("tabindex") == "-1"
-            assert trap.get_attribute("autocomplete") == "off"
-            assert trap.evaluate("el => el.closest('[aria-hidden=true]') !== null")
-            box = trap.bounding_box()
-            assert box is None or box["x"] + box["width"] <= 0
-        # Tabbing through the first form never lands on the trap.
-        page.locator("#email-email").focus()
-        for _ in range(25):
-            page.keyboard.press("Tab")
-            assert page.evaluate("document.activeElement.name") != HONEYPOT
-    finally:
-        page.context.close()
+def test_honeypot_is_out_of_sight_and_out_of_reach(open_page, service):
+    page = open_page(1280, base_url=service.base)
+    page.goto("/rejoindre/")
+    for formula in ("email", "post", "sms"):
+        trap = page.locator(f"#form-{formula} [name={HONEYPOT}]")
+        assert trap.get_attribute("tabindex") == "-1"
+        assert trap.get_attribute("autocomplete") == "off"
+        assert trap.evaluate("el => el.closest('[aria-hidden=true]') !== null")
+        box = trap.bounding_box()
+        assert box is None or box["x"] + box["width"] <= 0
+    # Tabbing through the first form never lands on the trap.
+    page.locator("#email-email").focus()
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.name") != HONEYPOT
 
 
 def test_footer_and_privacy_show_the_organisation(service):
@@ -266,22 +250,19 @@ def test_footer_and_privacy_show_the_organisation(service):
     "formula, field, value",
     [("email", "#email-email", "pas-une-adresse"), ("sms", "#sms-mobile", "appelez-moi")],
 )
-def test_malformed_email_or_mobile_is_refused(browser, service, javascript, formula, field, value):  # noqa: F811
-    page = new_page(browser, 1280, javascript=javascript, base_url=service.base)
+def test_malformed_email_or_mobile_is_refused(open_page, service, javascript, formula, field, value):
+    page = open_page(1280, javascript=javascript, base_url=service.base)
     page.base = service.base
-    try:
-        service.submissions.clear()
-        page.goto("/rejoindre/")
-        form, _ = fill(page, formula)
-        page.locator(field).fill(value)
-        form.get_by_role("button").click()
-        page.wait_for_timeout(300)
-        assert service.submissions == []
-        assert page.locator(field).evaluate("el => !el.validity.valid")
-        if javascript:
-            message = page.locator(field + "-error")
-            assert "valide" in message.inner_text()
-            assert form.locator(".error-summary a").inner_text() == message.inner_text()
-        assert page.console_errors == []
-    finally:
-        page.context.close()
+    service.submissions.clear()
+    page.goto("/rejoindre/")
+    form, _ = fill(page, formula)
+    page.locator(field).fill(value)
+    form.get_by_role("button").click()
+    page.wait_for_timeout(300)
+    assert service.submissions == []
+    assert page.locator(field).evaluate("el => !el.validity.valid")
+    if javascript:
+        message = page.locator(field + "-error")
+        assert "valide" in message.inner_text()
+        assert form.locator(".error-summary a").inner_text() == message.inner_text()
+    assert page.console_errors == []

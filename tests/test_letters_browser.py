@@ -19,7 +19,6 @@ import pytest
 
 from helpers import ROOT, action, make_content, run_pelican
 from support.axe import axe_violations, format_violations
-from support.browser import new_page
 from support.server import serve_directory
 from urgent_actions.content.letters import compose
 from urgent_actions.content.loading import load_site
@@ -120,62 +119,53 @@ def check_every_link(page, egypt, name="", town=""):
     return read
 
 
-def test_without_javascript_every_link_carries_the_letter_in_its_language(site_url, browser, egypt):
-    page = new_page(browser, width=1280, javascript=False, base_url=site_url)
-    try:
-        page.goto(f"/actions/{SLUG}/")
-        assert check_every_link(page, egypt) == 18
-        front = egypt.front
-        sms = page.eval_on_selector_all("a[href^='sms:']", "els => els.map(e => e.getAttribute('href'))")
-        assert sms == [links.sms_url("+20 100 000 0000", front.sms)]
-        intents = page.eval_on_selector_all(
-            "a[href^='https://x.com/intent/']", "els => els.map(e => e.getAttribute('href'))"
-        )
-        assert intents == [links.tweet_intent_url("@MinJusticeExample " + front.tweet)]
-        # The third target is reached by post only, through the embassy.
-        assert page.locator(".ways[data-target='3'] a[href^='mailto:']").count() == 0
-        assert page.locator(".ways[data-target='3'] a[href$='/lettre-3-ar/']").count() == 1
-    finally:
-        page.context.close()
+def test_without_javascript_every_link_carries_the_letter_in_its_language(site_url, open_page, egypt):
+    page = open_page(width=1280, javascript=False, base_url=site_url)
+    page.goto(f"/actions/{SLUG}/")
+    assert check_every_link(page, egypt) == 18
+    front = egypt.front
+    sms = page.eval_on_selector_all("a[href^='sms:']", "els => els.map(e => e.getAttribute('href'))")
+    assert sms == [links.sms_url("+20 100 000 0000", front.sms)]
+    intents = page.eval_on_selector_all(
+        "a[href^='https://x.com/intent/']", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert intents == [links.tweet_intent_url("@MinJusticeExample " + front.tweet)]
+    # The third target is reached by post only, through the embassy.
+    assert page.locator(".ways[data-target='3'] a[href^='mailto:']").count() == 0
+    assert page.locator(".ways[data-target='3'] a[href$='/lettre-3-ar/']").count() == 1
 
 
-def test_personalised_links_and_clipboard_in_fr_en_and_ar(site_url, browser, egypt, out):
-    page = new_page(browser, width=1280, base_url=site_url)
+def test_personalised_links_and_clipboard_in_fr_en_and_ar(site_url, open_page, egypt, out):
+    page = open_page(width=1280, base_url=site_url)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
-    try:
-        page.goto(f"/actions/{SLUG}/")
-        page.fill("#reader-name", NAME)
-        page.fill("#reader-town", TOWN)
-        assert check_every_link(page, egypt, NAME, TOWN) == 18
-        for language in ("fr", "en", "ar"):
-            page.check(f"#langue-{language}")
-            way = page.locator(f".ways[data-target='1'] .way[data-lang='{language}']")
-            assert way.is_visible()
-            way.locator("button[data-copy='letter']").click()
-            page.wait_for_function("document.querySelector('[data-copy-status]').textContent === 'Lettre copiée.'")
-            copied = page.evaluate("navigator.clipboard.readText()")
-            assert copied == expected(egypt, 1, language, NAME, TOWN)[2], language
-            page.evaluate("document.querySelector('[data-copy-status]').textContent = ''")
-        # Unsigned again: the line to sign of the letter's language.
-        page.fill("#reader-name", "")
-        page.fill("#reader-town", "")
-        page.locator(".ways[data-target='1'] .way[data-lang='ar'] button[data-copy='letter']").click()
+    page.goto(f"/actions/{SLUG}/")
+    page.fill("#reader-name", NAME)
+    page.fill("#reader-town", TOWN)
+    assert check_every_link(page, egypt, NAME, TOWN) == 18
+    for language in ("fr", "en", "ar"):
+        page.check(f"#langue-{language}")
+        way = page.locator(f".ways[data-target='1'] .way[data-lang='{language}']")
+        assert way.is_visible()
+        way.locator("button[data-copy='letter']").click()
         page.wait_for_function("document.querySelector('[data-copy-status]').textContent === 'Lettre copiée.'")
-        assert page.evaluate("navigator.clipboard.readText()").endswith("\n\n[اسمك]")
-        page.screenshot(path=out / "action-ar.png", full_page=True)
-    finally:
-        page.context.close()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == expected(egypt, 1, language, NAME, TOWN)[2], language
+        page.evaluate("document.querySelector('[data-copy-status]').textContent = ''")
+    # Unsigned again: the line to sign of the letter's language.
+    page.fill("#reader-name", "")
+    page.fill("#reader-town", "")
+    page.locator(".ways[data-target='1'] .way[data-lang='ar'] button[data-copy='letter']").click()
+    page.wait_for_function("document.querySelector('[data-copy-status]').textContent === 'Lettre copiée.'")
+    assert page.evaluate("navigator.clipboard.readText()").endswith("\n\n[اسمك]")
+    page.screenshot(path=out / "action-ar.png", full_page=True)
 
 
-def test_the_preferred_language_is_shown_beside_the_choice(site_url, browser):
-    page = new_page(browser, width=1280, base_url=site_url)
-    try:
-        page.goto(f"/actions/{SLUG}/")
-        assert "langue préférée des autorités" in page.locator("label[for='langue-ar']").inner_text()
-        assert "langue préférée" not in page.locator("label[for='langue-fr']").inner_text()
-        assert "Les autorités préfèrent les lettres en arabe." in page.locator(".steps").inner_text()
-    finally:
-        page.context.close()
+def test_the_preferred_language_is_shown_beside_the_choice(site_url, open_page):
+    page = open_page(width=1280, base_url=site_url)
+    page.goto(f"/actions/{SLUG}/")
+    assert "langue préférée des autorités" in page.locator("label[for='langue-ar']").inner_text()
+    assert "langue préférée" not in page.locator("label[for='langue-fr']").inner_text()
+    assert "Les autorités préfèrent les lettres en arabe." in page.locator(".steps").inner_text()
 
 
 def _box(page, selector, start, end):
@@ -194,87 +184,73 @@ def _box(page, selector, start, end):
     )
 
 
-def test_the_arabic_letter_reads_right_to_left_with_isolated_latin(site_url, browser, out):
-    page = new_page(browser, width=1280, base_url=site_url)
-    try:
-        page.goto(f"/actions/{SLUG}/")
-        page.check("#langue-ar")
-        page.fill("#reader-name", "Marie Claire Dupont")
-        page.check("#reader-initials")  # "M. C. D.": Latin, ending with a full stop
-        letter = page.locator("section.letter[lang='ar']")
-        assert letter.get_attribute("dir") == "rtl"
-        assert letter.evaluate("e => getComputedStyle(e).direction") == "rtl"
-        salutation = "section.letter[lang='ar'] .letter__text p:first-child"
-        assert page.locator(salutation).inner_text() == "معالي الوزير،"
-        comma, words = _box(page, salutation, -1, 0), _box(page, salutation, 0, -1)
-        # Right to left: the comma that ends the salutation is its leftmost glyph.
-        assert comma["right"] <= words["left"] + 0.5, (comma, words)
-        # A Latin name inside the Arabic text: isolated, marked, in its own order.
-        latin = page.locator("section.letter[lang='ar'] bdi[lang='und-Latn']")
-        assert latin.all_inner_texts() == ["Karim Exemple"]
-        karim, exemple = (
-            _box(page, "section.letter[lang='ar'] bdi[lang='und-Latn']", a, b) for a, b in ((0, 5), (6, 0))
-        )
-        assert karim["right"] <= exemple["left"] + 0.5, (karim, exemple)
-        signature = "section.letter[lang='ar'] [data-reader-name]"
-        assert page.locator(signature).inner_text() == "M. C. D."
-        stop, initials = _box(page, signature, -1, 0), _box(page, signature, 0, -1)
-        # The Latin initials keep their order: the final full stop after the D.
-        assert stop["left"] >= initials["right"] - 0.5, (stop, initials)
-        # The same text without isolation is laid out ".M. C. D" (the measure can fail).
-        page.evaluate(
-            """() => { const p = document.createElement('p'); p.id = 'control'; p.dir = 'rtl';
-                       p.textContent = 'M. C. D.'; document.querySelector("section.letter[lang='ar']").append(p); }"""
-        )
-        stop, initials = _box(page, "#control", -1, 0), _box(page, "#control", 0, -1)
-        assert stop["right"] <= initials["left"] + 0.5
-        page.evaluate("document.getElementById('control').remove()")
-        letter.screenshot(path=out / "letter-ar.png")
-        violations = axe_violations(page)
-        assert not violations, format_violations(violations)
-    finally:
-        page.context.close()
+def test_the_arabic_letter_reads_right_to_left_with_isolated_latin(site_url, open_page, out):
+    page = open_page(width=1280, base_url=site_url)
+    page.goto(f"/actions/{SLUG}/")
+    page.check("#langue-ar")
+    page.fill("#reader-name", "Marie Claire Dupont")
+    page.check("#reader-initials")  # "M. C. D.": Latin, ending with a full stop
+    letter = page.locator("section.letter[lang='ar']")
+    assert letter.get_attribute("dir") == "rtl"
+    assert letter.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    salutation = "section.letter[lang='ar'] .letter__text p:first-child"
+    assert page.locator(salutation).inner_text() == "معالي الوزير،"
+    comma, words = _box(page, salutation, -1, 0), _box(page, salutation, 0, -1)
+    # Right to left: the comma that ends the salutation is its leftmost glyph.
+    assert comma["right"] <= words["left"] + 0.5, (comma, words)
+    # A Latin name inside the Arabic text: isolated, marked, in its own order.
+    latin = page.locator("section.letter[lang='ar'] bdi[lang='und-Latn']")
+    assert latin.all_inner_texts() == ["Karim Exemple"]
+    karim, exemple = (_box(page, "section.letter[lang='ar'] bdi[lang='und-Latn']", a, b) for a, b in ((0, 5), (6, 0)))
+    assert karim["right"] <= exemple["left"] + 0.5, (karim, exemple)
+    signature = "section.letter[lang='ar'] [data-reader-name]"
+    assert page.locator(signature).inner_text() == "M. C. D."
+    stop, initials = _box(page, signature, -1, 0), _box(page, signature, 0, -1)
+    # The Latin initials keep their order: the final full stop after the D.
+    assert stop["left"] >= initials["right"] - 0.5, (stop, initials)
+    # The same text without isolation is laid out ".M. C. D" (the measure can fail).
+    page.evaluate(
+        """() => { const p = document.createElement('p'); p.id = 'control'; p.dir = 'rtl';
+                   p.textContent = 'M. C. D.'; document.querySelector("section.letter[lang='ar']").append(p); }"""
+    )
+    stop, initials = _box(page, "#control", -1, 0), _box(page, "#control", 0, -1)
+    assert stop["right"] <= initials["left"] + 0.5
+    page.evaluate("document.getElementById('control').remove()")
+    letter.screenshot(path=out / "letter-ar.png")
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
 
 
-def test_a_name_in_arabic_script_in_a_french_letter_has_its_own_lang(site_url, browser):
-    page = new_page(browser, width=1280, base_url=site_url)
-    try:
-        page.goto("/actions/arabie-saoudite-militante-droits-des-femmes/")
-        name = page.locator("section.letter[lang='fr'] bdi[lang='und-Arab']")
-        assert name.all_inner_texts() == ["نور إكزامبل"]
-        assert name.evaluate("e => getComputedStyle(e).unicodeBidi") == "isolate"
-    finally:
-        page.context.close()
+def test_a_name_in_arabic_script_in_a_french_letter_has_its_own_lang(site_url, open_page):
+    page = open_page(width=1280, base_url=site_url)
+    page.goto("/actions/arabie-saoudite-militante-droits-des-femmes/")
+    name = page.locator("section.letter[lang='fr'] bdi[lang='und-Arab']")
+    assert name.all_inner_texts() == ["نور إكزامبل"]
+    assert name.evaluate("e => getComputedStyle(e).unicodeBidi") == "isolate"
 
 
-def test_a_contact_form_gets_the_letter_copied_then_opens(site_url, browser):
+def test_a_contact_form_gets_the_letter_copied_then_opens(open_page, site_url, browser):
     slug = "arabie-saoudite-militante-droits-des-femmes"
     sample = {a.slug: a for a in load_site(str(ROOT / "content")).actions}[slug]
-    page = new_page(browser, width=1280, base_url=site_url)
+    page = open_page(width=1280, base_url=site_url)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
-    try:
-        page.goto(f"/actions/{slug}/")
-        link = page.locator(".ways[data-target='2'] .way[data-lang='fr'] a[data-copy-then-open]")
-        assert link.get_attribute("target") == "_blank"
-        assert link.inner_text().startswith("Copier la lettre, puis ouvrir le formulaire")
-        assert "s'ouvre dans un nouvel onglet" in link.text_content()
-        with page.context.expect_page() as opened:
-            link.click()
-        # The new tab went to the form (and was stopped there: nothing leaves the machine).
-        opened.value.wait_for_load_state()
-        assert "https://hrc-sa.example.org/contact" in page.third_party_requests
-        page.wait_for_function("document.querySelector('[data-copy-status]').textContent.startsWith('Lettre copiée.')")
-        target, letter = sample.front.targets[1], sample.front.letters[0]
-        assert page.evaluate("navigator.clipboard.readText()") == compose(letter, target.salutation, "fr").text
-    finally:
-        page.context.close()
-    page = new_page(browser, width=1280, javascript=False, base_url=site_url)
-    try:
-        page.goto(f"/actions/{slug}/")
-        link = page.locator(".ways[data-target='2'] .way[data-lang='fr'] a[data-copy-then-open]")
-        assert link.inner_text().startswith("Ouvrir le formulaire de contact")  # no promise of a copy
-    finally:
-        page.context.close()
+    page.goto(f"/actions/{slug}/")
+    link = page.locator(".ways[data-target='2'] .way[data-lang='fr'] a[data-copy-then-open]")
+    assert link.get_attribute("target") == "_blank"
+    assert link.inner_text().startswith("Copier la lettre, puis ouvrir le formulaire")
+    assert "s'ouvre dans un nouvel onglet" in link.text_content()
+    with page.context.expect_page() as opened:
+        link.click()
+    # The new tab went to the form (and was stopped there: nothing leaves the machine).
+    opened.value.wait_for_load_state()
+    assert "https://hrc-sa.example.org/contact" in page.third_party_requests
+    page.wait_for_function("document.querySelector('[data-copy-status]').textContent.startsWith('Lettre copiée.')")
+    target, letter = sample.front.targets[1], sample.front.letters[0]
+    assert page.evaluate("navigator.clipboard.readText()") == compose(letter, target.salutation, "fr").text
+    page = open_page(width=1280, javascript=False, base_url=site_url)
+    page.goto(f"/actions/{slug}/")
+    link = page.locator(".ways[data-target='2'] .way[data-lang='fr'] a[data-copy-then-open]")
+    assert link.inner_text().startswith("Ouvrir le formulaire de contact")  # no promise of a copy
 
 
 # --- Printed letters --------------------------------------------------------------
@@ -311,16 +287,13 @@ def positions(sheet, text):
     ]
 
 
-def test_the_printed_letter_to_a_target_abroad(site_url, browser, out):
-    page = new_page(browser, width=1280, base_url=site_url)
-    try:
-        page.goto(f"/actions/{SLUG}/lettre-1-fr/")
-        postage = page.locator("[data-postage]").inner_text().replace("\xa0", " ")
-        assert "reste du monde (Égypte) : 3,93 € pour une lettre de moins de 50 g (tarif 2026)" in postage
-        assert page.locator("[data-embassy-note]").count() == 0
-        document = print_pdf(page, f"/actions/{SLUG}/lettre-1-fr/", out / "lettre-1-fr.pdf")
-    finally:
-        page.context.close()
+def test_the_printed_letter_to_a_target_abroad(site_url, open_page, out):
+    page = open_page(width=1280, base_url=site_url)
+    page.goto(f"/actions/{SLUG}/lettre-1-fr/")
+    postage = page.locator("[data-postage]").inner_text().replace("\xa0", " ")
+    assert "reste du monde (Égypte) : 3,93 € pour une lettre de moins de 50 g (tarif 2026)" in postage
+    assert page.locator("[data-embassy-note]").count() == 0
+    document = print_pdf(page, f"/actions/{SLUG}/lettre-1-fr/", out / "lettre-1-fr.pdf")
     with document:
         assert len(document.pages) == 1
         sheet = document.pages[0]
@@ -341,27 +314,22 @@ def test_the_printed_letter_to_a_target_abroad(site_url, browser, out):
         assert "1 / 1" in text
 
 
-def test_the_printed_letter_through_the_embassy_and_its_copy(site_url, browser, out):
-    page = new_page(browser, width=1280, base_url=site_url)
-    try:
-        page.goto(f"/actions/{SLUG}/")
-        page.fill("#reader-name", NAME)
-        page.fill("#reader-town", TOWN)
-        page.goto(f"/actions/{SLUG}/lettre-3-fr/")
-        postage = page.locator("[data-postage]").inner_text().replace("\xa0", " ")
-        assert (
-            "Affranchissez au tarif pour la Belgique : 2,13 € pour une lettre de moins de 50 g (tarif 2026)." in postage
-        )
-        assert "passe par l'ambassade" in page.locator("[data-embassy-note]").inner_text()
-        page.screenshot(path=out / "lettre-3-fr.png", full_page=True)
-        via_embassy = print_pdf(page, f"/actions/{SLUG}/lettre-3-fr/", out / "lettre-3-fr.pdf")
-        copy_page = f"/actions/{SLUG}/lettre-1-fr/copie-1/"
-        page.goto(copy_page)
-        assert "tarif pour la Belgique" in page.locator("[data-postage]").inner_text()
-        assert page.locator("[data-embassy-note]").count() == 0  # the copy is for the embassy itself
-        copy = print_pdf(page, copy_page, out / "copie-1-fr.pdf")
-    finally:
-        page.context.close()
+def test_the_printed_letter_through_the_embassy_and_its_copy(site_url, open_page, out):
+    page = open_page(width=1280, base_url=site_url)
+    page.goto(f"/actions/{SLUG}/")
+    page.fill("#reader-name", NAME)
+    page.fill("#reader-town", TOWN)
+    page.goto(f"/actions/{SLUG}/lettre-3-fr/")
+    postage = page.locator("[data-postage]").inner_text().replace("\xa0", " ")
+    assert "Affranchissez au tarif pour la Belgique : 2,13 € pour une lettre de moins de 50 g (tarif 2026)." in postage
+    assert "passe par l'ambassade" in page.locator("[data-embassy-note]").inner_text()
+    page.screenshot(path=out / "lettre-3-fr.png", full_page=True)
+    via_embassy = print_pdf(page, f"/actions/{SLUG}/lettre-3-fr/", out / "lettre-3-fr.pdf")
+    copy_page = f"/actions/{SLUG}/lettre-1-fr/copie-1/"
+    page.goto(copy_page)
+    assert "tarif pour la Belgique" in page.locator("[data-postage]").inner_text()
+    assert page.locator("[data-embassy-note]").count() == 0  # the copy is for the embassy itself
+    copy = print_pdf(page, copy_page, out / "copie-1-fr.pdf")
     with via_embassy:
         sheet = via_embassy.pages[0]
         assert len(via_embassy.pages) == 1
@@ -391,22 +359,19 @@ def test_the_printed_letter_through_the_embassy_and_its_copy(site_url, browser, 
         assert "Monsieur le Ministre," in text and "Ana Exemple" in text
 
 
-def test_the_printed_english_and_arabic_letters(site_url, browser, out):
-    page = new_page(browser, width=1280, base_url=site_url)
-    try:
-        page.goto(f"/actions/{SLUG}/lettre-2-en/")
-        today = page.evaluate("new Intl.DateTimeFormat('en', {dateStyle: 'long'}).format(new Date())")
-        assert page.locator("[data-letter-date]").inner_text() == today
-        english = print_pdf(page, f"/actions/{SLUG}/lettre-2-en/", out / "lettre-2-en.pdf")
-        page.goto(f"/actions/{SLUG}/lettre-2-ar/")
-        sheet = page.locator("article.sheet")
-        assert (sheet.get_attribute("lang"), sheet.get_attribute("dir")) == ("ar", "rtl")
-        assert page.locator(".sheet__window").evaluate("e => getComputedStyle(e).direction") == "ltr"
-        violations = axe_violations(page)
-        assert not violations, format_violations(violations)
-        arabic = print_pdf(page, f"/actions/{SLUG}/lettre-2-ar/", out / "lettre-2-ar.pdf")
-    finally:
-        page.context.close()
+def test_the_printed_english_and_arabic_letters(site_url, open_page, out):
+    page = open_page(width=1280, base_url=site_url)
+    page.goto(f"/actions/{SLUG}/lettre-2-en/")
+    today = page.evaluate("new Intl.DateTimeFormat('en', {dateStyle: 'long'}).format(new Date())")
+    assert page.locator("[data-letter-date]").inner_text() == today
+    english = print_pdf(page, f"/actions/{SLUG}/lettre-2-en/", out / "lettre-2-en.pdf")
+    page.goto(f"/actions/{SLUG}/lettre-2-ar/")
+    sheet = page.locator("article.sheet")
+    assert (sheet.get_attribute("lang"), sheet.get_attribute("dir")) == ("ar", "rtl")
+    assert page.locator(".sheet__window").evaluate("e => getComputedStyle(e).direction") == "ltr"
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
+    arabic = print_pdf(page, f"/actions/{SLUG}/lettre-2-ar/", out / "lettre-2-ar.pdf")
     with english:
         text = english.pages[0].extract_text()
         assert "Dear Prosecutor General," in text and "Yours sincerely," in text and "[Your name]" in text
@@ -460,17 +425,14 @@ def long_letter_site(tmp_path_factory):
         yield url, body
 
 
-def test_a_5000_character_letter_flows_onto_a_second_page(long_letter_site, browser, out):
+def test_a_5000_character_letter_flows_onto_a_second_page(long_letter_site, open_page, out):
     url, body = long_letter_site
     assert 4_800 <= len(body) <= 5_200
-    page = new_page(browser, width=1280, base_url=url)
-    try:
-        page.goto(f"/actions/{LONG_SLUG}/")
-        page.fill("#reader-name", NAME)
-        page.fill("#reader-town", TOWN)
-        document = print_pdf(page, f"/actions/{LONG_SLUG}/lettre-1-fr/", out / "lettre-longue.pdf")
-    finally:
-        page.context.close()
+    page = open_page(width=1280, base_url=url)
+    page.goto(f"/actions/{LONG_SLUG}/")
+    page.fill("#reader-name", NAME)
+    page.fill("#reader-town", TOWN)
+    document = print_pdf(page, f"/actions/{LONG_SLUG}/lettre-1-fr/", out / "lettre-longue.pdf")
     with document:
         assert len(document.pages) == 2
         first, second = document.pages

@@ -11,11 +11,11 @@ import pytest
 from helpers import ROOT
 from urgent_actions.content.frontmatter import read
 from urgent_actions.render.markdown_renderer import (
-    _SMARTY_OR_FOOTNOTE,
     DEFAULT_EXTENSIONS,
+    SMARTY_OR_FOOTNOTE,
     MarkdownRenderer,
-    _converter,
-    _unneeded,
+    converter,
+    unneeded_processors,
 )
 
 sys.path.insert(0, str(ROOT))
@@ -97,11 +97,11 @@ def _bodies():
 
 
 def test_without_smarty_or_footnote_marks_both_converters_agree():
-    full = _converter(("sane_lists", "smarty", "tables", "footnotes"))
-    plain = _converter(("sane_lists", "tables"))
+    full = converter(("sane_lists", "smarty", "tables", "footnotes"))
+    plain = converter(("sane_lists", "tables"))
     checked = 0
     for text in _bodies():
-        if any(mark in text for mark in _SMARTY_OR_FOOTNOTE):
+        if any(mark in text for mark in SMARTY_OR_FOOTNOTE):
             continue
         assert plain.convert(text) == full.convert(text), text
         plain.reset()
@@ -128,7 +128,7 @@ def test_texts_with_those_marks_get_smarty_and_footnotes(text, expected):
 
 def test_leaving_out_inline_patterns_that_cannot_match_changes_nothing():
     reference = MarkdownRenderer()
-    reference._for = lambda text: reference._converters.setdefault("all", _converter(DEFAULT_EXTENSIONS))
+    reference._for = lambda text: reference._converters.setdefault("all", converter(DEFAULT_EXTENSIONS))
     renderer = MarkdownRenderer()
     checked = 0
     for text in _bodies():
@@ -139,7 +139,7 @@ def test_leaving_out_inline_patterns_that_cannot_match_changes_nothing():
     variants = [without for _extensions, without in renderer._converters if without]
     assert len(variants) > 5
     for (extensions, without), md in renderer._converters.items():
-        complete = _converter(extensions)
+        complete = converter(extensions)
         for kind, registry, full in (
             ("inline", md.inlinePatterns, complete.inlinePatterns),
             ("block", md.parser.blockprocessors, complete.parser.blockprocessors),
@@ -153,14 +153,14 @@ def test_leaving_out_inline_patterns_that_cannot_match_changes_nothing():
 
 
 def test_which_block_processors_and_inline_patterns_a_text_needs():
-    assert ("inline", "link") in _unneeded("Sans lien.")
-    assert ("inline", "link") not in _unneeded("[lien](https://example.org)")
-    assert ("inline", "linebreak") not in _unneeded("tab\t\nsuite")
-    assert ("inline", "em_strong") not in _unneeded("un_mot")
-    assert ("inline", "entity") in _unneeded("a et b")
-    assert ("block", "hashheader") in _unneeded("Pas de titre.")
-    assert ("block", "hashheader") not in _unneeded("## Titre")
-    assert ("block", "quote") not in _unneeded("> citation")
+    assert ("inline", "link") in unneeded_processors("Sans lien.")
+    assert ("inline", "link") not in unneeded_processors("[lien](https://example.org)")
+    assert ("inline", "linebreak") not in unneeded_processors("tab\t\nsuite")
+    assert ("inline", "em_strong") not in unneeded_processors("un_mot")
+    assert ("inline", "entity") in unneeded_processors("a et b")
+    assert ("block", "hashheader") in unneeded_processors("Pas de titre.")
+    assert ("block", "hashheader") not in unneeded_processors("## Titre")
+    assert ("block", "quote") not in unneeded_processors("> citation")
 
 
 def test_footnote_ids_depend_on_the_text_only():

@@ -16,7 +16,6 @@ import pytest
 from test_pages_quality import page_types
 
 from helpers import web_pages
-from support.browser import new_page
 from support.nginx import check_config, serve_with_nginx
 from support.vnu import format_vnu_errors, vnu_errors
 
@@ -196,7 +195,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-def test_every_page_type_through_nginx(production_site, served_site, browser):
+def test_every_page_type_through_nginx(production_site, served_site, open_page):
     """No CSP violation, no other origin, no console error or missing file.
 
     axe is not run again here: test_pages_quality runs it on every page type
@@ -208,37 +207,34 @@ def test_every_page_type_through_nginx(production_site, served_site, browser):
     types = page_types(output)
     assert len(types) >= 4
     for shape, page_path in types.items():
-        page = new_page(browser, width=360, base_url=served_site)
+        page = open_page(width=360, base_url=served_site)
         page.add_init_script(_CSP_LISTENER)
-        try:
-            # The 404 page as nginx serves it: for an address that does not exist.
-            path = "/n-existe-pas/" if page_path == "404.html" else "/" + page_path.removesuffix("index.html")
-            response = page.goto(path, wait_until="load")
-            expected = 404 if page_path == "404.html" else 200
-            if response.status != expected:
-                failures.append(f"{shape}: HTTP {response.status}")
-            page.wait_for_timeout(100)
-            violations = page.evaluate("window.__cspViolations")
-            if violations:
-                failures.append(f"{shape}: CSP violations {violations}")
-            if page.third_party_requests:
-                failures.append(f"{shape}: requests to other origins {page.third_party_requests}")
-            console = [
-                message
-                for message in page.console_errors
-                if not (
-                    expected == 404
-                    and message.startswith("Failed to load resource: the server responded with a status of 404")
-                )
-            ]
-            if console or page.page_errors:
-                failures.append(f"{shape}: console {console} {page.page_errors}")
-        finally:
-            page.context.close()
+        # The 404 page as nginx serves it: for an address that does not exist.
+        path = "/n-existe-pas/" if page_path == "404.html" else "/" + page_path.removesuffix("index.html")
+        response = page.goto(path, wait_until="load")
+        expected = 404 if page_path == "404.html" else 200
+        if response.status != expected:
+            failures.append(f"{shape}: HTTP {response.status}")
+        page.wait_for_timeout(100)
+        violations = page.evaluate("window.__cspViolations")
+        if violations:
+            failures.append(f"{shape}: CSP violations {violations}")
+        if page.third_party_requests:
+            failures.append(f"{shape}: requests to other origins {page.third_party_requests}")
+        console = [
+            message
+            for message in page.console_errors
+            if not (
+                expected == 404
+                and message.startswith("Failed to load resource: the server responded with a status of 404")
+            )
+        ]
+        if console or page.page_errors:
+            failures.append(f"{shape}: console {console} {page.page_errors}")
     assert not failures, "\n".join(failures)
 
 
-def test_the_policy_blocks_inline_code_and_the_listener_sees_it(production_site, browser, tmp_path):
+def test_the_policy_blocks_inline_code_and_the_listener_sees_it(production_site, open_page, tmp_path):
     """The check above can fail: an inline script and style are refused and reported."""
     output, _ = production_site
     shutil.copytree(output / "_nginx", tmp_path / "_nginx")
@@ -248,15 +244,12 @@ def test_the_policy_blocks_inline_code_and_the_listener_sees_it(production_site,
         "utf-8",
     )
     with serve_with_nginx(tmp_path) as url:
-        page = new_page(browser, width=360, base_url=url)
+        page = open_page(width=360, base_url=url)
         page.add_init_script(_CSP_LISTENER)
-        try:
-            page.goto("/")
-            page.wait_for_timeout(100)
-            violations = page.evaluate("window.__cspViolations")
-            assert page.title() == "t"
-        finally:
-            page.context.close()
+        page.goto("/")
+        page.wait_for_timeout(100)
+        violations = page.evaluate("window.__cspViolations")
+        assert page.title() == "t"
     assert sorted(v.split()[0] for v in violations) == ["script-src-elem", "style-src-elem"]
 
 
@@ -287,34 +280,28 @@ def test_every_action_page_weighs_at_most_40_kb_compressed(production_site, serv
     assert weights[heaviest] <= ACTION_BUDGET, weights
 
 
-def test_an_action_works_without_javascript_through_nginx(production_site, served_site, browser):
+def test_an_action_works_without_javascript_through_nginx(production_site, served_site, open_page):
     output, _ = production_site
-    page = new_page(browser, width=360, javascript=False, base_url=served_site)
-    try:
-        page.goto(first_action(output, containing='href="mailto:'))
-        assert page.locator("h1").count() == 1
-        assert page.locator(".letter").first.is_visible()
-        assert page.locator("a[href^='mailto:']").count() >= 1
-        css = page.evaluate("getComputedStyle(document.querySelector('.skip-link')).position")
-        assert css == "absolute"  # the fingerprinted stylesheet is applied
-        assert page.third_party_requests == []
-    finally:
-        page.context.close()
+    page = open_page(width=360, javascript=False, base_url=served_site)
+    page.goto(first_action(output, containing='href="mailto:'))
+    assert page.locator("h1").count() == 1
+    assert page.locator(".letter").first.is_visible()
+    assert page.locator("a[href^='mailto:']").count() >= 1
+    css = page.evaluate("getComputedStyle(document.querySelector('.skip-link')).position")
+    assert css == "absolute"  # the fingerprinted stylesheet is applied
+    assert page.third_party_requests == []
 
 
-def test_the_web_editor_gets_its_own_policy_and_loads_under_it(production_site, served_site, browser):
+def test_the_web_editor_gets_its_own_policy_and_loads_under_it(production_site, served_site, open_page):
     status, headers, _ = fetch(f"{served_site}/admin/")
     assert status == 200
     admin_csp = headers["Content-Security-Policy"]
     assert "style-src 'self' 'unsafe-inline'" in admin_csp and "connect-src 'self' https://api.github.com" in admin_csp
     _, home_headers, _ = fetch(f"{served_site}/")
     assert "unsafe-inline" not in home_headers["Content-Security-Policy"]
-    page = new_page(browser, width=1280, base_url=served_site)
-    try:
-        violations = []
-        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-        page.goto("/admin/")
-        page.get_by_role("button", name="Se connecter").wait_for()
-        assert violations == []
-    finally:
-        page.context.close()
+    page = open_page(width=1280, base_url=served_site)
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto("/admin/")
+    page.get_by_role("button", name="Se connecter").wait_for()
+    assert violations == []

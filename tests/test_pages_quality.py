@@ -10,7 +10,6 @@ import pytest
 
 from helpers import web_pages
 from support.axe import axe_violations, format_violations
-from support.browser import new_page
 from support.vnu import format_vnu_errors, vnu_errors
 
 
@@ -53,40 +52,34 @@ def test_every_built_page_is_valid_html(built_site):
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_every_page_type_has_no_accessibility_violation(built_site, site_url, browser, width):
+def test_every_page_type_has_no_accessibility_violation(built_site, site_url, open_page, width):
     failures = []
     for shape, page_path in page_types(built_site).items():
-        page = new_page(browser, width=width, base_url=site_url)
-        try:
-            url = f"{site_url}/{page_path.removesuffix('index.html')}"
-            page.goto(url, wait_until="load")
-            violations = axe_violations(page)
-            if violations:
-                failures.append(f"{shape} ({page_path}):\n{format_violations(violations)}")
-            if page.locator("h1").count() != 1:
-                failures.append(f"{shape} ({page_path}): {page.locator('h1').count()} h1 elements")
-            if page.third_party_requests:
-                failures.append(f"{shape}: third-party requests {page.third_party_requests}")
-            if page.page_errors:
-                failures.append(f"{shape}: JavaScript errors {page.page_errors}")
-        finally:
-            page.context.close()
+        page = open_page(width=width, base_url=site_url)
+        url = f"{site_url}/{page_path.removesuffix('index.html')}"
+        page.goto(url, wait_until="load")
+        violations = axe_violations(page)
+        if violations:
+            failures.append(f"{shape} ({page_path}):\n{format_violations(violations)}")
+        if page.locator("h1").count() != 1:
+            failures.append(f"{shape} ({page_path}): {page.locator('h1').count()} h1 elements")
+        if page.third_party_requests:
+            failures.append(f"{shape}: third-party requests {page.third_party_requests}")
+        if page.page_errors:
+            failures.append(f"{shape}: JavaScript errors {page.page_errors}")
     assert not failures, "\n\n".join(failures)
 
 
-def test_pages_work_without_javascript(built_site, site_url, browser):
-    page = new_page(browser, width=360, javascript=False, base_url=site_url)
-    try:
-        page.goto(f"{site_url}/")
-        first = page.locator("main a[href^='/actions/']").first
-        title = first.inner_text()
-        first.click()
-        page.wait_for_load_state()
-        assert page.locator("h1").inner_text() == title
-        assert page.locator("#agir").is_visible()
-        assert page.locator(".letter").first.is_visible()
-    finally:
-        page.context.close()
+def test_pages_work_without_javascript(built_site, site_url, open_page):
+    page = open_page(width=360, javascript=False, base_url=site_url)
+    page.goto(f"{site_url}/")
+    first = page.locator("main a[href^='/actions/']").first
+    title = first.inner_text()
+    first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == title
+    assert page.locator("#agir").is_visible()
+    assert page.locator(".letter").first.is_visible()
 
 
 @pytest.mark.parametrize(
@@ -123,7 +116,7 @@ def paginated_site(tmp_path_factory) -> Path:
     return output
 
 
-def test_later_pages_of_lists_are_valid_and_accessible(paginated_site, browser):
+def test_later_pages_of_lists_are_valid_and_accessible(paginated_site, open_page):
     """Page 2 of the archive and of the good news (a pager, no count per year) pass
     the same checks as every page type of the sample site."""
     from support.server import serve_directory
@@ -137,14 +130,11 @@ def test_later_pages_of_lists_are_valid_and_accessible(paginated_site, browser):
     with serve_directory(paginated_site) as url:
         for width in (360, 1280):
             for page_path in pages:
-                page = new_page(browser, width=width, base_url=url)
-                try:
-                    page.goto(f"{url}/{page_path.removesuffix('index.html')}", wait_until="load")
-                    violations = axe_violations(page)
-                    if violations:
-                        failures.append(f"{page_path} at {width} px:\n{format_violations(violations)}")
-                    if page.locator("h1").count() != 1 or page.third_party_requests or page.page_errors:
-                        failures.append(f"{page_path} at {width} px: h1, third-party requests or errors")
-                finally:
-                    page.context.close()
+                page = open_page(width=width, base_url=url)
+                page.goto(f"{url}/{page_path.removesuffix('index.html')}", wait_until="load")
+                violations = axe_violations(page)
+                if violations:
+                    failures.append(f"{page_path} at {width} px:\n{format_violations(violations)}")
+                if page.locator("h1").count() != 1 or page.third_party_requests or page.page_errors:
+                    failures.append(f"{page_path} at {width} px: h1, third-party requests or errors")
     assert not failures, "\n\n".join(failures)

@@ -4,6 +4,7 @@ server header files and the build manifest; the development build has none of th
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 
@@ -23,7 +24,7 @@ def test_every_theme_asset_is_named_after_its_content(production_site):
     assert {p.suffix for p in assets} >= {".css", ".js", ".svg"}
     for path in assets:
         assert FINGERPRINTED.search(path.name), path
-        digest = production._digest(path.read_bytes())[: production.HASH_LENGTH]
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[: production.HASH_LENGTH]
         assert path.name.split(".")[-2] == digest, path
 
 
@@ -84,7 +85,7 @@ def test_the_manifest_lists_every_file_with_its_hash(production_site):
     }
     assert set(manifest["files"]) == files
     for name, digest in manifest["files"].items():
-        assert production._digest((output / name).read_bytes()) == digest, name
+        assert hashlib.sha256((output / name).read_bytes()).hexdigest() == digest, name
     assert manifest["complete"] is True
     assert manifest["siteurl"] == f"http://127.0.0.1:{port}"
     assert manifest["fingerprinted"] and manifest["precompressed"]

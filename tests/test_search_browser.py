@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from helpers import ROOT
-from support.browser import new_page
 from urgent_actions.content.loading import load_site
 
 
@@ -28,63 +27,51 @@ def search(page, query):
     return page.eval_on_selector_all("[data-search-results] a", "els => els.map(e => new URL(e.href).pathname)")
 
 
-def test_search_finds_an_action_by_name_and_by_case_number(site_url, browser, actions):
+def test_search_finds_an_action_by_name_and_by_case_number(site_url, open_page, actions):
     target = actions["egypte-chercheur-detenu"]
-    page = new_page(browser, width=1280, base_url=site_url)
-    try:
-        open_search(page)
-        assert page.locator("[data-search-nojs]").is_hidden()
-        by_name = search(page, target.front.people[0])
-        assert f"/{target.url}" in by_name
-        by_case = search(page, target.front.case)
-        assert by_case[0] == f"/{target.url}"
-        assert not page.third_party_requests
-    finally:
-        page.context.close()
+    page = open_page(width=1280, base_url=site_url)
+    open_search(page)
+    assert page.locator("[data-search-nojs]").is_hidden()
+    by_name = search(page, target.front.people[0])
+    assert f"/{target.url}" in by_name
+    by_case = search(page, target.front.case)
+    assert by_case[0] == f"/{target.url}"
+    assert not page.third_party_requests
 
 
-def test_filters_narrow_the_results(site_url, browser, actions):
-    page = new_page(browser, width=360, base_url=site_url)
-    try:
-        open_search(page)
-        everything = search(page, "libérez")
-        assert len(everything) > 2
-        egypt = [a for a in actions.values() if a.front.country == "EG"]
-        page.select_option("#filter-pays", label=f"Égypte ({len(egypt)})")
-        page.wait_for_function(f"document.querySelectorAll('[data-search-results] a').length < {len(everything)}")
-        narrowed = page.eval_on_selector_all("[data-search-results] a", "els => els.map(e => new URL(e.href).pathname)")
-        assert narrowed and set(narrowed) <= {f"/{a.url}" for a in egypt}
-    finally:
-        page.context.close()
+def test_filters_narrow_the_results(site_url, open_page, actions):
+    page = open_page(width=360, base_url=site_url)
+    open_search(page)
+    everything = search(page, "libérez")
+    assert len(everything) > 2
+    egypt = [a for a in actions.values() if a.front.country == "EG"]
+    page.select_option("#filter-pays", label=f"Égypte ({len(egypt)})")
+    page.wait_for_function(f"document.querySelectorAll('[data-search-results] a').length < {len(everything)}")
+    narrowed = page.eval_on_selector_all("[data-search-results] a", "els => els.map(e => new URL(e.href).pathname)")
+    assert narrowed and set(narrowed) <= {f"/{a.url}" for a in egypt}
 
 
-def test_results_show_state_date_case_number_and_outcome(site_url, browser, actions):
+def test_results_show_state_date_case_number_and_outcome(site_url, open_page, actions):
     """A closed action never comes unmarked: each result says its state, when it was
     published and its case number, and a closed one its outcome."""
-    page = new_page(browser, width=360, base_url=site_url)
-    try:
-        open_search(page)
-        search(page, "UA 045/26")
-        first = page.locator("[data-search-results] li").first
-        facts = [part.inner_text() for part in first.locator(".result__meta > span").all()]
-        assert facts == ["Action en cours", "Publiée le 12 novembre 2026", "Dossier UA 045/26"]
-        search(page, "Mona Exemple")
-        good = actions["egypte-avocate-liberee"]
-        item = page.locator("[data-search-results] li", has=page.locator(f"a[href$='/{good.url}']"))
-        assert "Bonne nouvelle" in item.locator(".result__meta").inner_text()
-        assert item.locator(".card__outcome--good").inner_text() == good.front.outcome.text
-    finally:
-        page.context.close()
+    page = open_page(width=360, base_url=site_url)
+    open_search(page)
+    search(page, "UA 045/26")
+    first = page.locator("[data-search-results] li").first
+    facts = [part.inner_text() for part in first.locator(".result__meta > span").all()]
+    assert facts == ["Action en cours", "Publiée le 12 novembre 2026", "Dossier UA 045/26"]
+    search(page, "Mona Exemple")
+    good = actions["egypte-avocate-liberee"]
+    item = page.locator("[data-search-results] li", has=page.locator(f"a[href$='/{good.url}']"))
+    assert "Bonne nouvelle" in item.locator(".result__meta").inner_text()
+    assert item.locator(".card__outcome--good").inner_text() == good.front.outcome.text
 
 
-def test_without_javascript_the_page_says_what_to_do(site_url, browser):
-    page = new_page(browser, width=360, javascript=False, base_url=site_url)
-    try:
-        page.goto("/recherche/")
-        assert page.locator("[data-search-nojs]").is_visible()
-        assert page.locator("[data-search-nojs] a[href='/archives/']").is_visible()
-    finally:
-        page.context.close()
+def test_without_javascript_the_page_says_what_to_do(site_url, open_page):
+    page = open_page(width=360, javascript=False, base_url=site_url)
+    page.goto("/recherche/")
+    assert page.locator("[data-search-nojs]").is_visible()
+    assert page.locator("[data-search-nojs] a[href='/archives/']").is_visible()
 
 
 @pytest.fixture(scope="module")
@@ -101,22 +88,19 @@ def sharded_site_url(tmp_path_factory):
         yield url
 
 
-def test_a_sharded_index_finds_actions_in_every_shard(sharded_site_url, browser, actions):
+def test_a_sharded_index_finds_actions_in_every_shard(sharded_site_url, open_page, actions):
     cases = [a.front.case for a in actions.values()]
     alone = [a for a in actions.values() if cases.count(a.front.case) == 1]  # one page per case number
     old = [a for a in alone if a.front.date.year == 2025]
     new = [a for a in alone if a.front.date.year == 2026]
     assert old and new
-    page = new_page(browser, width=1280, base_url=sharded_site_url)
-    try:
-        open_search(page)
-        for target in (old[0], new[0]):
-            found = search(page, target.front.people[0])
-            assert f"/{target.url}" in found, (target.front.people[0], found)
-        # The filters count the actions of every shard.
-        states = page.eval_on_selector_all("#filter-etat option", "els => els.map(e => e.textContent)")
-        total = sum(int(text.rsplit("(", 1)[1].rstrip(")")) for text in states if "(" in text)
-        assert total == len(load_site(str(ROOT / "content")).actions)
-        assert not page.third_party_requests
-    finally:
-        page.context.close()
+    page = open_page(width=1280, base_url=sharded_site_url)
+    open_search(page)
+    for target in (old[0], new[0]):
+        found = search(page, target.front.people[0])
+        assert f"/{target.url}" in found, (target.front.people[0], found)
+    # The filters count the actions of every shard.
+    states = page.eval_on_selector_all("#filter-etat option", "els => els.map(e => e.textContent)")
+    total = sum(int(text.rsplit("(", 1)[1].rstrip(")")) for text in states if "(" in text)
+    assert total == len(load_site(str(ROOT / "content")).actions)
+    assert not page.third_party_requests

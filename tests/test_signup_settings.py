@@ -1,6 +1,7 @@
 """The SIGNUP_* settings are checked before anything is built."""
 
-from urgent_actions.settings import DEFAULTS, check, resolve
+from helpers import ROOT, dict_keys_set_in_template
+from urgent_actions.settings import DEFAULTS, SIGNUP_INPUT_FIELDS, SIGNUP_KNOWN_FIELDS, SIGNUP_REQUIRED, check, resolve
 
 
 def test_defaults_are_valid():
@@ -70,3 +71,22 @@ def test_sizes_and_job_counts_must_be_positive_whole_numbers():
         for bad in (0, -1, 2.5, "3", True):
             assert check(resolve({key: bad})) == [f"{key} must be a positive whole number"], (key, bad)
         assert check(resolve({key: 3})) == []
+
+
+def test_the_join_page_has_a_label_and_an_input_for_each_field_in_the_settings_order():
+    join = ROOT / "theme/templates/join.html"
+    assert dict_keys_set_in_template(join, "labels") == list(SIGNUP_INPUT_FIELDS)
+    assert dict_keys_set_in_template(join, "inputs") == list(SIGNUP_INPUT_FIELDS)
+
+
+def test_the_signup_guide_names_every_field_and_what_each_formula_requires():
+    row = next(
+        line
+        for line in (ROOT / "docs/inscription-formulaires.md").read_text("utf-8").splitlines()
+        if line.startswith("| `SIGNUP_FIELDS` |")
+    )
+    assert all(f"`{name}`" in row for name in SIGNUP_KNOWN_FIELDS), row
+    for formula, required in SIGNUP_REQUIRED.items():
+        named = [name for name in required if name != "consent"]
+        assert f"{formula} → " + ", ".join(f"`{name}`" for name in named) in row, formula
+    assert "all → `consent`" in row

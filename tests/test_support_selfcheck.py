@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from support.axe import axe_violations, format_violations
-from support.browser import browser, new_page  # noqa: F401 - `browser` is the shared fixture
 from support.server import serve_directory
 from support.vnu import format_vnu_errors, vnu_errors
 
@@ -115,28 +114,22 @@ def test_server_stops_on_exit(site):
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_axe_finds_nothing_on_a_good_page(site, browser, javascript):  # noqa: F811
+def test_axe_finds_nothing_on_a_good_page(site, open_page, javascript):
     with serve_directory(site) as base:
-        page = new_page(browser, 1280, javascript=javascript)
-        try:
-            page.goto(base + "/")
-            assert page.evaluate("window.innerWidth") == 1280
-            violations = axe_violations(page)
-            assert violations == [], format_violations(violations)
-            assert page.third_party_requests == []
-        finally:
-            page.context.close()
+        page = open_page(1280, javascript=javascript)
+        page.goto(base + "/")
+        assert page.evaluate("window.innerWidth") == 1280
+        violations = axe_violations(page)
+        assert violations == [], format_violations(violations)
+        assert page.third_party_requests == []
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_axe_reports_a_missing_alt_and_a_missing_label(site, browser, javascript):  # noqa: F811
+def test_axe_reports_a_missing_alt_and_a_missing_label(site, open_page, javascript):
     with serve_directory(site) as base:
-        page = new_page(browser, 390, javascript=javascript, base_url=base)
-        try:
-            page.goto("/bad.html")
-            violations = axe_violations(page)
-        finally:
-            page.context.close()
+        page = open_page(390, javascript=javascript, base_url=base)
+        page.goto("/bad.html")
+        violations = axe_violations(page)
     assert {"image-alt", "label"} <= {v["id"] for v in violations}
     report = format_violations(violations)
     assert "image-alt (critical)" in report and "<img" in report
@@ -144,58 +137,46 @@ def test_axe_reports_a_missing_alt_and_a_missing_label(site, browser, javascript
     assert "Element does not have an alt attribute;" in report
 
 
-def test_page_context_is_belgian_french(site, browser):  # noqa: F811
+def test_page_context_is_belgian_french(site, open_page):
     with serve_directory(site) as base:
-        page = new_page(browser, 390)
-        try:
-            page.goto(base + "/")
-            assert page.evaluate("navigator.language") == "fr-BE"
-            assert page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == "Europe/Brussels"
-            assert page.viewport_size == {"width": 390, "height": 900}
-        finally:
-            page.context.close()
+        page = open_page(390)
+        page.goto(base + "/")
+        assert page.evaluate("navigator.language") == "fr-BE"
+        assert page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == "Europe/Brussels"
+        assert page.viewport_size == {"width": 390, "height": 900}
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_javascript_switch_really_switches_scripts(site, browser, javascript):  # noqa: F811
+def test_javascript_switch_really_switches_scripts(site, open_page, javascript):
     with serve_directory(site) as base:
-        page = new_page(browser, 390, javascript=javascript)
-        try:
-            page.goto(base + "/script.html")
-            if javascript:
-                page.wait_for_function("document.title === 'Avec script+'")
-                assert page.locator("#noscript").count() == 0
-            else:
-                assert page.title() == "Sans script"
-                assert page.locator("#noscript").is_visible()
-            # axe leaves the page's own timers alone when scripts run.
-            assert axe_violations(page) == []
-            assert page.evaluate("window.__supportTimers === undefined") is javascript
-        finally:
-            page.context.close()
+        page = open_page(390, javascript=javascript)
+        page.goto(base + "/script.html")
+        if javascript:
+            page.wait_for_function("document.title === 'Avec script+'")
+            assert page.locator("#noscript").count() == 0
+        else:
+            assert page.title() == "Sans script"
+            assert page.locator("#noscript").is_visible()
+        # axe leaves the page's own timers alone when scripts run.
+        assert axe_violations(page) == []
+        assert page.evaluate("window.__supportTimers === undefined") is javascript
 
 
-def test_third_party_requests_are_recorded_and_blocked(site, browser):  # noqa: F811
+def test_third_party_requests_are_recorded_and_blocked(site, open_page):
     with serve_directory(site) as base:
-        page = new_page(browser, 1280)
-        try:
-            page.goto(base + "/tiers.html")
-            page.wait_for_load_state("load")
-            assert page.third_party_requests == ["http://example.invalid/pixel.png"]
-        finally:
-            page.context.close()
+        page = open_page(1280)
+        page.goto(base + "/tiers.html")
+        page.wait_for_load_state("load")
+        assert page.third_party_requests == ["http://example.invalid/pixel.png"]
 
 
-def test_first_party_requests_are_not_third_party(site, browser):  # noqa: F811
+def test_first_party_requests_are_not_third_party(site, open_page):
     with serve_directory(site) as base:
-        page = new_page(browser, 1280)
-        try:
-            page.goto(base + "/bad.html")  # a data: image, no other request
-            page.goto(base + "/section")  # a redirect within the site
-            assert page.third_party_requests == []
-            assert page.page_errors == []
-        finally:
-            page.context.close()
+        page = open_page(1280)
+        page.goto(base + "/bad.html")  # a data: image, no other request
+        page.goto(base + "/section")  # a redirect within the site
+        assert page.third_party_requests == []
+        assert page.page_errors == []
 
 
 # --- Nu Html Checker -------------------------------------------------------------------

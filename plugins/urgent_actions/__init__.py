@@ -87,7 +87,7 @@ def _start_run(pelican):
 def _init_environment(generator):
     ua = resolve(generator.settings)
     i18n.install(generator.env, generator.theme, ua["UA_LANGUAGE"])
-    templating.install(generator.env, ua, generator.settings.get("SITEURL", ""), generator.context)
+    templating.install(generator.env, ua, generator.settings.get("SITEURL", ""))
     run = getattr(generator, "run", None)
     if run is not None:
         run.cache_templates(generator.env)

@@ -167,7 +167,7 @@ DEFAULTS: dict[str, Any] = {
     "UA_CMS": {"backend": "github", "repo": "example/actions-urgentes", "branch": "main", "local_backend": True},
     # Where decap-cms's files are (default: the project's node_modules).
     "UA_CMS_NODE_MODULES": "",
-    # Incremental builds (see incremental.py): reuse what the previous build
+    # Incremental builds (see speed/run.py): reuse what the previous build
     # read and wrote when its inputs did not change. The cache directory is
     # relative to the directory the build runs in; delete it to force a full build.
     "UA_INCREMENTAL": True,
@@ -230,25 +230,19 @@ def email_merge_tags(resolved: dict[str, Any]) -> dict[str, str]:
     return {**preset, **resolved["UA_EMAIL_MERGE_TAGS"]}
 
 
-# What each formula cannot do without (see SIGNUP_FIELDS).
+# The fields a join form may ask, in the order it asks them: one text input
+# each (their labels and input attributes are in theme/templates/join.html,
+# which tests/test_signup_settings.py checks against this list).
+SIGNUP_INPUT_FIELDS = ("email", "mobile", "first_name", "last_name", "street", "postal_code", "city", "country")
+# What each formula cannot do without (see SIGNUP_FIELDS), the formulas in the
+# order the join page offers them.
 SIGNUP_REQUIRED = {
     "email": ["email", "consent"],
     "post": ["last_name", "street", "postal_code", "city", "consent"],
     "sms": ["mobile", "consent"],
 }
-SIGNUP_KNOWN_FIELDS = {
-    "email",
-    "mobile",
-    "first_name",
-    "last_name",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-    "themes",
-    "regions",
-    "consent",
-}
+# Every field SIGNUP_FIELDS may name: the inputs, two lists of checkboxes, and the consent box.
+SIGNUP_KNOWN_FIELDS = {*SIGNUP_INPUT_FIELDS, "themes", "regions", "consent"}
 
 
 def resolve(pelican_settings: dict) -> dict[str, Any]:

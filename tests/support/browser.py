@@ -72,7 +72,8 @@ def new_page(
     ``allow_origins`` are other origins the test itself serves (e.g. a form service
     recorder): requests to them go through and are not counted as third-party.
 
-    Close it with ``page.context.close()``.
+    Close it with ``page.context.close()``; a test takes the ``open_page`` fixture instead,
+    which closes every page it opened.
     """
     context = browser.new_context(
         viewport={"width": width, "height": VIEWPORT_HEIGHT},
@@ -152,3 +153,19 @@ def browser() -> Browser:
     """The shared Chromium, for the whole session (one per pytest-xdist worker)."""
     yield shared_browser()
     close_shared_browser()
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open pages as ``new_page`` does (same arguments, less the browser); every context
+    opened is closed when the test ends, whether it passed or failed."""
+    pages: list[Page] = []
+
+    def open_(*args, **kwargs) -> Page:
+        page = new_page(browser, *args, **kwargs)
+        pages.append(page)
+        return page
+
+    yield open_
+    for page in pages:
+        page.context.close()

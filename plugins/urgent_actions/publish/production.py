@@ -276,7 +276,6 @@ EMAIL_EDITION_CSP = "; ".join(
 )
 
 LONG_CACHE = "public, max-age=31536000, immutable"
-SHORT_CACHE = "public, max-age=300, must-revalidate"
 _REFRESH = re.compile(rb'<meta\s+http-equiv="refresh"\s+content="0;\s*url=([^"]+)"', re.IGNORECASE)
 
 

@@ -54,7 +54,7 @@ DEFAULT_EXTENSIONS = ("sane_lists", "smarty", "tables", "footnotes")
 # Markdown's escapable characters) and footnotes act on. A text without any of
 # these comes out the same without those two extensions, whose second inline
 # pass costs about a quarter of the time: it is converted without them.
-_SMARTY_OR_FOOTNOTE = ("--", "...", "[^", '\\"', "\\'")
+SMARTY_OR_FOOTNOTE = ("--", "...", "[^", '\\"', "\\'")
 
 
 # Python-Markdown's inline patterns, and what a text must contain for each to
@@ -92,13 +92,15 @@ _NEEDS = {**{("inline", k): v for k, v in _INLINE_NEEDS.items()}, **{("block", k
 _MAX_VARIANTS = 64
 
 
-def _unneeded(text: str) -> frozenset[tuple[str, str]]:
+def unneeded_processors(text: str) -> frozenset[tuple[str, str]]:
     """The (kind, name) of the block processors and inline patterns that cannot
     match anywhere in ``text``; kind is "block" or "inline"."""
     return frozenset(key for key, marks in _NEEDS.items() if not any(mark in text for mark in marks))
 
 
-def _converter(extensions, without: frozenset[tuple[str, str]] = frozenset()) -> markdown.Markdown:
+def converter(extensions, without: frozenset[tuple[str, str]] = frozenset()) -> markdown.Markdown:
+    """A Python-Markdown converter with ``extensions``, links made safe and raw
+    HTML escaped, without the processors named in ``without`` (``unneeded_processors``)."""
     md = markdown.Markdown(
         extensions=[*extensions, _SafeLinksExtension()],
         # Settings of an extension that is not loaded are ignored.
@@ -137,16 +139,16 @@ class MarkdownRenderer:
 
     def _for(self, text: str) -> markdown.Markdown:
         extensions = self._extensions
-        if self._plain_extensions is not None and not any(mark in text for mark in _SMARTY_OR_FOOTNOTE):
+        if self._plain_extensions is not None and not any(mark in text for mark in SMARTY_OR_FOOTNOTE):
             extensions = self._plain_extensions
-        without = _unneeded(text)
+        without = unneeded_processors(text)
         md = self._converters.get((extensions, without))
         if md is None:
             if len(self._converters) >= _MAX_VARIANTS:
                 without = frozenset()
                 md = self._converters.get((extensions, without))
             if md is None:
-                md = self._converters[extensions, without] = _converter(extensions, without)
+                md = self._converters[extensions, without] = converter(extensions, without)
         return md
 
     def render(self, text: str) -> str:

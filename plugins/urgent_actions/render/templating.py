@@ -15,7 +15,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency
 from markupsafe import Markup, escape
 
-from ..content import countries, letters, scripts, states, textlimits
+from ..content import countries, letters, scripts, states
 from ..site import links
 from .template_cache import CachedIncludeExtension
 
@@ -43,17 +43,6 @@ def paragraphs_html(blocks) -> Markup:
     return Markup(html)
 
 
-def text_paragraphs(text: str) -> Markup:
-    """Plain text as HTML paragraphs, split at blank lines (``paragraphs_html``)."""
-    return paragraphs_html(letters.paragraphs(text))
-
-
-def lines_html(text: str) -> Markup:
-    """Plain text lines joined by <br>, escaped (for addresses)."""
-    lines = [line.rstrip() for line in str(text).strip("\n").split("\n")]
-    return Markup("<br>\n".join(str(escape(line)) for line in lines))
-
-
 def bidi_html(text: str, language: str) -> Markup:
     """Plain text in ``language`` as escaped HTML, line breaks as <br>; a name or a
     line in another script gets its own ``lang`` (undetermined language, that
@@ -76,20 +65,6 @@ def money(amount: float, language: str = "fr") -> str:
     return format_currency(amount, "EUR", locale=_locale(language))
 
 
-def strong_direction(text: str, default: str = "ltr") -> str:
-    """'rtl' or 'ltr': the direction of the first strongly directional character
-    of ``text`` (a French salutation in an Arabic letter keeps its own)."""
-    import unicodedata
-
-    for char in str(text):
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return "rtl"
-        if kind == "L":
-            return "ltr"
-    return default
-
-
 def language_name(code: str, language: str = "fr") -> str:
     """The name of a language in the interface language: 'en' -> 'anglais'."""
     return _locale(language).languages.get(code, code)
@@ -100,11 +75,8 @@ def filters(language: str) -> dict:
         "date_long": lambda value: date_long(value, language),
         "date_iso": date_iso,
         "format_month": lambda value: format_date(value, format="LLLL y", locale=_locale(language)),
-        "text_paragraphs": text_paragraphs,
         "paragraphs_html": paragraphs_html,
         "text_direction": letters.text_direction,
-        "strong_direction": strong_direction,
-        "lines_html": lines_html,
         "bidi_html": bidi_html,
         "letter_paragraphs_html": letter_paragraphs_html,
         "letter_date": letters.letter_date,
@@ -113,9 +85,6 @@ def filters(language: str) -> dict:
         "language_name": lambda code: language_name(code, language),
         "country_name": lambda code: countries.country_name(code, language),
         "mailto_url": links.mailto_url,
-        "sms_url": links.sms_url,
-        "tweet_intent_url": links.tweet_intent_url,
-        "tweet_for": textlimits.tweet_for,
         "phone_href": lambda number: "tel:" + "".join(c for c in number if c == "+" or c.isdigit()),
     }
 
@@ -137,11 +106,8 @@ class SnapshotGlobalsTemplate(jinja2.Template):
         return super().from_code(environment, code, dict(globals), uptodate)
 
 
-def install(env, ua_settings: dict, siteurl: str, site_context: dict | None = None) -> None:
-    """Filters, tests, globals and the ``cached_include`` tag for ``env``.
-
-    ``site_context`` (the generator's context) is accepted and unused: partials
-    read the page's own context through ``cached_include``, keyed by what they read."""
+def install(env, ua_settings: dict, siteurl: str) -> None:
+    """Filters, tests, globals and the ``cached_include`` tag for ``env``."""
     env.template_class = SnapshotGlobalsTemplate
     env.add_extension(CachedIncludeExtension)
     language = ua_settings["UA_LANGUAGE"]

@@ -55,7 +55,6 @@ class LetterWay:
     mailto_subject_only: str | None = None  # offered instead when the full URL is too long
     mailto_length: int = 0
     mailto_prefix: str = ""  # "mailto:to" (+ "?cc=…"), for act.js to rebuild the URL
-    cc_param: str = ""
     gmail_prefix: str = ""
     outlook_prefix: str = ""
     gmail: str | None = None
@@ -90,13 +89,6 @@ class TargetWays:
     tweet_url: str | None = None
     tweet_text: str | None = None
     postage: Postage | None = None  # for targets with an address
-
-
-def _with_fields(base: str, fields: list[str]) -> str:
-    fields = [f for f in fields if f]
-    if not fields:
-        return base
-    return base + ("&" if "?" in base else "?") + "&".join(fields)
 
 
 def ways_for(action) -> list[TargetWays]:

@@ -9,12 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .. import urls
+from ..content.states import DISPLAY_STATES
 from .build import Build
 from .groups import by_country, by_theme
 from .keys import actions_key, fingerprint
 from .outputs import Output
 
-# URL segment of each state as shown on the build date.
+# URL segment of each state as shown on the build date (content.states.DISPLAY_STATES).
 STATE_SLUGS = {
     "open": "en-cours",
     "past-deadline": "delai-depasse",
@@ -85,7 +86,9 @@ def facets_of(groups: Groups, themes: dict) -> dict:
     )
     counted = [(key, label, len(groups.by_theme.get(key, []))) for key, label in themes.items()]
     return {
-        "states": [(STATE_SLUGS[s], s, len(groups.by_state.get(s, []))) for s in STATE_SLUGS if groups.by_state.get(s)],
+        "states": [
+            (STATE_SLUGS[s], s, len(groups.by_state.get(s, []))) for s in DISPLAY_STATES if groups.by_state.get(s)
+        ],
         "years": sorted(((y, len(items)) for y, items in groups.by_year.items()), reverse=True),
         "countries": countries,
         "themes": [t for t in counted if t[2]],

@@ -33,10 +33,7 @@ from .keys import fingerprint
 from .outputs import EMAIL, Output
 from .sending import with_email
 
-# Gmail clips a message above this size (the HTML part).
-GMAIL_CLIP_BYTES = 102 * 1024
-# The column's width, and the width of what sits inside its padding.
-COLUMN = 600
+# The width of what sits inside the column's padding.
 INNER = 536
 TEXT_WIDTH = 72
 # The email's HTML: one template, its style sheet inlined (``Output.maker`` EMAIL).

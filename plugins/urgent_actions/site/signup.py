@@ -7,28 +7,15 @@ the site itself stores nothing.
 from __future__ import annotations
 
 from .. import urls
-from ..settings import SIGNUP_REQUIRED
+from ..settings import SIGNUP_INPUT_FIELDS, SIGNUP_REQUIRED
 from .build import Build
 from .outputs import Output
-
-# The order in which a formula's fields are asked.
-FIELD_ORDER = [
-    "email",
-    "mobile",
-    "first_name",
-    "last_name",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-]
-FORMULA_ORDER = ["email", "post", "sms"]
 
 
 def formulas(ua):
     """What each offered formula asks: [{key, fields: [(ours, theirs, required)], ...}]."""
     offered = []
-    for key in FORMULA_ORDER:
+    for key in SIGNUP_REQUIRED:
         mapping = ua["SIGNUP_FIELDS"].get(key)
         if not mapping:
             continue
@@ -38,7 +25,7 @@ def formulas(ua):
                 "key": key,
                 "fields": [
                     {"name": name, "service_name": mapping[name], "required": name in required}
-                    for name in FIELD_ORDER
+                    for name in SIGNUP_INPUT_FIELDS
                     if mapping.get(name)
                 ],
                 "themes": mapping.get("themes"),

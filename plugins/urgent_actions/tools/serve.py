@@ -49,7 +49,7 @@ class _Stopped(BaseException):
 class _Handler(ComplexHTTPRequestHandler):
     """Pelican's handler (``/page/`` finds ``page/index.html``), quiet unless a file is missing."""
 
-    def log_message(self, msg_format, *args):
+    def log_message(self, *args):
         pass
 
 
@@ -93,7 +93,7 @@ def serve(
     server = bind(host, port, directory)
     previous = {}
 
-    def stop(signum, frame):
+    def stop(signum, _frame):
         raise _Stopped(signum)
 
     child = thread = None
