@@ -23,7 +23,9 @@ SETTINGS_FILES = ["pelicanconf.py", "publishconf.py"]
 WHITELIST = Path(__file__).with_name("vulture_whitelist.py")
 # Functions called by a library because of their decorator: invoke's tasks,
 # pydantic's validators.
-DECORATORS = ["@task", "@field_validator", "@model_validator"]
+# Functions a decorator registers: invoke tasks, pydantic validators, the content
+# model's cross-field rules (`@ACTION_RULES.rule(...)`).
+DECORATORS = ["@task", "@field_validator", "@model_validator", "@*.rule"]
 MIN_CONFIDENCE = "60"
 
 

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from urgent_actions.content.letters import compose_letter
+from urgent_actions.content.letters import ComposedLetter, paragraphs
 from urgent_actions.site import links
 
 
@@ -63,6 +63,12 @@ def test_a_long_letter_is_flagged_above_the_limit():
     body = "Je vous écris. " * 200
     url = links.mailto_url(["a@example.org"], subject="S", body=body)
     assert len(url) > links.MAILTO_LENGTH_LIMIT
+
+
+def compose_letter(*, salutation, body, closing, name="", town="", language="fr") -> str:
+    """A letter's full text from its parts, as the copy buttons and links sign it."""
+    letter = ComposedLetter(language, "", salutation, tuple(paragraphs(body)), closing)
+    return letter.signed(name, town)
 
 
 def test_composed_letter_matches_the_content_model():

@@ -272,27 +272,6 @@ def compose(letter, salutation, first_language: str | None = None) -> ComposedLe
     )
 
 
-def compose_letter(
-    *,
-    salutation: str | None,
-    body: str,
-    closing: str,
-    name: str = "",
-    town: str = "",
-    language: str = "fr",
-) -> str:
-    """The full text of a letter from its parts, LF line ends, as
-    :meth:`ComposedLetter.signed` (which it calls) writes it."""
-    composed = ComposedLetter(
-        language=language,
-        subject="",
-        salutation=normalise_text(salutation) if salutation else None,
-        body=tuple(paragraphs(body)),
-        closing=normalise_text(closing),
-    )
-    return composed.signed(name, town)
-
-
 # What a printed page holds, for the build's warning about long letters, in
 # lines of 10.5 pt text (4.8 mm) in the print layout (theme/static/css/
 # print-letter.css), as measured in Chromium on French prose: about 87
