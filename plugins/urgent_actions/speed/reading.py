@@ -27,20 +27,19 @@ class CachedAction(Action):
     until a page shows it: a rebuild renders a few action pages out of thousands,
     and decoding the HTML of every action (34 MB at 10,000) would cost more."""
 
+    # The HTML as the cache gave it (bytes), until a page shows it (then text).
+    _html: str | bytes = ""
+
     @property
     def body_html(self) -> str:
-        html = self.__dict__.get("_body_html", "")
-        if isinstance(html, bytes):
-            html = self.__dict__["_body_html"] = html.decode("utf-8")
-        return html
+        """The action's HTML, decoded the first time it is shown."""
+        if isinstance(self._html, bytes):
+            self._html = self._html.decode("utf-8")
+        return self._html
 
     @body_html.setter
     def body_html(self, value: str | bytes) -> None:
-        self.__dict__["_body_html"] = value
-
-    def stored_html(self) -> str | bytes:
-        """The HTML as the cache gave it (bytes until shown)."""
-        return self.__dict__.get("_body_html", "")
+        self._html = value
 
 
 class CachedReader:
@@ -91,8 +90,10 @@ class CachedReader:
         if cached is not None:
             digest, front, html = cached
             slug = os.path.splitext(name)[0]
-            action = CachedAction(slug=slug, source_path=path, front=front, body="", source_digest=digest)
-            action.body_html = html  # bytes: decoded if shown
+            # body_html: bytes, decoded if shown
+            action = CachedAction(
+                slug=slug, source_path=path, front=front, body="", body_html=html, source_digest=digest
+            )
             return action, []
         action, problems = parse_action(path, raw, context, renderer)
         if action is not None and renderer is not None:
