@@ -144,14 +144,15 @@ def test_a_pagefind_waiting_on_a_page_that_never_comes_is_stopped(tmp_path):
     site = _site_with_pages(tmp_path, ("alpha", "beta"))
     shard = Shard("pagefind", ("actions/alpha/index.html", "actions/beta/index.html"))
     job = _Job(shard, str(site), None, "fr", 60, {"actions/beta/index.html"}, str(tmp_path / "out"))
+    removals = output_swap.Removals()
     (site / "actions" / "beta" / "index.html").unlink()  # the build never rendered it
     job.feed(str(site))
     started = time.monotonic()
     with pytest.raises(PagefindError, match="could not be given the pages"):
-        Indexing(str(site), [], "fr", 1, 60, {}, {}, [job]).wait()
+        Indexing(str(site), [], "fr", 1, 60, {}, {}, removals, [job]).wait()
     assert time.monotonic() - started < 10
     assert _wait_until_gone(str(tmp_path)) == []
-    output_swap.join_removals()  # the pipes' directory, removed beside the build
+    removals.join()  # the pipes' directory, removed beside the build
 
 
 def test_the_pipes_exist_before_pagefind_starts(tmp_path):
@@ -166,15 +167,16 @@ def test_the_pipes_exist_before_pagefind_starts(tmp_path):
     site = _site_with_pages(tmp_path, ("alpha", "beta"))
     shard = Shard("pagefind", ("actions/alpha/index.html", "actions/beta/index.html"))
     job = _Job(shard, str(site), None, "fr", 60, {"actions/beta/index.html"}, str(tmp_path / "out"))
+    removals = output_swap.Removals()
     try:
         assert stat.S_ISFIFO(os.lstat(os.path.join(job.pages_dir, "actions/beta/index.html")).st_mode)
         job.feed(str(site))
         job.process.wait(timeout=60)
-        job.finish(str(tmp_path / "index"))
+        job.finish(str(tmp_path / "index"), removals)
         assert (tmp_path / "index" / "pagefind-entry.json").is_file()
     finally:
         job.stop()
-        output_swap.join_removals()  # the pipes' directory, removed beside the build
+        removals.join()  # the pipes' directory, removed beside the build
 
 
 def test_a_pagefind_that_takes_too_long_stops_the_build_with_a_message(tmp_path, monkeypatch):

@@ -550,16 +550,16 @@ def test_a_shard_directory_with_a_stale_file_is_discarded_whole(tmp_path):
         (final / name).write_text("new", "utf-8")
     published = {"files": stamps.stat_tree(str(final)), "dirs": {}}
 
-    discarded = []
+    discarded, removals = [], output_swap.Removals()
 
     def discard(path):
         discarded.append(os.path.relpath(path, spare))
-        output_swap.discard_beside(path, str(final))
+        removals.discard_beside(path, str(final))
 
     renovation = spare_tree.renovate(
         str(spare), stamp, published, lambda name: True, wholes=("pagefind/", "pagefind-"), discard=discard
     )
-    output_swap.join_removals()
+    removals.join()
     assert discarded == ["pagefind-2001-2002"]
     assert not (spare / "pagefind-2001-2002").exists()
     assert not list(tmp_path.glob(".output.discarded*"))  # removed beside the build
@@ -578,7 +578,7 @@ def test_a_build_removes_what_an_interrupted_one_was_discarding(tmp_path):
     left = tmp_path / ".output.discarded.3" / "fragment"
     left.mkdir(parents=True)
     (left / "x.pf_fragment").write_text("x", "utf-8")
-    staging, _ = output_swap.prepare(str(final))
+    staging, _ = output_swap.prepare(str(final), "drop", output_swap.Removals())
     assert not (tmp_path / ".output.discarded.3").exists()
     assert os.path.isdir(staging)
 

@@ -12,11 +12,12 @@ import pytest
 from urgent_actions.speed import output_swap
 
 
-@pytest.fixture(autouse=True)
-def _no_removal_left_running():
-    """Every removal a test starts is over when it ends (the list is the module's)."""
-    yield
-    output_swap.join_removals()
+@pytest.fixture
+def removals():
+    """What a test removes beside itself, as a build does; over when the test ends."""
+    owned = output_swap.Removals()
+    yield owned
+    owned.join()
 
 
 def write_tree(root: Path, files: dict[str, str]) -> Path:
@@ -42,7 +43,7 @@ def test_the_paths_beside_the_output_are_hidden_siblings(tmp_path):
     assert output_swap.discarded_path(final) == str(tmp_path / ".output.discarded")
 
 
-def test_prepare_removes_what_an_interrupted_build_left(tmp_path):
+def test_prepare_removes_what_an_interrupted_build_left(tmp_path, removals):
     final = write_tree(tmp_path / "output", OLD)
     spare = write_tree(tmp_path / ".output.spare", OLD)
     leftovers = [
@@ -55,7 +56,7 @@ def test_prepare_removes_what_an_interrupted_build_left(tmp_path):
         write_tree(tmp_path / name, {"actions/x/index.html": "stale", "index.html": "stale"})
     (tmp_path / ".other.staging").mkdir()  # another output's: not this one's to remove
 
-    staging, is_spare = output_swap.prepare(str(final), spare="keep")
+    staging, is_spare = output_swap.prepare(str(final), "keep", removals)
 
     assert (staging, is_spare) == (str(tmp_path / ".output.staging"), False)
     assert os.listdir(staging) == []
@@ -68,89 +69,87 @@ def test_prepare_removes_what_an_interrupted_build_left(tmp_path):
     assert read_tree(final) == OLD and read_tree(spare) == OLD
 
 
-def test_prepare_reuses_the_spare_as_the_staging_directory(tmp_path):
+def test_prepare_reuses_the_spare_as_the_staging_directory(tmp_path, removals):
     final = write_tree(tmp_path / "output", NEW)
     spare = write_tree(tmp_path / ".output.spare", OLD)
     inode = spare.stat().st_ino
-    staging, is_spare = output_swap.prepare(str(final), spare="reuse")
+    staging, is_spare = output_swap.prepare(str(final), "reuse", removals)
     assert is_spare and staging == str(tmp_path / ".output.staging")
     assert os.stat(staging).st_ino == inode  # renamed, not copied
     assert read_tree(Path(staging)) == OLD
     assert not spare.exists()
 
 
-def test_prepare_reuse_without_a_spare_starts_from_an_empty_directory(tmp_path):
+def test_prepare_reuse_without_a_spare_starts_from_an_empty_directory(tmp_path, removals):
     final = write_tree(tmp_path / "output", NEW)
-    staging, is_spare = output_swap.prepare(str(final), spare="reuse")
+    staging, is_spare = output_swap.prepare(str(final), "reuse", removals)
     assert not is_spare and os.listdir(staging) == []
 
 
-def test_prepare_does_not_reuse_a_spare_that_is_a_symbolic_link(tmp_path):
+def test_prepare_does_not_reuse_a_spare_that_is_a_symbolic_link(tmp_path, removals):
     final = write_tree(tmp_path / "output", NEW)
     elsewhere = write_tree(tmp_path / "elsewhere", OLD)
     (tmp_path / ".output.spare").symlink_to(elsewhere)
-    staging, is_spare = output_swap.prepare(str(final), spare="reuse")
+    staging, is_spare = output_swap.prepare(str(final), "reuse", removals)
     assert not is_spare and os.listdir(staging) == []
     assert read_tree(elsewhere) == OLD  # nothing written or removed through the link
 
 
-def test_prepare_keep_leaves_the_spare_and_drop_removes_it(tmp_path):
+def test_prepare_keep_leaves_the_spare_and_drop_removes_it(tmp_path, removals):
     final = write_tree(tmp_path / "output", NEW)
     spare = write_tree(tmp_path / ".output.spare", OLD)
-    staging, is_spare = output_swap.prepare(str(final), spare="keep")
+    staging, is_spare = output_swap.prepare(str(final), "keep", removals)
     assert not is_spare and os.listdir(staging) == [] and read_tree(spare) == OLD
 
-    staging, is_spare = output_swap.prepare(str(final), spare="drop")
+    staging, is_spare = output_swap.prepare(str(final), "drop", removals)
     assert not is_spare and os.listdir(staging) == []
     assert not spare.exists()  # moved away at once
-    output_swap.join_removals()
+    removals.join()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".output.staging", "output"]
     assert read_tree(final) == NEW
 
 
-def test_restart_replaces_a_spare_that_cannot_be_used_by_an_empty_directory(tmp_path):
+def test_restart_replaces_a_spare_that_cannot_be_used_by_an_empty_directory(tmp_path, removals):
     final = write_tree(tmp_path / "output", NEW)
     write_tree(tmp_path / ".output.spare", OLD)
-    staging, _ = output_swap.prepare(str(final), spare="reuse")
-    output_swap.restart(staging, str(final))
+    staging, _ = output_swap.prepare(str(final), "reuse", removals)
+    output_swap.restart(staging, str(final), removals)
     assert os.listdir(staging) == []
-    output_swap.join_removals()
+    removals.join()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".output.staging", "output"]
 
 
-def test_discard_beside_moves_the_tree_away_at_once_and_removes_it_beside_the_build(tmp_path):
+def test_discard_beside_moves_the_tree_away_at_once_and_removes_it_beside_the_build(tmp_path, removals):
     final = tmp_path / "output"
     tree = write_tree(tmp_path / ".output.staging", {**OLD, "pagefind/entry.json": "{}"})
-    output_swap.join_removals()
-    output_swap.discard_beside(str(tree), str(final))
+    removals.discard_beside(str(tree), str(final))
     assert not tree.exists()
     # the tree's actions/ went beside it, to be removed by a second process
-    (removal,) = output_swap._removals
+    (removal,) = removals.pending
     trash, actions = removal.paths
     assert trash.startswith(str(tmp_path / ".output.discarded") + ".") and actions == trash + ".actions"
-    output_swap.join_removals()
-    assert output_swap._removals == []
+    removals.join()
+    assert removals.pending == []
     assert list(tmp_path.iterdir()) == []
 
 
-def test_each_discarded_tree_has_a_name_of_its_own(tmp_path):
+def test_each_discarded_tree_has_a_name_of_its_own(tmp_path, removals):
     final = tmp_path / "output"
-    output_swap.join_removals()  # what other tests of this process left running
     for name in ("one", "two"):
         write_tree(tmp_path / name, {"actions/a/index.html": name})
-        output_swap.discard_beside(str(tmp_path / name), str(final))
-    names = [removal.paths[0] for removal in output_swap._removals]
+        removals.discard_beside(str(tmp_path / name), str(final))
+    names = [removal.paths[0] for removal in removals.pending]
     assert len(set(names)) == 2
-    output_swap.join_removals()
+    removals.join()
     assert list(tmp_path.iterdir()) == []
 
 
-def test_join_removals_finishes_a_removal_that_rm_did_not_do(tmp_path, monkeypatch):
+def test_join_removals_finishes_a_removal_that_rm_did_not_do(tmp_path, monkeypatch, removals):
     tree = write_tree(tmp_path / "tree", {"index.html": "x", "actions/a/index.html": "a"})
     false = shutil.which("false")
     monkeypatch.setattr(shutil, "which", lambda name: false)  # an rm that fails and removes nothing
-    output_swap.remove_beside(str(tree))
-    output_swap.join_removals()
+    removals.remove_beside(str(tree))
+    removals.join()
     assert list(tmp_path.iterdir()) == []
 
 

@@ -61,6 +61,7 @@ def test_pagefind_reads_a_shard_s_pages_in_the_site_through_a_glob(tmp_path):
     from urgent_actions import urls
     from urgent_actions.render.pagefind import pages_glob
     from urgent_actions.site.search import Shard
+    from urgent_actions.speed import output_swap
     from urgent_actions.speed.indexing import _Job
 
     site = tmp_path / "site"
@@ -77,7 +78,7 @@ def test_pagefind_reads_a_shard_s_pages_in_the_site_through_a_glob(tmp_path):
     job = _Job(shard, str(site), str(site / "pagefind-test"), "fr", timeout=60)
     assert job.pages_dir is None
     job.process.wait()
-    job.finish(str(site / "pagefind-test"))
+    job.finish(str(site / "pagefind-test"), output_swap.Removals())
     entry = json.loads((site / "pagefind-test" / "pagefind-entry.json").read_text("utf-8"))
     assert entry["languages"]["fr"]["page_count"] == 2  # not alpha-bis, gamma nor the archive
     assert not list(tmp_path.glob(".pagefind-pages-*"))

@@ -1,14 +1,19 @@
-"""Reading on every core gives the same actions and the same problems, in the same order."""
+"""Reading and rendering on every core: the same actions and problems, in the same
+order, as in one process; a worker's exception fails the build as in one process."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
 from helpers import action, make_content
 from urgent_actions.content.errors import ContentError
-from urgent_actions.content.loading import load_site
+from urgent_actions.content.loading import load_site, read_action
 from urgent_actions.render.markdown_renderer import MarkdownRenderer
 from urgent_actions.speed import parallel as parallel_read
+
+needs_two_cores = pytest.mark.skipif(parallel_read.workers() < 2, reason="needs two cores to fork workers")
 
 
 def _content(tmp_path, broken: bool):
@@ -19,20 +24,60 @@ def _content(tmp_path, broken: bool):
     return make_content(tmp_path, actions)
 
 
-def _read(content, monkeypatch, parallel: bool):
-    monkeypatch.setattr(parallel_read, "MIN_FILES", 1 if parallel else 10**9)
+def _read(content, parallel: bool):
+    def read_actions(paths, context, renderer):
+        def read_one(path):
+            return read_action(path, context, renderer)
+
+        return parallel_read.read_all(paths, context, renderer, read_one, min_files=1 if parallel else 10**9)
+
     try:
-        site = load_site(str(content), MarkdownRenderer())
+        site = load_site(str(content), MarkdownRenderer(), read_actions=read_actions)
     except ContentError as exc:
         return [str(p) for p in exc.problems]
     return [(a.slug, a.front, a.body_html, a.source_digest) for a in site.actions]
 
 
-@pytest.mark.skipif(parallel_read.workers() < 2, reason="needs two cores to use a pool")
+@needs_two_cores
 @pytest.mark.parametrize("broken", [False, True])
-def test_parallel_read_matches_one_process(tmp_path, monkeypatch, broken):
+def test_parallel_read_matches_one_process(tmp_path, broken):
     content = _content(tmp_path, broken)
-    in_one = _read(content, monkeypatch, parallel=False)
-    on_all = _read(content, monkeypatch, parallel=True)
+    in_one = _read(content, parallel=False)
+    on_all = _read(content, parallel=True)
     assert on_all == in_one
     assert len(on_all) == (2 if broken else 12)
+
+
+class _Generator:
+    """What render_all asks of the generator: render_output, here writing one file per output."""
+
+    def __init__(self, root, fail_on=None, die_on=None):
+        self.root, self.fail_on, self.die_on = root, fail_on, die_on
+
+    def render_output(self, output, in_worker=False):
+        if output == self.fail_on:
+            raise ValueError(f"the template of {output} is broken")
+        if output == self.die_on:
+            os._exit(3)  # a worker killed (out of memory…)
+        (self.root / output).write_text(str(in_worker), "utf-8")
+
+
+@needs_two_cores
+def test_parallel_render_writes_every_output_in_workers(tmp_path):
+    outputs = [f"page-{n}" for n in range(40)]
+    parallel_read.render_all(_Generator(tmp_path), outputs, min_files=1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(outputs)
+    assert {p.read_text("utf-8") for p in tmp_path.iterdir()} == {"True"}
+
+
+@needs_two_cores
+def test_an_exception_in_a_render_worker_fails_the_build(tmp_path):
+    with pytest.raises(ValueError, match="the template of page-17 is broken") as raised:
+        parallel_read.render_all(_Generator(tmp_path, fail_on="page-17"), [f"page-{n}" for n in range(40)], 1)
+    assert "In a worker process" in "".join(raised.value.__notes__)
+
+
+@needs_two_cores
+def test_a_worker_that_dies_fails_the_build(tmp_path):
+    with pytest.raises(RuntimeError, match="ended before its work was done"):
+        parallel_read.render_all(_Generator(tmp_path, die_on="page-5"), [f"page-{n}" for n in range(40)], 1)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from urgent_actions.site.keys import fingerprint
 from urgent_actions.site.search import Shard
-from urgent_actions.speed import output_swap
 from urgent_actions.speed.indexing import SearchIndexer, _pages_digest
 
 PAGE = '<html lang="fr"><body><main data-pagefind-body><h1>{0}</h1><p>{1}</p></main></body></html>'
@@ -100,7 +99,7 @@ def test_an_early_start_is_adopted_when_its_shard_is_the_same_and_fed_the_new_pa
     assert counts == {"indexed": 1, "reused": 0}
     assert _count(site / "pagefind") == 2
     assert b"relu" in _fragments(site / "pagefind")
-    output_swap.join_removals()  # the pipes' directory goes beside the build, joined at its end
+    indexer.removals.join()  # the pipes' directory goes beside the build, joined at its end
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".pagefind-")]
 
 

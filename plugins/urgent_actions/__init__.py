@@ -4,13 +4,14 @@ The pipeline, package by package (docs/architecture.md draws it):
 ``content`` (read and validate) -> ``site`` (which pages, lists and feeds, as
 plans) -> ``render`` (the generator, templates, Pagefind) -> ``publish``
 (production files, the swap into place). ``speed`` only makes builds fast:
-this module is the one place that hands it a build (a
-:class:`~urgent_actions.speed.run.BuildRun`), when ``UA_INCREMENTAL`` is on.
+this module is the one place that picks a build's run, the object that holds
+the build's life (:class:`~urgent_actions.speed.run.BuildRun` when
+``UA_INCREMENTAL`` is on, else :class:`~urgent_actions.speed.run.PlainRun`).
 
 Registered through Pelican signals:
 
-- ``get_generators``: checks the settings, prepares a staging output directory
-  (through the run, or empty), and adds :class:`ActionsGenerator`;
+- ``get_generators``: checks the settings, makes the build's run, which
+  prepares a staging output directory, and adds :class:`ActionsGenerator`;
 - ``generator_init``: gives every Jinja environment the i18n extension, the
   language's messages and the site's filters;
 - ``finalized``: waits for the search index, writes the production files and
@@ -22,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import weakref
 
 from pelican import signals
 
@@ -32,8 +34,9 @@ from .render import i18n, templating
 from .render.generator import ActionsGenerator, unfreeze_objects
 from .render.pagefind import PagefindError
 from .settings import check, resolve
+from .site import email
 from .speed import output_swap
-from .speed.run import BuildRun
+from .speed.run import BuildRun, PlainRun
 
 logger = logging.getLogger(__name__)
 
@@ -58,25 +61,34 @@ class _ContentErrorWithoutTraceback(logging.Filter):
         return True
 
 
+# Each Pelican object's current build (its run), from get_generators to
+# finalized. A build that failed stays here until the next one starts
+# (``pelican --autoreload``), which aborts it and publishes where it would have.
+_RUNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+# Caches keyed by a file's path (an image's size, the theme's translations): the
+# file may change between two builds of one process (``pelican --autoreload``),
+# so every build starts with them empty.
+_PER_BUILD_CACHES = (email.image_size, i18n.translations_for)
+
+
 def _start_run(pelican):
     unfreeze_objects()
+    for cached in _PER_BUILD_CACHES:
+        cached.cache_clear()
     ua = resolve(pelican.settings)
     problems = check(ua)
     if problems:
         raise SettingsError(problems)
-    previous = getattr(pelican, "_ua_run", None)
+    previous = _RUNS.pop(pelican, None)
     if previous is not None:  # a build that failed under autoreload
         previous.abort()
-    final = getattr(pelican, "_ua_final_output", None) or pelican.output_path
-    pelican._ua_final_output = final
-    if ua["UA_INCREMENTAL"]:
-        run = BuildRun(pelican.settings, ua, final, today_in_brussels())
-        staging = run.start()
-    else:
-        run = None
-        staging, _ = output_swap.prepare(final, "drop")
-    pelican._ua_run = run
-    pelican.output_path = staging
+    # Pelican's output path is the staging directory during a build; a failed
+    # build's run remembers the final one.
+    final = previous.final if previous is not None else pelican.output_path
+    kind = BuildRun if ua["UA_INCREMENTAL"] else PlainRun
+    run = _RUNS[pelican] = kind(pelican.settings, ua, final, today_in_brussels())
+    pelican.output_path = run.start()
     # The staging directory is new, or the spare reduced to what this build may
     # keep: Pelican has nothing to delete, and the final output is replaced as a
     # whole, which is what DELETE_OUTPUT_DIRECTORY asks for.
@@ -84,37 +96,40 @@ def _start_run(pelican):
     return ActionsGenerator.for_run(run)
 
 
+def _run_of(generator):
+    """The run of the build ``generator`` is part of: Pelican gives every generator
+    of a build its own settings object."""
+    for pelican, run in _RUNS.items():
+        if pelican.settings is generator.settings:
+            return run
+    raise RuntimeError("a generator was made outside of a build of the urgent_actions plugin")
+
+
 def _init_environment(generator):
-    ua = resolve(generator.settings)
-    i18n.install(generator.env, generator.theme, ua["UA_LANGUAGE"])
-    templating.install(generator.env, ua, generator.settings.get("SITEURL", ""))
-    run = getattr(generator, "run", None)
-    if run is not None:
+    run = _run_of(generator)
+    i18n.install(generator.env, generator.theme, run.ua["UA_LANGUAGE"])
+    templating.install(generator.env, run.ua, generator.settings.get("SITEURL", ""))
+    if isinstance(generator, ActionsGenerator):  # the site's pages (Pelican's own are few)
         run.cache_templates(generator.env)
 
 
 def _finish_run(pelican):
-    final, staging = pelican._ua_final_output, pelican.output_path
-    run, pelican._ua_run = pelican._ua_run, None
-    ua = resolve(pelican.settings)
+    run = _RUNS[pelican]
+    staging, final, ua = run.staging, run.final, run.ua
     pelican.output_path = final
-    if run is not None and run.nothing_to_do:
+    if run.nothing_to_do:
         run.keep_published()
-        return
-    if run is not None:
+    else:
         run.tidy()
         # Nothing but Pagefind writes from now on unless production files are made.
         run.wait_for_search(lists_output_meanwhile=not production.changes_files(ua))
-    # Last step of the build, after every page and the search index are written.
-    production.finish(staging, pelican.settings, ua, previous=final)
-    retained = list(pelican.settings.get("OUTPUT_RETENTION", [])) + list(ua["UA_OUTPUT_RETENTION"])
-    if os.path.isdir(final):
-        output_swap.keep_retained(final, staging, retained)
-    if run is not None:
+        # Last step of the build, after every page and the search index are written.
+        production.finish(staging, pelican.settings, ua, previous=final)
+        retained = list(pelican.settings.get("OUTPUT_RETENTION", [])) + list(ua["UA_OUTPUT_RETENTION"])
+        if os.path.isdir(final):
+            output_swap.keep_retained(final, staging, retained)
         run.publish(retained)
-    else:
-        output_swap.publish(staging, final)
-        output_swap.join_removals()
+    del _RUNS[pelican]
 
 
 _FILTER = _ContentErrorWithoutTraceback()

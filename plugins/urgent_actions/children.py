@@ -37,13 +37,24 @@ def start_child(command: list[str], log) -> subprocess.Popen:
     return subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL, preexec_fn=DIE_WITH_PARENT)  # noqa: PLW1509 - prctl only
 
 
-def stop_child(process: subprocess.Popen | None) -> None:
-    """Kill ``process`` if it still runs, and reap it (bounded: SIGKILL cannot be ignored)."""
+def stop_child(process: subprocess.Popen | None, grace: float = 0, reap_timeout: float = 30) -> None:
+    """Stop ``process`` if it still runs, and reap it; every wait is bounded.
+
+    With ``grace``, it is asked first (SIGTERM) and given that many seconds to
+    end by itself (a builder that cleans up); then, or at once, it is killed
+    (SIGKILL cannot be ignored) and reaped within ``reap_timeout`` seconds.
+    """
     if process is None:
         return
+    if grace and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
     if process.poll() is None:
         process.kill()
     try:
-        process.wait(timeout=30)
+        process.wait(timeout=reap_timeout)
     except subprocess.TimeoutExpired:  # pragma: no cover - a process in uninterruptible sleep
         pass

@@ -5,10 +5,12 @@ ContentError with all the problems) and asks the providers of the pages search
 indexes which files they make; ``generate_output`` renders every output and
 indexes the action pages with Pagefind.
 
-The generator is given the build's :class:`~urgent_actions.speed.run.BuildRun`
-(``ActionsGenerator.for_run``) when incremental builds are on, or nothing: the
-run then reads through its cache, and writes what changed while Pagefind runs
-beside it. The generator never looks inside the run; it gives it its outputs.
+The generator is given the build's run (``ActionsGenerator.for_run``), which
+holds the build's settings and date, gives the reader, and writes the outputs:
+an incremental run reads through its cache and writes what changed while
+Pagefind runs beside it, a plain one reads and renders everything. The
+generator never looks inside the run; it calls its methods and gives it its
+outputs.
 """
 
 from __future__ import annotations
@@ -23,8 +25,7 @@ from pelican.generators import Generator
 
 from .. import urls
 from ..content.errors import ContentError
-from ..content.loading import load_site, today_in_brussels
-from ..settings import resolve
+from ..content.loading import load_site
 from ..site import (
     archive,
     cms,
@@ -41,7 +42,7 @@ from ..site import (
     sms,
 )
 from ..site.keys import actions_key
-from . import makers, pagefind, summary
+from . import makers, summary
 from .build import GeneratorBuild
 from .files import write_file
 from .markdown_renderer import MarkdownRenderer
@@ -99,7 +100,7 @@ def unfreeze_objects() -> None:
 class ActionsGenerator(Generator):
     """Reads content/actions, content/authorities and content/themes.yml."""
 
-    run = None  # the build's BuildRun, when incremental builds are on (for_run)
+    run = None  # the build's run (for_run): its settings, its reader, its writing
 
     @classmethod
     def for_run(cls, run) -> type[ActionsGenerator]:
@@ -107,19 +108,19 @@ class ActionsGenerator(Generator):
         return type(cls.__name__, (cls,), {"run": run, "__module__": cls.__module__})
 
     def generate_context(self):
-        self.ua = resolve(self.settings)
-        self.build_date = today_in_brussels()
+        self.ua = self.run.ua
+        self.build_date = self.run.build_date
         self.outputs = []
         self._planned: dict = {}
         self._whole_site: str | None = None
-        if self.run is not None and self.run.nothing_to_do:
+        if self.run.nothing_to_do:
             return  # the published output is already this build's
         with long_lived_objects():
             self._collect()
 
     def _collect(self):
         started = time.perf_counter()
-        reader = self.run.reader(self.path, self.theme) if self.run is not None else None
+        reader = self.run.reader(self.path, self.theme)
         self.site = load_site(self.path, MarkdownRenderer(), self.ua["UA_LANGUAGE"], reader)
         read_seconds = time.perf_counter() - started
         self.context.update(site=self.site, build_date=self.build_date, actions=self.site.actions)
@@ -182,7 +183,7 @@ class ActionsGenerator(Generator):
         payload = data.encode("utf-8") if isinstance(data, str) else data
         # Rendered again but the same bytes (an edit a page does not show): the
         # run keeps the published file. Forked workers cannot tell the run.
-        if self.run is not None and not in_worker and self.run.keep_if_same(output.save_as, payload):
+        if not in_worker and self.run.keep_if_same(output.save_as, payload):
             return
         write_file(self.output_path, output.save_as, payload)
 
@@ -193,15 +194,7 @@ class ActionsGenerator(Generator):
             summary.replace_pelican_summary(f"nothing changed since the last build: {final}/ is kept as published")
             return
         shards = self.build.search_shards if self.ua["UA_SEARCH"] else []
-        if self.run is not None:
-            self.run.write(self, list(self.outputs), self._plan_rest, shards)
-        else:
-            started = time.perf_counter()
-            for output in self.outputs + self._plan_rest():
-                self.render_output(output)
-            logger.info("Wrote %d files in %.1f s", len(self.outputs), time.perf_counter() - started)
-            if shards:
-                pagefind.index_shards(self.output_path, shards, self.ua["UA_LANGUAGE"], self.ua["UA_SEARCH_TIMEOUT"])
+        self.run.write(self, list(self.outputs), self._plan_rest, shards)
         summary.replace_pelican_summary(self.summary_line(final))
 
     def summary_line(self, final: str) -> str:
@@ -216,9 +209,7 @@ class ActionsGenerator(Generator):
             for name in files
             if name.endswith(".html") and name not in action_pages and not name.startswith(urls.FEEDS)
         )
-        changed = None
-        if self.run is not None:
-            changed = sum(1 for name in files if not summary.unchanged(self.output_path, final, name))
+        changed = self.run.changed_among(files)
         return summary.describe(
             actions=len(action_pages),
             drafts=len(self.site.drafts),

@@ -22,6 +22,8 @@ from jinja2.lexer import Token
 
 @cache
 def translations_for(theme_path: str, language: str) -> NullTranslations:
+    """The theme's catalogue of ``language``. Kept for a build only: the plugin
+    empties the cache when a build starts (the theme may change)."""
     po_path = os.path.join(theme_path, "translations", language, "LC_MESSAGES", "messages.po")
     if not os.path.isfile(po_path):
         return NullTranslations()

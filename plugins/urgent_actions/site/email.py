@@ -50,7 +50,9 @@ def subject_of(build: Build, action) -> str:
 
 
 @lru_cache(maxsize=64)
-def _image_size(path: str) -> tuple[int, int]:
+def image_size(path: str) -> tuple[int, int]:
+    """The width and height of the image at ``path``. Kept for a build only: the
+    plugin empties the cache when a build starts (the file may change)."""
     from PIL import Image
 
     with Image.open(path) as image:
@@ -62,7 +64,7 @@ def image_of(build: Build, action) -> dict | None:
     front = action.front
     if not front.image:
         return None
-    width, height = _image_size(os.path.join(build.content_root, front.image))
+    width, height = image_size(os.path.join(build.content_root, front.image))
     shown = min(INNER, width)
     return {
         "src": f"{build.absolute_url}/{front.image}",

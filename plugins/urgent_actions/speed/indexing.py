@@ -165,12 +165,13 @@ class _Job:
     def overdue(self) -> bool:
         return time.monotonic() - self.started > self.timeout
 
-    def finish(self, target: str) -> None:
-        """After Pagefind exited: report its failure, or put its index in place."""
+    def finish(self, target: str, removals: output_swap.Removals) -> None:
+        """After Pagefind exited: report its failure, or put its index in place; the
+        pages' directory is removed beside the build (``removals``)."""
         if self.feeder is not None:
             self.feeder.join(timeout=self.timeout)
         if self.pages_dir is not None:
-            output_swap.remove_beside(self.pages_dir)  # beside the build's last steps
+            removals.remove_beside(self.pages_dir)  # beside the build's last steps
             self.pages_dir = None
         output = pagefind.read_log(self.log)
         self.log.close()
@@ -203,9 +204,9 @@ class Indexing:
     """
 
     def __init__(self, site_dir: str, stale: list[Shard], language: str, jobs: int, timeout: float,
-                 counts: dict, digests: dict, adopted=()):  # fmt: skip
+                 counts: dict, digests: dict, removals: output_swap.Removals, adopted=()):  # fmt: skip
         self.site_dir, self.language, self.jobs, self.timeout = site_dir, language, max(1, jobs), timeout
-        self.counts, self.digests = counts, digests
+        self.counts, self.digests, self.removals = counts, digests, removals
         self._queue = list(stale)
         self._running: list[_Job] = list(adopted)
         self._fill()
@@ -241,7 +242,7 @@ class Indexing:
                     continue
                 for job in done:
                     self._running.remove(job)
-                    job.finish(self._target(job.shard))
+                    job.finish(self._target(job.shard), self.removals)
                 self._fill()
         finally:
             self.stop()
@@ -263,8 +264,11 @@ class SearchIndexer:
     Pagefind process it started.
     """
 
-    def __init__(self, language: str, jobs: int, timeout: float):
+    def __init__(self, language: str, jobs: int, timeout: float, removals: output_swap.Removals | None = None):
         self.language, self.jobs, self.timeout = language, jobs, timeout
+        # What it removes beside the build (pages' directories, shards of a spare):
+        # the build's, which joins them at its end.
+        self.removals = removals if removals is not None else output_swap.Removals()
         # Started on the shards the edited actions' pages were in at the last build
         # (speculate); start() adopts those whose shard has the same pages.
         self._speculative: dict[str, _Job] = {}
@@ -337,24 +341,49 @@ class SearchIndexer:
         into them), as is every shard directory that is no longer planned.
         ``gather(pages)`` is called with the pages Pagefind is about to read.
         """
-        recorded = cache.old_search if cache is not None else {}
         page_keys = cache.content_keys() if cache is not None else None
-        renovation = cache.renovation if cache is not None else None
+        renovating = cache is not None and cache.renovation is not None
+        if renovating:
+            self._remove_unplanned(site_dir, shards, previous)
+        recorded = cache.old_search if cache is not None else {}
+        counts, digests, stale = self._reuse_unchanged(site_dir, shards, previous, recorded, page_keys, renovating)
+        counts["indexed"] = len(stale)
         published_as_recorded = cache.published_as_recorded if cache is not None else None
+        stale, adopted = self._adopt_speculation(stale, page_keys, published_as_recorded)
+        if adopted:
+            logger.info("Search: %d shard(s) indexed since the build started", len(adopted))
+        try:
+            if gather is not None:
+                gather({page for shard in stale for page in shard.pages} | {p for job in adopted for p in job.fifos})
+            for job in adopted:
+                job.feed(site_dir)
+            self._indexing = Indexing(
+                site_dir, stale, self.language, self.jobs, self.timeout, counts, digests, self.removals, adopted
+            )
+        except BaseException:
+            for job in adopted:
+                job.stop()
+            raise
+
+    def _remove_shard_directory(self, path: str, previous: str | None) -> None:
+        """Remove a shard directory of a spare: moved away, removed beside the build."""
+        if previous:
+            self.removals.discard_beside(path, previous)
+        else:
+            shutil.rmtree(path)
+
+    def _remove_unplanned(self, site_dir: str, shards: list[Shard], previous: str | None) -> None:
+        """Remove the spare's shard directories that this build does not plan."""
+        planned = {shard.directory for shard in shards}
+        for name in os.listdir(site_dir):
+            if (name == INDEX or name.startswith(DIRECTORY_PREFIXES[1])) and name not in planned:
+                self._remove_shard_directory(os.path.join(site_dir, name), previous)
+
+    def _reuse_unchanged(self, site_dir: str, shards: list[Shard], previous: str | None, recorded: dict,
+                         page_keys: dict | None, renovating: bool) -> tuple[dict, dict, list[Shard]]:  # fmt: skip
+        """Link from ``previous`` every shard whose pages have the keys its index was made
+        from; return the counts, every shard's digest, and the shards to index again."""
         counts, digests, stale = {"indexed": 0, "reused": 0}, {}, []
-
-        def remove(path: str) -> None:
-            # A shard directory of a spare: moved away, removed beside the build.
-            if previous:
-                output_swap.discard_beside(path, previous)
-            else:
-                shutil.rmtree(path)
-
-        if renovation is not None:
-            planned = {shard.directory for shard in shards}
-            for name in os.listdir(site_dir):
-                if (name == INDEX or name.startswith(DIRECTORY_PREFIXES[1])) and name not in planned:
-                    remove(os.path.join(site_dir, name))
         for shard in shards:
             digest = _pages_digest(shard.pages, page_keys)
             if digest is not None:
@@ -367,20 +396,29 @@ class SearchIndexer:
                 and recorded.get(shard.directory) == digest
                 and os.path.isfile(os.path.join(old, "pagefind-entry.json"))
             ):
-                if renovation is not None and os.path.isdir(target):
-                    if _inodes(old) == _inodes(target):
-                        counts["reused"] += 1
-                        continue
-                    remove(target)
-                _link_tree(old, target)
+                self._reuse_shard(old, target, previous, renovating)
                 counts["reused"] += 1
             else:
-                if renovation is not None and os.path.lexists(target):
-                    remove(target)
+                if renovating and os.path.lexists(target):
+                    self._remove_shard_directory(target, previous)
                 stale.append(shard)
-        counts["indexed"] = len(stale)
-        adopted = []
-        for shard in list(stale):
+        return counts, digests, stale
+
+    def _reuse_shard(self, old: str, target: str, previous: str | None, renovating: bool) -> None:
+        """Put the ``old`` index of a shard at ``target``: hard links, unless the spare
+        holds its very files there already."""
+        if renovating and os.path.isdir(target):
+            if _inodes(old) == _inodes(target):
+                return
+            self._remove_shard_directory(target, previous)
+        _link_tree(old, target)
+
+    def _adopt_speculation(self, stale: list[Shard], page_keys: dict | None,
+                           published_as_recorded) -> tuple[list[Shard], list[_Job]]:  # fmt: skip
+        """Adopt the early indexing of the ``stale`` shards it fits, stop the others;
+        return the shards still to index and the adopted jobs."""
+        adopted, left = [], []
+        for shard in stale:
             job = self._speculative.pop(shard.directory, None)
             if (
                 job is not None
@@ -388,22 +426,12 @@ class SearchIndexer:
                 and self._fits(job, shard, page_keys, published_as_recorded)
             ):
                 adopted.append(job)
-                stale.remove(shard)
-            elif job is not None:
+                continue
+            if job is not None:
                 job.stop()
+            left.append(shard)
         self.drop_speculation()
-        if adopted:
-            logger.info("Search: %d shard(s) indexed since the build started", len(adopted))
-        try:
-            if gather is not None:
-                gather({page for shard in stale for page in shard.pages} | {p for job in adopted for p in job.fifos})
-            for job in adopted:
-                job.feed(site_dir)
-            self._indexing = Indexing(site_dir, stale, self.language, self.jobs, self.timeout, counts, digests, adopted)
-        except BaseException:
-            for job in adopted:
-                job.stop()
-            raise
+        return left, adopted
 
     def busy_directories(self) -> set[str]:
         """The shard directories the indexing is still to write."""

@@ -14,7 +14,6 @@ instead of starting from an empty one.
 
 from __future__ import annotations
 
-import atexit
 import ctypes
 import ctypes.util
 import errno
@@ -55,46 +54,41 @@ def discarded_path(final: str) -> str:
     return _beside(final, "discarded")
 
 
-# Removals started by this process (a spare that cannot be used, Pagefind's
-# pages directories), joined by ``join_removals`` at the end of the run, or
-# when the process exits.
-_removals: list = []
+class Removals:
+    """The directory trees one build removes beside itself (a spare that cannot be
+    used, Pagefind's pages directories), owned by the build (``speed.run``), which
+    joins them at its end or when it is aborted."""
+
+    def __init__(self):
+        self.pending: list[_Removal] = []
+        self._discards = itertools.count()
+
+    def remove_beside(self, path: str) -> None:
+        """Remove a directory tree beside the build (:meth:`join` waits for it)."""
+        self.pending.append(_Removal(path))
+
+    def discard_beside(self, path: str, final: str) -> None:
+        """Move a directory tree beside ``final`` out of the way and remove it beside the
+        build: one rename in the build's time instead of an unlink per file (a spare
+        that cannot be used, a search shard of a thousand files)."""
+        trash = f"{discarded_path(final)}.{next(self._discards)}"
+        os.rename(path, trash)
+        self.remove_beside(trash)
+
+    def join(self) -> None:
+        """Wait for every removal started so far."""
+        while self.pending:
+            self.pending.pop().join()
 
 
-def join_removals() -> None:
-    while _removals:
-        _removals.pop().join()
-
-
-atexit.register(join_removals)
-
-
-def remove_beside(path: str) -> None:
-    """Remove a directory tree beside the build (:func:`join_removals` waits for it)."""
-    _removals.append(_Removal(path))
-
-
-_discards = itertools.count()
-
-
-def discard_beside(path: str, final: str) -> None:
-    """Move a directory tree beside ``final`` out of the way and remove it beside the
-    build: one rename in the build's time instead of an unlink per file (a spare
-    that cannot be used, a search shard of a thousand files)."""
-    trash = f"{discarded_path(final)}.{next(_discards)}"
-    os.rename(path, trash)
-    remove_beside(trash)
-
-
-def prepare(final: str, spare: str = "drop") -> tuple[str, bool]:
+def prepare(final: str, spare: str, removals: Removals) -> tuple[str, bool]:
     """Remove what an interrupted build left; make the staging directory.
 
     ``spare``: ``"reuse"`` makes the spare output the staging directory when
     there is one, ``"keep"`` leaves it for a later build, ``"drop"`` deletes
     it. Returns the staging directory and whether it is the spare (otherwise
-    it is new and empty).
+    it is new and empty). A dropped spare is removed beside the build (``removals``).
     """
-    join_removals()
     staging = staging_path(final)
     leftovers = (
         staging, leftover_path(final), discarded_path(final), spare_path(final) + _SpareCopy.SUFFIX,
@@ -108,15 +102,15 @@ def prepare(final: str, spare: str = "drop") -> tuple[str, bool]:
         os.rename(kept, staging)
         return staging, True
     if spare == "drop" and os.path.lexists(kept):
-        discard_beside(kept, final)
+        removals.discard_beside(kept, final)
     os.makedirs(staging)
     return staging, False
 
 
-def restart(staging: str, final: str) -> None:
+def restart(staging: str, final: str, removals: Removals) -> None:
     """Start from an empty staging directory after all (a spare that could not be used);
     the spare is removed beside the build."""
-    discard_beside(staging, final)
+    removals.discard_beside(staging, final)
     os.makedirs(staging)
 
 

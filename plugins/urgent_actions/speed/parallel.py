@@ -2,79 +2,64 @@
 
 Only worth it for large archives (starting processes and sending the results
 back costs a fraction of a second), so small sites stay in one process. The
-workers are forked: they share the validation context (themes, authorities)
-without pickling it, and each makes its own Markdown converter. Results come
-back in the order of the paths, so problems are reported as in one process.
+workers are forked, and given what they work on as the arguments of their
+function: they share the validation context (themes, authorities) or the
+generator (templates, the site) without pickling it, and each reader makes its
+own Markdown converter. Only a chunk's number goes to a worker; its results
+come back in order, so problems are reported as in one process, and a worker's
+exception fails the build as it would in one process.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import wait
+
+from ..children import die_with_parent
 
 # Below this many files to read, one process is faster (UA_PARALLEL_MIN_FILES
 # is the same threshold for rendering).
 MIN_FILES = 600
 
-_worker_context: dict | None = None
-_worker_renderer = None
-
-
-def _die_with_build() -> None:
-    """A worker is killed when the build dies, however it dies (Linux)."""
-    from ..children import die_with_parent
-
-    die_with_parent()
-
-
-def _init(context, renderer_factory):
-    global _worker_context, _worker_renderer
-    _die_with_build()
-    # The parent pauses collection while it loads the site; a reader makes
-    # short-lived objects (Markdown trees) and needs it.
-    gc.enable()
-    _worker_context = context
-    _worker_renderer = renderer_factory() if renderer_factory is not None else None
-
-
-def _read(path):
-    from ..content.loading import read_action
-
-    return read_action(path, _worker_context, _worker_renderer)
-
 
 def workers() -> int:
+    """How many processes can run at once here (the cores this process may use)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
 
 
+def _in_one_process(count: int, jobs: int, min_files: int | None) -> bool:
+    return min_files is None or jobs < min_files or count < 2 or "fork" not in multiprocessing.get_all_start_methods()
+
+
 def read_all(paths: list[str], context: dict, renderer, read_one, min_files=None) -> list:
     """``read_one(path)`` for every path, in order, on every core when it pays off."""
     count = workers()
-    if (
-        len(paths) < (MIN_FILES if min_files is None else min_files)
-        or count < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if _in_one_process(count, len(paths), MIN_FILES if min_files is None else min_files):
         return [read_one(path) for path in paths]
     factory = type(renderer) if renderer is not None else None
-    pool_context = multiprocessing.get_context("fork")
-    chunk = max(1, len(paths) // (count * 8))
-    with pool_context.Pool(count, initializer=_init, initargs=(context, factory)) as pool:
-        return pool.map(_read, paths, chunksize=chunk)
+    step = max(1, len(paths) // (count * 8))
+    chunks = [paths[start : start + step] for start in range(0, len(paths), step)]
+    results = _on_forked_workers(count, chunks, lambda: _chunk_reader(context, factory))
+    return [result for chunk in results for result in chunk]
 
 
-_render_job = None
+def _chunk_reader(context: dict, renderer_factory) -> Callable[[list[str]], list]:
+    """In a read worker: what reads one chunk of paths, with the worker's own renderer."""
+    from ..content.loading import read_action
 
-
-def _render_chunk(bounds):
-    generator, outputs = _render_job
-    for output in outputs[bounds[0] : bounds[1]]:
-        generator.render_output(output, in_worker=True)
-    return bounds[1] - bounds[0]
+    # The parent pauses collection while it loads the site; a reader makes
+    # short-lived objects (Markdown trees) and needs it.
+    gc.enable()
+    renderer = renderer_factory() if renderer_factory is not None else None
+    return lambda chunk: [read_action(path, context, renderer) for path in chunk]
 
 
 def render_all(generator, outputs: list, min_files: int | None) -> None:
@@ -84,28 +69,97 @@ def render_all(generator, outputs: list, min_files: int | None) -> None:
     their files themselves (``render.files.write_file``); an
     exception in a worker is raised here, so the build fails as in one process.
     """
-    global _render_job
     count = workers()
-    if (
-        min_files is None
-        or len(outputs) < min_files
-        or count < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if _in_one_process(count, len(outputs), min_files):
         for output in outputs:
             generator.render_output(output)
         return
     step = max(1, len(outputs) // (count * 8))
-    chunks = [(start, min(start + step, len(outputs))) for start in range(0, len(outputs), step)]
-    _render_job = (generator, outputs)
+    chunks = [outputs[start : start + step] for start in range(0, len(outputs), step)]
     # Objects the workers inherit are left out of their garbage collections,
     # which would otherwise write to (and so copy) every page holding one.
     # (They stay frozen until the next run starts: see generator.long_lived_objects.)
     gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(count, initializer=_die_with_build) as pool:
-            done = sum(pool.map(_render_chunk, chunks, chunksize=1))
-    finally:
-        _render_job = None
+    done = sum(_on_forked_workers(count, chunks, lambda: functools.partial(_render_chunk, generator)))
     if done != len(outputs):  # pragma: no cover - a worker lost its work
         raise RuntimeError(f"rendered {done} of {len(outputs)} pages")
+
+
+def _render_chunk(generator, outputs: list) -> int:
+    for output in outputs:
+        generator.render_output(output, in_worker=True)
+    return len(outputs)
+
+
+def _on_forked_workers(count: int, chunks: list, make_work: Callable[[], Callable]) -> list:
+    """``work(chunk)`` for every chunk, on ``count`` forked processes; the results in
+    the order of the chunks. Each worker calls ``make_work()`` once to get its
+    ``work``, then takes the next chunk's number from a queue until none is left.
+
+    Nothing is pickled but the chunks' numbers and the results: the workers
+    inherit ``chunks`` and ``make_work`` (fork). A worker's exception is raised
+    here, once the other workers are stopped; a worker that dies without a word
+    (killed) is an error too.
+    """
+    fork = multiprocessing.get_context("fork")
+    numbers = fork.SimpleQueue()
+    for number in range(len(chunks)):
+        numbers.put(number)
+    for _ in range(count):
+        numbers.put(None)  # one stop per worker
+    running: dict = {}
+    try:
+        for _ in range(count):
+            receiver, sender = fork.Pipe(duplex=False)
+            process = fork.Process(target=_worker, args=(make_work, chunks, numbers, sender), daemon=True)
+            process.start()
+            sender.close()  # the worker's end: the pipe ends (EOFError) when the worker does
+            running[receiver] = process
+        return _gather(running, len(chunks))
+    finally:
+        for receiver, process in running.items():
+            if process.is_alive():
+                process.kill()
+            process.join()
+            receiver.close()
+        numbers.close()
+
+
+def _gather(running: dict, expected: int) -> list:
+    """The workers' results by chunk number, until every worker has ended."""
+    results: dict[int, object] = {}
+    listening = list(running)
+    while listening:
+        for receiver in wait(listening):
+            try:
+                number, error, value = receiver.recv()
+            except EOFError:  # the worker ended
+                listening.remove(receiver)
+                running[receiver].join()
+                continue
+            if error is not None:
+                error.add_note(f"In a worker process:\n{value}")
+                raise error
+            results[number] = value
+    if len(results) != expected:
+        codes = sorted({process.exitcode for process in running.values()})
+        raise RuntimeError(f"a worker process ended before its work was done (exit codes {codes})")
+    return [results[number] for number in range(expected)]
+
+
+def _worker(make_work: Callable[[], Callable], chunks: list, numbers, results) -> None:  # pragma: no cover - a child
+    """A worker's life: take chunk numbers until told to stop; send each result, or the
+    exception that stopped it (then stop)."""
+    die_with_parent()  # killed when the build dies, however it dies (Linux)
+    try:
+        work = make_work()
+        while (number := numbers.get()) is not None:
+            results.send((number, None, work(chunks[number])))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+        report = traceback.format_exc()
+        try:
+            results.send((-1, exc, report))
+        except Exception:  # noqa: BLE001 - an exception that cannot be pickled: its text
+            results.send((-1, RuntimeError(f"{type(exc).__name__}: {exc}"), report))
+    finally:
+        results.close()

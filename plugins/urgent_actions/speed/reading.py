@@ -28,20 +28,20 @@ class CachedAction(Action):
     until a page shows it: a rebuild renders a few action pages out of thousands,
     and decoding the HTML of every action (34 MB at 10,000) would cost more."""
 
+    # The HTML as the cache gave it (bytes), until a page shows it (then text).
+    # Action is frozen: this one attribute of its own is set past the freeze.
+    _html: str | bytes = ""
+
     @property
     def body_html(self) -> str:
-        html = self.__dict__.get("_body_html", "")
-        if isinstance(html, bytes):
-            html = self.__dict__["_body_html"] = html.decode("utf-8")
-        return html
+        """The action's HTML, decoded the first time it is shown."""
+        if isinstance(self._html, bytes):
+            object.__setattr__(self, "_html", self._html.decode("utf-8"))
+        return self._html
 
     @body_html.setter
     def body_html(self, value: str | bytes) -> None:
-        self.__dict__["_body_html"] = value
-
-    def stored_html(self) -> str | bytes:
-        """The HTML as the cache gave it (bytes until shown)."""
-        return self.__dict__.get("_body_html", "")
+        object.__setattr__(self, "_html", value)
 
 
 class CachedReader:

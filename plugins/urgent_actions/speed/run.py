@@ -1,11 +1,12 @@
-"""One incremental build's life, in the order it happens: :class:`BuildRun`.
+"""One build's life, in the order it happens: :class:`BuildRun` (incremental) or :class:`PlainRun`.
 
-The plugin's entry point makes a ``BuildRun`` when ``UA_INCREMENTAL`` is on and
-hands it to the generator; without one, the generator reads and renders
-everything itself and the same bytes come out. Everything a build knows
-between Pelican's signals (the caches, the spare it starts from, the stamps,
-the search indexing) is held here, for one build: nothing is kept in module
-globals, so an autoreloading ``pelican`` starts each build afresh.
+The plugin's entry point makes one of them for every build (a ``BuildRun`` when
+``UA_INCREMENTAL`` is on) and hands it to the generator, which only calls its
+methods: both have the same ones, and the same bytes come out. Everything a
+build knows between Pelican's signals (its settings, the caches, the spare it
+starts from, the stamps, the search indexing, what it removes beside itself)
+is held here, for one build: nothing is kept in module globals, so an
+autoreloading ``pelican`` starts each build afresh.
 
 1. :meth:`BuildRun.start` (``get_generators``): is the published output already
    this build's? (then nothing is done at all); else start Pagefind early on the
@@ -28,6 +29,8 @@ import os
 import shutil
 import time
 
+from ..content.loading import read_in_order
+from ..render import pagefind, summary
 from ..site.search import DIRECTORY_PREFIXES
 from . import output_swap, parallel, spare_tree, stamps
 from .cache import BuildCache, manifest_path, read_manifest
@@ -39,19 +42,91 @@ from .reading import CachedReader
 logger = logging.getLogger(__name__)
 
 
-class BuildRun:
+class PlainRun:
+    """A build that is not incremental (``UA_INCREMENTAL`` off): a new, empty staging
+    directory; every output rendered in one process; Pagefind on every shard; the
+    swap. :class:`BuildRun` does each step its own way."""
+
+    def __init__(self, settings: dict, ua: dict, final_output: str, build_date):
+        """``ua``: the plugin's settings, resolved once for the whole build."""
+        self.settings, self.ua, self.final, self.build_date = settings, ua, final_output, build_date
+        self.staging: str | None = None
+        self.nothing_to_do = False
+        self.removals = output_swap.Removals()
+        # Whatever stops the process, what the build started beside it ends first.
+        atexit.register(self.abort)
+
+    def start(self) -> str:
+        """Make the staging directory (new and empty); return it."""
+        self.staging, _ = output_swap.prepare(self.final, "drop", self.removals)
+        return self.staging
+
+    def cache_templates(self, env) -> None:
+        """Templates are compiled in memory, as Jinja does."""
+
+    def reader(self, content_root: str, theme: str):
+        """``load_site``'s reader: every file read, in one process."""
+        return read_in_order
+
+    def keep_if_same(self, save_as: str, payload: bytes) -> bool:
+        """Every page is written: there is no published file to keep."""
+        return False
+
+    def write(self, generator, planned: list, plan_rest, shards: list) -> None:
+        """Render every output, the ``planned`` ones then those ``plan_rest()`` plans;
+        then index the ``shards`` with Pagefind."""
+        started = time.perf_counter()
+        outputs = planned + plan_rest()
+        for output in outputs:
+            generator.render_output(output)
+        logger.info("Wrote %d files in %.1f s", len(outputs), time.perf_counter() - started)
+        if shards:
+            pagefind.index_shards(self.staging, shards, self.ua["UA_LANGUAGE"], self.ua["UA_SEARCH_TIMEOUT"])
+
+    def changed_among(self, names: list[str]) -> int | None:
+        """How many of the files ``names`` are new or changed; None: all of them (every
+        file is written anew)."""
+        return None
+
+    def wait_for_search(self, lists_output_meanwhile: bool) -> None:
+        """Pagefind ran in :meth:`write`: nothing to wait for."""
+
+    def tidy(self) -> None:
+        """The staging directory holds only what this build wrote."""
+
+    def keep_published(self) -> None:
+        """Nothing to do: only Pelican's own copies of the theme's files are in staging."""
+        shutil.rmtree(self.staging)
+        self.close()
+
+    def publish(self, retained=()) -> None:
+        """Swap the staging directory in, remove the old output."""
+        output_swap.publish(self.staging, self.final)
+        self.close()
+
+    def close(self) -> None:
+        """The build is over: wait for what it removes beside it."""
+        self.removals.join()
+        atexit.unregister(self.abort)
+
+    def abort(self) -> None:
+        """End what this build started beside it (it failed, or was interrupted)."""
+        self.removals.join()
+
+
+class BuildRun(PlainRun):
     """What one incremental build knows and does (see the module's docstring)."""
 
     def __init__(self, settings: dict, ua: dict, final_output: str, build_date):
-        self.settings, self.ua, self.final, self.build_date = settings, ua, final_output, build_date
+        super().__init__(settings, ua, final_output, build_date)
         self.cache_dir = ua["UA_CACHE_PATH"]
         self.digests = Digests(settings)
-        self.staging: str | None = None
-        self.nothing_to_do = False
         self.cache: BuildCache | None = None
         self.renovation: spare_tree.Renovation | None = None
         self.search = (
-            SearchIndexer(ua["UA_LANGUAGE"], ua["UA_SEARCH_JOBS"], ua["UA_SEARCH_TIMEOUT"]) if ua["UA_SEARCH"] else None
+            SearchIndexer(ua["UA_LANGUAGE"], ua["UA_SEARCH_JOBS"], ua["UA_SEARCH_TIMEOUT"], self.removals)
+            if ua["UA_SEARCH"]
+            else None
         )
         self._inputs = self._layout = None
         self._published_layout = None
@@ -59,7 +134,6 @@ class BuildRun:
         self._manifest = None
         self._early_stamp: stamps.EarlyStamp | None = None
         self._shards = None
-        atexit.register(self.abort)
 
     # -- 1. start ---------------------------------------------------------------
 
@@ -80,9 +154,9 @@ class BuildRun:
                 self.final, note.get("shards"), note.get("content") or {}, self.digests.content_stats(),
                 os.path.join(self.settings["PATH"], "actions"),
             )  # fmt: skip
-        staging, spare = output_swap.prepare(self.final, "keep" if self.nothing_to_do else "reuse")
+        staging, spare = output_swap.prepare(self.final, "keep" if self.nothing_to_do else "reuse", self.removals)
         if spare and not self._renovate(staging):
-            output_swap.restart(staging, self.final)
+            output_swap.restart(staging, self.final, self.removals)
         self.staging = staging
         return staging
 
@@ -114,7 +188,7 @@ class BuildRun:
             published,
             lambda relative: relative in owned or relative.startswith(DIRECTORY_PREFIXES),
             wholes=DIRECTORY_PREFIXES,
-            discard=functools.partial(output_swap.discard_beside, final=self.final),
+            discard=functools.partial(self.removals.discard_beside, final=self.final),
         )
         if self.renovation is None:
             logger.info("The spare output was moved or replaced: starting from an empty directory")
@@ -196,6 +270,10 @@ class BuildRun:
             cache.same_bytes,
         )
 
+    def changed_among(self, names: list[str]) -> int:
+        """How many of the files ``names`` are new or changed (not the published file, linked)."""
+        return sum(1 for name in names if not summary.unchanged(self.staging, self.final, name))
+
     # -- 4. publish -------------------------------------------------------------
 
     def wait_for_search(self, lists_output_meanwhile: bool) -> None:
@@ -223,11 +301,6 @@ class BuildRun:
         """Remove what the spare held that this build did not claim (search shards are search's)."""
         if self.renovation is not None:
             self.renovation.tidy(keep_prefixes=DIRECTORY_PREFIXES if self.search is not None else ())
-
-    def keep_published(self) -> None:
-        """Nothing to do: only Pelican's own copies of the theme's files are in staging."""
-        shutil.rmtree(self.staging)
-        self.close()
 
     def publish(self, retained=()) -> None:
         """Swap the staging directory in; keep the old output as the next build's spare
@@ -274,15 +347,10 @@ class BuildRun:
             # The site is published; only the next build's speed is at stake.
             logger.info("Could not save the build cache: %s", exc)
 
-    def close(self) -> None:
-        """The build is over: wait for what it removes beside it."""
-        output_swap.join_removals()
-        atexit.unregister(self.abort)
-
     def abort(self) -> None:
         """End every child process this build started (it failed, or was interrupted)."""
         if self.search is not None:
             self.search.stop()
         if self._early_stamp is not None:
             self._early_stamp.join()
-        output_swap.join_removals()
+        self.removals.join()

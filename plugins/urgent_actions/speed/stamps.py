@@ -40,61 +40,78 @@ def stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None, k
     lists there, each still the same inode. Such a directory is taken as listed
     when each of those files is ``known`` as that inode (else it is listed).
     """
-    found: dict[str, list[int]] = {}
-    folders: dict[str, int] = {}
-    old_dirs = previous["dirs"] if previous is not None and known else {}
-    before = _by_folder(previous["files"], old_dirs) if old_dirs else {}
+    lister = _TreeLister(root, with_dirs, skip, only, known, previous)
+    if os.path.isdir(root):
+        root_mtime = os.lstat(root).st_mtime_ns
+        if with_dirs:
+            lister.folders[""] = root_mtime
+        lister.walk(root, "", root_mtime)
+    return (lister.found, lister.folders) if with_dirs else lister.found
 
-    def listed_before(relative: str, mtime: int):
+
+class _TreeLister:
+    """One listing of :func:`stat_tree` (its arguments are described there)."""
+
+    def __init__(self, root: str, with_dirs: bool, skip, only, known, previous):
+        self.root, self.with_dirs, self.skip, self.only, self.known = root, with_dirs, skip, only, known
+        self.found: dict[str, list[int]] = {}
+        self.folders: dict[str, int] = {}
+        self.old_files = previous["files"] if previous is not None else {}
+        self.old_dirs = previous["dirs"] if previous is not None and known else {}
+        self.before = _by_folder(self.old_files, self.old_dirs) if self.old_dirs else {}
+
+    def walk(self, folder: str, relative: str, mtime: int) -> None:
+        """List ``folder`` (``relative`` to the root, whose mtime is ``mtime``) and below."""
+        entries = self._listed_before(relative, mtime)
+        if entries is not None:
+            self._walk_as_listed(*entries)
+        else:
+            self._scan(folder, relative)
+
+    def _listed_before(self, relative: str, mtime: int):
         """The (files, directories) ``previous`` lists in an unchanged directory, or None."""
         # The root is never taken as listed: ``skip`` and ``only`` filter its entries.
-        if not relative or old_dirs.get(relative) != mtime:
+        if not relative or self.old_dirs.get(relative) != mtime:
             return None
-        entries = before.get(relative, ((), ()))
-        old_files = previous["files"]
+        entries = self.before.get(relative, ((), ()))
         for name in entries[0]:
-            identity = known.get(name)
-            if identity is None or identity[0] != old_files[name][0]:
+            identity = self.known.get(name)
+            if identity is None or identity[0] != self.old_files[name][0]:
                 return None
         return entries
 
-    def walk(folder: str, relative: str, mtime: int) -> None:
-        entries = listed_before(relative, mtime)
-        if entries is not None:
-            names, subfolders = entries
-            for name in names:
-                found[name] = known[name]
-            for sub in subfolders:
-                path = os.path.join(root, sub)
-                sub_mtime = os.lstat(path).st_mtime_ns
-                if with_dirs:
-                    folders[sub] = sub_mtime
-                walk(path, sub, sub_mtime)
-            return
+    def _walk_as_listed(self, names, subfolders) -> None:
+        """A directory as ``previous`` lists it: its files known, its subdirectories walked."""
+        known = self.known
+        for name in names:
+            self.found[name] = known[name]
+        for sub in subfolders:
+            path = os.path.join(self.root, sub)
+            sub_mtime = os.lstat(path).st_mtime_ns
+            if self.with_dirs:
+                self.folders[sub] = sub_mtime
+            self.walk(path, sub, sub_mtime)
+
+    def _scan(self, folder: str, relative: str) -> None:
+        """A directory listed from its entries; a file ``stat``'ed unless ``known`` as its inode."""
+        found, known, with_dirs, need_mtime = self.found, self.known, self.with_dirs, self.with_dirs or self.old_dirs
         prefix = relative + "/" if relative else ""
         with os.scandir(folder) as entries:
             for entry in entries:
-                if not prefix and (entry.name in skip or (only is not None and entry.name not in only)):
+                if not prefix and (entry.name in self.skip or (self.only is not None and entry.name not in self.only)):
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     # (A directory's mtime costs a stat: only when it is used.)
-                    sub_mtime = entry.stat(follow_symlinks=False).st_mtime_ns if with_dirs or old_dirs else 0
+                    sub_mtime = entry.stat(follow_symlinks=False).st_mtime_ns if need_mtime else 0
                     if with_dirs:
-                        folders[prefix + entry.name] = sub_mtime
-                    walk(entry.path, prefix + entry.name, sub_mtime)
+                        self.folders[prefix + entry.name] = sub_mtime
+                    self.walk(entry.path, prefix + entry.name, sub_mtime)
                 else:
                     name = prefix + entry.name
                     identity = known.get(name) if known else None
                     if identity is None or identity[0] != entry.inode():
                         identity = file_id(entry.stat(follow_symlinks=False))
                     found[name] = identity
-
-    if os.path.isdir(root):
-        root_mtime = os.lstat(root).st_mtime_ns
-        if with_dirs:
-            folders[""] = root_mtime
-        walk(root, "", root_mtime)
-    return (found, folders) if with_dirs else found
 
 
 def _by_folder(files: dict, dirs: dict) -> dict[str, tuple[list[str], list[str]]]:

@@ -26,7 +26,7 @@ from http.server import ThreadingHTTPServer
 
 from pelican.server import ComplexHTTPRequestHandler
 
-from ..children import DIE_WITH_PARENT
+from ..children import DIE_WITH_PARENT, stop_child
 
 # The signals that end a server: Ctrl-C, a terminal closed, kill, Ctrl-\.
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
@@ -115,25 +115,10 @@ def serve(
         if thread is not None:
             server.shutdown()
         server.server_close()
-        _stop(child)
+        # Asked first (SIGTERM), killed after STOP_TIMEOUT seconds if it is still there.
+        stop_child(child, grace=STOP_TIMEOUT, reap_timeout=STOP_TIMEOUT)
         if after_stop is not None:
             after_stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     return status
-
-
-def _stop(child: subprocess.Popen | None) -> None:
-    """Stop the builder: SIGTERM, then SIGKILL after STOP_TIMEOUT seconds; reap it."""
-    if child is None:
-        return
-    if child.poll() is None:
-        child.terminate()
-        try:
-            child.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            child.kill()
-    try:
-        child.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:  # pragma: no cover - uninterruptible sleep
-        pass
