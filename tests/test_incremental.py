@@ -296,12 +296,12 @@ def test_linked_files_are_replaced_never_written_into(tmp_path):
     final, staging = tmp_path / "output", tmp_path / "staging"
     page = Output("actions/a/index.html", template="action", key="k1")
     cache = BuildCache(str(tmp_path / "cache"), str(final), "read", "render")
-    cache.reuse(page, str(final))  # registers the key
+    cache.reuse_all([page], str(final))  # registers the key
     write_file(str(final), page.save_as, "published")
     cache.save()
 
     again = BuildCache(str(tmp_path / "cache"), str(final), "read", "render")
-    assert again.reuse(page, str(staging))
+    assert again.reuse_all([page], str(staging)) == []  # linked
     linked = staging / page.save_as
     assert os.path.samefile(linked, final / page.save_as)
     write_file(str(staging), page.save_as, "new version")
@@ -313,17 +313,17 @@ def test_the_cache_of_another_render_key_or_output_is_ignored(tmp_path):
     final = tmp_path / "output"
     page = Output("p.html", template="page", key="k")
     cache = BuildCache(str(tmp_path / "cache"), str(final), "read", "render")
-    cache.reuse(page, str(final))
+    cache.reuse_all([page], str(final))
     write_file(str(final), page.save_as, "x")
     cache.save()
     other_theme = BuildCache(str(tmp_path / "cache"), str(final), "read", "other render")
-    assert not other_theme.reuse(page, str(tmp_path / "s1"))
+    assert other_theme.reuse_all([page], str(tmp_path / "s1")) != []  # to render
     other_key = BuildCache(str(tmp_path / "cache"), str(final), "read", "render")
-    assert not other_key.reuse(Output("p.html", template="page", key="k2"), str(tmp_path / "s2"))
+    assert other_key.reuse_all([Output("p.html", template="page", key="k2")], str(tmp_path / "s2")) != []  # to render
     no_key = BuildCache(str(tmp_path / "cache"), str(final), "read", "render")
-    assert not no_key.reuse(Output("p.html", template="page"), str(tmp_path / "s3"))
+    assert no_key.reuse_all([Output("p.html", template="page")], str(tmp_path / "s3")) != []  # to render
     same = BuildCache(str(tmp_path / "cache"), str(final), "read", "render")
-    assert same.reuse(page, str(tmp_path / "s4"))
+    assert same.reuse_all([page], str(tmp_path / "s4")) == []  # linked
 
 
 def test_the_read_cache_grows_by_the_edited_file_only(project):
@@ -599,5 +599,5 @@ def test_the_output_is_swapped_in_by_the_interpreter_s_own_libc(tmp_path, monkey
     b.mkdir()
     (a / "which").write_text("a", "utf-8")
     (b / "which").write_text("b", "utf-8")
-    assert output_swap._exchange(str(a), str(b))
+    assert output_swap.exchange(str(a), str(b))
     assert (a / "which").read_text("utf-8") == "b" and (b / "which").read_text("utf-8") == "a"

@@ -168,10 +168,6 @@ class BuildCache:
             return None
         return fingerprint(self.render_key, output.save_as, output.template or "", output.key)
 
-    def reuse(self, output, staging: str) -> bool:
-        """Hard-link the published file into ``staging`` when its inputs did not change."""
-        return not self.reuse_all([output], staging)
-
     def reuse_all(self, outputs: list, staging: str) -> list:
         """Hard-link every published file whose inputs did not change; return the others."""
         to_render, unchanged = self.sort_out(outputs)
