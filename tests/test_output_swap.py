@@ -199,8 +199,8 @@ def test_publish_swaps_the_output_in_one_step_that_leaves_it_whole(tmp_path, mon
     staging = write_tree(tmp_path / ".output.staging", NEW)
     old_inode, new_inode = final.stat().st_ino, staging.stat().st_ino
     exchanges = []
-    exchange = output_swap._exchange
-    monkeypatch.setattr(output_swap, "_exchange", lambda a, b: exchanges.append((a, b)) or exchange(a, b))
+    exchange = output_swap.exchange
+    monkeypatch.setattr(output_swap, "exchange", lambda a, b: exchanges.append((a, b)) or exchange(a, b))
     seen: list = []
     _watch_the_output(monkeypatch, final, seen)
 
@@ -222,7 +222,7 @@ def test_publish_swaps_the_output_in_one_step_that_leaves_it_whole(tmp_path, mon
 def test_publish_without_an_atomic_exchange_still_publishes_and_keeps_the_spare(tmp_path, monkeypatch):
     """The fallback for a system without renameat2: two renames (a moment without
     output, which the next build's prepare() mends from .previous if killed then)."""
-    monkeypatch.setattr(output_swap, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(output_swap, "exchange", lambda a, b: False)
     final = write_tree(tmp_path / "output", OLD)
     staging = write_tree(tmp_path / ".output.staging", NEW)
     old_inode = final.stat().st_ino

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from urgent_actions.site.keys import fingerprint
 from urgent_actions.site.search import Shard
-from urgent_actions.speed.indexing import SearchIndexer, _pages_digest
+from urgent_actions.speed.indexing import SearchIndexer, pages_digest
 
 PAGE = '<html lang="fr"><body><main data-pagefind-body><h1>{0}</h1><p>{1}</p></main></body></html>'
 
@@ -64,7 +64,7 @@ def test_a_shard_whose_pages_kept_their_keys_is_linked_from_the_previous_output(
     first = SearchIndexer("fr", jobs=2, timeout=120)
     first.start(str(previous), [Shard("pagefind-2025", OLD), Shard("pagefind", NEW)], cache=Cache(keys, {}))
     _, digests = first.wait()
-    assert digests["pagefind-2025"] == _pages_digest(OLD, keys)
+    assert digests["pagefind-2025"] == pages_digest(OLD, keys)
 
     site = _site(tmp_path / "site", {"a": "un", "b": "deux", "c": "trois modifié"})
     edited = {**keys, NEW[0]: fingerprint("edited")}

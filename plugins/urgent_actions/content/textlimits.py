@@ -44,14 +44,14 @@ def first_non_gsm_character(text: str) -> str | None:
 
 # Characters twitter-text weighs 1 that are neither emoji nor changed by its NFC
 # normalisation: Latin letters (with precomposed accents), dashes and quotes.
-_WEIGHT_ONE = re.compile(r"[\x00-\xa8\xaa-\xad\xaf-\u02ff\u2010-\u201f\u2032-\u2037]*")
+WEIGHT_ONE = re.compile(r"[\x00-\xa8\xaa-\xad\xaf-\u02ff\u2010-\u201f\u2032-\u2037]*")
 # Something a URL could start from ("example.org", "https:"): let twitter-text decide.
-_MAYBE_URL = re.compile(r"[.:/]\w")
+MAYBE_URL = re.compile(r"[.:/]\w")
 
 
 def tweet_length(text: str) -> int:
     """The weighted length X gives ``text``."""
-    if _WEIGHT_ONE.fullmatch(text) and not _MAYBE_URL.search(text):
+    if WEIGHT_ONE.fullmatch(text) and not MAYBE_URL.search(text):
         # Same result as twitter-text (checked by the tests), without importing it.
         return len(text)
     # Imported on first use: twitter-text compiles its emoji patterns on import

@@ -128,7 +128,7 @@ def _renameat2():
     return function
 
 
-def _exchange(a: str, b: str) -> bool:
+def exchange(a: str, b: str) -> bool:
     """Atomically swap two paths; False when the system cannot."""
     renameat2 = _renameat2()
     if renameat2 is None:
@@ -238,7 +238,7 @@ def publish(staging: str, final: str, background: bool = False, keep_spare: bool
             os.remove(final)
         os.replace(staging, final)
         return None
-    if _exchange(staging, final):
+    if exchange(staging, final):
         old = staging
     else:
         old = leftover_path(final)
