@@ -139,11 +139,12 @@ def test_a_pagefind_waiting_on_a_page_that_never_comes_is_stopped(tmp_path):
     from urgent_actions.render.pagefind import PagefindError
     from urgent_actions.site.search import Shard
     from urgent_actions.speed import output_swap
-    from urgent_actions.speed.indexing import Indexing, _Job
+    from urgent_actions.speed.indexing import Indexing
+    from urgent_actions.speed.pagefind_job import Job
 
     site = _site_with_pages(tmp_path, ("alpha", "beta"))
     shard = Shard("pagefind", ("actions/alpha/index.html", "actions/beta/index.html"))
-    job = _Job(shard, str(site), None, "fr", 60, {"actions/beta/index.html"}, str(tmp_path / "out"))
+    job = Job(shard, str(site), None, "fr", 60, {"actions/beta/index.html"}, str(tmp_path / "out"))
     removals = output_swap.Removals()
     (site / "actions" / "beta" / "index.html").unlink()  # the build never rendered it
     job.feed(str(site))
@@ -162,11 +163,11 @@ def test_the_pipes_exist_before_pagefind_starts(tmp_path):
 
     from urgent_actions.site.search import Shard
     from urgent_actions.speed import output_swap
-    from urgent_actions.speed.indexing import _Job
+    from urgent_actions.speed.pagefind_job import Job
 
     site = _site_with_pages(tmp_path, ("alpha", "beta"))
     shard = Shard("pagefind", ("actions/alpha/index.html", "actions/beta/index.html"))
-    job = _Job(shard, str(site), None, "fr", 60, {"actions/beta/index.html"}, str(tmp_path / "out"))
+    job = Job(shard, str(site), None, "fr", 60, {"actions/beta/index.html"}, str(tmp_path / "out"))
     removals = output_swap.Removals()
     try:
         assert stat.S_ISFIFO(os.lstat(os.path.join(job.pages_dir, "actions/beta/index.html")).st_mode)

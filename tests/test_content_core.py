@@ -20,7 +20,7 @@ from urgent_actions.tools.model_doc import content_model_markdown, rule_sentence
 
 PLUGIN = Path(__file__).resolve().parents[1] / "plugins" / "urgent_actions"
 # The packages (or modules) held to the size limits; widen to ("",) for the whole plugin.
-SIZE_CHECKED = ("content", "tools/model_doc.py")
+SIZE_CHECKED = (".",)
 MAX_MODULE_LINES = 450
 MAX_FUNCTION_LINES = 60
 

@@ -62,7 +62,7 @@ def test_pagefind_reads_a_shard_s_pages_in_the_site_through_a_glob(tmp_path):
     from urgent_actions.render.pagefind import pages_glob
     from urgent_actions.site.search import Shard
     from urgent_actions.speed import output_swap
-    from urgent_actions.speed.indexing import _Job
+    from urgent_actions.speed.pagefind_job import Job
 
     site = tmp_path / "site"
     page = '<html lang="fr"><body><main data-pagefind-body><h1>{}</h1><p>Texte {}.</p></main></body></html>'
@@ -75,7 +75,7 @@ def test_pagefind_reads_a_shard_s_pages_in_the_site_through_a_glob(tmp_path):
     assert pages_glob(shard.pages, urls.action_save_as) == "actions/{alpha,beta-2}/index.html"
     assert pages_glob(["actions/alpha/index.html", "archives/index.html"], urls.action_save_as) is None
 
-    job = _Job(shard, str(site), str(site / "pagefind-test"), "fr", timeout=60)
+    job = Job(shard, str(site), str(site / "pagefind-test"), "fr", timeout=60)
     assert job.pages_dir is None
     job.process.wait()
     job.finish(str(site / "pagefind-test"), output_swap.Removals())

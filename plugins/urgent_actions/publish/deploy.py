@@ -130,63 +130,56 @@ def _source_commit(project: Path) -> str:
     return result.stdout.strip() if result.returncode == 0 else "unknown"
 
 
+def _committer(config: dict) -> dict[str, str]:
+    """The author and committer of the published commit, from the deploy settings."""
+    name = config.get("author_name", "Publishing")
+    email = config.get("author_email", "publishing@example.org")
+    return {
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+    }
+
+
+def _published_tip(git: list[str], remote: str, branch: str) -> str | None:
+    """The commit at the tip of the published branch, or None when the branch does not exist yet."""
+    refspec = f"+refs/heads/{branch}:refs/remotes/site/{branch}"
+    fetched = subprocess.run(
+        git + ["fetch", "--quiet", "--depth=1", remote, refspec], capture_output=True, text=True, check=False
+    )
+    if fetched.returncode == 0:
+        return _run(git + ["rev-parse", f"refs/remotes/site/{branch}"]).stdout.strip()
+    if "couldn't find remote ref" not in fetched.stderr:
+        raise DeployError(f"cannot fetch {branch} from {remote}: {fetched.stderr.strip()}")
+    return None
+
+
+def _output_tree(git: list[str], output: str, config: dict, env: dict) -> str:
+    """The tree of every built file (the output's ignore rules do not apply), plus
+    .nojekyll, so that GitHub Pages serves files whose names start with "_", and CNAME."""
+    _run(git + ["--work-tree", output, "add", "--all", "--force", "."], env=env)
+    _run(git + ["--work-tree", output, "rm", "-r", "--cached", "--quiet", "--ignore-unmatch", ".git"], env=env)
+    extras = {".nojekyll": ""}
+    if config.get("cname"):
+        extras["CNAME"] = config["cname"] + "\n"
+    for name, text in extras.items():
+        blob = _run(git + ["hash-object", "-w", "--stdin"], input=text).stdout.strip()
+        _run(git + ["update-index", "--add", "--cacheinfo", f"100644,{blob},{name}"], env=env)
+    return _run(git + ["write-tree"], env=env).stdout.strip()
+
+
 def deploy_gh_pages(output: str, config: dict, project: Path, dry_run: bool = False) -> str:
     """Commit the output as the new tip of the branch and push it (fast-forward only)."""
     remote = config.get("remote") or _default_remote(project)
     branch = config.get("branch") or "gh-pages"
     output = str(Path(output).resolve())
-    identity = {
-        "GIT_AUTHOR_NAME": config.get("author_name", "Publishing"),
-        "GIT_AUTHOR_EMAIL": config.get("author_email", "publishing@example.org"),
-    }
-    identity["GIT_COMMITTER_NAME"] = identity["GIT_AUTHOR_NAME"]
-    identity["GIT_COMMITTER_EMAIL"] = identity["GIT_AUTHOR_EMAIL"]
     with tempfile.TemporaryDirectory(prefix="gh-pages-") as scratch:
-        env = {**os.environ, **identity, "GIT_INDEX_FILE": os.path.join(scratch, "index")}
+        env = {**os.environ, **_committer(config), "GIT_INDEX_FILE": os.path.join(scratch, "index")}
         git = ["git", "--git-dir", os.path.join(scratch, "repo.git")]
         _run(["git", "init", "--quiet", "--bare", os.path.join(scratch, "repo.git")])
-        fetched = subprocess.run(
-            git
-            + [
-                "fetch",
-                "--quiet",
-                "--depth=1",
-                remote,
-                f"+refs/heads/{branch}:refs/remotes/site/{branch}",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        parent = None
-        if fetched.returncode == 0:
-            parent = _run(git + ["rev-parse", f"refs/remotes/site/{branch}"]).stdout.strip()
-        elif "couldn't find remote ref" not in fetched.stderr:
-            raise DeployError(f"cannot fetch {branch} from {remote}: {fetched.stderr.strip()}")
-        # Every built file (ignore rules of the output do not apply), plus
-        # .nojekyll so that GitHub Pages serves files whose names start with "_".
-        _run(git + ["--work-tree", output, "add", "--all", "--force", "."], env=env)
-        _run(
-            git
-            + [
-                "--work-tree",
-                output,
-                "rm",
-                "-r",
-                "--cached",
-                "--quiet",
-                "--ignore-unmatch",
-                ".git",
-            ],
-            env=env,
-        )
-        extras = {".nojekyll": ""}
-        if config.get("cname"):
-            extras["CNAME"] = config["cname"] + "\n"
-        for name, text in extras.items():
-            blob = _run(git + ["hash-object", "-w", "--stdin"], input=text).stdout.strip()
-            _run(git + ["update-index", "--add", "--cacheinfo", f"100644,{blob},{name}"], env=env)
-        tree = _run(git + ["write-tree"], env=env).stdout.strip()
+        parent = _published_tip(git, remote, branch)
+        tree = _output_tree(git, output, config, env)
         if parent and _run(git + ["rev-parse", f"{parent}^{{tree}}"]).stdout.strip() == tree:
             return f"gh-pages: {remote} {branch} already up to date"
         message = config.get("message") or f"Publish the site built from {_source_commit(project)}"

@@ -41,55 +41,61 @@ def outputs(build: Build):
         key=actions_key(current, build_date, build_date.isoformat()),
     )
     for action in site.actions:
-        # An action's page shows its whole case (the timeline).
-        case = site.case_of(action)
-        key = actions_key(case.actions, build_date)
-        # Only listed actions are in the sitemap (a hidden one is reached by its address).
-        if action.front.state != "open":
-            # Composed letters and links only when the page is rendered.
-            context = lambda action=action, case=case: action_context(action, case)
-            yield Output(action.save_as, template="action", context=context, key=key, in_sitemap=action.listed)
-            continue
-        ways = ways_for(action)
-        yield Output(
-            action.save_as,
-            template="action",
-            context=action_context(action, case, ways),
-            key=key,
-            in_sitemap=action.listed,
-        )
-        for target_ways in ways:
-            for number, way in enumerate(target_ways.letters):
-                if not way.print_url:
-                    continue
-                pages = printed_pages(way.letter)
-                if pages > PRINTED_PAGES_WARNING:
-                    logger.warning(
-                        "%s: letters[%d]: the letter in '%s' to '%s' needs about %d printed "
-                        "pages: shorten it to fit on %d",
-                        display_path(action.source_path),
-                        number,
-                        way.language,
-                        target_ways.authority.name,
-                        pages,
-                        PRINTED_PAGES_WARNING,
-                    )
-                context = {
-                    "action": action,
-                    "target": target_ways.authority,
-                    "postage": target_ways.postage,
-                    "way": way,
-                    "page_name": "print-letter",
-                }
-                yield Output(
-                    urls.save_as(way.print_url), template="print-letter", context=context, key=key, in_sitemap=False
-                )
-                for copy in way.copies:
-                    yield Output(
-                        urls.save_as(copy.url),
-                        template="print-letter",
-                        context={**context, "copy": copy, "postage": postage_for(copy.authority, action.front.country)},
-                        key=key,
-                        in_sitemap=False,
-                    )
+        yield from action_outputs(site, action, build_date)
     yield Output(urls.NOT_FOUND, template="404", context={"page_name": "404"}, key="404", in_sitemap=False)
+
+
+def action_outputs(site, action, build_date):
+    """An action's page, and for an open one the printable letters and copies it links to."""
+    # An action's page shows its whole case (the timeline).
+    case = site.case_of(action)
+    key = actions_key(case.actions, build_date)
+    # Only listed actions are in the sitemap (a hidden one is reached by its address).
+    if action.front.state != "open":
+        # Composed letters and links only when the page is rendered.
+        context = lambda: action_context(action, case)
+        yield Output(action.save_as, template="action", context=context, key=key, in_sitemap=action.listed)
+        return
+    ways = ways_for(action)
+    yield Output(
+        action.save_as,
+        template="action",
+        context=action_context(action, case, ways),
+        key=key,
+        in_sitemap=action.listed,
+    )
+    for target_ways in ways:
+        for number, way in enumerate(target_ways.letters):
+            if way.print_url:
+                yield from printed_letter_outputs(action, target_ways, number, way, key)
+
+
+def printed_letter_outputs(action, target_ways, number: int, way, key: str):
+    """The printable letter of ``way`` to one target, and a printable copy for each authority in copy."""
+    pages = printed_pages(way.letter)
+    if pages > PRINTED_PAGES_WARNING:
+        logger.warning(
+            "%s: letters[%d]: the letter in '%s' to '%s' needs about %d printed pages: shorten it to fit on %d",
+            display_path(action.source_path),
+            number,
+            way.language,
+            target_ways.authority.name,
+            pages,
+            PRINTED_PAGES_WARNING,
+        )
+    context = {
+        "action": action,
+        "target": target_ways.authority,
+        "postage": target_ways.postage,
+        "way": way,
+        "page_name": "print-letter",
+    }
+    yield Output(urls.save_as(way.print_url), template="print-letter", context=context, key=key, in_sitemap=False)
+    for copy in way.copies:
+        yield Output(
+            urls.save_as(copy.url),
+            template="print-letter",
+            context={**context, "copy": copy, "postage": postage_for(copy.authority, action.front.country)},
+            key=key,
+            in_sitemap=False,
+        )
