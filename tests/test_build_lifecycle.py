@@ -143,7 +143,7 @@ def test_a_pagefind_waiting_on_a_page_that_never_comes_is_stopped(tmp_path):
     from urgent_actions.speed.pagefind_job import Job
 
     site = _site_with_pages(tmp_path, ("alpha", "beta"))
-    shard = Shard("pagefind", ("actions/alpha/index.html", "actions/beta/index.html"))
+    shard = Shard("pagefind", ("alpha", "beta"))
     job = Job(shard, str(site), None, "fr", 60, {"actions/beta/index.html"}, str(tmp_path / "out"))
     removals = output_swap.Removals()
     (site / "actions" / "beta" / "index.html").unlink()  # the build never rendered it
@@ -166,7 +166,7 @@ def test_the_pipes_exist_before_pagefind_starts(tmp_path):
     from urgent_actions.speed.pagefind_job import Job
 
     site = _site_with_pages(tmp_path, ("alpha", "beta"))
-    shard = Shard("pagefind", ("actions/alpha/index.html", "actions/beta/index.html"))
+    shard = Shard("pagefind", ("alpha", "beta"))
     job = Job(shard, str(site), None, "fr", 60, {"actions/beta/index.html"}, str(tmp_path / "out"))
     removals = output_swap.Removals()
     try:
@@ -193,7 +193,7 @@ def test_a_pagefind_that_takes_too_long_stops_the_build_with_a_message(tmp_path,
     site = _site_with_pages(tmp_path, ("alpha",))
     started = time.monotonic()
     with pytest.raises(PagefindError, match="did not finish indexing pagefind in 1 s"):
-        pagefind.index_shards(str(site), [Shard("pagefind", ("actions/alpha/index.html",))], "fr", timeout=1)
+        pagefind.index_shards(str(site), [Shard("pagefind", ("alpha",))], "fr", timeout=1)
     assert time.monotonic() - started < 10
     assert _wait_until_gone(marker) == []
 
@@ -210,7 +210,7 @@ def test_the_scheduled_indexing_is_bounded_too(tmp_path, monkeypatch):
     )
     site = _site_with_pages(tmp_path, ("alpha",))
     indexer = SearchIndexer("fr", jobs=1, timeout=1)
-    indexer.start(str(site), [Shard("pagefind", ("actions/alpha/index.html",))])
+    indexer.start(str(site), [Shard("pagefind", ("alpha",))])
     started = time.monotonic()
     with pytest.raises(PagefindError, match="UA_SEARCH_TIMEOUT"):
         indexer.wait()

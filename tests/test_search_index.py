@@ -152,9 +152,7 @@ def test_a_small_archive_has_about_ten_smaller_shards():
 
     def archive(count):  # count actions spread evenly over 1973-2026
         return [
-            SimpleNamespace(
-                save_as=f"actions/a{i}/index.html", front=SimpleNamespace(date=dt.date(1973 + i % 54, 1, 1))
-            )
+            SimpleNamespace(slug=f"a{i}", front=SimpleNamespace(date=dt.date(1973 + i % 54, 1, 1)))
             for i in range(count)
         ]
 

@@ -36,6 +36,11 @@ def action_save_as(slug: str) -> str:
     return save_as(action_url(slug))
 
 
+def action_pages_glob(slugs) -> str:
+    """A glob of the pages of these actions (Pagefind's ``--glob``): ``actions/{a,b}/index.html``."""
+    return action_save_as("{" + ",".join(slugs) + "}")
+
+
 def case_part(case: str) -> str:
     """A case number as one path segment: ``UA 060/26`` -> ``060-26`` (kept as written)."""
     number, year = case.removeprefix("UA ").split("/")

@@ -37,22 +37,19 @@ def pagefind_command(site_dir: str, target: str, language: str) -> list[str]:
     ]  # fmt: skip
 
 
-def pages_glob(pages, save_as) -> str | None:
-    """A glob (Pagefind's ``--glob``, relative to the site) that matches these pages
-    and no other file, when they are all action pages (``save_as(slug)``, slugs
-    matching ``SLUG_RE``); otherwise None.
+def pages_glob(shard: Shard) -> str | None:
+    """A glob (Pagefind's ``--glob``, relative to the site) that matches the shard's
+    pages and no other file, when every slug is a plain one (``SLUG_RE``: no glob
+    syntax); otherwise None.
 
     Pagefind then reads them where they are: a directory of links made and
     removed for each shard costs more than Pagefind's walk of the site.
     """
     from ..content.fields import SLUG_RE
 
-    head, tail = save_as("\0").split("\0")  # "actions/", "/index.html"
-    slugs = [page[len(head) : -len(tail)] for page in pages]
-    # A slug holds no glob syntax.
-    if not slugs or not all(SLUG_RE.fullmatch(s) and save_as(s) == p for s, p in zip(slugs, pages)):
+    if not shard.slugs or not all(SLUG_RE.fullmatch(slug) for slug in shard.slugs):
         return None
-    return head + "{" + ",".join(slugs) + "}" + tail
+    return urls.action_pages_glob(shard.slugs)
 
 
 def tidy_index(target: str) -> None:
@@ -72,9 +69,9 @@ def index_shards(site_dir: str, shards: list[Shard], language: str, timeout: flo
     time; raise :class:`PagefindError` if one fails or takes more than ``timeout`` s."""
     for shard in shards:
         target = os.path.join(site_dir, shard.directory)
-        glob = pages_glob(shard.pages, urls.action_save_as)
-        if glob is None:  # pragma: no cover - every indexed page is an action page
-            raise PagefindError(f"{shard.directory}: not every page is an action page")
+        glob = pages_glob(shard)
+        if glob is None:  # pragma: no cover - slugs are validated when read
+            raise PagefindError(f"{shard.directory}: a slug is not a plain one")
         with tempfile.TemporaryFile() as log:
             process = start_child([*pagefind_command(site_dir, target, language), "--glob", glob], log)
             try:

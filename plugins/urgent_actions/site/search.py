@@ -30,8 +30,15 @@ DIRECTORY_PREFIXES = (INDEX + "/", INDEX + "-")
 
 @dataclass(frozen=True)
 class Shard:
+    """A part of the search index: its directory and the action pages it indexes."""
+
     directory: str  # relative to the site root: "pagefind" or "pagefind-1990-1994"
-    pages: tuple[str, ...]  # the pages it indexes (``save_as``), sorted
+    slugs: tuple[str, ...]  # the actions whose pages it indexes, in the order of their pages
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        """The files it indexes (``save_as``), sorted."""
+        return tuple(urls.action_save_as(slug) for slug in self.slugs)
 
 
 # A small archive's shards are made smaller until it has about this many.
@@ -59,7 +66,7 @@ def plan(actions, size: int, smallest: int | None = None) -> list[Shard]:
         size = shard_size(len(actions), size, smallest)
     by_year: dict[int, list[str]] = defaultdict(list)
     for action in actions:
-        by_year[action.front.date.year].append(action.save_as)
+        by_year[action.front.date.year].append(action.slug)
     groups: list[list[int]] = []
     count = 0
     for year in sorted(by_year):
@@ -77,7 +84,8 @@ def plan(actions, size: int, smallest: int | None = None) -> list[Shard]:
             directory = f"{INDEX}-{years[0]}"
         else:
             directory = f"{INDEX}-{years[0]}-{years[-1]}"
-        shards.append(Shard(directory, tuple(sorted(p for y in years for p in by_year[y]))))
+        slugs = sorted((slug for y in years for slug in by_year[y]), key=urls.action_save_as)
+        shards.append(Shard(directory, tuple(slugs)))
     return shards
 
 

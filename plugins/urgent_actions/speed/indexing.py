@@ -153,7 +153,7 @@ class SearchIndexer:
 
     def speculate(self, published: str, shards: dict | None, before: dict, now: dict, actions_dir: str) -> None:
         """Start indexing the shards that hold the pages of the edited actions, as the
-        last build made them (``shards``), when only action files were edited (``before``
+        last build made them (``shards``: directory -> the slugs of its actions), when only action files were edited (``before``
         and ``now``: the content files' stat keys then and now).
 
         Pagefind reads the other pages from the ``published`` output, and waits for
@@ -171,7 +171,8 @@ class SearchIndexer:
             if folder != actions_dir or not name.endswith(".md") or path not in before or path not in now:
                 return  # an action added or removed, or another file: shards may move, pages change
             pages.add(urls.action_save_as(urls.slug_of(name)))
-        chosen = [Shard(d, tuple(p)) for d, p in shards.items() if not pages.isdisjoint(p)]
+        recorded = [Shard(directory, tuple(slugs)) for directory, slugs in shards.items()]
+        chosen = [shard for shard in recorded if not pages.isdisjoint(shard.pages)]
         if not chosen or len(chosen) > max(1, self.jobs):
             return
         parent = os.path.dirname(os.path.abspath(published))

@@ -16,7 +16,6 @@ import tempfile
 import threading
 import time
 
-from .. import urls
 from ..children import start_child, stop_child
 from ..render import pagefind
 from ..render.pagefind import PagefindError
@@ -41,7 +40,7 @@ class Job:
         self.process = None
         self.started = time.monotonic()
         # Without pipes, Pagefind reads the shard's pages where they are, chosen by a glob.
-        glob = None if self.fifos else pagefind.pages_glob(shard.pages, urls.action_save_as)
+        glob = None if self.fifos else pagefind.pages_glob(shard)
         self.pages_dir = None
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - open while Pagefind runs, closed in finish/stop
         try:

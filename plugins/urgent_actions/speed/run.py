@@ -324,7 +324,7 @@ class BuildRun(PlainRun):
             # What the next build needs to start Pagefind before it reads (SearchIndexer.speculate).
             note = {
                 "content": self.digests.content_stats(),
-                "shards": {shard.directory: shard.pages for shard in self._shards},
+                "shards": {shard.directory: shard.slugs for shard in self._shards},
             }
             stamps.save_note(self.cache_dir, self.final, "search", note)
         if copying is not None:
