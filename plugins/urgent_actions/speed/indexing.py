@@ -153,8 +153,9 @@ class SearchIndexer:
 
     def speculate(self, published: str, shards: dict | None, before: dict, now: dict, actions_dir: str) -> None:
         """Start indexing the shards that hold the pages of the edited actions, as the
-        last build made them (``shards``: directory -> the slugs of its actions), when only action files were edited (``before``
-        and ``now``: the content files' stat keys then and now).
+        last build made them (``shards``: directory -> the slugs of its actions), when
+        only action files were edited (``before`` and ``now``: the content files' stat
+        keys then and now).
 
         Pagefind reads the other pages from the ``published`` output, and waits for
         the edited ones (named pipes) until :meth:`start` knows them: it indexes
