@@ -15,6 +15,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency
 from markupsafe import Markup, escape
 
+from .. import urls as urls_module
 from ..content import countries, letters, scripts, states
 from ..site import links
 from .template_cache import CachedIncludeExtension
@@ -121,6 +122,8 @@ def install(env, ua_settings: dict, siteurl: str) -> None:
 
     env.globals.update(
         url_for=url_for,
+        # The URL scheme, for the paths that are not pages of UA_URLS (feeds, editions).
+        urls=urls_module,
         ua=ua_settings,
         organisation=ua_settings["UA_ORGANISATION"],
     )
