@@ -202,30 +202,25 @@ def test_serve_on_a_busy_port_exits_non_zero_in_one_line_and_leaves_nothing(proj
 
 
 def test_the_build_ends_with_what_it_built(project):
-    result = subprocess.run(
-        [str(project / ".venv" / "bin" / "invoke"), "build"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "300"},
-        check=False,
-    )
+    def build() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(project / ".venv" / "bin" / "invoke"), "build"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "300"},
+            check=False,
+        )
+
+    result = build()
     assert result.returncode == 0, result.stderr
     lines = (result.stdout + result.stderr).strip().splitlines()
     assert "Processed 0 articles" not in result.stdout + result.stderr
     last = lines[-1]
     assert last.startswith("Done: built 18 actions, "), last
     assert " feeds and " in last and "all " in last or "new or changed" in last, last
-    again = subprocess.run(
-        [str(project / ".venv" / "bin" / "invoke"), "build"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "300"},
-        check=False,
-    )
+    again = build()
     last = (again.stdout + again.stderr).strip().splitlines()[-1]
     assert "nothing changed since the last build" in last, last
 
