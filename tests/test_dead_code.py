@@ -44,7 +44,7 @@ def names_used_outside_python(root: Path) -> list[str]:
     and the settings (upper-case names) of the settings files Pelican reads."""
     env = Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do"])
     i18n.install(env, str(root / "theme"), "fr")
-    templating.install(env, resolve({}), "")
+    templating.install(env, resolve({}), "", str(ROOT / "theme"))
     names = set()
     for path in sorted((root / "theme" / "templates").rglob("*.html")):
         tree = env.parse(path.read_text("utf-8"))

@@ -23,7 +23,7 @@ def environment() -> Environment:
 def registered(env: Environment) -> dict[str, set[str]]:
     """The filters, tests and globals that ``templating.install`` adds to ``env``."""
     before = {"filters": set(env.filters), "tests": set(env.tests), "globals": set(env.globals)}
-    templating.install(env, resolve({}), "")
+    templating.install(env, resolve({}), "", str(ROOT / "theme"))
     return {
         "filters": set(env.filters) - before["filters"],
         "tests": set(env.tests) - before["tests"],

@@ -108,7 +108,7 @@ def _run_of(generator):
 def _init_environment(generator):
     run = _run_of(generator)
     i18n.install(generator.env, generator.theme, run.ua["UA_LANGUAGE"])
-    templating.install(generator.env, run.ua, generator.settings.get("SITEURL", ""))
+    templating.install(generator.env, run.ua, generator.settings.get("SITEURL", ""), generator.theme)
     if isinstance(generator, ActionsGenerator):  # the site's pages (Pelican's own are few)
         run.cache_templates(generator.env)
 

@@ -27,11 +27,6 @@ class GeneratorBuild:
         return self.generator.path
 
     @property
-    def theme(self) -> str:
-        """The theme directory."""
-        return self.generator.theme
-
-    @property
     def siteurl(self) -> str:
         """The base of root-relative links ('' in development)."""
         return self.settings.get("SITEURL", "")

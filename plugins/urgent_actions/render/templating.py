@@ -7,6 +7,7 @@ Pelican's), so a Markdown page and an action page share the same helpers.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import cache, lru_cache
 
 import jinja2
@@ -107,8 +108,8 @@ class SnapshotGlobalsTemplate(jinja2.Template):
         return super().from_code(environment, code, dict(globals), uptodate)
 
 
-def install(env, ua_settings: dict, siteurl: str) -> None:
-    """Filters, tests, globals and the ``cached_include`` tag for ``env``."""
+def install(env, ua_settings: dict, siteurl: str, theme: str) -> None:
+    """Filters, tests, globals and the ``cached_include`` tag for ``env`` (``theme``: the theme's directory)."""
     env.template_class = SnapshotGlobalsTemplate
     env.add_extension(CachedIncludeExtension)
     language = ua_settings["UA_LANGUAGE"]
@@ -120,8 +121,14 @@ def install(env, ua_settings: dict, siteurl: str) -> None:
         """Root-relative (or absolute, with SITEURL) URL of one of the site's pages."""
         return f"{siteurl}/{urls[name]}"
 
+    def theme_static_text(path: str) -> Markup:
+        """A text file of the theme's ``static/`` (a style sheet a PDF holds inline), as written."""
+        with open(os.path.join(theme, "static", path), encoding="utf-8") as handle:
+            return Markup(handle.read())
+
     env.globals.update(
         url_for=url_for,
+        theme_static_text=theme_static_text,
         # The URL scheme, for the paths that are not pages of UA_URLS (feeds, editions).
         urls=urls_module,
         ua=ua_settings,

@@ -43,10 +43,6 @@ class Build(Protocol):
         """The content directory: action images are relative to it."""
 
     @property
-    def theme(self) -> str:
-        """The theme directory (its ``static/`` style sheets)."""
-
-    @property
     def siteurl(self) -> str:
         """The base of root-relative links ('' in development)."""
 

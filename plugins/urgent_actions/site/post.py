@@ -114,15 +114,8 @@ def mailing_context(build: Build, month: str, actions: list) -> dict:
         "month": dt.date(year, number, 1),
         "sheets": sheets,
         "postage": build.ua["UA_POSTAGE"],
-        "sheet_css": sheet_css(build.theme),
         "page_name": "post-mailing",
     }
-
-
-def sheet_css(theme: str) -> str:
-    """The printed letter's layout (``letter-sheet.css``), for the PDF's letters."""
-    with open(os.path.join(theme, "static", "css", "letter-sheet.css"), encoding="utf-8") as handle:
-        return handle.read()
 
 
 def image_data_url(content_root: str, relative: str) -> str:
