@@ -134,7 +134,7 @@ def test_a_catalogue_translates_the_email_edition_and_the_editors_page(tmp_path)
 
     text = (folder / "courriel.txt").read_text("utf-8")
     assert "URGENT ACTION: ÉGYPTE : UN CHERCHEUR DÉTENU SANS JUGEMENT" in text
-    assert "\nACT BEFORE DECEMBER 24, 2026\n" in text
+    assert "\nACT BEFORE 24 DECEMBER 2026\n" in text
     assert "\nTHE LETTER\n" in text and "  3. Tell people around you: every message counts." in text
     assert "AGISSEZ" not in text and "LA LETTRE" not in text and "Action urgente" not in text
     assert "CE QUE VOUS POUVEZ FAIRE" in text

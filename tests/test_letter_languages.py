@@ -13,6 +13,7 @@ import pytest
 from helpers import ROOT, action, changed, make_content, problems_for, run_pelican
 from urgent_actions import settings
 from urgent_actions.content import countries, letters, scripts
+from urgent_actions.content.authority import Authority
 from urgent_actions.content.fields import is_language_code
 from urgent_actions.content.letters import compose
 from urgent_actions.content.loading import load_site
@@ -144,15 +145,18 @@ def test_a_letter_in_a_language_without_words_gets_the_sites_own():
 
 @pytest.mark.parametrize(
     ("language", "written"),
-    [("fr", "1 décembre 2026"), ("en", "December 1, 2026"), ("nl", "1 december 2026"), ("ar", "1 ديسمبر 2026")],
+    [("fr", "1er décembre 2026"), ("en", "1 December 2026"), ("nl", "1 december 2026"), ("ar", "1 ديسمبر 2026")],
 )
 def test_the_letters_date_is_written_in_its_language(language, written):
     assert letters.letter_date(dt.date(2026, 12, 1), language) == written
 
 
 def test_the_copy_notice_is_in_the_letters_language():
-    assert compose(letter("en"), None, "fr").copy_notice == ("Copy of the letter sent to ", "")
-    assert compose(letter("ar"), None, "fr").copy_notice == ("نسخة من الرسالة الموجهة إلى ", "")
+    minister = Authority(name="Ministre de la Justice", salutation="Madame la Ministre,", email="m@example.org")
+    assert compose(letter("en"), None, "fr").copy_notice(minister) == ("Copy of the letter sent to ", "")
+    assert compose(letter("ar"), None, "fr").copy_notice(minister) == ("نسخة من الرسالة الموجهة إلى ", "")
+    # French names the recipient with its article.
+    assert compose(letter("fr"), None, "fr").copy_notice(minister) == ("Copie de la lettre adressée à la ", "")
 
 
 def test_a_composition_per_language_end_to_end():

@@ -355,14 +355,14 @@ def test_the_printed_letter_through_the_embassy_and_its_copy(site_url, open_page
             "BELGIQUE",
         ]
         text = sheet.extract_text()
-        assert "Copie de la lettre adressée à Ministre de la Justice (fictif)" in text
+        assert "Copie de la lettre adressée au Ministre de la Justice (fictif)" in text
         assert "Monsieur le Ministre," in text and "Ana Exemple" in text
 
 
 def test_the_printed_english_and_arabic_letters(site_url, open_page, out):
     page = open_page(width=1280, base_url=site_url)
     page.goto(f"/actions/{SLUG}/lettre-2-en/")
-    today = page.evaluate("new Intl.DateTimeFormat('en', {dateStyle: 'long'}).format(new Date())")
+    today = page.evaluate("new Intl.DateTimeFormat('en-GB', {dateStyle: 'long'}).format(new Date())")
     assert page.locator("[data-letter-date]").inner_text() == today
     english = print_pdf(page, f"/actions/{SLUG}/lettre-2-en/", out / "lettre-2-en.pdf")
     page.goto(f"/actions/{SLUG}/lettre-2-ar/")

@@ -108,14 +108,18 @@ def test_cover_lists_the_month_actions_and_postage_by_zone(mailing, chosen):
         assert sample.front.case in cover
     # The postage table: a zone, its price, the actions in it (cells wrap).
     assert "Affranchissement" in cover
-    assert "Belgique 2,13 € —" in cover and "Europe 3,18 € UA 044/26" in cover and "Reste du 3,93 € UA 060/26" in cover
+    # Each letter at the zone of its own address: Jordan's second target through its
+    # embassy in Brussels (written without a country line), its first in Amman.
+    assert "Belgique 2,13 € UA 062/26" in cover and "Europe 3,18 € UA 044/26" in cover
+    assert "Reste du 3,93 € UA 062/26, UA 060/26" in cover
     assert "50 g" in cover and "20 g" not in cover  # the printed letter's weight
 
 
 def test_each_letter_has_its_address_in_the_window_and_every_word(mailing, chosen):
     expected = [pair for sample in chosen for pair in letters_to_post(sample)]
     runs = _letters(mailing)
-    assert len(runs) == len(expected) == 4  # Belarus: 2 targets x fr; Saudi Arabia: 1 target x (fr, ar)
+    # Belarus: 2 targets x fr; Jordan: 2 targets x (fr, ar); Saudi Arabia: 1 target x (fr, ar)
+    assert len(runs) == len(expected) == 8
     for (target, letter), pages in zip(expected, runs, strict=True):
         window = " ".join(w["text"] for w in _in_window(pages[0]))
         for line in [target.name, *target.address_lines]:

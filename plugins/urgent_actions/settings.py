@@ -10,6 +10,8 @@ import copy
 import datetime as dt
 from typing import Any
 
+from .content import countries
+
 DEFAULTS: dict[str, Any] = {
     # Language of the interface and of the country names (a Babel locale).
     "UA_LANGUAGE": "fr",
@@ -76,6 +78,11 @@ DEFAULTS: dict[str, Any] = {
     # the price in euros of a non-prior stamp, and the year the prices are for
     # (shown with them). Check the postal operator's prices each January.
     "UA_POSTAGE": {"year": 2026, "belgium": 2.13, "europe": 3.18, "world": 3.93},
+    # The network's own country (ISO 3166-1 alpha-2), where its members post
+    # their letters: an address written without a country line is in it, as on
+    # a domestic envelope, and is posted at the "belgium" (domestic) rate
+    # (site/act.py postage_for; an authority's own `country` wins).
+    "UA_HOME_COUNTRY": "BE",
     # --- The editions the network sends its members (site/email.py, post.py, sms.py).
     # The email service whose merge tags the email edition carries: "brevo",
     # "mailchimp" or "generic" (placeholders to replace); see EMAIL_PRESETS below.
@@ -267,6 +274,8 @@ def check(resolved: dict[str, Any]) -> list[str]:
             problems.append(f"UA_URLS['{key}'] must be a path relative to the site root")
     problems.extend(check_signup(resolved))
     problems.extend(check_postage(resolved["UA_POSTAGE"]))
+    if resolved["UA_HOME_COUNTRY"] not in countries.known_codes():
+        problems.append("UA_HOME_COUNTRY must be an ISO 3166-1 alpha-2 code in upper case, e.g. BE")
     problems.extend(check_editions(resolved))
     keys = (
         "UA_ARCHIVE_PAGE_SIZE",

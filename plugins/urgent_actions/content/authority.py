@@ -3,7 +3,7 @@ as a file content/authorities/<id>.yml and used as ``{ref: <id>}``."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
@@ -53,6 +53,10 @@ class Authority(BaseModel):
     RULES: ClassVar[Rules] = TARGET_RULES
 
     name: Line
+    # The French article of the name in generated sentences ("au Procureur
+    # général", "à l'Ambassade"): le, la, l', les, or none; derived when absent
+    # (content/wording.py).
+    article: Literal["le", "la", "l'", "les", "none"] | None = None
     role: Line | None = None
     salutation: Salutation | None = None
     address: Text | None = None

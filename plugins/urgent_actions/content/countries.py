@@ -19,10 +19,17 @@ def known_codes() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries)
 
 
+# The network's own usage where it differs from CLDR's, per interface language:
+# one name per country on every page, badge, feed, list and letter ("Bélarus",
+# as the network's titles write it, not CLDR's "Biélorussie").
+NETWORK_NAMES = {"fr": {"BY": "Bélarus"}}
+
+
 @cache
 def country_name(code: str, lang: str = "fr") -> str:
-    """The country's usual name in ``lang``; the ISO name when CLDR has none."""
-    name = Locale.parse(lang).territories.get(code)
+    """The country's name in ``lang``: the network's usage (NETWORK_NAMES), else
+    CLDR's usual name, else the ISO name."""
+    name = NETWORK_NAMES.get(lang, {}).get(code) or Locale.parse(lang).territories.get(code)
     if name:
         return name
     country = pycountry.countries.get(alpha_2=code)
@@ -110,9 +117,25 @@ POSTAL_EUROPE = frozenset(
 )
 
 
-def postal_zone(country: str) -> str:
-    """The zone of Belgian postal rates a letter to ``country`` is sent at:
-    'belgium', 'europe' or 'world'."""
-    if country == "BE":
+def postal_zone(country: str, home: str = "BE") -> str:
+    """The zone of Belgian postal rates a letter to ``country`` is sent at from
+    ``home``: 'belgium' (domestic), 'europe' or 'world'."""
+    if country == home:
         return "belgium"
     return "europe" if country in POSTAL_EUROPE else "world"
+
+
+def address_country(lines: list[str], action_country: str) -> str | None:
+    """The country an address's country line names: the last line when it is a
+    country's name ('BELGIQUE', 'Suisse', 'EGYPT'), ``action_country`` when it is
+    a line in capitals naming none we know, None when the address has no country
+    line (it is then in the network's own country, as on a domestic envelope)."""
+    if not lines:
+        return None
+    last = lines[-1].strip()
+    named = _names_index("fr").get(_fold(last)) or _names_index("en").get(_fold(last))
+    if named:
+        return named
+    if last.isupper() and not any(ch.isdigit() for ch in last):
+        return action_country
+    return None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from . import wording
 from .scripts import isolate_line, isolate_text
 
 # Letter languages written right to left: their letters are laid out so.
@@ -59,60 +60,95 @@ DEFAULT_SALUTATIONS = {
 
 # Words the site adds around a letter, per letter language: the line to sign
 # and the town when the reader gives neither, the date to write by hand (the
-# postal mailing's letters are signed days later), and the notice on a copy.
+# postal mailing's letters are signed days later), the notice on a copy (in
+# French, "{to_recipient}" is the name with its preposition and article: "au
+# Procureur général", content/wording.py), and the list of copies under the
+# signature.
 LETTER_WORDS = {
     "fr": {
         "name": "[Votre nom]",
         "town": "[Votre ville]",
         "date": "[Date]",
-        "copy": "Copie de la lettre adressée à {recipient}",
+        "copy": "Copie de la lettre adressée {to_recipient}",
+        "copies": "Copie : ",
     },
     "en": {
         "name": "[Your name]",
         "town": "[Your town]",
         "date": "[Date]",
         "copy": "Copy of the letter sent to {recipient}",
+        "copies": "Copy to: ",
     },
     "nl": {
         "name": "[Uw naam]",
         "town": "[Uw woonplaats]",
         "date": "[Datum]",
         "copy": "Kopie van de brief aan {recipient}",
+        "copies": "Kopie: ",
     },
     "de": {
         "name": "[Ihr Name]",
         "town": "[Ihr Wohnort]",
         "date": "[Datum]",
         "copy": "Kopie des Schreibens an {recipient}",
+        "copies": "Kopie an: ",
     },
     "es": {
         "name": "[Su nombre]",
         "town": "[Su ciudad]",
         "date": "[Fecha]",
         "copy": "Copia de la carta enviada a {recipient}",
+        "copies": "Copia a: ",
     },
     "it": {
         "name": "[Il suo nome]",
         "town": "[La sua città]",
         "date": "[Data]",
         "copy": "Copia della lettera inviata a {recipient}",
+        "copies": "Copia a: ",
     },
     "pt": {
         "name": "[O seu nome]",
         "town": "[A sua cidade]",
         "date": "[Data]",
         "copy": "Cópia da carta enviada a {recipient}",
+        "copies": "Cópia para: ",
     },
     "ar": {
         "name": "[اسمك]",
         "town": "[مدينتك]",
         "date": "[التاريخ]",
         "copy": "نسخة من الرسالة الموجهة إلى {recipient}",
+        "copies": "نسخة إلى: ",
     },
-    "fa": {"name": "[نام شما]", "town": "[شهر شما]", "date": "[تاریخ]", "copy": "رونوشت نامه به {recipient}"},
-    "ru": {"name": "[Ваше имя]", "town": "[Ваш город]", "date": "[Дата]", "copy": "Копия письма. Адресат: {recipient}"},
-    "tr": {"name": "[Adınız]", "town": "[Şehriniz]", "date": "[Tarih]", "copy": "Mektubun kopyası. Alıcı: {recipient}"},
-    "zh": {"name": "[您的姓名]", "town": "[您的城市]", "date": "[日期]", "copy": "致{recipient}信函的副本"},
+    "fa": {
+        "name": "[نام شما]",
+        "town": "[شهر شما]",
+        "date": "[تاریخ]",
+        "copy": "رونوشت نامه به {recipient}",
+        "copies": "رونوشت: ",
+    },
+    "ru": {
+        "name": "[Ваше имя]",
+        "town": "[Ваш город]",
+        "date": "[Дата]",
+        "copy": "Копия письма. Адресат: {recipient}",
+        "copies": "Копия: ",
+    },
+    "tr": {
+        "name": "[Adınız]",
+        "town": "[Şehriniz]",
+        "date": "[Tarih]",
+        "copy": "Mektubun kopyası. Alıcı: {recipient}",
+        "copies": "Bilgi: ",
+    },
+    "zh": {
+        "name": "[您的姓名]",
+        "town": "[您的城市]",
+        "date": "[日期]",
+        "copy": "致{recipient}信函的副本",
+        "copies": "抄送：",
+    },
 }
 # A letter in another language gets the words of the project's own language.
 FALLBACK_WORDS_LANGUAGE = "fr"
@@ -129,16 +165,9 @@ def words_language(language: str) -> str:
 
 
 def letter_date(date: dt.date, language: str) -> str:
-    """The date of a letter, written as the letter's language writes it (Babel's
-    long format for that locale: '1 December 2026', '1 décembre 2026')."""
-    from babel import Locale, UnknownLocaleError
-    from babel.dates import format_date
-
-    try:
-        locale = Locale.parse(language)
-    except (UnknownLocaleError, ValueError):
-        locale = Locale.parse(FALLBACK_WORDS_LANGUAGE)
-    return format_date(date, format="long", locale=locale)
+    """The date of a letter, written as the letter's language writes it
+    (wording.long_date: '1 December 2026', '1er décembre 2026')."""
+    return wording.long_date(date, language)
 
 
 def salutation_for(salutation, language: str, first_language: str) -> str | None:
@@ -213,10 +242,14 @@ class ComposedLetter:
         """The language of :attr:`words` (the letter's, or the fallback's)."""
         return words_language(self.language)
 
-    @property
-    def copy_notice(self) -> tuple[str, str]:
-        """The notice on a printed copy, around the name of the letter's recipient."""
-        before, _, after = self.words["copy"].partition("{recipient}")
+    def copy_notice(self, recipient) -> tuple[str, str]:
+        """The notice on a printed copy, around the name of the letter's ``recipient``
+        (an authority; in French with its preposition and article)."""
+        text = self.words["copy"]
+        if "{to_recipient}" in text:
+            before, _, after = text.partition("{to_recipient}")
+            return before + wording.with_preposition("à", recipient), after
+        before, _, after = text.partition("{recipient}")
         return before, after
 
     @property

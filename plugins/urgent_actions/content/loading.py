@@ -135,14 +135,22 @@ def _load_themes(content_root: str, problems: list[Problem]) -> dict[str, str]:
     if not isinstance(data, dict):
         problems.append(Problem(path, "", "must be 'key: Label' lines"))
         return {}
-    themes = {}
+    themes: dict[str, str] = {}
+    keys_by_label: dict[str, str] = {}
     for key, label in data.items():
         if not isinstance(key, str) or not SLUG_RE.match(key):
             problems.append(Problem(path, str(key), "a theme key uses lowercase letters, digits and single hyphens"))
         elif not isinstance(label, str) or not label.strip():
             problems.append(Problem(path, key, "the label must be text"))
+        elif label.strip().casefold() in keys_by_label:
+            # Two keys with one label would be two lists that readers cannot tell apart.
+            first = keys_by_label[label.strip().casefold()]
+            problems.append(
+                Problem(path, key, f"the label '{label}' is already the label of '{first}': labels are unique")
+            )
         else:
             themes[key] = label
+            keys_by_label[label.strip().casefold()] = key
     return themes
 
 

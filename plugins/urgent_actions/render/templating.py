@@ -17,7 +17,7 @@ from babel.numbers import format_currency
 from markupsafe import Markup, escape
 
 from .. import urls as urls_module
-from ..content import countries, letters, scripts, states
+from ..content import countries, letters, scripts, states, wording
 from ..site import links
 from .template_cache import CachedIncludeExtension
 
@@ -27,10 +27,9 @@ def _locale(language: str) -> Locale:
     return Locale.parse(language)
 
 
-@lru_cache(maxsize=8192)
 def date_long(value: dt.date, language: str = "fr") -> str:
-    """'24 novembre 2026'."""
-    return format_date(value, format="long", locale=_locale(language))
+    """'24 novembre 2026', '1er décembre 2026' (wording.long_date)."""
+    return wording.long_date(value, language)
 
 
 def date_iso(value: dt.date) -> str:
@@ -67,6 +66,12 @@ def money(amount: float, language: str = "fr") -> str:
     return format_currency(amount, "EUR", locale=_locale(language))
 
 
+def named_after(preposition: str, authority, language: str) -> Markup:
+    """An authority's name after ``preposition``, with its article, as HTML:
+    'au Procureur général', "pour l'Ambassade d'Égypte" (wording.with_preposition)."""
+    return Markup(escape(wording.with_preposition(preposition, authority))) + bidi_html(authority.name, language)
+
+
 def language_name(code: str, language: str = "fr") -> str:
     """The name of a language in the interface language: 'en' -> 'anglais'."""
     return _locale(language).languages.get(code, code)
@@ -84,6 +89,8 @@ def filters(language: str) -> dict:
         "letter_date": letters.letter_date,
         "money": lambda amount: money(amount, language),
         "in_ui_script": lambda text: bidi_html(text, language),
+        "to_authority": lambda authority: named_after("à", authority, language),
+        "for_authority": lambda authority: named_after("pour", authority, language),
         "language_name": lambda code: language_name(code, language),
         "country_name": lambda code: countries.country_name(code, language),
         "mailto_url": links.mailto_url,
@@ -115,6 +122,7 @@ def install(env, ua_settings: dict, siteurl: str, theme: str) -> None:
     language = ua_settings["UA_LANGUAGE"]
     env.filters.update(filters(language))
     env.tests["offers_ways_to_act"] = states.offers_ways_to_act
+    env.tests["said_in"] = lambda date, text: wording.date_said_in(date, text, language)
     urls = ua_settings["UA_URLS"]
 
     def url_for(name: str) -> str:

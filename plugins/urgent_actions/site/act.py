@@ -24,14 +24,17 @@ class Postage:
     via_embassy: bool  # an address in Belgium for an authority abroad
 
 
-def postage_for(authority, action_country: str) -> Postage:
-    """The postage of a letter to ``authority``'s address: its ``country``, or the
-    action's when it has none."""
-    country = authority.country or action_country
+def postage_for(authority, action_country: str, home: str) -> Postage:
+    """The postage of a letter to ``authority``'s address, posted in ``home`` (the
+    network's country, ``UA_HOME_COUNTRY``): the one decision that the action
+    page, the print page, its copies and the postal PDF show. The address is in
+    the authority's ``country`` when given, else in the country its last line
+    names, else (an address written without a country line) in ``home``."""
+    country = authority.country or countries.address_country(authority.address_lines, action_country) or home
     return Postage(
         country=country,
-        zone=countries.postal_zone(country),
-        via_embassy=country == "BE" and action_country != "BE",
+        zone=countries.postal_zone(country, home),
+        via_embassy=country == home and action_country != home,
     )
 
 
@@ -42,6 +45,7 @@ class PrintedCopy:
     index: int  # 1-based, among the action's copies
     authority: object
     url: str
+    postage: Postage
 
 
 @dataclass
@@ -60,6 +64,7 @@ class LetterWay:
     gmail: str | None = None
     outlook: str | None = None
     print_url: str | None = None  # the printable letter, for targets with an address
+    postage: Postage | None = None  # of the printable letter
     copies: list[PrintedCopy] = field(default_factory=list)  # printable copies of it
 
     @property
@@ -91,8 +96,9 @@ class TargetWays:
     postage: Postage | None = None  # for targets with an address
 
 
-def ways_for(action) -> list[TargetWays]:
-    """Every way to act on every target of ``action``, in order."""
+def ways_for(action, home: str) -> list[TargetWays]:
+    """Every way to act on every target of ``action``, in order; postage from ``home``
+    (``UA_HOME_COUNTRY``)."""
     front = action.front
     cc = [address for copy in front.copies for address in copy.emails]
     first_language = front.letters[0].language if front.letters else None
@@ -100,7 +106,7 @@ def ways_for(action) -> list[TargetWays]:
     for index, target in enumerate(front.targets, start=1):
         ways = TargetWays(index=index, authority=target)
         if target.address:
-            ways.postage = postage_for(target, front.country)
+            ways.postage = postage_for(target, front.country, home)
         for letter in front.letters:
             composed = compose(letter, target.salutation, first_language)
             text = composed.text
@@ -121,8 +127,14 @@ def ways_for(action) -> list[TargetWays]:
                 way.outlook_prefix = links.outlook_compose_url(target.emails, cc=cc)
             if target.address:
                 way.print_url = urls.print_letter_url(action.url, index, letter.language)
+                way.postage = ways.postage
                 way.copies = [
-                    PrintedCopy(number, copy, urls.print_copy_url(way.print_url, number))
+                    PrintedCopy(
+                        number,
+                        copy,
+                        urls.print_copy_url(way.print_url, number),
+                        postage_for(copy, front.country, home),
+                    )
                     for number, copy in enumerate(front.copies, start=1)
                     if copy.address
                 ]

@@ -89,6 +89,7 @@ LABELS = {
     "authority.ref": "Autorité partagée (nom d'un fichier de content/authorities/, sinon laisser vide)",
     "authority.name": "Nom",
     "targets.name": "Nom (obligatoire sans « ref »)",
+    "authority.article": "Article du nom dans les phrases du site (vide : déduit du nom, voir le guide)",
     "authority.role": "Fonction",
     "authority.salutation": (
         "Formule d'appel, dans la langue de la première lettre (ex. « Monsieur le Ministre, ») ; "
@@ -104,7 +105,10 @@ LABELS = {
     "authority.web": "Formulaire de contact (https://…)",
 }
 # The labels of the values of a choice (a Literal in the model).
-OPTION_LABELS = {"state": {"open": "En cours", "closed": "Terminée", "good-news": "Bonne nouvelle"}}
+OPTION_LABELS = {
+    "state": {"open": "En cours", "closed": "Terminée", "good-news": "Bonne nouvelle"},
+    "article": {"le": "le", "la": "la", "l'": "l'", "les": "les", "none": "aucun (un nom propre)"},
+}
 # Widgets chosen for editors where the type alone would choose another.
 WIDGETS = {
     "image": {"widget": "image"},

@@ -25,6 +25,7 @@ import textwrap
 from functools import lru_cache
 
 from .. import urls
+from ..content import wording
 from ..content.letters import normalise_text
 from ..settings import email_merge_tags
 from .act import ways_for
@@ -79,7 +80,7 @@ def html_context(build: Build, action, merge: dict | None = None, for_feed: bool
     """The context of the ``email/action`` template (its style sheet is inlined by
     the renderer): a whole document, or for the feed without greeting nor footer."""
     merge = merge or email_merge_tags(build.ua)
-    ways = ways_for(action) if action.front.state == "open" else []
+    ways = ways_for(action, build.ua["UA_HOME_COUNTRY"]) if action.front.state == "open" else []
     return {
         "action": action,
         "ways": ways,
@@ -130,13 +131,11 @@ def render_text(build: Build, action, merge: dict | None = None) -> str:
         out += [_wrap(front.outcome.text), ""]
     out += [_wrap(_markdown_text(action.body_html)), ""]
     if front.state == "open":
-        from babel.dates import format_date
-
-        deadline = format_date(front.deadline, format="long", locale=build.ua["UA_LANGUAGE"])
+        deadline = wording.long_date(front.deadline, build.ua["UA_LANGUAGE"])
         out += [_("Agissez avant le %(date)s", date=deadline).upper(), ""]
         out += [_("Ce que vous pouvez faire").upper(), ""]
         out += [_wrap(step, "  ") for step in steps(build, action)] + [""]
-        ways = ways_for(action)
+        ways = ways_for(action, build.ua["UA_HOME_COUNTRY"])
         letter = action.model_letters[0]
         out += [_("La lettre").upper(), "", _("Objet : %(subject)s", subject=letter.subject), ""]
         for paragraph in letter.paragraphs:

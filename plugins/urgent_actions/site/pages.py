@@ -7,7 +7,7 @@ import logging
 from .. import urls
 from ..content.errors import display_path
 from ..content.letters import printed_pages
-from .act import postage_for, ways_for
+from .act import ways_for
 from .build import Build
 from .keys import actions_key
 from .outputs import Output
@@ -24,10 +24,15 @@ def open_actions(site, build_date):
     return sorted(current, key=lambda a: (a.front.deadline, a.front.title))
 
 
-def action_context(action, case, ways: list | None = None) -> dict:
+def action_context(action, case, ways: list | None = None, home: str = "") -> dict:
     """The context of an action's page: the action, its case (the timeline) and its ways to
-    act (``ways``, when already made)."""
-    return {"action": action, "case": case, "ways": ways_for(action) if ways is None else ways, "page_name": "action"}
+    act (``ways``, when already made; else made with postage from ``home``)."""
+    return {
+        "action": action,
+        "case": case,
+        "ways": ways_for(action, home) if ways is None else ways,
+        "page_name": "action",
+    }
 
 
 def outputs(build: Build):
@@ -41,11 +46,11 @@ def outputs(build: Build):
         key=actions_key(current, build_date, build_date.isoformat()),
     )
     for action in site.actions:
-        yield from action_outputs(site, action, build_date)
+        yield from action_outputs(site, action, build_date, build.ua["UA_HOME_COUNTRY"])
     yield Output(urls.NOT_FOUND, template="404", context={"page_name": "404"}, key="404", in_sitemap=False)
 
 
-def action_outputs(site, action, build_date):
+def action_outputs(site, action, build_date, home: str):
     """An action's page, and for an open one the printable letters and copies it links to."""
     # An action's page shows its whole case (the timeline).
     case = site.case_of(action)
@@ -53,10 +58,10 @@ def action_outputs(site, action, build_date):
     # Only listed actions are in the sitemap (a hidden one is reached by its address).
     if action.front.state != "open":
         # Composed letters and links only when the page is rendered.
-        context = lambda: action_context(action, case)
+        context = lambda: action_context(action, case, home=home)
         yield Output(action.save_as, template="action", context=context, key=key, in_sitemap=action.listed)
         return
-    ways = ways_for(action)
+    ways = ways_for(action, home)
     yield Output(
         action.save_as,
         template="action",
@@ -95,7 +100,7 @@ def printed_letter_outputs(action, target_ways, number: int, way, key: str):
         yield Output(
             urls.save_as(copy.url),
             template="print-letter",
-            context={**context, "copy": copy, "postage": postage_for(copy.authority, action.front.country)},
+            context={**context, "copy": copy, "postage": copy.postage},
             key=key,
             in_sitemap=False,
         )

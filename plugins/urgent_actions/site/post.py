@@ -20,9 +20,9 @@ import logging
 import os
 
 from .. import urls
-from ..content import countries
 from ..content.errors import Problem
 from ..content.letters import compose
+from .act import postage_for
 from .build import Build
 from .keys import fingerprint
 from .outputs import PDF, Output, PdfPlan
@@ -102,14 +102,17 @@ def qr_svg(url: str) -> str:
 def mailing_context(build: Build, month: str, actions: list) -> dict:
     """The context of the ``post/mailing`` template (printed to PDF by the renderer)."""
     year, number = (int(x) for x in month.split("-"))
+    home = build.ua["UA_HOME_COUNTRY"]
     sheets = []
     for action in actions:
         url = short_url(build, action)
         letters = letters_to_post(action)
-        zone = countries.postal_zone(action.front.country)
+        # Each letter at the zone of its own address (the print page's postage).
+        targets = list({id(target): target for target, _ in letters}.values())
+        postage = [(target, postage_for(target, action.front.country, home)) for target in targets]
         image = image_data_url(build.content_root, action.front.image) if action.front.image else None
         sheets.append({"action": action, "short_url": url, "qr": qr_svg(url), "letters": letters,
-                       "zone": zone, "image": image})  # fmt: skip
+                       "postage": postage, "zones": {p.zone for _, p in postage}, "image": image})  # fmt: skip
     return {
         "month": dt.date(year, number, 1),
         "sheets": sheets,

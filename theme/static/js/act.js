@@ -207,8 +207,12 @@
     var holder = node.closest("[lang]");
     var language = (holder && holder.getAttribute("lang")) || document.documentElement.lang || "fr";
     var today = new Date();
+    // As the build writes it (content/wording.py long_date): English in British
+    // order ("7 December 2026"), French "1er" for the first of the month.
+    var base = language.split("-")[0];
     try {
-      node.textContent = new Intl.DateTimeFormat(language, { dateStyle: "long", numberingSystem: "latn" }).format(today);
+      var text = new Intl.DateTimeFormat(base === "en" ? "en-GB" : language, { dateStyle: "long", numberingSystem: "latn" }).format(today);
+      node.textContent = base === "fr" && today.getDate() === 1 ? text.replace(/^1 /, "1er ") : text;
     } catch (e) { return; }
     var pad = function (n) { return (n < 10 ? "0" : "") + n; };
     node.setAttribute("datetime", today.getFullYear() + "-" + pad(today.getMonth() + 1) + "-" + pad(today.getDate()));
