@@ -41,7 +41,7 @@ def french_spacing(text: str, space: str = NNBSP) -> str:
 
 # HTML: tags, comments and declarations; the text between them is transformed.
 _TOKEN = re.compile(r"<!--.*?-->|<![^>]*>|<(/?)([a-zA-Z][\w-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.DOTALL)
-_LANG = re.compile(r"""\blang\s*=\s*["']?([\w-]*)""", re.IGNORECASE)
+_LANG = re.compile(r"""(?<![\w-])lang\s*=\s*["']?([\w-]*)""", re.IGNORECASE)
 _VOID = frozenset(
     ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
 )
