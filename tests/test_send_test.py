@@ -100,7 +100,7 @@ def test_the_received_message_has_both_parts_and_the_page_letter(built_site, smt
     html = message.get_body(("html",)).get_content()
     # Merge tags shown as a member sees them; nothing left of the generic preset's.
     assert "{{" not in text and "{{" not in html
-    assert "Se désinscrire : http://127.0.0.1:8000/rejoindre/" in text
+    assert "Se désinscrire\u00a0: http://127.0.0.1:8000/rejoindre/" in text  # French no-break space
     # The same letter as the action's page (composed once, content/letters.py).
     site = load_site(str(ROOT / "content"))
     action = next(a for a in site.actions if a.slug == SLUG)

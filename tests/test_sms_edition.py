@@ -40,21 +40,27 @@ def test_sms_length_counts_as_the_network_does(text, encoding, length, limit):
 
 def test_an_alert_made_from_a_long_title_is_cut_at_a_word_to_fit_one_sms():
     title = "Égypte : un chercheur détenu sans jugement depuis quatre cents jours, " * 3
-    text = composed_alert(title.strip(), LINK)
-    assert text.startswith(ALERT_PREFIX) and text.endswith("... " + LINK)
+    text = composed_alert(title.strip(), ["Karim Example"], "Égypte", LINK)
+    assert text.startswith(ALERT_PREFIX + "Égypte : Karim Example, un chercheur") and text.endswith("... " + LINK)
     assert sms_length(text)[0] <= 160
     assert sms_length(text)[0] > 140  # cut at the last word that fits, not earlier
 
 
-def test_an_alert_with_a_unicode_character_fits_seventy():
-    text = composed_alert("« Leila » : une journaliste condamnée à mort après un procès inéquitable", LINK)
-    length, limit = sms_length(text)
-    assert limit == 70 and 60 < length <= 70 and text.endswith("... " + LINK), text
-    # When the Unicode character is in the words cut, the alert is GSM-7 again.
-    text = composed_alert(
-        "Iran : une journaliste condamnée à mort après un procès inéquitable " * 2 + "« exemplaire »", LINK
+def test_an_alert_is_gsm7_names_the_person_and_never_leaves_a_quote_open():
+    title = (
+        "Égypte : l'avocat « Mahmoud Exemple » accusé d'« apologie » pour avoir défendu des prisonniers — ô combien…"
     )
-    assert sms_length(text)[1] == 160 and "«" not in text
+    text = composed_alert(title * 2, ["Mahmoud Exemple"], "Égypte", LINK)
+    assert sms_length(text) <= (160, 160) and sms_encoding(text) == "GSM-7", text
+    assert text.startswith(ALERT_PREFIX + 'Égypte : l\'avocat "Mahmoud Exemple" accusé d\'"apologie"'), text
+    assert text.count('"') % 2 == 0
+    # A title that names no one: the names of `people` come first.
+    text = composed_alert(
+        "Bélarus : un syndicaliste condamné à six ans de prison", ["Ales Prykład"], "Biélorussie", LINK
+    )
+    assert text == f"{ALERT_PREFIX}Bélarus : Ales Pryklad, un syndicaliste condamné à six ans de prison {LINK}"
+    # No one to name: no alert can be made (the build then requires sms_alert).
+    assert composed_alert("Turquie : des réfugiés menacés de renvoi forcé", [], "Turquie", LINK) is None
 
 
 def test_short_address_of_a_case():
@@ -63,7 +69,7 @@ def test_short_address_of_a_case():
 
 
 def test_a_written_alert_one_character_too_long_is_an_error_naming_file_and_field(tmp_path):
-    too_long = "A" * (160 - len(LINK) - 1) + "B"
+    too_long = "Karim Example, Égypte " + "A" * (160 - len(LINK) - 1 - 22) + "B"
     content = make_content(tmp_path, {"egypte-chercheur": action(sms_alert=too_long)})
     result = run_pelican(tmp_path, content, tmp_path / "output", overrides={"UA_SEARCH": False})
     assert result.returncode != 0
@@ -78,7 +84,7 @@ def test_a_written_alert_one_character_too_long_is_an_error_naming_file_and_fiel
 
 
 def test_a_written_alert_that_fits_exactly_builds(tmp_path):
-    fits = "A" * (160 - len(LINK) - 1)
+    fits = "Karim Example, Égypte " + "A" * (160 - len(LINK) - 1 - 22)
     content = make_content(tmp_path, {"fits": action(sms_alert=fits)})
     result = run_pelican(tmp_path, content, tmp_path / "output", overrides={"UA_SEARCH": False})
     assert result.returncode == 0, result.stderr
@@ -86,15 +92,26 @@ def test_a_written_alert_that_fits_exactly_builds(tmp_path):
     assert rows[1][2] == f"{fits} {LINK}" and sms_length(rows[1][2]) == (160, 160)
 
 
-def test_a_unicode_alert_one_character_too_long_says_which_character(tmp_path):
-    alert = "« " + "a" * (70 - len(LINK) - 1 - 2 + 1)
-    content = make_content(tmp_path, {"egypte-chercheur": action(sms_alert=alert)})
-    result = run_pelican(tmp_path, content, tmp_path / "output", overrides={"UA_SEARCH": False})
+def test_a_written_alert_is_transliterated_and_must_name_the_person_and_the_country(tmp_path):
+    written = {
+        "guillemets": action(sms_alert="« Libérez Karim Example » – Égypte…"),
+        "no-one": action(case="UA 046/26", sms_alert="Un chercheur détenu : écrivez aux autorités"),
+        "required": action(case="UA 047/26", people=None, sms_alert=None),
+    }
+    result = run_pelican(tmp_path, make_content(tmp_path, written), tmp_path / "output", overrides={"UA_SEARCH": False})
     assert result.returncode != 0
-    assert (
-        "content/actions/egypte-chercheur.md: sms_alert: 71 characters with the short link "
-        f"' {LINK}' the build adds, one SMS holds 70: remove 1; '«' is not in the GSM alphabet"
-    ) in result.stderr
+    lines = sorted(line.strip() for line in result.stderr.splitlines() if "sms_alert" in line)
+    assert lines[0].startswith("content/actions/no-one.md: sms_alert: does not name 'Karim Example', 'Égypte'"), lines
+    assert lines[1].startswith(
+        "content/actions/required.md: sms_alert: required: the title cannot make an alert of one SMS naming no one"
+    ), lines
+    assert len(lines) == 2 and "Traceback" not in result.stderr
+    written.pop("no-one"), written.pop("required")
+    second = tmp_path / "second"
+    result = run_pelican(second, make_content(second, written), second / "output", overrides={"UA_SEARCH": False})
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO((second / "output" / "envois" / "sms.csv").read_text("utf-8"))))
+    assert rows[1][2] == f'"Libérez Karim Example" - Égypte... {LINK}', rows
 
 
 def test_sms_csv_lists_every_open_action_with_its_alert_and_short_address(built_site):
@@ -109,7 +126,7 @@ def test_sms_csv_lists_every_open_action_with_its_alert_and_short_address(built_
         number, year = re.match(r"UA (\d+)/(\d+)", row["dossier"]).groups()
         assert row["lien"].endswith(f"/ua/{number}-{year}/")
     belarus = next(r for r in rows if r["dossier"] == "UA 044/26")
-    assert belarus["texte"].startswith("Urgent : un syndicaliste emprisonné")  # written by the editor
+    assert belarus["texte"].startswith("Urgent : Ales Pryklad, syndicaliste")  # written by the editor, GSM-7
 
 
 def test_the_short_address_leads_to_the_case_latest_action(built_site):

@@ -57,7 +57,7 @@ class GeneratorBuild:
 
     def render_email(self, template: str, **context) -> str:
         """Render a template, then move its style sheet into ``style`` attributes."""
-        return makers.inline_css(self.render(template, **context))
+        return makers.email(self.render(template, **context))
 
     @cached_property
     def translations(self):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from ..content.typography import NBSP, french_spacing_html
 from ..site.outputs import CALENDAR, EMAIL, FEED, HTML, PDF, TEXT, CalendarPlan, FeedPlan, Output, PdfPlan
 
 
@@ -19,6 +20,12 @@ def inline_css(html: str) -> str:
     import css_inline
 
     return css_inline.inline(html, keep_style_tags=False, load_remote_stylesheets=False)
+
+
+def email(html: str) -> str:
+    """An email's HTML: French typography with U+00A0 (mail clients' fonts may
+    lack the narrow no-break space), then its style sheet inlined."""
+    return inline_css(french_spacing_html(html, space=NBSP))
 
 
 def pdf(html: str, plan: PdfPlan) -> bytes:
@@ -103,16 +110,19 @@ def make(output: Output, render_template: Callable[[str, dict], str]) -> str | b
     """The content of ``output``, made by its kind; ``render_template(name, context)``
     renders one of the theme's templates with the site's context."""
     if output.maker == TEXT:
-        return output.render()
+        text = output.render()
+        # An HTML file written without a template (a redirect page) gets the same typography.
+        return french_spacing_html(text) if output.save_as.endswith(".html") else text
     if output.maker == FEED:
         return feed(_resolved(output.plan))
     if output.maker == CALENDAR:
         return calendar(_resolved(output.plan))
     html = render_template(output.template, _resolved(output.context))
+    # French typography, in one place for every HTML page, email and PDF.
     if output.maker == HTML:
-        return html
+        return french_spacing_html(html)
     if output.maker == EMAIL:
-        return inline_css(html)
+        return email(html)
     if output.maker == PDF:
-        return pdf(html, _resolved(output.plan))
+        return pdf(french_spacing_html(html), _resolved(output.plan))
     raise ValueError(f"{output.save_as}: no maker for {output.maker!r}")

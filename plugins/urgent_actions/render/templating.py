@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from functools import cache, lru_cache
 
 import jinja2
@@ -77,6 +78,16 @@ def language_name(code: str, language: str = "fr") -> str:
     return _locale(language).languages.get(code, code)
 
 
+def address_breaks(address: str) -> Markup:
+    """An email address or URL, escaped, that may wrap only after '@', '.' and '/'
+    (``<wbr>``): never inside a word."""
+    return Markup("").join(
+        Markup(escape(part)) + (Markup("<wbr>") if part[-1:] in "@./" else Markup(""))
+        for part in re.split(r"(?<=[@./])", address)
+        if part
+    )
+
+
 def filters(language: str) -> dict:
     return {
         "date_long": lambda value: date_long(value, language),
@@ -94,6 +105,7 @@ def filters(language: str) -> dict:
         "language_name": lambda code: language_name(code, language),
         "country_name": lambda code: countries.country_name(code, language),
         "mailto_url": links.mailto_url,
+        "address_breaks": address_breaks,
         "phone_href": lambda number: "tel:" + "".join(c for c in number if c == "+" or c.isdigit()),
     }
 

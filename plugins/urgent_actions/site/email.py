@@ -27,6 +27,7 @@ from functools import lru_cache
 from .. import urls
 from ..content import wording
 from ..content.letters import normalise_text
+from ..content.typography import NBSP, french_spacing
 from ..settings import email_merge_tags
 from .act import ways_for
 from .build import Build
@@ -84,17 +85,55 @@ def html_context(build: Build, action, merge: dict | None = None, for_feed: bool
     return {
         "action": action,
         "ways": ways,
-        # The letter as the action's page shows it (composed once, in content.letters).
-        "letter": action.model_letters[0] if ways and action.front.letters else None,
+        # Each recipient's own letters (composed once, in content.letters).
+        "recipients": recipients(build, action) if ways and action.front.letters else [],
+        "preference": preference(build, action),
         "merge": merge,
         "for_feed": for_feed,
         "subject": subject_of(build, action),
         "absolute": build.absolute_url,
         "action_url": f"{build.absolute_url}/{action.url}",
         "image": image_of(build, action),
-        "email_targets": [w for w in ways if w.authority.emails],
         "steps": steps(build, action) if ways else [],
     }
+
+
+def _language_name(build: Build, code: str) -> str:
+    from babel import Locale
+
+    return Locale.parse(build.ua["UA_LANGUAGE"]).languages.get(code, code)
+
+
+def preference(build: Build, action) -> str | None:
+    """The sentence that says which language the authorities prefer, if any."""
+    preferred = next((letter for letter in action.front.letters if letter.preferred), None)
+    if preferred is None:
+        return None
+    name = _language_name(build, preferred.language)
+    return build.gettext("Les autorités préfèrent recevoir la lettre en %(language)s.", language=name)
+
+
+def recipients(build: Build, action) -> list[dict]:
+    """Each target with an email: its name, addresses and its own letters (its
+    salutation), the authorities' preferred language first, each labelled."""
+    _ = build.gettext
+    letters = action.front.letters
+    order = sorted(range(len(letters)), key=lambda index: not letters[index].preferred)
+    found = []
+    for way in ways_for(action, build.ua["UA_HOME_COUNTRY"]):
+        if not way.authority.emails:
+            continue
+        labelled = []
+        for index in order:
+            name = _language_name(build, letters[index].language)
+            label = (
+                _("Lettre en %(language)s, la langue que préfèrent les autorités", language=name)
+                if letters[index].preferred
+                else _("Lettre en %(language)s", language=name)
+            )
+            labelled.append({"label": label, "way": way.letters[index]})
+        found.append({"authority": way.authority, "letters": labelled})
+    return found
 
 
 def feed_html(build: Build, action) -> str:
@@ -119,47 +158,78 @@ def render_text(build: Build, action, merge: dict | None = None) -> str:
     """The plain-text part, with the same content as the HTML.
 
     Headings are the HTML's, upper-cased here rather than in the catalogue.
+    French text gets its no-break spaces here (U+00A0, which every plain-text
+    client's font has); the letters, in their own languages, in :func:`_text_recipients`.
     """
     _ = build.gettext
+    say = _spacing(build.ua["UA_LANGUAGE"])
     merge = merge or email_merge_tags(build.ua)
     front = action.front
     org = build.ua["UA_ORGANISATION"]
     url = f"{build.absolute_url}/{action.url}"
-    out = [merge["greeting"], "", subject_of(build, action).upper(), "", f"{front.case} · {action.country_name}", ""]
-    out += [_wrap(front.summary), ""]
+    out = [
+        merge["greeting"],
+        "",
+        say(subject_of(build, action).upper()),
+        "",
+        f"{front.case} · {action.country_name}",
+        "",
+    ]
+    out += [_wrap(say(front.summary)), ""]
     if front.state == "good-news":
-        out += [_wrap(front.outcome.text), ""]
-    out += [_wrap(_markdown_text(action.body_html)), ""]
+        out += [_wrap(say(front.outcome.text)), ""]
+    out += [_wrap(say(_markdown_text(action.body_html))), ""]
     if front.state == "open":
         deadline = wording.long_date(front.deadline, build.ua["UA_LANGUAGE"])
         out += [_("Agissez avant le %(date)s", date=deadline).upper(), ""]
         out += [_("Ce que vous pouvez faire").upper(), ""]
-        out += [_wrap(step, "  ") for step in steps(build, action)] + [""]
-        ways = ways_for(action, build.ua["UA_HOME_COUNTRY"])
-        letter = action.model_letters[0]
-        out += [_("La lettre").upper(), "", _("Objet : %(subject)s", subject=letter.subject), ""]
-        for paragraph in letter.paragraphs:
-            out += [_wrap(paragraph), ""]
-        out += [merge["name"] or _("Votre nom"), ""]
-        with_email = [w for w in ways if w.authority.emails]
-        if with_email:
-            out += [_("À qui écrire").upper(), ""]
-            for way in with_email:
-                who = way.authority.name + (f" ({way.authority.role})" if way.authority.role else "")
-                out += ["- " + _("%(name)s : %(addresses)s", name=who, addresses=", ".join(way.authority.emails))]
-            copies = [e for c in front.copies for e in c.emails]
-            if copies:
-                out += ["- " + _("En copie : %(addresses)s", addresses=", ".join(copies))]
-            out += [""]
-        out += [_("Agir sur le site : %(url)s", url=url), ""]
+        out += [_wrap(say(step), "  ") for step in steps(build, action)] + [""]
+        out += _text_recipients(build, action, merge)
+        out += [say(_("Agir sur le site : %(url)s", url=url)), ""]
     else:
-        out += [_("Lire sur le site : %(url)s", url=url), ""]
+        out += [say(_("Lire sur le site : %(url)s", url=url)), ""]
     out += ["-- ", org["name"]]
     if org.get("address"):
         out.append(org["address"])
-    out += [_wrap(_("Vous recevez ce courriel parce que vous avez rejoint le réseau des actions urgentes.")),
-            _("Se désinscrire : %(url)s", url=merge["unsubscribe"])]  # fmt: skip
+    out += [_wrap(say(_("Vous recevez ce courriel parce que vous avez rejoint le réseau des actions urgentes."))),
+            say(_("Se désinscrire : %(url)s", url=merge["unsubscribe"]))]  # fmt: skip
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _spacing(language: str):
+    """French typography for plain text in ``language`` (nothing for another)."""
+    if language.startswith("fr"):
+        return lambda text: french_spacing(text, NBSP)
+    return lambda text: text
+
+
+def _text_recipients(build: Build, action, merge: dict) -> list[str]:
+    """The text part's letters: each recipient, its addresses, its own letters."""
+    _ = build.gettext
+    found = recipients(build, action)
+    if not found:
+        return []
+    say = _spacing(build.ua["UA_LANGUAGE"])
+    out = [_("À qui écrire").upper(), ""]
+    sentence = preference(build, action)
+    if sentence:
+        out += [_wrap(say(sentence)), ""]
+    for number, recipient in enumerate(found, start=1):
+        target = recipient["authority"]
+        who = target.name + (f", {target.role}" if target.role else "")
+        out += [f"{number}. {who}".upper(), ", ".join(target.emails), ""]
+        for labelled in recipient["letters"]:
+            letter = labelled["way"].letter
+            spaced = _spacing(letter.language)
+            out += [f"--- {labelled['label']} ---", ""]
+            out += [say(_("Objet : %(subject)s", subject=letter.subject)), ""]
+            for paragraph in letter.paragraphs:
+                out += [_wrap(spaced(paragraph)), ""]
+            out += [merge["name"] or letter.words["name"], ""]
+    copies = [e for c in action.front.copies for e in c.emails]
+    if copies:
+        out += [say(_("En copie : %(addresses)s", addresses=", ".join(copies))), ""]
+    return out
 
 
 def steps(build: Build, action) -> list[str]:
@@ -168,8 +238,8 @@ def steps(build: Build, action) -> list[str]:
     front = action.front
     found = []
     if any(t.emails for t in front.targets):
-        found.append(_("Envoyez la lettre ci-dessous par courriel à chaque destinataire (les adresses suivent la lettre), "
-                       "en la signant de votre nom."))  # fmt: skip
+        found.append(_("Envoyez par courriel à chaque destinataire la lettre qui lui est adressée ci-dessous, "
+                       "dans la langue de votre choix, en la signant de votre nom."))  # fmt: skip
     if any(t.address for t in front.targets):
         found.append(_("Ou imprimez-la depuis le site et envoyez-la par la poste."))
     found.append(_("Parlez-en autour de vous : chaque message compte."))

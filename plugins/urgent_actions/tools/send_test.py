@@ -105,7 +105,9 @@ def message_for(
         text = handle.read()
     values = {"greeting": "Bonjour,", "name": "", "unsubscribe": f"{site_url}/{ua['UA_URLS']['join']}"}
     title = re.search(r"<title>(.*?)</title>", html, re.DOTALL)
-    subject = unescape(title.group(1)).strip() if title else slug
+    # The title's no-break spaces (French typography) as plain spaces: a subject
+    # line does not wrap, and plain ASCII words keep the header readable.
+    subject = re.sub(r"[\u00a0\u202f]", " ", unescape(title.group(1))).strip() if title else slug
     message = EmailMessage(policy=SMTP_POLICY)
     message["Subject"] = subject
     message["From"] = f"{ua['UA_ORGANISATION']['name']} <{sender}>"
