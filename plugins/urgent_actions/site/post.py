@@ -23,6 +23,7 @@ from .. import urls
 from ..content import countries
 from ..content.errors import Problem
 from ..content.letters import compose
+from . import photos
 from .build import Build
 from .keys import fingerprint
 from .outputs import PDF, Output, PdfPlan
@@ -107,7 +108,7 @@ def mailing_context(build: Build, month: str, actions: list) -> dict:
         url = short_url(build, action)
         letters = letters_to_post(action)
         zone = countries.postal_zone(action.front.country)
-        image = image_data_url(build.content_root, action.front.image) if action.front.image else None
+        image = photo_data_url(build, action)
         sheets.append({"action": action, "short_url": url, "qr": qr_svg(url), "letters": letters,
                        "zone": zone, "image": image})  # fmt: skip
     return {
@@ -125,14 +126,19 @@ def sheet_css(theme: str) -> str:
         return handle.read()
 
 
-def image_data_url(content_root: str, relative: str) -> str:
-    """The image as a data: URL (a file: URL would write the checkout's path into the PDF)."""
-    import base64
-    import mimetypes
+def _photo_digest(action) -> str:
+    return action.image_info.digest if action.image_info else ""
 
-    with open(os.path.join(content_root, relative), "rb") as handle:
-        data = base64.b64encode(handle.read()).decode("ascii")
-    return f"data:{mimetypes.guess_type(relative)[0] or 'image/jpeg'};base64,{data}"
+
+def photo_data_url(build: Build, action) -> str | None:
+    """The action's photo as a data: URL of its edition copy (a JPEG without metadata;
+    a file: URL would write the checkout's path into the PDF), or None."""
+    import base64
+
+    copy = photos.edition_copy(build, action)
+    if copy is None:
+        return None
+    return f"data:image/jpeg;base64,{base64.b64encode(build.photo_bytes(copy.plan)).decode('ascii')}"
 
 
 def outputs(build: Build):
@@ -143,6 +149,6 @@ def outputs(build: Build):
             context=lambda month=month, actions=actions: mailing_context(build, month, actions),
             maker=PDF,
             plan=PdfPlan(identifier=fingerprint("post", month).encode()[:32]),
-            # Exactly its inputs: the chosen actions' files (site-wide inputs are in every key).
-            key=fingerprint("post-mailing", month, [(a.slug, a.source_digest) for a in actions]),
+            # Exactly its inputs: the chosen actions' files and photos (site-wide inputs are in every key).
+            key=fingerprint("post-mailing", month, [(a.slug, a.source_digest, _photo_digest(a)) for a in actions]),
         )
