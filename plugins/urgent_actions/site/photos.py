@@ -31,10 +31,11 @@ SIZES = "(min-width: 46rem) 704px, calc(100vw - 2rem)"
 # (extension, MIME type, quality): WebP first (30 % smaller than JPEG at the
 # same look; AVIF is smaller still but 5 to 10 times slower to encode).
 FORMATS = (("webp", "image/webp", 75), ("jpeg", "image/jpeg", 80))
-# No copy weighs more (the email's JPEG is one of them: at most 200 KB).
-MAX_BYTES = 200_000
 # The email's and the postal PDF's copy: the largest JPEG at most this wide.
 EDITION_WIDTH = 1200
+# No copy weighs more: at most 200 KB up to the edition's width (the email's
+# JPEG is one of them), 400 KB beyond (what a wide screen at 2x asks for).
+MAX_BYTES, WIDE_MAX_BYTES = 200_000, 400_000
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 CARD_MAX_BYTES = 290_000
 
@@ -59,7 +60,14 @@ def copies(build: Build, action) -> list[Copy]:
         Copy(
             urls.photo_variant(source, info.digest, width, extension),
             mime,
-            ImagePlan(path, width, max(1, round(width * info.height / info.width)), extension, quality, MAX_BYTES),
+            ImagePlan(
+                path,
+                width,
+                max(1, round(width * info.height / info.width)),
+                extension,
+                quality,
+                MAX_BYTES if width <= EDITION_WIDTH else WIDE_MAX_BYTES,
+            ),
         )
         for width in widths
         for extension, mime, quality in FORMATS
