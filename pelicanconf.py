@@ -17,10 +17,12 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["urgent_actions"]
 
 # Actions are read by our own generator (content/actions/); Pelican only
-# reads the Markdown pages of content/pages/ and copies the images.
+# reads the Markdown pages of content/pages/. It copies nothing: the photos an
+# editor uploads may carry a GPS position, and are published only as the
+# plugin's copies without metadata (plugins/urgent_actions/site/photos.py).
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images"]
+STATIC_PATHS = []
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
 DIRECT_TEMPLATES = []

@@ -178,6 +178,7 @@ def check(c, site=False):
     import time
 
     from urgent_actions.content.errors import ContentError
+    from urgent_actions.content.images import identifying_problems
     from urgent_actions.content.loading import load_site
 
     start = time.perf_counter()
@@ -185,6 +186,10 @@ def check(c, site=False):
     try:
         content = load_site("content")
         _check_sms_alerts(content)
+        # Published copies never carry them, but the repository should not keep them either.
+        identifying = identifying_problems("content")
+        if identifying:
+            raise ContentError(identifying)
     except ContentError as exc:
         print(exc.report(), file=sys.stderr)
         sys.exit(1)
@@ -212,6 +217,26 @@ def check(c, site=False):
                 print("HTML not checked: the Nu Html Checker is installed by ./dev test.")
             else:
                 print("HTML is valid (Nu Html Checker).")
+
+
+@task(help={"strip": "remove GPS positions, serial numbers and all other metadata, in place"})
+def images(c, strip=False):
+    """List the content's photos that carry a GPS position or a device serial number."""
+    from urgent_actions.content.images import identifying_problems
+    from urgent_actions.tools.photos import strip as strip_file
+
+    os.chdir(ROOT)
+    problems = identifying_problems("content")
+    for problem in problems:
+        if strip:
+            strip_file(problem.path)
+            print(f"{problem.path}: metadata removed (orientation kept)")
+        else:
+            print(problem, file=sys.stderr)
+    if problems and not strip:
+        sys.exit(1)
+    if not problems:
+        print("No photo of content/ carries a GPS position or a device serial number.")
 
 
 @task(

@@ -173,14 +173,23 @@ def edit_one(site: Path, items: dict, at: float = 0.5) -> str:
 
 
 def run(
-    count: int, workdir: Path, seed: int = 2026, stock: bool = True, verify: bool = False, settings: tuple = ()
+    count: int,
+    workdir: Path,
+    seed: int = 2026,
+    stock: bool = True,
+    verify: bool = False,
+    settings: tuple = (),
+    photos: int = 0,
 ) -> dict:
     items = synthetic.actions(count, seed)
     synthetic.write_site(workdir, items)
+    if photos:
+        synthetic.add_photos(workdir / "content", items, photos, seed)
     synthetic.write_stock_site(workdir, items)
     (workdir / "stockconf.py").write_text(synthetic.STOCK_SETTINGS, "utf-8")
     results: dict = {
         "actions": count,
+        "photos": photos,
         "seed": seed,
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
@@ -224,7 +233,9 @@ def table(results: dict) -> str:
                 name, f"{row['seconds']:.2f}", f"{row['user_seconds']:.2f}", f"{row['system_seconds']:.2f}",
                 f"{row['peak_mib']:.0f}", f"{row['peak_total_mib']:.0f}",
             ))  # fmt: skip
-    lines = [f"{results['actions']} actions, {results['pages']} files in our output, {results['cpus']} CPUs"]
+    lines = [
+        f"{results['actions']} actions ({results['photos']} with a photo), {results['pages']} files in our output, {results['cpus']} CPUs"
+    ]
     lines += [f"{row[0]:<12}" + "".join(f" {cell:>9}" for cell in row[1:]) for row in rows]
     lines.append("user s, system s: CPU time of the whole process tree")
     lines.append("peak MiB: the largest process; all MiB: the whole process tree at its fullest (PSS)")
@@ -243,15 +254,18 @@ def main(argv=None) -> int:
         "--verify", action="store_true", help="also build the edited archive from scratch and compare it byte for byte"
     )
     parser.add_argument("--shard-size", type=int, help="UA_SEARCH_SHARD_SIZE (default: the setting's)")
+    parser.add_argument("--photos", type=int, default=0, help="give this many actions a photo (a few distinct JPEGs)")
     args = parser.parse_args(argv)
     settings = (f"UA_SEARCH_SHARD_SIZE={args.shard_size}",) if args.shard_size else ()
     if args.keep:
         workdir = Path(args.keep).resolve()
         workdir.mkdir(parents=True, exist_ok=True)
-        results = run(args.actions, workdir, args.seed, not args.no_stock, args.verify, settings)
+        results = run(args.actions, workdir, args.seed, not args.no_stock, args.verify, settings, args.photos)
     else:
         with tempfile.TemporaryDirectory(prefix="ua-bench-") as temporary:
-            results = run(args.actions, Path(temporary), args.seed, not args.no_stock, args.verify, settings)
+            results = run(
+                args.actions, Path(temporary), args.seed, not args.no_stock, args.verify, settings, args.photos
+            )
     print(table(results))
     if "differences" in results:
         print(f"incremental vs from scratch: {len(results['differences'])} files differ", *results["differences"][:20])

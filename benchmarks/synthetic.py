@@ -195,3 +195,32 @@ SITEURL = ""
 TIMEZONE = "Europe/Brussels"
 DEFAULT_LANG = "fr"
 """
+
+
+# Distinct photos the actions with a photo share (as phones take them: EXIF with GPS).
+PHOTO_FILES = 5
+PHOTO_SIZE = (2400, 1800)
+
+
+def add_photos(content: Path, items: dict[str, tuple[dict, str]], count: int, seed: int = 2026) -> None:
+    """Give ``count`` actions, spread over the archive, one of a few JPEGs made here."""
+    from PIL import Image
+
+    rng = random.Random(seed)
+    images = content / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    for number in range(PHOTO_FILES):
+        colour = tuple(rng.randrange(40, 220) for _ in range(3))
+        image = Image.blend(
+            Image.new("RGB", PHOTO_SIZE, colour), Image.effect_noise(PHOTO_SIZE, 50).convert("RGB"), 0.2
+        )
+        exif = Image.Exif()
+        exif[0x010F], exif[0x0110], exif[0x0112] = "ExamplePhone", "Bench", 1 + number % 2 * 5
+        exif.get_ifd(0x8825).update({1: "N", 2: (50.0, 50.0, 0.0), 3: "E", 4: (4.0, 21.0, 0.0)})
+        image.save(images / f"photo-{number}.jpg", "JPEG", quality=90, exif=exif.tobytes())
+    slugs = list(items)
+    step = max(1, len(slugs) // max(1, count))
+    for index, slug in enumerate(slugs[::step][:count]):
+        front, text = items[slug]
+        front.update(image=f"images/photo-{index % PHOTO_FILES}.jpg", image_alt="Une photo d'exemple")
+        write_action(content, slug, front, text)

@@ -15,6 +15,7 @@ from icalendar import Calendar
 
 from helpers import BUILD_DATE, ROOT, run_pelican
 from urgent_actions.content.loading import load_site
+from urgent_actions.urls import share_card
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE = "http://127.0.0.1:8000"
@@ -154,7 +155,8 @@ def test_sitemap_lists_every_page_with_lastmod(built_site, actions):
 def test_action_pages_have_link_preview_metadata(built_site, actions):
     with_image = next(a for a in actions if a.front.image)
     html = (built_site / with_image.save_as).read_text("utf-8")
-    assert f'<meta property="og:image" content="{BASE}/{with_image.front.image}">' in html
+    # Every action has its share card (made from its photo, without metadata), never the editor's file.
+    assert f'<meta property="og:image" content="{BASE}/{share_card(with_image.slug)}">' in html
     assert '<meta property="og:title" content="' in html
     assert 'rel="alternate" type="application/atom+xml"' in html
     assert 'rel="alternate" type="application/feed+json"' in html

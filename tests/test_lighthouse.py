@@ -111,11 +111,12 @@ def below_perfect(report: dict, category: str) -> list[str]:
 
 
 def page_paths(output: Path) -> dict[str, str | None]:
-    """The pages to audit: None when this build has no such page yet."""
+    """The pages to audit: None when this build has no such page yet. The action is an
+    open one with a photo (its <picture>, its copies' sizes and weight are audited too)."""
     action = next(
         "/" + p.parent.relative_to(output).as_posix() + "/"
         for p in sorted(output.glob("actions/*/index.html"))
-        if 'data-state="open"' in p.read_text("utf-8")
+        if 'data-state="open"' in p.read_text("utf-8") and "<picture>" in p.read_text("utf-8")
     )
     return {
         "home": "/",

@@ -34,7 +34,6 @@ from .render import i18n, templating
 from .render.generator import ActionsGenerator, unfreeze_objects
 from .render.pagefind import PagefindError
 from .settings import check, resolve
-from .site import email
 from .speed import output_swap
 from .speed.run import BuildRun, PlainRun
 
@@ -66,10 +65,10 @@ class _ContentErrorWithoutTraceback(logging.Filter):
 # (``pelican --autoreload``), which aborts it and publishes where it would have.
 _RUNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-# Caches keyed by a file's path (an image's size, the theme's translations): the
+# Caches keyed by a file's path (the theme's translations): the
 # file may change between two builds of one process (``pelican --autoreload``),
 # so every build starts with them empty.
-_PER_BUILD_CACHES = (email.image_size, i18n.translations_for)
+_PER_BUILD_CACHES = (i18n.translations_for,)
 
 
 def _start_run(pelican):

@@ -47,6 +47,24 @@ def case_part(case: str) -> str:
     return f"{number}-{year}"
 
 
+# Copies of the actions' photos, made by the build (never the editors' files:
+# those may carry a GPS position). A copy's name holds its source's digest, so
+# two actions sharing a photo share its copies, and a new photo gets new names.
+PHOTOS = "photos/"
+
+
+def photo_variant(source: str, digest: str, width: int, extension: str) -> str:
+    """``photos/<name>-<digest>-<width>.<ext>``: one size and format of a photo (``source``,
+    its path under content/)."""
+    stem = os.path.splitext(os.path.basename(source))[0]
+    return f"{PHOTOS}{stem}-{digest[:10]}-{width}.{extension}"
+
+
+def share_card(slug: str) -> str:
+    """``actions/<slug>/partage.jpg``: the image a link to the action shows when shared."""
+    return action_url(slug) + "partage.jpg"
+
+
 # Short addresses of cases, for SMS alerts and QR codes.
 SHORT = "ua/"
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .. import urls
 from . import countries, letters, states
 from .action_front import ActionFront
+from .images import ImageInfo
 
 
 @dataclass(frozen=True, eq=False)  # an action is itself: compared and hashed by identity
@@ -27,6 +28,7 @@ class Action:
     body_html: str = field(default="", repr=False)
     source_digest: str = ""  # digest of the file's bytes: this version of the action
     language: str = "fr"  # of the interface: country names follow it
+    image_info: ImageInfo | None = None  # its photo, checked (``content.images.inspect``)
 
     @property
     def url(self) -> str:

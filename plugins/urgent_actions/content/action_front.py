@@ -96,6 +96,8 @@ class ActionFront(BaseModel):
     image: str | None = Field(default=None, strict=True)
     image_alt: Line | None = None
     image_credit: Line | None = None
+    # Where the share card's crop is centred: [x, y], fractions of the width and height.
+    image_focus: Annotated[list[Annotated[float, Field(ge=0, le=1)]], Field(min_length=2, max_length=2)] | None = None
     ai_index: Line | None = None
     targets: list[Authority] = Field(default_factory=list)
     copies: list[Copy] = Field(default_factory=list)
@@ -258,6 +260,14 @@ def image_described(values: dict[str, Any]) -> list[Found]:
         return [(("image_alt",), "required with an image: describe what it shows")]
     if values["image_alt"] and not values["image"]:
         return [(("image_alt",), "given without an image")]
+    return []
+
+
+@ACTION_RULES.rule("image", "image_focus")
+def image_focus_with_image(values: dict[str, Any]) -> list[Found]:
+    """`image_focus` is given only with `image`."""
+    if values["image_focus"] and not values["image"]:
+        return [(("image_focus",), "given without an image")]
     return []
 
 

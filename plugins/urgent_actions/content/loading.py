@@ -26,6 +26,7 @@ from .case import Case
 from .errors import ContentError, Problem, did_you_mean, field_path
 from .fields import SLUG_RE
 from .frontmatter import FrontMatterError, load_yaml, read
+from .images import ImageProblem, inspect
 from .rules import model_in, problems_across_fields
 
 _TYPE_MESSAGES = {
@@ -236,6 +237,12 @@ def parse_action(path: str, raw: bytes, context: dict, renderer=None) -> tuple[A
         return None, problems
     if problems:
         return None, problems
+    image_info = None
+    if front.image and context.get("content_root"):
+        try:
+            image_info = inspect(context["content_root"], front.image)
+        except ImageProblem as exc:
+            return None, [Problem(path, "image", str(exc))]
     # With a renderer, only the HTML is kept (``Action.body``).
     html = renderer.render(body) if renderer is not None else ""
     action = Action(
@@ -246,6 +253,7 @@ def parse_action(path: str, raw: bytes, context: dict, renderer=None) -> tuple[A
         body_html=html,
         source_digest=source_digest(raw),
         language=context.get("language", "fr"),
+        image_info=image_info,
     )
     return action, []
 

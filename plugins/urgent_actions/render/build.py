@@ -8,7 +8,7 @@ from functools import cached_property
 
 from ..content.loading import SiteContent
 from ..site import search, sending
-from . import i18n, makers
+from . import i18n, images, makers
 
 
 @dataclass
@@ -58,6 +58,10 @@ class GeneratorBuild:
     def render_email(self, template: str, **context) -> str:
         """Render a template, then move its style sheet into ``style`` attributes."""
         return makers.email(self.render(template, **context))
+
+    def photo_bytes(self, plan) -> bytes:
+        """The bytes of a photo's copy (the postal PDF embeds them)."""
+        return images.encode(plan)
 
     @cached_property
     def translations(self):

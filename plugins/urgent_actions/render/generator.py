@@ -33,6 +33,7 @@ from ..site import (
     email,
     feeds,
     pages,
+    photos,
     post,
     redirects,
     search,
@@ -52,6 +53,7 @@ logger = logging.getLogger(__name__)
 # Modules that contribute outputs: each has ``outputs(build) -> iterable of Output``.
 OUTPUT_PROVIDERS = [
     pages,
+    photos,
     archive,
     search,
     signup,

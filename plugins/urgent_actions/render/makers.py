@@ -2,8 +2,8 @@
 
 One function per kind: HTML from a template, an email's HTML (css-inline),
 a PDF (WeasyPrint), an Atom or RSS feed (feedgenerator), a calendar
-(icalendar). The heavy libraries are imported only when a file of their
-kind is made.
+(icalendar), a photo's copy or a share card (Pillow, ``images.py``). The
+heavy libraries are imported only when a file of their kind is made.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import datetime as dt
 from collections.abc import Callable
 
 from ..content.typography import NBSP, french_spacing_html
-from ..site.outputs import CALENDAR, EMAIL, FEED, HTML, PDF, TEXT, CalendarPlan, FeedPlan, Output, PdfPlan
+from ..site.outputs import CALENDAR, CARD, EMAIL, FEED, HTML, IMAGE, PDF, TEXT, CalendarPlan, FeedPlan, Output, PdfPlan
+from . import images
 
 
 def inline_css(html: str) -> str:
@@ -117,6 +118,10 @@ def make(output: Output, render_template: Callable[[str, dict], str]) -> str | b
         return feed(_resolved(output.plan))
     if output.maker == CALENDAR:
         return calendar(_resolved(output.plan))
+    if output.maker == IMAGE:
+        return images.encode(output.plan)
+    if output.maker == CARD:
+        return images.draw_card(output.plan)
     html = render_template(output.template, _resolved(output.context))
     # French typography, in one place for every HTML page, email and PDF.
     if output.maker == HTML:

@@ -69,6 +69,10 @@ class Build(Protocol):
         """Like :meth:`render`, with the style sheet moved into ``style`` attributes
         (the email's HTML that the email feed carries)."""
 
+    def photo_bytes(self, plan) -> bytes:
+        """The bytes of a photo's copy (an ``outputs.ImagePlan``), for a file that embeds
+        it (the postal PDF) rather than links to it."""
+
     def gettext(self, message: str, **variables) -> str:
         """``message`` in the build's language, its ``%(name)s`` placeholders filled."""
 

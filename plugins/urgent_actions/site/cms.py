@@ -69,6 +69,7 @@ LABELS = {
     "image": "Image",
     "image_alt": "Description de l'image (obligatoire avec une image)",
     "image_credit": "Crédit de l'image",
+    "image_focus": "Point à garder dans l'image de partage : [x, y], de 0 à 1 (facultatif, centre par défaut)",
     "ai_index": "Index international (ex. MDE 12/0000/2026)",
     "targets": "Destinataires",
     "copies": "Copies",

@@ -19,16 +19,15 @@ in ``theme/translations/`` translates the email without touching this code.
 
 from __future__ import annotations
 
-import os
 import re
 import textwrap
-from functools import lru_cache
 
 from .. import urls
 from ..content import wording
 from ..content.letters import normalise_text
 from ..content.typography import NBSP, french_spacing
 from ..settings import email_merge_tags
+from . import photos
 from .act import ways_for
 from .build import Build
 from .keys import fingerprint
@@ -51,29 +50,19 @@ def subject_of(build: Build, action) -> str:
     return _("Action urgente : %(title)s", title=action.front.title)
 
 
-@lru_cache(maxsize=64)
-def image_size(path: str) -> tuple[int, int]:
-    """The width and height of the image at ``path``. Kept for a build only: the
-    plugin empties the cache when a build starts (the file may change)."""
-    from PIL import Image
-
-    with Image.open(path) as image:
-        return image.size
-
-
 def image_of(build: Build, action) -> dict | None:
-    """The action's image for the email: absolute URL, width, height, alt."""
-    front = action.front
-    if not front.image:
+    """The action's image for the email: the absolute URL of its edition copy (a JPEG
+    without metadata, :func:`photos.edition_copy`), width, height, alt."""
+    copy = photos.edition_copy(build, action)
+    if copy is None:
         return None
-    width, height = image_size(os.path.join(build.content_root, front.image))
-    shown = min(INNER, width)
+    shown = min(INNER, copy.plan.width)
     return {
-        "src": f"{build.absolute_url}/{front.image}",
+        "src": f"{build.absolute_url}/{copy.save_as}",
         "width": shown,
-        "height": round(height * shown / width),
-        "alt": front.image_alt,
-        "credit": front.image_credit,
+        "height": round(copy.plan.height * shown / copy.plan.width),
+        "alt": action.front.image_alt,
+        "credit": action.front.image_credit,
     }
 
 

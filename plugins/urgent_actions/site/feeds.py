@@ -21,6 +21,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from .. import urls
+from . import photos
 from .build import Build
 from .email import feed_html
 from .groups import by_country, by_theme
@@ -224,8 +225,9 @@ def json_feed(build: Build, actions, content_of) -> str:
                 "deadline": front.deadline.isoformat() if front.deadline else None,
             },
         }
-        if front.image:
-            item["image"] = f"{base}/{front.image}"
+        copy = photos.edition_copy(build, action)
+        if copy is not None:
+            item["image"] = f"{base}/{copy.save_as}"
         items.append(item)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",

@@ -22,6 +22,8 @@ PDF = "pdf"  # the same, then printed to PDF (``plan``: a PdfPlan)
 FEED = "feed"  # an Atom or RSS feed (``plan``: a FeedPlan)
 CALENDAR = "calendar"  # an iCalendar file (``plan``: a CalendarPlan)
 TEXT = "text"  # ``render()``: text or bytes the site writes itself (CSV, JSON, robots.txt, copies)
+IMAGE = "image"  # a copy of a photo, resized, without metadata (``plan``: an ImagePlan)
+CARD = "card"  # a share card drawn from an action's text (``plan``: a CardPlan)
 
 
 @dataclass
@@ -68,6 +70,33 @@ class PdfPlan:
     """How a PDF is printed: ``identifier`` is its fixed ID (no date: same input, same bytes)."""
 
     identifier: bytes
+
+
+@dataclass(frozen=True)
+class ImagePlan:
+    """A copy of a photo: ``crop`` (left, top, right, bottom, fractions of the upright
+    photo) then resized to ``width`` × ``height``, encoded as ``format`` ("webp" or
+    "jpeg") at ``quality``, or lower until it weighs at most ``max_bytes``."""
+
+    source: str  # the photo's path
+    width: int
+    height: int
+    format: str
+    quality: int
+    max_bytes: int
+    crop: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)
+
+
+@dataclass(frozen=True)
+class CardPlan:
+    """A share card without a photo (1200 × 630 JPEG): the action's text in the site's style."""
+
+    site_name: str
+    kicker: str  # the case and the country
+    title: str
+    people: str
+    deadline: str  # a sentence, or ""
+    max_bytes: int
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import logging
 from .. import urls
 from ..content.errors import display_path
 from ..content.letters import printed_pages
+from . import photos
 from .act import ways_for
 from .build import Build
 from .keys import actions_key
@@ -24,13 +25,16 @@ def open_actions(site, build_date):
     return sorted(current, key=lambda a: (a.front.deadline, a.front.title))
 
 
-def action_context(action, case, ways: list | None = None, home: str = "") -> dict:
-    """The context of an action's page: the action, its case (the timeline) and its ways to
-    act (``ways``, when already made; else made with postage from ``home``)."""
+def action_context(build: Build, action, case, ways: list | None = None) -> dict:
+    """The context of an action's page: the action, its case (the timeline), its ways to
+    act (``ways``, when already made; else made with postage from ``UA_HOME_COUNTRY``),
+    its photo's copies and its share card."""
     return {
         "action": action,
         "case": case,
-        "ways": ways_for(action, home) if ways is None else ways,
+        "ways": ways_for(action, build.ua["UA_HOME_COUNTRY"]) if ways is None else ways,
+        "picture": photos.picture(build, action),
+        "share_card": photos.share_card(build, action),
         "page_name": "action",
     }
 
@@ -46,26 +50,27 @@ def outputs(build: Build):
         key=actions_key(current, build_date, build_date.isoformat()),
     )
     for action in site.actions:
-        yield from action_outputs(site, action, build_date, build.ua["UA_HOME_COUNTRY"])
+        yield from action_outputs(build, action)
     yield Output(urls.NOT_FOUND, template="404", context={"page_name": "404"}, key="404", in_sitemap=False)
 
 
-def action_outputs(site, action, build_date, home: str):
+def action_outputs(build: Build, action):
     """An action's page, and for an open one the printable letters and copies it links to."""
+    site, build_date = build.site, build.build_date
     # An action's page shows its whole case (the timeline).
     case = site.case_of(action)
     key = actions_key(case.actions, build_date)
     # Only listed actions are in the sitemap (a hidden one is reached by its address).
     if action.front.state != "open":
         # Composed letters and links only when the page is rendered.
-        context = lambda: action_context(action, case, home=home)
+        context = lambda: action_context(build, action, case)
         yield Output(action.save_as, template="action", context=context, key=key, in_sitemap=action.listed)
         return
-    ways = ways_for(action, home)
+    ways = ways_for(action, build.ua["UA_HOME_COUNTRY"])
     yield Output(
         action.save_as,
         template="action",
-        context=action_context(action, case, ways),
+        context=action_context(build, action, case, ways),
         key=key,
         in_sitemap=action.listed,
     )

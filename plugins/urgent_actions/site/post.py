@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 
 from .. import urls
 from ..content.errors import Problem
 from ..content.letters import compose
+from . import photos
 from .act import postage_for
 from .build import Build
 from .keys import fingerprint
@@ -110,7 +110,7 @@ def mailing_context(build: Build, month: str, actions: list) -> dict:
         # Each letter at the zone of its own address (the print page's postage).
         targets = list({id(target): target for target, _ in letters}.values())
         postage = [(target, postage_for(target, action.front.country, home)) for target in targets]
-        image = image_data_url(build.content_root, action.front.image) if action.front.image else None
+        image = photo_data_url(build, action)
         sheets.append({"action": action, "short_url": url, "qr": qr_svg(url), "letters": letters,
                        "postage": postage, "zones": {p.zone for _, p in postage}, "image": image})  # fmt: skip
     return {
@@ -121,14 +121,19 @@ def mailing_context(build: Build, month: str, actions: list) -> dict:
     }
 
 
-def image_data_url(content_root: str, relative: str) -> str:
-    """The image as a data: URL (a file: URL would write the checkout's path into the PDF)."""
-    import base64
-    import mimetypes
+def _photo_digest(action) -> str:
+    return action.image_info.digest if action.image_info else ""
 
-    with open(os.path.join(content_root, relative), "rb") as handle:
-        data = base64.b64encode(handle.read()).decode("ascii")
-    return f"data:{mimetypes.guess_type(relative)[0] or 'image/jpeg'};base64,{data}"
+
+def photo_data_url(build: Build, action) -> str | None:
+    """The action's photo as a data: URL of its edition copy (a JPEG without metadata;
+    a file: URL would write the checkout's path into the PDF), or None."""
+    import base64
+
+    copy = photos.edition_copy(build, action)
+    if copy is None:
+        return None
+    return f"data:image/jpeg;base64,{base64.b64encode(build.photo_bytes(copy.plan)).decode('ascii')}"
 
 
 def outputs(build: Build):
@@ -139,6 +144,6 @@ def outputs(build: Build):
             context=lambda month=month, actions=actions: mailing_context(build, month, actions),
             maker=PDF,
             plan=PdfPlan(identifier=fingerprint("post", month).encode()[:32]),
-            # Exactly its inputs: the chosen actions' files (site-wide inputs are in every key).
-            key=fingerprint("post-mailing", month, [(a.slug, a.source_digest) for a in actions]),
+            # Exactly its inputs: the chosen actions' files and photos (site-wide inputs are in every key).
+            key=fingerprint("post-mailing", month, [(a.slug, a.source_digest, _photo_digest(a)) for a in actions]),
         )

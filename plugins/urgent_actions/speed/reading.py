@@ -69,7 +69,7 @@ class CachedReader:
             if action is not None and renderer is not None:
                 cache.store_read(
                     os.path.basename(path), action.source_digest, action.front, action.body_html,
-                    self.digests.content_stat(path),
+                    self.digests.content_stat(path), action.image_info,
                 )  # fmt: skip
             results[path] = result
         return [results[path] for path in paths]
@@ -90,14 +90,16 @@ class CachedReader:
         except OSError as exc:
             return None, [unreadable(path, exc)]
         if cached is not None:
-            digest, front, html = cached
+            digest, front, html, image_info = cached
             action = CachedAction(
                 slug=urls.slug_of(path), source_path=path, front=front, body="",
                 body_html=html,  # bytes: decoded if shown
-                source_digest=digest, language=context.get("language", "fr"),
+                source_digest=digest, language=context.get("language", "fr"), image_info=image_info,
             )  # fmt: skip
             return action, []
         action, problems = parse_action(path, raw, context, renderer)
         if action is not None and renderer is not None:
-            self.cache.store_read(name, action.source_digest, action.front, action.body_html, file_key)
+            self.cache.store_read(
+                name, action.source_digest, action.front, action.body_html, file_key, action.image_info
+            )
         return action, problems
