@@ -97,7 +97,7 @@ def test_a_closed_action_keeps_its_letter_as_an_archive_without_send_links(built
     assert not [link for link in SEND_LINKS if link in html], slug
     assert 'href="tel:' not in html and "data-reader-name" not in html and "data-copy" not in html
     if "letter--archive" in html or 'class="letter' in html:
-        assert 'class="letter letter--archive"' in html and "Pour mémoire : cette action est terminée" in html
+        assert 'class="letter letter--archive"' in html and "Pour mémoire\u202f: cette action est terminée" in html
     assert not (built_site / "actions" / slug / "lettre-1-fr").exists()
 
 
