@@ -53,7 +53,7 @@ def test_an_action_cannot_be_changed_after_it_is_built():
     with pytest.raises(dataclasses.FrozenInstanceError):
         action.body_html = "<p>changed</p>"
     with pytest.raises(dataclasses.FrozenInstanceError):
-        action.language = "en"
+        action.country_names = None
 
 
 def test_an_action_s_addresses_come_from_the_url_scheme():

@@ -230,6 +230,31 @@ def test_one_french_name_per_country(written):
     assert "Bélarus" in written["actions/belarus-syndicaliste-emprisonne/index.html"]
 
 
+def test_a_content_file_gives_a_country_its_one_name_everywhere(tmp_path):
+    """content/countries.yml overrides the network's usage: the page, its badge, the
+    action card, the archive's filters and the country's feed all say the new name."""
+    content = make_content(tmp_path)
+    (content / "countries.yml").write_text("EG: République arabe d'Égypte\n", encoding="utf-8")
+    result = run_pelican(ROOT, content, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out"
+    for page in ("actions/egypte-chercheur/index.html", "index.html", "archives/index.html", "feeds/pays/eg.atom.xml"):
+        text = html.unescape((out / page).read_text("utf-8")).replace("\u202f", " ").replace("\xa0", " ")
+        assert "République arabe d'Égypte" in text, page
+        assert ">Égypte<" not in text, page
+
+
+def test_a_country_name_file_with_an_unknown_code_is_an_error(tmp_path):
+    content = make_content(tmp_path)
+    (content / "countries.yml").write_text("XX: Nulle part\nBY: ''\n", encoding="utf-8")
+    result = run_pelican(ROOT, content, tmp_path / "out")
+    assert result.returncode != 0
+    report = result.stderr + result.stdout
+    assert "content/countries.yml: XX: not an ISO 3166-1 alpha-2 country code (e.g. BY, IR, EG)" in report
+    assert "content/countries.yml: BY: the name must be text" in report
+    assert "Traceback" not in report
+
+
 def test_two_theme_keys_with_one_label_is_an_error(tmp_path):
     content = make_content(tmp_path)
     themes = content / "themes.yml"

@@ -27,7 +27,8 @@ class Action:
     body: str = field(repr=False)
     body_html: str = field(default="", repr=False)
     source_digest: str = ""  # digest of the file's bytes: this version of the action
-    language: str = "fr"  # of the interface: country names follow it
+    # The site's country names, in the interface's language (content/countries.yml).
+    country_names: countries.CountryNames = field(default_factory=countries.CountryNames, repr=False)
     image_info: ImageInfo | None = None  # its photo, checked (``content.images.inspect``)
 
     @property
@@ -48,8 +49,8 @@ class Action:
 
     @property
     def country_name(self) -> str:
-        """The name of its country, in the interface's language."""
-        return countries.country_name(self.front.country, self.language)
+        """The name of its country, in the interface's language, as the site names it."""
+        return self.country_names.name(self.front.country)
 
     @property
     def model_letters(self) -> list[letters.ComposedLetter]:

@@ -8,6 +8,7 @@ islamique d'"), in French today and in Dutch or English tomorrow.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass, field
 from functools import cache
 
 import pycountry
@@ -34,6 +35,19 @@ def country_name(code: str, lang: str = "fr") -> str:
         return name
     country = pycountry.countries.get(alpha_2=code)
     return country.name if country else code
+
+
+@dataclass(frozen=True)
+class CountryNames:
+    """The country names of one site: :func:`country_name` in the interface's language,
+    with the site's own overrides (``content/countries.yml``: code -> name)."""
+
+    language: str = "fr"
+    overrides: dict[str, str] = field(default_factory=dict, hash=False)
+
+    def name(self, code: str) -> str:
+        """The one name of ``code`` on every page, badge, feed, list and letter of the site."""
+        return self.overrides.get(code) or country_name(code, self.language)
 
 
 def _fold(text: str) -> str:

@@ -11,14 +11,14 @@ import datetime as dt
 import hashlib
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .. import urls
-from . import placeholders
+from . import countries, placeholders
 from .action import Action
 from .action_front import ActionFront
 from .authority import Authority, Copy
@@ -88,6 +88,10 @@ def problems_from(exc: ValidationError, path: str, model: type[BaseModel]) -> li
     return problems
 
 
+# The site's own country names, over the network's usage (optional): ``CODE: Name`` lines.
+COUNTRIES_FILE = "countries.yml"
+
+
 @dataclass
 class SiteContent:
     """Everything the content directory holds, validated."""
@@ -97,6 +101,7 @@ class SiteContent:
     actions: list[Action]  # published and hidden, newest first
     drafts: list[Action]
     cases: dict[str, Case]  # by number, in the order of their newest action
+    country_names: countries.CountryNames = field(default_factory=countries.CountryNames)
 
     @cached_property
     def listed(self) -> list[Action]:
@@ -153,6 +158,33 @@ def _load_themes(content_root: str, problems: list[Problem]) -> dict[str, str]:
             themes[key] = label
             keys_by_label[label.strip().casefold()] = key
     return themes
+
+
+def _load_country_names(content_root: str, language: str, problems: list[Problem]) -> countries.CountryNames:
+    """The site's country names: the network's usage, with ``content/countries.yml``'s
+    ``CODE: Name`` lines (optional) over it."""
+    path = os.path.join(content_root, COUNTRIES_FILE)
+    if not os.path.isfile(path):
+        return countries.CountryNames(language)
+    try:
+        from .frontmatter import decode
+
+        data = load_yaml(decode(_read_bytes(path)))
+    except FrontMatterError as exc:
+        problems.append(Problem(path, exc.field, exc.message))
+        return countries.CountryNames(language)
+    if not isinstance(data, dict):
+        problems.append(Problem(path, "", "must be 'CODE: Name' lines, e.g. 'BY: Bélarus'"))
+        return countries.CountryNames(language)
+    overrides: dict[str, str] = {}
+    for code, name in data.items():
+        if not isinstance(code, str) or code not in countries.known_codes():
+            problems.append(Problem(path, str(code), "not an ISO 3166-1 alpha-2 country code (e.g. BY, IR, EG)"))
+        elif not isinstance(name, str) or not name.strip():
+            problems.append(Problem(path, code, "the name must be text"))
+        else:
+            overrides[code] = name.strip()
+    return countries.CountryNames(language, overrides)
 
 
 def _load_authorities(content_root: str, problems: list[Problem]) -> dict[str, Authority | None]:
@@ -252,7 +284,7 @@ def parse_action(path: str, raw: bytes, context: dict, renderer=None) -> tuple[A
         body="" if renderer is not None else body,
         body_html=html,
         source_digest=source_digest(raw),
-        language=context.get("language", "fr"),
+        country_names=context["country_names"],
         image_info=image_info,
     )
     return action, []
@@ -290,8 +322,14 @@ def load_site(content_root: str, renderer=None, language: str = "fr", read_actio
     problems: list[Problem] = []
     themes = _load_themes(content_root, problems)
     authorities = _load_authorities(content_root, problems)
-    # What validating an action needs from other files, and the interface's language.
-    context = {"themes": themes, "authorities": authorities, "content_root": content_root, "language": language}
+    country_names = _load_country_names(content_root, language, problems)
+    # What validating an action needs from other files, and the site's country names.
+    context = {
+        "themes": themes,
+        "authorities": authorities,
+        "content_root": content_root,
+        "country_names": country_names,
+    }
 
     actions: list[Action] = []
     folder = os.path.join(content_root, "actions")
@@ -321,6 +359,7 @@ def load_site(content_root: str, renderer=None, language: str = "fr", read_actio
         actions=published,
         drafts=drafts,
         cases={number: Case.of(number, actions) for number, actions in by_case.items()},
+        country_names=country_names,
     )
 
 

@@ -103,7 +103,7 @@ def filters(language: str) -> dict:
         "to_authority": lambda authority: named_after("à", authority, language),
         "for_authority": lambda authority: named_after("pour", authority, language),
         "language_name": lambda code: language_name(code, language),
-        "country_name": lambda code: countries.country_name(code, language),
+        "country_name": jinja2.pass_context(lambda context, code: _country_names(context, language).name(code)),
         "mailto_url": links.mailto_url,
         "address_breaks": address_breaks,
         "phone_href": lambda number: "tel:" + "".join(c for c in number if c == "+" or c.isdigit()),
@@ -125,6 +125,13 @@ class SnapshotGlobalsTemplate(jinja2.Template):
     @classmethod
     def from_code(cls, environment, code, globals, uptodate=None):
         return super().from_code(environment, code, dict(globals), uptodate)
+
+
+def _country_names(context, language: str) -> countries.CountryNames:
+    """The site's country names (content/countries.yml over the network's usage), from
+    the template's context; the network's alone where no site was read."""
+    site = context.get("site")
+    return site.country_names if site is not None else countries.CountryNames(language)
 
 
 def install(env, ua_settings: dict, siteurl: str, theme: str) -> None:

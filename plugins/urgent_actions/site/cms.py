@@ -240,9 +240,9 @@ def _fields_of(model_class, parent: str, items_required: bool, build: Build) -> 
 
 
 def _country_options(build: Build) -> list[dict]:
-    language = build.ua["UA_LANGUAGE"]
+    names = build.site.country_names
     return sorted(
-        ({"label": countries.country_name(code, language), "value": code} for code in countries.known_codes()),
+        ({"label": names.name(code), "value": code} for code in countries.known_codes()),
         key=lambda option: option["label"],
     )
 

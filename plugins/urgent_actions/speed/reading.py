@@ -94,7 +94,7 @@ class CachedReader:
             action = CachedAction(
                 slug=urls.slug_of(path), source_path=path, front=front, body="",
                 body_html=html,  # bytes: decoded if shown
-                source_digest=digest, language=context.get("language", "fr"), image_info=image_info,
+                source_digest=digest, country_names=context["country_names"], image_info=image_info,
             )  # fmt: skip
             return action, []
         action, problems = parse_action(path, raw, context, renderer)
