@@ -166,10 +166,14 @@ def follow_up(c, slug):
     from urgent_actions.tools.scaffold import follow_up as make_follow_up
 
     try:
-        path = make_follow_up(os.path.join(ROOT, "content"), slug)
+        made = make_follow_up(os.path.join(ROOT, "content"), slug)
     except (ScaffoldError, ContentError) as exc:
         sys.exit(f"invoke follow-up: {exc}")
-    print(f"Created {os.path.relpath(path, ROOT)}: say what changed, then remove 'status: draft'.")
+    print(f"Created {os.path.relpath(made.path, ROOT)}: say what changed, then remove 'status: draft'.")
+    for name in made.closed:
+        print(f"Closed {name} (state: closed): the case has one open action, the new one.")
+    for line in made.to_do:
+        print(f"To do: {line}")
 
 
 @task(help={"site": "also build the site and check its links, images and HTML"})
