@@ -201,9 +201,14 @@ def check(c, site=False):
     os.chdir(ROOT)
     try:
         content = load_site("content")
-        _check_sms_alerts(content)
     except ContentError as exc:
-        print(exc.report(), file=sys.stderr)
+        # Every problem in one list: those of the files that could be read too.
+        more = _problems_after_reading(exc.partial) if exc.partial is not None else []
+        print(ContentError(exc.problems + more).report(), file=sys.stderr)
+        sys.exit(1)
+    problems = _problems_after_reading(content)
+    if problems:
+        print(ContentError(problems).report(), file=sys.stderr)
         sys.exit(1)
     print(
         f"{len(content.actions)} actions and {len(content.drafts)} drafts are valid "
@@ -272,9 +277,10 @@ def send_test(c, slug, to, output="", site_url=""):
         smtp = smtp_settings(os.environ, ua["UA_ORGANISATION"].get("email", ""))
         with tempfile.TemporaryDirectory(prefix="send-test-") as folder:
             built = os.path.join(ROOT, output) if output else os.path.join(folder, "output")
+            # One -e for every setting: Pelican keeps only the last -e it is given.
             extra = f"-e SITEURL={shlex.quote(json.dumps(site_url))}"
             if not output:
-                extra += f" -e UA_CACHE_PATH={shlex.quote(json.dumps(os.path.join(folder, 'cache')))}"
+                extra += f" UA_CACHE_PATH={shlex.quote(json.dumps(os.path.join(folder, 'cache')))}"
             c.run(pelican_command("publishconf.py", built, extra), pty=False, hide="out")
             message = message_for(built, slug, ua, email_merge_tags(ua), addresses, smtp.sender, site_url)
         send(message, smtp)
@@ -285,21 +291,22 @@ def send_test(c, slug, to, output="", site_url=""):
     )
 
 
-def _check_sms_alerts(content):
-    """The SMS alerts with their short link (which depends on the site's address)."""
+def _problems_after_reading(content) -> list:
+    """What the build finds once the files are read, as the build says it: the SMS
+    alerts with their short link (which depends on the published site's address),
+    and the warnings that --fatal warnings makes errors (postal deadline, long letters)."""
     from types import SimpleNamespace
 
     from pelican.settings import read_settings
 
-    from urgent_actions.content.errors import ContentError
     from urgent_actions.settings import resolve
-    from urgent_actions.site import sms
+    from urgent_actions.site import pages, post, sms
 
     settings = read_settings(os.path.join(ROOT, "publishconf.py"))
-    base = (settings.get("SITEURL") or resolve(settings)["UA_DEV_SITEURL"]).rstrip("/")
-    problems = sms.problems(SimpleNamespace(site=content, absolute_url=base))
-    if problems:
-        raise ContentError(problems)
+    ua = resolve(settings)
+    base = (settings.get("SITEURL") or ua["UA_DEV_SITEURL"]).rstrip("/")
+    build = SimpleNamespace(site=content, absolute_url=base, ua=ua)
+    return sms.problems(build) + post.deadline_problems(build) + pages.long_letter_problems(content)
 
 
 @task

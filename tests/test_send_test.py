@@ -144,10 +144,11 @@ def test_a_refused_recipient_sends_nothing(built_site, smtp_server):
     assert recorder.messages == []
 
 
-def _cli(tmp_path, environ, to="redaction@example.org"):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("UA_SMTP_")}
+def _cli(tmp_path, environ, to="redaction@example.org", output=True):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UA_SMTP_") and k != "SITEURL"}
     env.update(environ, SOURCE_DATE_EPOCH=BUILD_EPOCH)
-    command = [sys.executable, "-m", "invoke", "send-test", SLUG, "--to", to, "--output", str(tmp_path / "output")]
+    command = [sys.executable, "-m", "invoke", "send-test", SLUG, "--to", to]
+    command += ["--output", str(tmp_path / "output")] if output else []
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
 
 
@@ -208,7 +209,7 @@ def test_a_wrong_to_is_refused_in_one_line_before_building(tmp_path, to):
 
 def test_the_links_and_images_are_on_the_published_site(tmp_path, smtp_server):
     controller, recorder = smtp_server
-    result = _cli(tmp_path, {**_environ(controller), "SITEURL": "https://actions.reseau.example"})
+    result = _cli(tmp_path, {**_environ(controller), "SITEURL": "https://actions.reseau.example"}, output=False)
     assert result.returncode == 0, result.stderr
     received = email.message_from_bytes(recorder.messages[0], policy=email.policy.default)
     html = received.get_body(("html",)).get_content()

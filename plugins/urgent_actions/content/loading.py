@@ -290,9 +290,13 @@ def load_site(content_root: str, renderer=None, language: str = "fr", read_actio
 
     for rule in FILE_RULES:
         problems.extend(rule(actions))
+    content = _site_content(themes, authorities, actions)
     if problems:
-        raise ContentError(problems)
+        raise ContentError(problems, partial=content)
+    return content
 
+
+def _site_content(themes: dict, authorities: dict, actions: list[Action]) -> SiteContent:
     published = [a for a in actions if a.front.status != "draft"]
     drafts = [a for a in actions if a.front.status == "draft"]
     published.sort(key=lambda a: a.sort_key, reverse=True)
