@@ -222,8 +222,9 @@ def check(c, site=False):
         with tempfile.TemporaryDirectory() as folder:
             output = os.path.join(folder, "output")
             c.run(pelican_command("pelicanconf.py", output))
-            problems = check_built_site(output)
-            html = vnu_problems(output, ROOT)
+            tags, site_url = _email_merge_tags_and_dev_url()
+            problems = check_built_site(output, tags, site_url)
+            html = vnu_problems(output, ROOT, tags)
             problems += html or []
             for problem in problems:
                 print(problem, file=sys.stderr)
@@ -291,6 +292,17 @@ def send_test(c, slug, to, output="", site_url=""):
     )
 
 
+def _email_merge_tags_and_dev_url() -> tuple[list[str], str]:
+    """The email service's merge tags, and the address links of a development build start with."""
+    from pelican.settings import read_settings
+
+    from urgent_actions.settings import email_merge_tags, resolve
+
+    settings = read_settings(os.path.join(ROOT, "pelicanconf.py"))
+    ua = resolve(settings)
+    return list(email_merge_tags(ua).values()), settings.get("SITEURL") or ua["UA_DEV_SITEURL"]
+
+
 def _problems_after_reading(content) -> list:
     """What the build finds once the files are read, as the build says it: the SMS
     alerts with their short link (which depends on the published site's address),
@@ -307,6 +319,27 @@ def _problems_after_reading(content) -> list:
     base = (settings.get("SITEURL") or ua["UA_DEV_SITEURL"]).rstrip("/")
     build = SimpleNamespace(site=content, absolute_url=base, ua=ua)
     return sms.problems(build) + post.deadline_problems(build) + pages.long_letter_problems(content)
+
+
+@task(
+    name="pr-summary",
+    help={
+        "base": "the base branch's built site",
+        "head": "the pull request's built site",
+        "check-log": "what ./dev check printed",
+        "check-passed": "whether ./dev check passed",
+    },
+)
+def pr_summary(c, base, head, check_log="", check_passed=False):
+    """Markdown for the pull request's reviewers: the check's result and the pages it adds, changes, removes."""
+    from urgent_actions.tools.pr_summary import compare, markdown
+
+    check_output = ""
+    if check_log and os.path.isfile(check_log):
+        with open(check_log, encoding="utf-8", errors="replace") as handle:
+            check_output = handle.read()
+    both = os.path.isdir(base) and os.path.isdir(head)
+    print(markdown(compare(base, head) if both else None, check_passed, check_output))
 
 
 @task
