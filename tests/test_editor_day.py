@@ -6,6 +6,7 @@ Each test runs what an editor types, in a clone of the project (``clone.py``).
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 
@@ -135,3 +136,17 @@ def test_publish_dry_run_leaves_output_as_it_was(tmp_path):
         ["git", "--git-dir", str(remote), "branch"], capture_output=True, text=True, timeout=60, check=False
     )
     assert branches.stdout == ""
+
+
+def test_the_readme_lists_only_folders_that_exist_and_every_debian_package():
+    from helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    folders = set(re.findall(r"`((?:content|plugins|theme|tests|docs|deploy|benchmarks)/[\w./-]*/)`", readme))
+    assert folders, "the README's layout names folders"
+    assert [f for f in sorted(folders) if not (ROOT / f).is_dir()] == []
+    script = (ROOT / "dev").read_text("utf-8")
+    packages = set(re.findall(r"missing\+=\(([^)]*)\)", script))
+    names = {name for group in packages for name in group.split()}
+    assert len(names) >= 8, names
+    assert [name for name in sorted(names) if f"`{name}`" not in readme] == []
