@@ -359,8 +359,8 @@ def one_open_action_per_case(actions: list[Action]) -> list[Problem]:
         if action.front.state == "open" and action.front.status != "draft":
             by_case[action.front.case].append(action)
     for case, open_ones in by_case.items():
-        if len(open_ones) < 2:
-            continue
+        if len(open_ones) < 2 or len({a.front.update for a in open_ones}) < len(open_ones):
+            continue  # one open action, or updates that collide (one_file_per_update says so)
         names = ", ".join(os.path.basename(a.source_path) for a in sorted(open_ones, key=lambda a: a.front.update))
         latest = max(open_ones, key=lambda a: a.front.update)
         for action in open_ones:
