@@ -36,6 +36,19 @@ def _task_help(name: str) -> None:
 HELP_TOKENS = ("-h", "--help")
 
 
+def _whole_number(task_name: str, option: str, value, low: int = 0, high: int | None = None) -> int:
+    """An option's value as a whole number, or one line saying what to write (no traceback):
+    invoke would convert an ``int`` default's option itself, with a traceback on a typo."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = None
+    if number is None or number < low or (high is not None and number > high):
+        bounds = f"from {low} to {high}" if high is not None else f"{low} or more"
+        sys.exit(f"{task_name}: --{option} '{value}' is not a whole number {bounds}")
+    return number
+
+
 @task(
     help={
         "port": "port on 127.0.0.1 (default 8000)",
@@ -43,7 +56,7 @@ HELP_TOKENS = ("-h", "--help")
         "admin": "also build the web editor (/admin/): ./dev installs its npm packages first (about 530 MB, once)",
     }
 )
-def serve(c, port=8000, output=OUTPUT, admin=False):
+def serve(c, port="8000", output=OUTPUT, admin=False):
     """Build, serve on http://127.0.0.1:PORT and rebuild when content or theme change.
 
     Stopped by Ctrl-C or any signal, it stops its build and its web server too.
@@ -52,6 +65,7 @@ def serve(c, port=8000, output=OUTPUT, admin=False):
     from urgent_actions.tools.serve import ServeError
     from urgent_actions.tools.serve import serve as serve_site
 
+    port = _whole_number("serve", "port", port, 1, 65535)
     os.chdir(ROOT)
     has_editor = os.path.isfile(os.path.join(ROOT, "node_modules", "decap-cms", "dist", "decap-cms.js"))
     if admin and not has_editor:
@@ -71,11 +85,9 @@ def serve(c, port=8000, output=OUTPUT, admin=False):
 
     builder = [PYTHON, "-m", "pelican", "-s", "pelicanconf.py", "-o", output, "--autoreload"]
     try:
-        status = serve_site(builder, output, int(port), after_stop=remove_leftovers)
+        status = serve_site(builder, output, port, after_stop=remove_leftovers)
     except ServeError as error:
         sys.exit(f"serve: {error}")
-    except ValueError:
-        sys.exit(f"serve: '{port}' is not a port number (e.g. --port 8001)")
     sys.exit(status)
 
 
@@ -126,15 +138,16 @@ sys.path.insert(0, os.path.join(ROOT, "plugins"))
         "theme": "key of content/themes.yml (default: the first one)",
     }
 )
-def new(c, title="", country="", case=None, weeks=6, theme=None):
+def new(c, title="", country="", case=None, weeks="6", theme=None):
     """Create a new draft action with every field to fill (valid as a draft only)."""
     from urgent_actions.tools.scaffold import ScaffoldError, new_action
 
+    weeks = _whole_number("invoke new", "weeks", weeks, 1)
     title = title or _ask("Titre de l'action", '--title "Égypte : un chercheur détenu"')
     country = country or _ask("Pays (code ISO à deux lettres, ex. EG)", "--country EG")
     try:
         path = new_action(
-            os.path.join(ROOT, "content"), title=title, country=country, case=case, weeks=int(weeks), theme=theme
+            os.path.join(ROOT, "content"), title=title, country=country, case=case, weeks=weeks, theme=theme
         )
     except ScaffoldError as exc:
         sys.exit(f"invoke new: {exc}; nothing was written")
@@ -166,10 +179,14 @@ def follow_up(c, slug):
     from urgent_actions.tools.scaffold import follow_up as make_follow_up
 
     try:
-        path = make_follow_up(os.path.join(ROOT, "content"), slug)
+        made = make_follow_up(os.path.join(ROOT, "content"), slug)
     except (ScaffoldError, ContentError) as exc:
         sys.exit(f"invoke follow-up: {exc}")
-    print(f"Created {os.path.relpath(path, ROOT)}: say what changed, then remove 'status: draft'.")
+    print(f"Created {os.path.relpath(made.path, ROOT)}: say what changed, then remove 'status: draft'.")
+    for name in made.closed:
+        print(f"Closed {name} (state: closed): the case has one open action, the new one.")
+    for line in made.to_do:
+        print(f"To do: {line}")
 
 
 @task(help={"site": "also build the site and check its links, images and HTML"})
@@ -183,15 +200,19 @@ def check(c, site=False):
 
     start = time.perf_counter()
     os.chdir(ROOT)
+    # Photos that say where they were taken or which phone took them: published
+    # copies never carry that, but the repository should not keep it either.
+    identifying = identifying_problems("content")
     try:
         content = load_site("content")
-        _check_sms_alerts(content)
-        # Published copies never carry them, but the repository should not keep them either.
-        identifying = identifying_problems("content")
-        if identifying:
-            raise ContentError(identifying)
     except ContentError as exc:
-        print(exc.report(), file=sys.stderr)
+        # Every problem in one list: those of the files that could be read too.
+        more = _problems_after_reading(exc.partial) if exc.partial is not None else []
+        print(ContentError(exc.problems + more + identifying).report(), file=sys.stderr)
+        sys.exit(1)
+    problems = _problems_after_reading(content) + identifying
+    if problems:
+        print(ContentError(problems).report(), file=sys.stderr)
         sys.exit(1)
     print(
         f"{len(content.actions)} actions and {len(content.drafts)} drafts are valid "
@@ -205,8 +226,9 @@ def check(c, site=False):
         with tempfile.TemporaryDirectory() as folder:
             output = os.path.join(folder, "output")
             c.run(pelican_command("pelicanconf.py", output))
-            problems = check_built_site(output)
-            html = vnu_problems(output, ROOT)
+            tags, site_url = _email_merge_tags_and_dev_url()
+            problems = check_built_site(output, tags, site_url)
+            html = vnu_problems(output, ROOT, tags)
             problems += html or []
             for problem in problems:
                 print(problem, file=sys.stderr)
@@ -243,47 +265,105 @@ def images(c, strip=False):
     name="send-test",
     help={
         "slug": "file name (without .md) of an open action or a recent good news",
-        "to": "the address to send the test to (yours)",
-        "output": "directory the site is built into",
+        "to": "the address to send the test to (yours; several separated by commas)",
+        "output": "directory the site is built into (default: a temporary one; output/ is left as it is)",
+        "site-url": "the published site's address for links and images (default: publishconf.py's SITEURL)",
     },
 )
-def send_test(c, slug, to, output=OUTPUT):
-    """Build, then send the action's email edition to TO through SMTP (UA_SMTP_* variables)."""
+def send_test(c, slug, to, output="", site_url=""):
+    """Build as published, then send the action's email edition to TO through SMTP (UA_SMTP_* variables).
+
+    The links and images point to the published site, as in the edition members
+    get; the subject starts with [TEST].
+    """
+    import json
+    import shlex
+    import tempfile
+
     from pelican.settings import read_settings
 
     from urgent_actions.settings import email_merge_tags, resolve
-    from urgent_actions.tools.send_test import SendTestError, message_for, send, smtp_settings
+    from urgent_actions.tools.send_test import (
+        SendTestError,
+        message_for,
+        recipients,
+        send,
+        site_address,
+        smtp_settings,
+    )
 
-    settings = read_settings(os.path.join(ROOT, "pelicanconf.py"))
+    os.chdir(ROOT)  # publishconf.py imports pelicanconf.py from there
+    settings = read_settings(os.path.join(ROOT, "publishconf.py"))
     ua = resolve(settings)
     try:
-        # Before the build: a missing setting is said at once.
+        # Before the build: a wrong option or a missing setting is said at once.
+        addresses = recipients(to)
+        site_url = site_address(site_url or settings.get("SITEURL", ""))
         smtp = smtp_settings(os.environ, ua["UA_ORGANISATION"].get("email", ""))
-        with c.cd(ROOT):
-            c.run(pelican_command("pelicanconf.py", output), pty=False, hide="out")
-        site_url = (settings.get("SITEURL") or ua["UA_DEV_SITEURL"]).rstrip("/")
-        message = message_for(os.path.join(ROOT, output), slug, ua, email_merge_tags(ua), to, smtp.sender, site_url)
+        with tempfile.TemporaryDirectory(prefix="send-test-") as folder:
+            built = os.path.join(ROOT, output) if output else os.path.join(folder, "output")
+            # One -e for every setting: Pelican keeps only the last -e it is given.
+            extra = f"-e SITEURL={shlex.quote(json.dumps(site_url))}"
+            if not output:
+                extra += f" UA_CACHE_PATH={shlex.quote(json.dumps(os.path.join(folder, 'cache')))}"
+            c.run(pelican_command("publishconf.py", built, extra), pty=False, hide="out")
+            message = message_for(built, slug, ua, email_merge_tags(ua), addresses, smtp.sender, site_url)
         send(message, smtp)
     except SendTestError as exc:
         sys.exit(f"send-test: {exc}")
-    print(f"Sent '{message['Subject']}' to {to} through {smtp.host}:{smtp.port}.")
+    print(
+        f"Sent '{message['Subject']}' to {', '.join(addresses)} through {smtp.host}:{smtp.port} (links to {site_url})."
+    )
 
 
-def _check_sms_alerts(content):
-    """The SMS alerts with their short link (which depends on the site's address)."""
+def _email_merge_tags_and_dev_url() -> tuple[list[str], str]:
+    """The email service's merge tags, and the address links of a development build start with."""
+    from pelican.settings import read_settings
+
+    from urgent_actions.settings import email_merge_tags, resolve
+
+    settings = read_settings(os.path.join(ROOT, "pelicanconf.py"))
+    ua = resolve(settings)
+    return list(email_merge_tags(ua).values()), settings.get("SITEURL") or ua["UA_DEV_SITEURL"]
+
+
+def _problems_after_reading(content) -> list:
+    """What the build finds once the files are read, as the build says it: the SMS
+    alerts with their short link (which depends on the published site's address),
+    and the warnings that --fatal warnings makes errors (postal deadline, long letters)."""
     from types import SimpleNamespace
 
     from pelican.settings import read_settings
 
-    from urgent_actions.content.errors import ContentError
     from urgent_actions.settings import resolve
-    from urgent_actions.site import sms
+    from urgent_actions.site import pages, post, sms
 
     settings = read_settings(os.path.join(ROOT, "publishconf.py"))
-    base = (settings.get("SITEURL") or resolve(settings)["UA_DEV_SITEURL"]).rstrip("/")
-    problems = sms.problems(SimpleNamespace(site=content, absolute_url=base))
-    if problems:
-        raise ContentError(problems)
+    ua = resolve(settings)
+    base = (settings.get("SITEURL") or ua["UA_DEV_SITEURL"]).rstrip("/")
+    build = SimpleNamespace(site=content, absolute_url=base, ua=ua)
+    return sms.problems(build) + post.deadline_problems(build) + pages.long_letter_problems(build)
+
+
+@task(
+    name="pr-summary",
+    help={
+        "base": "the base branch's built site",
+        "head": "the pull request's built site",
+        "check-log": "what ./dev check printed",
+        "check-passed": "whether ./dev check passed",
+    },
+)
+def pr_summary(c, base, head, check_log="", check_passed=False):
+    """Markdown for the pull request's reviewers: the check's result and the pages it adds, changes, removes."""
+    from urgent_actions.tools.pr_summary import compare, markdown
+
+    check_output = ""
+    if check_log and os.path.isfile(check_log):
+        with open(check_log, encoding="utf-8", errors="replace") as handle:
+            check_output = handle.read()
+    both = os.path.isdir(base) and os.path.isdir(head)
+    print(markdown(compare(base, head) if both else None, check_passed, check_output))
 
 
 @task
@@ -343,15 +423,7 @@ def publish(c, output=OUTPUT, deploy=True, dry_run=False, yes=False):
     sys.path[:0] = [os.path.join(ROOT, "plugins"), ROOT]
     from pelican.settings import read_settings
 
-    from urgent_actions.publish.deploy import (
-        DeployError,
-        configuration_problems,
-        describe_target,
-        is_confirmed,
-        remember_confirmed,
-        verify_output,
-    )
-    from urgent_actions.publish.deploy import deploy as deploy_site
+    from urgent_actions.publish.deploy import DeployError, configuration_problems, describe_target, is_confirmed
     from urgent_actions.settings import resolve
 
     os.chdir(ROOT)
@@ -373,16 +445,40 @@ def publish(c, output=OUTPUT, deploy=True, dry_run=False, yes=False):
                 f"publish: the first deployment from this checkout goes to {target}, replacing what "
                 "is published there: run again with --yes to confirm (nothing was built)"
             )
+    if dry_run:
+        # A dry run changes nothing: the build goes to a temporary folder, with its
+        # own cache, and output/ (what ./dev serve shows) stays as it was.
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="publish-dry-run-") as folder:
+            _publish_build(c, os.path.join(folder, "output"), os.path.join(folder, "cache"))
+            _deploy_or_verify(os.path.join(folder, "output"), settings, target, deploy, dry_run=True)
+        return
+    _publish_build(c, output)
+    _deploy_or_verify(os.path.join(ROOT, output), settings, target, deploy, dry_run=False)
+
+
+def _publish_build(c, output: str, cache: str = "") -> None:
+    import json
+    import shlex
+
+    extra = f"-e UA_CACHE_PATH={shlex.quote(json.dumps(cache))}" if cache else ""
     with c.cd(ROOT):
-        c.run(pelican_command("publishconf.py", output), pty=False)
+        c.run(pelican_command("publishconf.py", output, extra), pty=False)
+
+
+def _deploy_or_verify(output: str, settings: dict, target, deploy: bool, dry_run: bool) -> None:
+    from urgent_actions.publish.deploy import DeployError, remember_confirmed, verify_output
+    from urgent_actions.publish.deploy import deploy as deploy_site
+
     try:
         if deploy:
-            print(deploy_site(os.path.join(ROOT, output), settings["UA_DEPLOY"], ROOT, dry_run))
+            print(deploy_site(output, settings["UA_DEPLOY"], ROOT, dry_run))
             if not dry_run:
                 remember_confirmed(target, ROOT)
         else:
-            verify_output(os.path.join(ROOT, output))
-            print(f"{output}: production build verified; not deployed (--no-deploy)")
+            verify_output(output)
+            print(f"{os.path.relpath(output, ROOT)}: production build verified; not deployed (--no-deploy)")
     except DeployError as error:
         sys.exit(f"publish: {error}")
 

@@ -128,7 +128,11 @@ def actions(count: int, seed: int = 2026) -> dict[str, tuple[dict, str]]:
             day = min(first_day + dt.timedelta(days=40 * update), BUILD_DATE)
             slug = f"{country.lower()}-{person.split()[0].lower()}-{case_number}-{update}"
             recent = (BUILD_DATE - day).days < 60
-            state = "open" if recent else rng.choice(["closed", "closed", "good-news"])
+            # A case has one open action at a time: its latest recent update.
+            if recent:
+                state = "open" if update == updates - 1 else "closed"
+            else:
+                state = rng.choice(["closed", "closed", "good-news"])
             front = {
                 "title": f"{country} : {person}, cas {case_number}, mise à jour {update}",
                 "case": case,

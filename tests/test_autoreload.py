@@ -91,3 +91,41 @@ def test_builds_in_one_process_see_a_file_changed_between_them(tmp_path, increme
     assert report["output_path"] == str(output)
     assert report["left_beside"] == ([".output.spare"] if incremental == "on" else [])
     assert report["ua_attributes"] == []
+
+
+FIRST_EDIT = textwrap.dedent(
+    """
+    import logging, os, sys
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    root, content, output = sys.argv[1:4]
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    settings = read_settings(os.path.join(root, "pelicanconf.py"), override={
+        "PATH": content, "OUTPUT_PATH": output,
+        "UA_CACHE_PATH": os.path.join(os.path.dirname(output), "cache"),
+    })
+    pelican = Pelican(settings)
+    pelican.run()  # the build ./dev serve starts with, from nothing
+    action = os.path.join(content, "actions", "a.md")
+    text = open(action, encoding="utf-8").read()
+    open(action, "w", encoding="utf-8").write(text.replace("Un résumé", "Un autre résumé", 1))
+    print("--- first edit")
+    pelican.run()
+    """
+)
+
+
+def test_the_first_edit_after_start_is_as_incremental_as_later_ones(tmp_path):
+    """Pelican's Markdown reader changes the settings during the first build: the
+    second build of one process must still take the first one's output as its own."""
+    content = make_content(tmp_path, {"a": action(summary="Un résumé."), "b": action(case="UA 2/26")})
+    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "PYTHONPATH": str(ROOT / "plugins")}
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_EDIT, str(ROOT), str(content), str(tmp_path / "output")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    second = result.stdout.split("--- first edit", 1)[1]
+    assert "Starting from the spare output" in second, second
+    assert "does not match the cache" not in second

@@ -48,7 +48,7 @@ def test_next_case_number_starts_at_one_in_a_new_year(content):
 
 
 def test_follow_up_continues_the_latest_update_of_the_case(content):
-    path = follow_up(str(content), "tunisie-blogueuse-arretee", today=TODAY)
+    path = follow_up(str(content), "tunisie-blogueuse-arretee", today=TODAY).path
     assert path.endswith("tunisie-blogueuse-liberee-suivi-3.md")  # named after the latest file
     data, _ = read((content / "actions" / "tunisie-blogueuse-liberee-suivi-3.md").read_bytes())
     assert data["case"] == "UA 031/26" and data["update"] == 3 and data["state"] == "open"

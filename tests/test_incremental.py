@@ -20,10 +20,14 @@ from urgent_actions.speed.cache import BuildCache
 OPEN_CASE = "UA 45/26"
 
 
+# The case's first follow-up once the second one is published.
+SUITE_CLOSED = action(update=1, date="2026-11-20", title="Égypte : suite", state="closed")
+
+
 def _actions() -> dict:
     """Two cases with updates, a closed action alone, an open one alone."""
     return {
-        "egypte-chercheur": action(),
+        "egypte-chercheur": action(state="closed"),  # a case has one open action: its latest
         "egypte-chercheur-suite": action(update=1, date="2026-11-20", title="Égypte : suite"),
         "iran-militante": action(
             case="UA 12/25",
@@ -206,6 +210,8 @@ def test_editing_an_open_action_s_text_keeps_the_calendar_and_the_sitemap(projec
 def test_adding_and_removing_actions(project):
     before = _stats(project.output)
     project.write("egypte-chercheur-deuxieme-suite", action(update=2, date="2026-11-22"))
+    # The update it follows is closed (a case has one open action), as ./dev follow-up does.
+    project.write("egypte-chercheur-suite", SUITE_CLOSED)
     (project.content / "actions" / "turquie-avocat.md").unlink()
     project.incremental()
     tree = _tree(project.output)
@@ -397,6 +403,8 @@ def test_the_replaced_output_becomes_the_spare_the_next_build_starts_from(projec
     _retitle(project, "iran-militante", "Iran : titre revu")
     (project.content / "actions" / "chine-journaliste.md").unlink()
     project.write("egypte-chercheur-deuxieme-suite", action(update=2, date="2026-11-22"))
+    # The update it follows is closed (a case has one open action), as ./dev follow-up does.
+    project.write("egypte-chercheur-suite", SUITE_CLOSED)
     project.incremental()
     assert project.output.stat().st_ino == first
     assert spare.stat().st_ino == copy

@@ -65,7 +65,7 @@ def test_every_commented_example_of_the_scaffold_is_refused_once_uncommented(con
 
 
 def test_a_follow_up_keeps_its_marker_until_published(content):
-    path = follow_up("content", "tunisie-blogueuse-arretee", today=TODAY)
+    path = follow_up("content", "tunisie-blogueuse-arretee", today=TODAY).path
     load_site("content")  # a valid draft
     text = Path(path).read_text("utf-8").replace("status: draft\n", "")
     Path(path).write_text(text, "utf-8")

@@ -30,6 +30,7 @@ class Recorder:
 
     def __init__(self):
         self.messages: list[bytes] = []
+        self.recipients: list[list[str]] = []
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address == REFUSED:
@@ -39,6 +40,7 @@ class Recorder:
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope.original_content)
+        self.recipients.append(list(envelope.rcpt_tos))
         return "250 Message accepted"
 
 
@@ -94,7 +96,7 @@ def test_the_received_message_has_both_parts_and_the_page_letter(built_site, smt
     message = email.message_from_bytes(raw, policy=email.policy.default)
     subject_header = re.search(rb"^Subject: (.+?)\r\n(?! )", raw, re.MULTILINE | re.DOTALL).group(1)
     assert b"=?utf-8?q?=C3=89gypte" in subject_header and all(b < 128 for b in subject_header)  # RFC 2047
-    assert message["Subject"] == "Action urgente : Égypte : un chercheur détenu sans jugement depuis 400 jours"
+    assert message["Subject"] == "[TEST] Action urgente : Égypte : un chercheur détenu sans jugement depuis 400 jours"
     assert message.get_content_type() == "multipart/alternative"
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
@@ -142,10 +144,11 @@ def test_a_refused_recipient_sends_nothing(built_site, smtp_server):
     assert recorder.messages == []
 
 
-def _cli(tmp_path, environ, to="redaction@example.org"):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("UA_SMTP_")}
+def _cli(tmp_path, environ, to="redaction@example.org", output=True):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UA_SMTP_") and k != "SITEURL"}
     env.update(environ, SOURCE_DATE_EPOCH=BUILD_EPOCH)
-    command = [sys.executable, "-m", "invoke", "send-test", SLUG, "--to", to, "--output", str(tmp_path / "output")]
+    command = [sys.executable, "-m", "invoke", "send-test", SLUG, "--to", to]
+    command += ["--output", str(tmp_path / "output")] if output else []
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
 
 
@@ -165,8 +168,55 @@ def test_the_command_builds_and_sends(tmp_path, smtp_server):
     controller, recorder = smtp_server
     result = _cli(tmp_path, _environ(controller))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().startswith("Sent 'Action urgente : Égypte")
+    assert result.stdout.strip().startswith("Sent '[TEST] Action urgente : Égypte")
     assert len(recorder.messages) == 1
     refused = _cli(tmp_path, _environ(controller), to=REFUSED)
     assert refused.returncode != 0 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
     assert "refused the recipient" in refused.stderr and len(recorder.messages) == 1
+
+
+def test_the_sender_name_is_quoted_and_every_recipient_gets_it(built_site, smtp_server):
+    controller, recorder = smtp_server
+    ua = resolve({})
+    ua["UA_ORGANISATION"] = {**ua["UA_ORGANISATION"], "name": "Réseau (Belgique), urgences"}
+    to = ["redaction@example.org", "relecture@example.org"]
+    message = message_for(
+        str(built_site), SLUG, ua, email_merge_tags(ua), to, "envois@example.org", "https://a.example"
+    )
+    send(message, smtp_settings(_environ(controller)))
+    received = email.message_from_bytes(recorder.messages[0], policy=email.policy.default)
+    assert received["From"].addresses[0].display_name == "Réseau (Belgique), urgences"
+    assert received["From"].addresses[0].addr_spec == "envois@example.org"
+    assert [a.addr_spec for a in received["To"].addresses] == to
+    assert recorder.recipients == [to]
+
+
+def test_one_refused_recipient_and_nobody_gets_it(built_site, smtp_server):
+    controller, recorder = smtp_server
+    with pytest.raises(SendTestError, match=f"refused the recipient '{REFUSED}'"):
+        send(_message(built_site, to=["redaction@example.org", REFUSED]), smtp_settings(_environ(controller)))
+    assert recorder.messages == []
+
+
+@pytest.mark.parametrize("to", ["not-an-address", "redaction@example.org, ailleurs", ""])
+def test_a_wrong_to_is_refused_in_one_line_before_building(tmp_path, to):
+    result = _cli(tmp_path, {"UA_SMTP_HOST": "127.0.0.1"}, to=to)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("send-test: --to"), result.stderr
+    assert not (tmp_path / "output").exists()
+
+
+def test_the_links_and_images_are_on_the_published_site(tmp_path, smtp_server):
+    controller, recorder = smtp_server
+    result = _cli(tmp_path, {**_environ(controller), "SITEURL": "https://actions.reseau.example"}, output=False)
+    assert result.returncode == 0, result.stderr
+    received = email.message_from_bytes(recorder.messages[0], policy=email.policy.default)
+    html = received.get_body(("html",)).get_content()
+    text = received.get_body(("plain",)).get_content()
+    addresses = re.findall(r'(?:href|src)="([^"]+)"', html)
+    assert addresses and "127.0.0.1" not in html + text
+    assert all(a.startswith(("https://", "mailto:")) for a in addresses), addresses
+    own = [a for a in addresses if a.startswith("https://actions.reseau.example/")]
+    assert len(own) >= 3, addresses  # the image, the action's page, the join page
+    assert any(a.startswith("https://actions.reseau.example/") for a in re.findall(r'src="([^"]+)"', html))

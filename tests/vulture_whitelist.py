@@ -38,3 +38,5 @@ _.allow_reuse_address
 _.latest_post_date
 # pydantic: the models' configuration.
 _.model_config
+# ruamel.yaml: keep the quotes an editor wrote (tools/yaml_edit.py).
+_.preserve_quotes

@@ -30,8 +30,12 @@ class Problem:
 class ContentError(Exception):
     """Raised once, at the end of reading, when any content file has problems."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], partial=None):
         self.problems = sorted(set(problems))
+        # What could be read (a SiteContent of the valid files): the build and
+        # ``check`` look at it for the problems found after reading, so that
+        # every problem is said in one run.
+        self.partial = partial
         super().__init__(self.report())
 
     def report(self) -> str:

@@ -344,9 +344,15 @@ def load_site(content_root: str, renderer=None, language: str = "fr", read_actio
 
     for rule in FILE_RULES:
         problems.extend(rule(actions))
+    content = _site_content(themes, authorities, actions, country_names)
     if problems:
-        raise ContentError(problems)
+        raise ContentError(problems, partial=content)
+    return content
 
+
+def _site_content(
+    themes: dict, authorities: dict, actions: list[Action], country_names: countries.CountryNames
+) -> SiteContent:
     published = [a for a in actions if a.front.status != "draft"]
     drafts = [a for a in actions if a.front.status == "draft"]
     published.sort(key=lambda a: a.sort_key, reverse=True)
@@ -402,8 +408,30 @@ def aliases_free(actions: list[Action]) -> list[Problem]:
     return problems
 
 
+def one_open_action_per_case(actions: list[Action]) -> list[Problem]:
+    """A case has at most one open action at a time (drafts aside): close the earlier one when its follow-up is published."""
+    problems = []
+    by_case: dict[str, list[Action]] = defaultdict(list)
+    for action in actions:
+        if action.front.state == "open" and action.front.status != "draft":
+            by_case[action.front.case].append(action)
+    for case, open_ones in by_case.items():
+        if len(open_ones) < 2 or len({a.front.update for a in open_ones}) < len(open_ones):
+            continue  # one open action, or updates that collide (one_file_per_update says so)
+        names = ", ".join(os.path.basename(a.source_path) for a in sorted(open_ones, key=lambda a: a.front.update))
+        latest = max(open_ones, key=lambda a: a.front.update)
+        for action in open_ones:
+            if action is not latest:
+                message = (
+                    f"case '{case}' has {len(open_ones)} open actions ({names}): set 'state: closed' here, "
+                    f"{os.path.basename(latest.source_path)} is the open one"
+                )
+                problems.append(Problem(action.source_path, "state", message))
+    return problems
+
+
 # The rules that span files, each a check over every action read.
-FILE_RULES = (one_file_per_update, aliases_free)
+FILE_RULES = (one_file_per_update, aliases_free, one_open_action_per_case)
 
 
 def today_in_brussels(source_date_epoch: str | None = None) -> dt.date:

@@ -22,6 +22,7 @@ import time
 from contextlib import contextmanager
 
 from pelican.generators import Generator
+from pelican.log import FatalLogger
 
 from .. import urls
 from ..content.errors import ContentError
@@ -123,17 +124,21 @@ class ActionsGenerator(Generator):
     def _collect(self):
         started = time.perf_counter()
         reader = self.run.reader(self.path, self.theme)
-        self.site = load_site(self.path, MarkdownRenderer(), self.ua["UA_LANGUAGE"], reader)
+        try:
+            self.site = load_site(self.path, MarkdownRenderer(), self.ua["UA_LANGUAGE"], reader)
+        except ContentError as error:
+            if error.partial is None:
+                raise
+            # Every problem in one list: those of the files that could be read too.
+            partial = GeneratorBuild(error.partial, self.build_date, self.ua, self.settings, self)
+            raise ContentError(error.problems + self._problems_after_reading(partial)) from None
         read_seconds = time.perf_counter() - started
         self.context.update(site=self.site, build_date=self.build_date, actions=self.site.actions)
         self.build = GeneratorBuild(self.site, self.build_date, self.ua, self.settings, self)
         self.context["build"] = self.build
-        # Rules that depend on the settings as well as on a file (the short link
-        # an SMS alert carries), and advice on the postal mailing's choice.
-        problems = sms.problems(self.build)
+        problems = self._problems_after_reading(self.build)
         if problems:
             raise ContentError(problems)
-        post.warnings(self.build)
         self._plan(EARLY_PROVIDERS)
         logger.info(
             "Read %d actions (%d drafts), %d authorities, %d themes in %.1f s",
@@ -143,6 +148,19 @@ class ActionsGenerator(Generator):
             len(self.site.themes),
             read_seconds,
         )
+
+    @staticmethod
+    def _problems_after_reading(build) -> list:
+        """Rules that depend on the settings as well as on a file (the short link an
+        SMS alert carries), and the warnings (postal deadline, long letters), which
+        are errors under ``--fatal warnings``: else they are logged, and returned not."""
+        errors = sms.problems(build)
+        advice = post.deadline_problems(build) + pages.long_letter_problems(build)
+        if FatalLogger.fatal_lvl <= logging.WARNING:
+            return errors + advice
+        for problem in advice:
+            logger.warning("%s", problem)
+        return errors
 
     def _plan(self, providers) -> list:
         """Ask ``providers`` for their outputs and give those their keys; return them.

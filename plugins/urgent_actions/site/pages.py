@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-
 from .. import urls
-from ..content.errors import display_path
+from ..content.errors import Problem
 from ..content.letters import printed_pages
 from . import photos
 from .act import ways_for
 from .build import Build
 from .keys import actions_key
 from .outputs import Output
-
-logger = logging.getLogger(__name__)
 
 # A printed letter longer than this many A4 pages is worth an editor's look.
 PRINTED_PAGES_WARNING = 2
@@ -23,6 +19,25 @@ def open_actions(site, build_date):
     """Open actions whose deadline has not passed, nearest deadline first."""
     current = [a for a in site.listed if a.display_state(build_date) == "open"]
     return sorted(current, key=lambda a: (a.front.deadline, a.front.title))
+
+
+def long_letter_problems(build: Build) -> list[Problem]:
+    """The printed letters of open actions that need more than two pages (a warning,
+    which ``--fatal warnings`` and ``check`` make an error)."""
+    found = []
+    for action in build.site.actions:
+        if action.front.state != "open":
+            continue
+        for target_ways in ways_for(action, build.ua["UA_HOME_COUNTRY"]):
+            for number, way in enumerate(target_ways.letters):
+                pages = printed_pages(way.letter) if way.print_url else 0
+                if pages > PRINTED_PAGES_WARNING:
+                    message = (
+                        f"the letter in '{way.language}' to '{target_ways.authority.name}' needs about {pages} "
+                        f"printed pages: shorten it to fit on {PRINTED_PAGES_WARNING}"
+                    )
+                    found.append(Problem(action.source_path, f"letters[{number}]", message))
+    return found
 
 
 def action_context(build: Build, action, case, ways: list | None = None) -> dict:
@@ -82,17 +97,6 @@ def action_outputs(build: Build, action):
 
 def printed_letter_outputs(action, target_ways, number: int, way, key: str):
     """The printable letter of ``way`` to one target, and a printable copy for each authority in copy."""
-    pages = printed_pages(way.letter)
-    if pages > PRINTED_PAGES_WARNING:
-        logger.warning(
-            "%s: letters[%d]: the letter in '%s' to '%s' needs about %d printed pages: shorten it to fit on %d",
-            display_path(action.source_path),
-            number,
-            way.language,
-            target_ways.authority.name,
-            pages,
-            PRINTED_PAGES_WARNING,
-        )
     context = {
         "action": action,
         "target": target_ways.authority,

@@ -16,7 +16,6 @@ changed.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from .. import urls
 from ..content.errors import Problem
@@ -27,8 +26,6 @@ from .build import Build
 from .keys import fingerprint
 from .outputs import PDF, Output, PdfPlan
 from .shortlinks import short_url
-
-logger = logging.getLogger(__name__)
 
 
 def chosen(build: Build) -> list:
@@ -54,9 +51,11 @@ def mailings(build: Build) -> dict[str, list]:
     }
 
 
-def warnings(build: Build) -> None:
-    """Warn about chosen actions whose readers would have too little time."""
+def deadline_problems(build: Build) -> list[Problem]:
+    """Chosen actions whose readers would have too little time (a warning, which
+    ``--fatal warnings`` and ``check`` make an error)."""
     weeks = build.ua["UA_POST_MIN_WEEKS"]
+    found = []
     for action in chosen(build):
         front = action.front
         if front.deadline is not None and front.deadline - front.date < dt.timedelta(weeks=weeks):
@@ -66,7 +65,8 @@ def warnings(build: Build) -> None:
                 f"{front.date.isoformat()}: a postal mailing needs at least {weeks} weeks "
                 "(choose another action, or remove 'post: true')"
             )
-            logger.warning("%s", Problem(action.source_path, "post", message))
+            found.append(Problem(action.source_path, "post", message))
+    return found
 
 
 def letters_to_post(action) -> list[tuple]:

@@ -137,8 +137,24 @@ def _stable(value):
     return type(value).__qualname__ if " at 0x" in text else text
 
 
+def _markdown_as_read(markdown: dict) -> dict:
+    """``MARKDOWN`` as Pelican's Markdown reader leaves it: the reader adds every key of
+    ``extension_configs`` to ``extensions`` *in the settings*, during the first build.
+    Digested as given, an autoreloading ``pelican`` (``./dev serve``) saw other settings
+    from its second build on, and the first edit after start rebuilt the whole site."""
+    configs = markdown.get("extension_configs") or {}
+    extensions = list(markdown.get("extensions") or [])
+    return {
+        **markdown,
+        "extension_configs": configs,
+        "extensions": extensions + [name for name in configs if name not in extensions],
+    }
+
+
 def settings_digest(settings: dict) -> str:
     stable = {k: _stable(v) for k, v in settings.items() if k not in _VOLATILE_SETTINGS}
+    if isinstance(settings.get("MARKDOWN"), dict):
+        stable["MARKDOWN"] = _stable(_markdown_as_read(settings["MARKDOWN"]))
     return fingerprint(json.dumps(stable, sort_keys=True, default=str))
 
 

@@ -12,14 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from dataclasses import dataclass, field
 
 import yaml
 from slugify import slugify
 
 from ..content import countries, placeholders
 from ..content.errors import did_you_mean
-from ..content.frontmatter import read
 from ..content.loading import load_site, today_in_brussels
+from .yaml_edit import FrontMatter, parse
 
 TODO = placeholders.TODO
 DEFAULT_WEEKS = 6
@@ -123,6 +124,24 @@ def check_country(country: str) -> str:
     raise ScaffoldError(f"unknown country '{country}'{hint}: give its ISO 3166-1 alpha-2 code, e.g. --country EG")
 
 
+def _refuse_existing_case(content_root: str, case: str) -> None:
+    """A new action starts a new case: on an existing one, point to ``follow-up``."""
+    key = _case_key(case)
+    if key is None:
+        raise ScaffoldError(f"'{case}' is not a case number: write it 'UA n/yy', e.g. --case \"UA 061/26\"")
+    folder = os.path.join(content_root, "actions")
+    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        if not name.endswith(".md"):
+            continue
+        with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as handle:
+            match = re.search(r'^case:\s*["\']?(UA \d{1,3}/\d{2})', handle.read(4000), re.MULTILINE)
+        if match and _case_key(match.group(1)) == key:
+            raise ScaffoldError(
+                f"case {match.group(1)} already exists (content/actions/{name}): "
+                f"./dev follow-up {name[:-3]} writes its next update"
+            )
+
+
 def new_action(
     content_root: str,
     *,
@@ -143,6 +162,8 @@ def new_action(
     path = os.path.join(content_root, "actions", f"{slug}.md")
     if os.path.exists(path):
         raise ScaffoldError(f"{path} already exists: choose another title or edit that file")
+    if case is not None:
+        _refuse_existing_case(content_root, case)
     with open(os.path.join(content_root, "themes.yml"), encoding="utf-8") as handle:
         themes = yaml.safe_load(handle) or {}
     if theme is None:
@@ -169,52 +190,98 @@ def new_action(
     return path
 
 
-def follow_up(content_root: str, slug: str, *, today: dt.date | None = None, weeks: int = DEFAULT_WEEKS) -> str:
-    """Write the next update of the case of ``slug`` from its latest file; return its path."""
+HEADER = "# Mise à jour du dossier "
+
+
+@dataclass
+class FollowUp:
+    """What ``follow_up`` did: the new draft, and the previous open action of the case,
+    closed in place (``closed``) or left for the editor with what to do (``to_do``)."""
+
+    path: str
+    closed: list[str] = field(default_factory=list)
+    to_do: list[str] = field(default_factory=list)
+
+
+def _case_key(case: str) -> tuple[int, str] | None:
+    """A case number compared as a number: 'UA 45/26' and 'UA 045/26' are one case."""
+    match = re.fullmatch(r"UA (\d{1,3})/(\d{2})", (case or "").strip())
+    return (int(match.group(1)), match.group(2)) if match else None
+
+
+def _read_front(path: str, drop_header: str = "") -> FrontMatter:
+    with open(path, "rb") as handle:
+        return parse(handle.read(), drop_header)
+
+
+def follow_up(content_root: str, slug: str, *, today: dt.date | None = None, weeks: int = DEFAULT_WEEKS) -> FollowUp:
+    """Write the next update of the case of ``slug`` from its latest file, changing
+    only the follow-up's fields (comments, layout and key order are kept), and close
+    the case's open action in place."""
     today = today or today_in_brussels()
     site = load_site(content_root)
     action = next((a for a in site.actions + site.drafts if a.slug == slug), None)
     if action is None:
         raise ScaffoldError(f"no action content/actions/{slug}.md")
-    case = [a for a in site.actions + site.drafts if a.front.case == action.front.case]
-    latest = max(case, key=lambda a: a.front.update)
-    with open(latest.source_path, "rb") as handle:
-        data, body = read(handle.read())
-    update = latest.front.update + 1
-    data.update(
-        status="draft",
-        update=update,
-        date=today.isoformat(),
-        deadline=(today + dt.timedelta(weeks=weeks)).isoformat(),
-        state="open",
-        title=f"Mise à jour : {latest.front.title}"[:120],
+    case = sorted(
+        (a for a in site.actions + site.drafts if a.front.case == action.front.case),
+        key=lambda a: a.front.update,
+        reverse=True,
     )
-    data.pop("outcome", None)
-    data.pop("aliases", None)
-    # An update is open again: take the authorities and letters from the most
-    # recent file of the case that has them (a good news usually has none).
-    for key in ("targets", "letters", "copies", "sms", "tweet"):
-        if data.get(key):
-            continue
-        for earlier in sorted(case, key=lambda a: a.front.update, reverse=True):
-            with open(earlier.source_path, "rb") as handle:
-                earlier_data, _ = read(handle.read())
-            if earlier_data.get(key):
-                data[key] = earlier_data[key]
-                break
+    latest = case[0]
+    update = latest.front.update + 1
     base = re.sub(r"-suivi-\d+$", "", latest.slug)
     path = os.path.join(content_root, "actions", f"{base}-suivi-{update}.md")
     if os.path.exists(path):
         raise ScaffoldError(f"{path} already exists")
-    front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    text = (
-        f"---\n# Mise à jour du dossier {latest.front.case}. Indiquez ce qui a changé, vérifiez les destinataires et\n"
+    front = _read_front(latest.source_path, drop_header=HEADER)
+    if "status" in front.data:
+        front.set("status", "draft")
+    else:
+        front.data.insert(0, "status", "draft")  # first, as in a new draft: the line to remove
+    front.set("title", f"Mise à jour : {latest.front.title}"[:120])
+    front.set("update", update)
+    front.set("date", today)
+    front.set("deadline", today + dt.timedelta(weeks=weeks))
+    front.set("state", "open")
+    for key in ("outcome", "aliases"):
+        front.data.pop(key, None)
+    # An update is open again: take the authorities and letters from the most
+    # recent file of the case that has them (a good news usually has none).
+    for key in ("targets", "copies", "letters", "sms", "tweet"):
+        if front.data.get(key):
+            continue
+        earlier = next((a for a in case if getattr(a.front, key)), None)
+        if earlier is not None:
+            front.set(key, _read_front(earlier.source_path).data[key])
+    front.body = (
+        f"{TODO} : ce qui a changé depuis l'action du {latest.front.date.isoformat()}.\n\n" + front.body.lstrip("\n")
+    )
+    header = (
+        f"{HEADER}{latest.front.case}. Indiquez ce qui a changé, vérifiez les destinataires et\n"
         "# la lettre, puis supprimez la ligne « status: draft » pour publier.\n"
-        + front
-        + "---\n"
-        + f"{TODO} : ce qui a changé depuis l'action du {latest.front.date.isoformat()}.\n\n"
-        + body.lstrip("\n")
     )
     with open(path, "x", encoding="utf-8") as handle:
+        handle.write(front.text(header))
+    result = FollowUp(path)
+    for previous in case:
+        if previous.front.state == "open" and previous.front.status != "draft":
+            _close(previous, result)
+    return result
+
+
+def _close(previous, result: FollowUp) -> None:
+    """Close the case's previous open action in place, or say what to do by hand."""
+    name = f"content/actions/{os.path.basename(previous.source_path)}"
+    if previous.front.post:
+        result.to_do.append(
+            f"{name} is still open: once its postal mailing is sent, set its 'state: closed' "
+            "and remove its 'post: true' (a case has one open action at a time)"
+        )
+        return
+    front = _read_front(previous.source_path)
+    front.set("state", "closed")
+    text = front.text()
+    with open(previous.source_path, "w", encoding="utf-8") as handle:
         handle.write(text)
-    return path
+    result.closed.append(name)

@@ -16,6 +16,7 @@ import os
 import re
 import smtplib
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, make_msgid
@@ -32,8 +33,36 @@ SMTP_VARIABLES = {
 }
 
 
+# Put before the subject: the test is never taken for the edition members get.
+TEST_MARK = "[TEST] "
+
+
 class SendTestError(Exception):
     """A problem to tell in one line."""
+
+
+def recipients(to: str) -> list[str]:
+    """The addresses of ``--to`` (one, or several separated by commas), each checked;
+    SendTestError naming the first that is not an email address."""
+    from email_validator import EmailNotValidError, validate_email
+
+    found = [part.strip() for part in (to or "").split(",") if part.strip()]
+    if not found:
+        raise SendTestError("--to needs your email address, e.g. --to redaction@example.org")
+    for address in found:
+        try:
+            validate_email(address, check_deliverability=False)
+        except EmailNotValidError as exc:
+            raise SendTestError(f"--to: '{address}' is not an email address ({exc})") from None
+    return found
+
+
+def site_address(url: str) -> str:
+    """The published site's address, checked: the links and images of the test point there."""
+    url = (url or "").strip().rstrip("/")
+    if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", url):
+        raise SendTestError(f"--site-url: '{url}' is not a web address (e.g. https://actions.example.org)")
+    return url
 
 
 @dataclass(frozen=True)
@@ -89,7 +118,7 @@ def _preview(text: str, tags: dict[str, str], values: dict[str, str], html: bool
 
 
 def message_for(
-    output: str, slug: str, ua: dict, tags: dict[str, str], to: str, sender: str, site_url: str
+    output: str, slug: str, ua: dict, tags: dict[str, str], to: str | list[str], sender: str, site_url: str
 ) -> EmailMessage:
     """The multipart/alternative message of the built email edition of ``slug``."""
     folder = os.path.join(output, "envois", slug)
@@ -109,9 +138,11 @@ def message_for(
     # line does not wrap, and plain ASCII words keep the header readable.
     subject = re.sub(r"[\u00a0\u202f]", " ", unescape(title.group(1))).strip() if title else slug
     message = EmailMessage(policy=SMTP_POLICY)
-    message["Subject"] = subject
-    message["From"] = f"{ua['UA_ORGANISATION']['name']} <{sender}>"
-    message["To"] = to
+    message["Subject"] = TEST_MARK + subject
+    # A display name with parentheses, quotes or commas is quoted (RFC 5322), not
+    # taken for a comment; one beyond ASCII is encoded.
+    message["From"] = Address(display_name=ua["UA_ORGANISATION"]["name"], addr_spec=sender)
+    message["To"] = ", ".join([to] if isinstance(to, str) else to)
     message["Date"] = format_datetime(dt.datetime.now().astimezone())
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(_preview(text, tags, values, html=False), subtype="plain", charset="utf-8")
@@ -122,7 +153,7 @@ def message_for(
 def send(message: EmailMessage, smtp: SmtpSettings, timeout: float = 30) -> None:
     """Send ``message`` through ``smtp``; SendTestError in one line on any refusal."""
     where = f"{smtp.host}:{smtp.port}"
-    to = message["To"]
+    addresses = [address.addr_spec for address in message["To"].addresses]
     try:
         with smtplib.SMTP(smtp.host, smtp.port, timeout=timeout) as server:
             server.ehlo()
@@ -131,13 +162,12 @@ def send(message: EmailMessage, smtp: SmtpSettings, timeout: float = 30) -> None
                 server.ehlo()
             if smtp.user:
                 server.login(smtp.user, smtp.password)
-            # One recipient: refused, and the server has received nothing of the message.
-            server.send_message(message, from_addr=smtp.sender, to_addrs=[to])
+            _send_all_or_nothing(server, message, smtp.sender, addresses)
     except smtplib.SMTPAuthenticationError as exc:
         raise SendTestError(f"{where} refused the login of '{smtp.user}': {_reply(exc)}") from None
     except smtplib.SMTPRecipientsRefused as exc:
-        code, reply = next(iter(exc.recipients.values()))
-        raise SendTestError(f"{where} refused the recipient '{to}': {code} {_text(reply)}") from None
+        refused, (code, reply) = next(iter(exc.recipients.items()))
+        raise SendTestError(f"{where} refused the recipient '{refused}': {code} {_text(reply)}") from None
     except smtplib.SMTPSenderRefused as exc:
         raise SendTestError(f"{where} refused the sender '{smtp.sender}': {_reply(exc)}") from None
     except smtplib.SMTPNotSupportedError as exc:
@@ -146,6 +176,20 @@ def send(message: EmailMessage, smtp: SmtpSettings, timeout: float = 30) -> None
         raise SendTestError(f"{where} refused the message: {_reply(exc)}") from None
     except (TimeoutError, smtplib.SMTPException, OSError) as exc:
         raise SendTestError(f"cannot send through {where}: {exc}") from None
+
+
+def _send_all_or_nothing(server: smtplib.SMTP, message: EmailMessage, sender: str, addresses: list[str]) -> None:
+    """Every recipient is accepted before the server receives a byte of the message:
+    one refused, and nobody gets it."""
+    code, reply = server.mail(sender)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    for address in addresses:
+        code, reply = server.rcpt(address)
+        if code not in (250, 251):
+            server.rset()
+            raise smtplib.SMTPRecipientsRefused({address: (code, reply)})
+    server.data(message.as_bytes(policy=SMTP_POLICY))
 
 
 def _text(reply) -> str:

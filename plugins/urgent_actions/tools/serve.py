@@ -17,6 +17,7 @@ ends us stops it first, within a bounded wait.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import signal
 import subprocess
@@ -46,11 +47,85 @@ class _Stopped(BaseException):
         self.signum = signum
 
 
+# The live reload: each HTML page served gets this script (and no file of the
+# built site has it). It asks the server which build it is showing, and
+# reloads the page when a new build has been swapped in.
+LIVE_RELOAD_PATH = "/__serve/build"
+LIVE_RELOAD_SCRIPT = """\
+(function () {
+  var shown = %s;
+  function ask() {
+    fetch("%s", {cache: "no-store"}).then(function (response) { return response.text(); })
+      .then(function (build) { if (build !== shown) { location.reload(); } else { setTimeout(ask, 300); } })
+      .catch(function () { setTimeout(ask, 1000); });
+  }
+  setTimeout(ask, 300);
+})();
+"""
+NOT_FOUND_PAGE = "404.html"
+
+
+def build_id(directory: str) -> str:
+    """Which build ``directory`` holds: a build swaps a new directory in (another inode)."""
+    try:
+        info = os.stat(directory)
+    except OSError:
+        return "none"
+    return f"{info.st_ino}-{info.st_mtime_ns}"
+
+
 class _Handler(ComplexHTTPRequestHandler):
-    """Pelican's handler (``/page/`` finds ``page/index.html``), quiet unless a file is missing."""
+    """Pelican's handler (``/page/`` finds ``page/index.html``), quiet, with the site's
+    404 page for a missing one, and the live reload in every HTML page."""
 
     def log_message(self, *args):
         pass
+
+    def do_GET(self):
+        path = self.path.split("?", 1)[0]
+        if path == LIVE_RELOAD_PATH:
+            self._send(200, "text/plain; charset=utf-8", build_id(self.base_path).encode())
+            return
+        found = self._existing(path)
+        if found is None:
+            self._send_html(404, os.path.join(self.base_path, NOT_FOUND_PAGE), fallback=b"Not found")
+        elif os.path.isdir(found) and not path.endswith("/"):
+            super().do_GET()  # the redirect to the address with a slash
+        elif found.endswith(".html") or os.path.isdir(found):
+            self._send_html(200, os.path.join(found, "index.html") if os.path.isdir(found) else found)
+        else:
+            super().do_GET()
+
+    def _existing(self, path: str) -> str | None:
+        """The file or folder (with an index.html) that ``path`` names, or None."""
+        base = self.translate_path(path)
+        if os.path.isdir(base):
+            return base if os.path.isfile(os.path.join(base, "index.html")) else None
+        for candidate in (base, base.rstrip("/") + ".html"):
+            if os.path.isfile(candidate):
+                return candidate
+        return None
+
+    def _send_html(self, status: int, file: str, fallback: bytes = b"") -> None:
+        shown = build_id(self.base_path)
+        try:
+            with open(file, "rb") as handle:
+                page = handle.read()
+        except OSError:
+            page = fallback
+        script = LIVE_RELOAD_SCRIPT % (json.dumps(shown), LIVE_RELOAD_PATH)
+        tag = f"<script>{script}</script>".encode()
+        at = page.rfind(b"</body>")
+        page = page[:at] + tag + page[at:] if at >= 0 else page + tag
+        self._send(status, "text/html; charset=utf-8", page)
+
+    def _send(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
 
 
 def bind(host: str, port: int, directory: str) -> ThreadingHTTPServer:
