@@ -40,7 +40,8 @@ BUILDS = textwrap.dedent(
 
     def image_height():
         html = open(email, encoding="utf-8").read()
-        return int(re.search(r'<img[^>]*photo\\.png[^>]*height="(\\d+)"', html).group(1))
+        # The email shows the photo's edition copy (photos/photo-<digest>-<width>.jpg).
+        return int(re.search(r'<img[^>]*photos/photo-[^>]*height="(\\d+)"', html).group(1))
 
     Image.new("RGB", (536, 300), "red").save(image)
     pelican.run()

@@ -218,7 +218,7 @@ def test_the_build_ends_with_what_it_built(project):
     lines = (result.stdout + result.stderr).strip().splitlines()
     assert "Processed 0 articles" not in result.stdout + result.stderr
     last = lines[-1]
-    assert last.startswith("Done: built 18 actions, "), last
+    assert last.startswith("Done: built 21 actions, "), last
     assert " feeds and " in last and "all " in last or "new or changed" in last, last
     again = build()
     last = (again.stdout + again.stderr).strip().splitlines()[-1]

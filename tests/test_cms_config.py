@@ -9,10 +9,13 @@ import pytest
 from pydantic import BaseModel
 
 from urgent_actions.content import action_front, states
+from urgent_actions.content.countries import CountryNames
 from urgent_actions.content.fields import CASE_RE, Line
 from urgent_actions.site import cms
 
-BUILD = SimpleNamespace(ua={"UA_LANGUAGE": "fr"}, site=SimpleNamespace(themes={"torture": "Torture"}))
+BUILD = SimpleNamespace(
+    ua={"UA_LANGUAGE": "fr"}, site=SimpleNamespace(themes={"torture": "Torture"}, country_names=CountryNames("fr"))
+)
 
 
 def model_paths(model_class, prefix="") -> set[str]:

@@ -291,7 +291,7 @@ def test_the_printed_letter_to_a_target_abroad(site_url, open_page, out):
     page = open_page(width=1280, base_url=site_url)
     page.goto(f"/actions/{SLUG}/lettre-1-fr/")
     postage = page.locator("[data-postage]").inner_text().replace("\xa0", " ")
-    assert "reste du monde (Égypte) : 3,93 € pour une lettre de moins de 50 g (tarif 2026)" in postage
+    assert "reste du monde (Égypte)\u202f: 3,93 € pour une lettre de moins de 50 g (tarif 2026)" in postage
     assert page.locator("[data-embassy-note]").count() == 0
     document = print_pdf(page, f"/actions/{SLUG}/lettre-1-fr/", out / "lettre-1-fr.pdf")
     with document:
@@ -321,7 +321,10 @@ def test_the_printed_letter_through_the_embassy_and_its_copy(site_url, open_page
     page.fill("#reader-town", TOWN)
     page.goto(f"/actions/{SLUG}/lettre-3-fr/")
     postage = page.locator("[data-postage]").inner_text().replace("\xa0", " ")
-    assert "Affranchissez au tarif pour la Belgique : 2,13 € pour une lettre de moins de 50 g (tarif 2026)." in postage
+    assert (
+        "Affranchissez au tarif pour la Belgique\u202f: 2,13 € pour une lettre de moins de 50 g (tarif 2026)."
+        in postage
+    )
     assert "passe par l'ambassade" in page.locator("[data-embassy-note]").inner_text()
     page.screenshot(path=out / "lettre-3-fr.png", full_page=True)
     via_embassy = print_pdf(page, f"/actions/{SLUG}/lettre-3-fr/", out / "lettre-3-fr.pdf")
