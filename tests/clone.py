@@ -15,7 +15,7 @@ import socket
 import subprocess
 from pathlib import Path
 
-from helpers import ROOT
+from helpers import BUILD_EPOCH, ROOT
 
 
 def clone_project(tmp_path: Path, *, venv: bool = True, node: bool = False) -> Path:
@@ -111,3 +111,16 @@ def processes_in(project: Path) -> list[str]:
         if cwd.startswith(str(project)) or str(project) in command:
             found.append(f"{entry}: {command}")
     return found
+
+
+def start_serve(project: Path, port: int, log) -> subprocess.Popen:
+    """``./dev serve`` in ``project`` on ``port``, its output into the open file ``log``
+    (the caller stops it and waits for it)."""
+    return subprocess.Popen(
+        ["./dev", "serve", "--port", str(port)],
+        cwd=project,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "300"},
+    )

@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from clone import clone_project, free_port, port_is_free, processes_in
+from clone import clone_project, free_port, port_is_free, processes_in, start_serve
 
 from helpers import BUILD_EPOCH
 
@@ -157,14 +157,7 @@ def wait_until(condition, seconds: float) -> bool:
 def test_serve_stopped_by_sigterm_stops_every_process_and_frees_the_port(project, tmp_path):
     port = free_port()
     with open(tmp_path / "serve.log", "w") as log:
-        server = subprocess.Popen(
-            ["./dev", "serve", "--port", str(port)],
-            cwd=project,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH},
-        )
+        server = start_serve(project, port, log)
         try:
             wait_for_page(f"http://127.0.0.1:{port}/", server, 240)
             assert len(processes_in(project)) >= 2  # the server and its builder
