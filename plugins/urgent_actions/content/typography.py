@@ -30,9 +30,13 @@ _NO_SPACE_BEFORE_CLOSE = re.compile(r"(?<=\S)(?<![\u00a0\u202f ])»")
 _AFTER_OPEN = re.compile(r"«[ \t\u00a0\u202f]*")
 
 
+# What the rules act on: most text has none of it and is returned as it is.
+_PUNCTUATION = re.compile(r"[:;!?«»]")
+
+
 def french_spacing(text: str, space: str = NNBSP) -> str:
     """``text`` with a no-break ``space`` inside « » and before : ; ! ?."""
-    if not text:
+    if not text or not _PUNCTUATION.search(text):
         return text
     text = _BEFORE.sub(space, text)
     text = _NO_SPACE_BEFORE_CLOSE.sub(space + "»", text)
