@@ -126,20 +126,31 @@ def _read_bytes(path: str) -> bytes:
         return handle.read()
 
 
-def _load_themes(content_root: str, problems: list[Problem]) -> dict[str, str]:
-    path = os.path.join(content_root, "themes.yml")
+def _yaml_mapping(path: str, shape: str, problems: list[Problem]) -> dict | None:
+    """The mapping a content YAML file holds (None if it does not exist), or None with its
+    problem recorded: not YAML, or not a mapping (``shape`` says what it must be)."""
     if not os.path.isfile(path):
-        problems.append(Problem(path, "", "missing: list the themes as 'key: Label' lines"))
-        return {}
+        return None
     try:
         from .frontmatter import decode
 
         data = load_yaml(decode(_read_bytes(path)))
     except FrontMatterError as exc:
         problems.append(Problem(path, exc.field, exc.message))
-        return {}
+        return None
     if not isinstance(data, dict):
-        problems.append(Problem(path, "", "must be 'key: Label' lines"))
+        problems.append(Problem(path, "", shape))
+        return None
+    return data
+
+
+def _load_themes(content_root: str, problems: list[Problem]) -> dict[str, str]:
+    path = os.path.join(content_root, "themes.yml")
+    if not os.path.isfile(path):
+        problems.append(Problem(path, "", "missing: list the themes as 'key: Label' lines"))
+        return {}
+    data = _yaml_mapping(path, "must be 'key: Label' lines", problems)
+    if data is None:
         return {}
     themes: dict[str, str] = {}
     keys_by_label: dict[str, str] = {}
@@ -164,17 +175,8 @@ def _load_country_names(content_root: str, language: str, problems: list[Problem
     """The site's country names: the network's usage, with ``content/countries.yml``'s
     ``CODE: Name`` lines (optional) over it."""
     path = os.path.join(content_root, COUNTRIES_FILE)
-    if not os.path.isfile(path):
-        return countries.CountryNames(language)
-    try:
-        from .frontmatter import decode
-
-        data = load_yaml(decode(_read_bytes(path)))
-    except FrontMatterError as exc:
-        problems.append(Problem(path, exc.field, exc.message))
-        return countries.CountryNames(language)
-    if not isinstance(data, dict):
-        problems.append(Problem(path, "", "must be 'CODE: Name' lines, e.g. 'BY: Bélarus'"))
+    data = _yaml_mapping(path, "must be 'CODE: Name' lines, e.g. 'BY: Bélarus'", problems)
+    if data is None:
         return countries.CountryNames(language)
     overrides: dict[str, str] = {}
     for code, name in data.items():
