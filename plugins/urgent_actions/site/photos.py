@@ -20,6 +20,7 @@ import dataclasses
 import os
 
 from .. import urls
+from ..content import wording
 from .build import Build
 from .keys import fingerprint
 from .outputs import CARD, IMAGE, CardPlan, ImagePlan, Output
@@ -138,9 +139,7 @@ def card_output(build: Build, action) -> Output:
         return Output(save_as, maker=IMAGE, plan=plan, key=fingerprint("card", info.digest, _parameters(plan)))
     deadline = ""
     if front.state == "open" and front.deadline:
-        from babel.dates import format_date
-
-        date = format_date(front.deadline, format="long", locale=build.ua["UA_LANGUAGE"])
+        date = wording.long_date(front.deadline, build.ua["UA_LANGUAGE"])
         deadline = build.gettext("Agissez avant le %(date)s", date=date)
     plan = CardPlan(
         site_name=build.settings.get("SITENAME", ""),
