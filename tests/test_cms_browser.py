@@ -179,10 +179,10 @@ def test_salutations_per_language_are_edited_and_saved_in_the_shape_of_the_file(
         page.goto("/admin/")
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_selector("text=Actions urgentes")
-        pending = []
-        page.on("request", lambda request: pending.append(request))
-        page.on("requestfinished", lambda request: pending.remove(request))
-        page.on("requestfailed", lambda request: pending.remove(request))
+        pending = set()
+        page.on("request", lambda request: pending.add(request))
+        page.on("requestfinished", lambda request: pending.discard(request))
+        page.on("requestfailed", lambda request: pending.discard(request))
         page.goto(f"{url}/admin/#/collections/actions/entries/egypte-salutations")
         page.get_by_text("3 destinataires").wait_for()
         # Decap makes its draft again when each load of the entry ends (the
