@@ -125,12 +125,16 @@ def test_an_action_created_in_the_browser_is_a_valid_file_on_its_branch(cms, ope
         page.get_by_label(
             "Formule d'appel (ex. « Monsieur le Ministre, ») : une seule, dans la langue de la première lettre, "
             "ou une par langue (« Ajouter une langue ») (optionnel)"
-        ).first.fill("Señor Ministro,")
+        ).first.fill("Monsieur le Ministre,")
         page.get_by_label("Courriel").first.fill("ministro@example.org")
         page.get_by_role("button", name="Ajouter lettres").click()
         page.get_by_label("Langue (code à deux lettres : fr, en, es…)").fill("fr")
         page.get_by_label("Objet").fill("Protégez Ana Ejemplo")
         page.get_by_label("Texte (paragraphes séparés par une ligne vide)").fill("Je vous écris.\n\nProtégez-la.")
+        # A second language, once the letter exists: the first salutation takes its language.
+        page.get_by_role("button", name="Ajouter une langue").click()
+        assert page.get_by_label("Formule d'appel : français (fr)").input_value() == "Monsieur le Ministre,"
+        page.get_by_label("Formule d'appel : anglais (en)").fill("Dear Minister,")
         page.locator("[data-slate-editor='true']").last.click()
         page.keyboard.type("Ana Ejemplo défend les droits de sa communauté.")
         page.get_by_role("button", name="Enregistrer").first.click()
@@ -159,16 +163,20 @@ def test_an_action_created_in_the_browser_is_a_valid_file_on_its_branch(cms, ope
     created = site.actions[0]
     assert created.front.country == "PE" and created.front.themes == ["torture"]
     assert created.front.targets[0].emails == ["ministro@example.org"]
+    assert created.front.targets[0].salutation == {"fr": "Monsieur le Ministre,", "en": "Dear Minister,"}
     assert "Ana Ejemplo défend" in created.body
 
 
-def wait_for_file(page, repo, branch: str, path: str) -> subprocess.CompletedProcess:
-    """The file as the editor committed it on its branch (bounded wait)."""
-    show = ["git", "-C", str(repo), "show", f"{branch}:{path}"]
+def wait_for_change(page, repo, branch: str, path: str) -> subprocess.CompletedProcess:
+    """The file as the editor committed it on its branch (bounded wait). The
+    backend makes the branch from main first, with the file unchanged: wait
+    for the file to differ from main's."""
+    show = ["git", "-C", str(repo), "show"]
+    before = subprocess.run([*show, f"main:{path}"], capture_output=True, text=True, check=True).stdout
     deadline = time.monotonic() + 20
     while True:
-        saved = subprocess.run(show, capture_output=True, text=True, check=False)
-        if saved.returncode == 0 or time.monotonic() > deadline:
+        saved = subprocess.run([*show, f"{branch}:{path}"], capture_output=True, text=True, check=False)
+        if (saved.returncode == 0 and saved.stdout != before) or time.monotonic() > deadline:
             return saved
         page.wait_for_timeout(300)  # lets Playwright serve the page's requests meanwhile
 
@@ -179,18 +187,8 @@ def test_salutations_per_language_are_edited_and_saved_in_the_shape_of_the_file(
         page.goto("/admin/")
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_selector("text=Actions urgentes")
-        pending = set()
-        page.on("request", lambda request: pending.add(request))
-        page.on("requestfinished", lambda request: pending.discard(request))
-        page.on("requestfailed", lambda request: pending.discard(request))
         page.goto(f"{url}/admin/#/collections/actions/entries/egypte-salutations")
         page.get_by_text("3 destinataires").wait_for()
-        # Decap makes its draft again when each load of the entry ends (the
-        # published file, its pull request): edit only once they have all ended.
-        deadline, quiet_since = time.monotonic() + 20, time.monotonic()
-        while time.monotonic() - quiet_since < 1.5 and time.monotonic() < deadline:
-            page.wait_for_timeout(250)
-            quiet_since = quiet_since if not pending else time.monotonic()
         for name in ("Ministre de la Justice", "Ambassade d'Égypte", "Procureur général"):
             item = page.get_by_text(name, exact=True).locator("xpath=ancestor::div[.//button][1]")
             item.locator("button").first.click()  # the chevron that unfolds the target
@@ -199,12 +197,14 @@ def test_salutations_per_language_are_edited_and_saved_in_the_shape_of_the_file(
         assert english.input_value() == "Dear Minister,"
         assert page.get_by_label("Formule d'appel : français (fr)").input_value() == "Monsieur le Ministre,"
         english.fill("Dear Minister of Justice,")
+        preview = page.frame_locator("iframe").first
+        preview.get_by_text("fr : Monsieur le Ministre, · en : Dear Minister of Justice,").wait_for()
         # A second language turns the embassy's string into a mapping.
         page.get_by_role("button", name="Ajouter une langue").nth(1).click()
         page.get_by_label("Formule d'appel : anglais (en)").nth(1).fill("Dear Ambassador,")
         page.screenshot(path=str(tmp_path / "salutations.png"), full_page=True)
         page.get_by_role("button", name="Enregistrer").first.click()
-        saved = wait_for_file(
+        saved = wait_for_change(
             page, cms["repo"], "cms/actions/egypte-salutations", "content/actions/egypte-salutations.md"
         )
         assert saved.returncode == 0, (saved.stderr, str(tmp_path / "salutations.png"))

@@ -89,4 +89,4 @@ def test_the_admin_page_registers_the_salutations_widget_after_decap():
     page = cms.ADMIN_PAGE
     assert page.index('<script src="decap-cms.js">') < page.index('<script src="salutations.js">')
     with open(cms.SALUTATIONS_WIDGET, encoding="utf-8") as handle:
-        assert 'CMS.registerWidget("salutations"' in handle.read()
+        assert 'name: "salutations"' in handle.read()

@@ -88,8 +88,14 @@
       if (value !== previous.value && value !== this.written) this.setState({ rows: rowsOf(value) });
     },
 
+    // The entry as it is now: Decap renders a widget again only when its own
+    // value changes, so its `entry` prop may miss a letter added since.
+    entry: function () {
+      return this.props.getEntry ? this.props.getEntry() : this.props.entry;
+    },
+
     update: function (rows) {
-      this.written = valueOf(rows, this.props.entry);
+      this.written = valueOf(rows, this.entry());
       this.setState({ rows: rows });
       this.props.onChange(this.written);
     },
@@ -107,7 +113,7 @@
     // A second language turns the string form into a mapping: its row gets
     // the first letter's language, so that the editor sees which one it is.
     add: function () {
-      var first = firstLetterLanguage(this.props.entry);
+      var first = firstLetterLanguage(this.entry());
       var rows = this.state.rows.map(function (row) {
         return row.language === FIRST ? { language: first, text: row.text } : row;
       });
@@ -202,5 +208,12 @@
     },
   });
 
-  window.CMS.registerWidget("salutations", SalutationsControl, SalutationsPreview);
+  window.CMS.registerWidget({
+    name: "salutations",
+    controlComponent: SalutationsControl,
+    previewComponent: SalutationsPreview,
+    // The preview gets a mapping as it is (Decap would look a key up in it).
+    allowMapValue: true,
+    schema: { properties: { languages: { type: "array" } } },
+  });
 })();
