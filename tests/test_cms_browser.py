@@ -12,11 +12,29 @@ import time
 import pytest
 import yaml
 
-from helpers import ROOT, make_content, run_pelican
+from helpers import AUTHORITY, ROOT, VALID_ACTION, action, make_content, run_pelican
 from support.server import serve_directory
 from urgent_actions.content.loading import load_site
 
 SERVER = ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
+
+
+# An action whose targets greet in both forms: one salutation per language, and
+# one string (the language of the first letter) twice.
+MAPPING = {"fr": "Monsieur le Ministre,", "en": "Dear Minister,"}
+SALUTATIONS_ACTION = action(
+    case="UA 046/26",
+    title="Égypte : des formules d'appel par langue",
+    targets=[
+        {"name": "Ministre de la Justice", "salutation": MAPPING, "email": "ministre@example.org"},
+        {"name": "Ambassade d'Égypte", "salutation": "Monsieur l'Ambassadeur,", "email": "ambassade@example.org"},
+        {"name": "Procureur général", "salutation": AUTHORITY["salutation"], "email": "procureur@example.org"},
+    ],
+    letters=[
+        {"language": "fr", "subject": "Libérez-le", "body": "Je vous écris.\n"},
+        {"language": "en", "subject": "Release him", "body": "I am writing to you.\n"},
+    ],
+)
 
 
 def free_port() -> int:
@@ -28,7 +46,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def cms(tmp_path_factory):
     repo = tmp_path_factory.mktemp("cms-repo")
-    make_content(repo)
+    make_content(repo, {"egypte-chercheur": VALID_ACTION, "egypte-salutations": SALUTATIONS_ACTION})
     git = ["git", "-C", str(repo), "-c", "user.name=Test", "-c", "user.email=test@example.org"]
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
@@ -68,6 +86,7 @@ def test_the_editor_is_bundled_and_configured_from_the_content_model(cms):
     assert (admin / "decap-cms.js").stat().st_size > 1_000_000
     page = (admin / "index.html").read_text("utf-8")
     assert '<script src="decap-cms.js"></script>' in page and "https://" not in page
+    assert "registerWidget" in (admin / "salutations.js").read_text("utf-8")  # the editor's own widget
     config = yaml.safe_load((admin / "config.yml").read_text("utf-8"))
     assert config["publish_mode"] == "editorial_workflow"
     collection = config["collections"][0]
@@ -104,14 +123,18 @@ def test_an_action_created_in_the_browser_is_a_valid_file_on_its_branch(cms, ope
         page.get_by_role("button", name="Ajouter destinataires").click()
         page.get_by_label("Nom (obligatoire sans « ref »)").fill("Ministre de l'Intérieur (fictif)")
         page.get_by_label(
-            "Formule d'appel, dans la langue de la première lettre (ex. « Monsieur le Ministre, ») ; "
-            "une par langue : voir le guide"
-        ).first.fill("Señor Ministro,")
+            "Formule d'appel (ex. « Monsieur le Ministre, ») : une seule, dans la langue de la première lettre, "
+            "ou une par langue (« Ajouter une langue ») (optionnel)"
+        ).first.fill("Monsieur le Ministre,")
         page.get_by_label("Courriel").first.fill("ministro@example.org")
         page.get_by_role("button", name="Ajouter lettres").click()
         page.get_by_label("Langue (code à deux lettres : fr, en, es…)").fill("fr")
         page.get_by_label("Objet").fill("Protégez Ana Ejemplo")
         page.get_by_label("Texte (paragraphes séparés par une ligne vide)").fill("Je vous écris.\n\nProtégez-la.")
+        # A second language, once the letter exists: the first salutation takes its language.
+        page.get_by_role("button", name="Ajouter une langue").click()
+        assert page.get_by_label("Formule d'appel : français (fr)").input_value() == "Monsieur le Ministre,"
+        page.get_by_label("Formule d'appel : anglais (en)").fill("Dear Minister,")
         page.locator("[data-slate-editor='true']").last.click()
         page.keyboard.type("Ana Ejemplo défend les droits de sa communauté.")
         page.get_by_role("button", name="Enregistrer").first.click()
@@ -140,4 +163,64 @@ def test_an_action_created_in_the_browser_is_a_valid_file_on_its_branch(cms, ope
     created = site.actions[0]
     assert created.front.country == "PE" and created.front.themes == ["torture"]
     assert created.front.targets[0].emails == ["ministro@example.org"]
+    assert created.front.targets[0].salutation == {"fr": "Monsieur le Ministre,", "en": "Dear Minister,"}
     assert "Ana Ejemplo défend" in created.body
+
+
+def wait_for_change(page, repo, branch: str, path: str) -> subprocess.CompletedProcess:
+    """The file as the editor committed it on its branch (bounded wait). The
+    backend makes the branch from main first, with the file unchanged: wait
+    for the file to differ from main's."""
+    show = ["git", "-C", str(repo), "show"]
+    before = subprocess.run([*show, f"main:{path}"], capture_output=True, text=True, check=True).stdout
+    deadline = time.monotonic() + 20
+    while True:
+        saved = subprocess.run([*show, f"{branch}:{path}"], capture_output=True, text=True, check=False)
+        if (saved.returncode == 0 and saved.stdout != before) or time.monotonic() > deadline:
+            return saved
+        page.wait_for_timeout(300)  # lets Playwright serve the page's requests meanwhile
+
+
+def test_salutations_per_language_are_edited_and_saved_in_the_shape_of_the_file(cms, open_page, tmp_path):
+    with serve_directory(cms["output"]) as url:
+        page = open_page(width=1280, base_url=url, allow_origins=(cms["backend"],))
+        page.goto("/admin/")
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_selector("text=Actions urgentes")
+        page.goto(f"{url}/admin/#/collections/actions/entries/egypte-salutations")
+        page.get_by_text("3 destinataires").wait_for()
+        for name in ("Ministre de la Justice", "Ambassade d'Égypte", "Procureur général"):
+            item = page.get_by_text(name, exact=True).locator("xpath=ancestor::div[.//button][1]")
+            item.locator("button").first.click()  # the chevron that unfolds the target
+        # The mapping is shown one row per language; a string is one plain row.
+        english = page.get_by_label("Formule d'appel : anglais (en)")
+        assert english.input_value() == "Dear Minister,"
+        assert page.get_by_label("Formule d'appel : français (fr)").input_value() == "Monsieur le Ministre,"
+        english.fill("Dear Minister of Justice,")
+        preview = page.frame_locator("iframe").first
+        preview.get_by_text("fr : Monsieur le Ministre, · en : Dear Minister of Justice,").wait_for()
+        # A second language turns the embassy's string into a mapping.
+        page.get_by_role("button", name="Ajouter une langue").nth(1).click()
+        page.get_by_label("Formule d'appel : anglais (en)").nth(1).fill("Dear Ambassador,")
+        page.screenshot(path=str(tmp_path / "salutations.png"), full_page=True)
+        page.get_by_role("button", name="Enregistrer").first.click()
+        saved = wait_for_change(
+            page, cms["repo"], "cms/actions/egypte-salutations", "content/actions/egypte-salutations.md"
+        )
+        assert saved.returncode == 0, (saved.stderr, str(tmp_path / "salutations.png"))
+    front = yaml.safe_load(saved.stdout.split("---\n")[1])
+    salutations = [target["salutation"] for target in front["targets"]]
+    assert salutations == [
+        {"fr": "Monsieur le Ministre,", "en": "Dear Minister of Justice,"},
+        {"fr": "Monsieur l'Ambassadeur,", "en": "Dear Ambassador,"},
+        AUTHORITY["salutation"],  # untouched: still one string
+    ]
+    assert list(salutations[0]) == ["fr", "en"]  # the file's order
+    # The build's validation accepts it, and the English letter greets in English.
+    content = make_content(tmp_path, {})
+    (content / "actions" / "egypte-salutations.md").write_text(saved.stdout, "utf-8")
+    site = load_site(str(content))
+    saved_action = next(a for a in site.actions if a.front.case == "UA 046/26")
+    letters = {letter.language: letter for letter in saved_action.model_letters}
+    assert letters["en"].salutation == "Dear Minister of Justice,"
+    assert letters["fr"].salutation == "Monsieur le Ministre,"

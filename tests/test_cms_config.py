@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from urgent_actions.content import action_front, states
 from urgent_actions.content.countries import CountryNames
 from urgent_actions.content.fields import CASE_RE, Line
+from urgent_actions.content.letters import DEFAULT_SALUTATIONS
 from urgent_actions.site import cms
 
 BUILD = SimpleNamespace(
@@ -73,3 +74,19 @@ def test_the_editor_takes_rules_from_the_model():
     assert letters["closing"]["required"] is False
     assert fields["targets"]["fields"][0]["name"] == "ref"
     assert not any(f["required"] for f in fields["outcome"]["fields"])
+
+
+def test_a_salutation_is_edited_per_language_with_the_sites_letter_languages():
+    fields = {f["name"]: f for f in cms.action_fields(BUILD)}
+    for name in ("targets", "copies"):
+        salutation = next(f for f in fields[name]["fields"] if f["name"] == "salutation")
+        assert salutation["widget"] == "salutations"
+        assert [o["value"] for o in salutation["languages"]] == list(DEFAULT_SALUTATIONS)
+        assert {"label": "anglais (en)", "value": "en"} in salutation["languages"]
+
+
+def test_the_admin_page_registers_the_salutations_widget_after_decap():
+    page = cms.ADMIN_PAGE
+    assert page.index('<script src="decap-cms.js">') < page.index('<script src="salutations.js">')
+    with open(cms.SALUTATIONS_WIDGET, encoding="utf-8") as handle:
+        assert 'name: "salutations"' in handle.read()

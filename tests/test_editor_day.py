@@ -150,3 +150,29 @@ def test_the_readme_lists_only_folders_that_exist_and_every_debian_package():
     names = {name for group in packages for name in group.split()}
     assert len(names) >= 8, names
     assert [name for name in sorted(names) if f"`{name}`" not in readme] == []
+    # ... and no package that the set-up does not install.
+    debian = readme.split("From Debian", 1)[1].split("\n## ", 1)[0]
+    listed = {
+        name for row in re.findall(r"^\| (`[^|]*) \|", debian, re.MULTILINE) for name in re.findall(r"`([^`]+)`", row)
+    }
+    assert listed == names
+
+
+def test_the_readme_layout_names_only_paths_that_exist():
+    from helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| (`[^|]*) \| (.*) \|$", layout, re.MULTILINE)
+    assert len(rows) >= 8, rows
+    missing = []
+    for paths, what in rows:
+        for path in re.findall(r"`([^`]+)`", paths):
+            # `content/actions/<slug>.md`: its folder exists; an optional file may not.
+            path = path.split("<", 1)[0]
+            if not (ROOT / path).exists() and not what.startswith("optional"):
+                missing.append(path)
+            # Folders named in the description are inside the row's folder.
+            for folder in re.findall(r"`([\w/-]+/)`", what) if path.endswith("/") else ():
+                missing += [] if (ROOT / path / folder).is_dir() else [path + folder]
+    assert missing == []

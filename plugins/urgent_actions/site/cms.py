@@ -17,6 +17,7 @@ import types
 import typing
 
 import yaml
+from babel import Locale
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
@@ -25,11 +26,14 @@ from ..content import countries
 from ..content.action_front import ActionFront
 from ..content.authority import Authority
 from ..content.fields import is_multiline_text
+from ..content.letters import DEFAULT_SALUTATIONS
 from .build import Build
 from .keys import fingerprint
 from .outputs import Output
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The editor's own widget, registered after Decap's script (ADMIN_PAGE).
+SALUTATIONS_WIDGET = os.path.join(HERE, "cms_salutations.js")
 logger = logging.getLogger(__name__)
 
 
@@ -93,8 +97,8 @@ LABELS = {
     "authority.article": "Article du nom dans les phrases du site (vide : déduit du nom, voir le guide)",
     "authority.role": "Fonction",
     "authority.salutation": (
-        "Formule d'appel, dans la langue de la première lettre (ex. « Monsieur le Ministre, ») ; "
-        "une par langue : voir le guide"
+        "Formule d'appel (ex. « Monsieur le Ministre, ») : une seule, dans la langue de la première lettre, "
+        "ou une par langue (« Ajouter une langue »)"
     ),
     "authority.address": "Adresse postale (une ligne par ligne de l'enveloppe, « c/o » compris)",
     "authority.country": "Pays de l'adresse, s'il n'est pas celui de l'action (ex. Belgique pour une ambassade)",
@@ -115,9 +119,9 @@ WIDGETS = {
     "image": {"widget": "image"},
     "authority.email": {"widget": "string"},  # one address, or a YAML list typed by hand
     # One string, or one per language: Decap has no widget for "a string or a
-    # mapping", so the editor edits one string; a salutation per language is
-    # written in the file, as the guide explains.
-    "authority.salutation": {"widget": "string"},
+    # mapping", so the admin page registers one (cms_salutations.js) that
+    # writes back the shape it read; its languages are the site's letter languages.
+    "authority.salutation": {"widget": "salutations", "languages": lambda build: _letter_language_options(build)},
 }
 # List summaries: what each item of a list shows when folded.
 SUMMARIES = {
@@ -183,7 +187,8 @@ def _field(name: str, info, label_key: str, required: bool, build: Build) -> dic
     options = _options_of(annotation)
     item = typing.get_args(annotation)[0] if typing.get_origin(annotation) is list else None
     if label_key in WIDGETS or name in WIDGETS:
-        entry.update(WIDGETS.get(label_key) or WIDGETS[name])
+        widget = WIDGETS.get(label_key) or WIDGETS[name]
+        entry.update({k: v(build) if callable(v) else v for k, v in widget.items()})
     elif name in CHOICES:
         entry.update(widget="select", options=CHOICES[name](build))
         if item is not None:  # several values: a list in the model
@@ -247,6 +252,13 @@ def _country_options(build: Build) -> list[dict]:
     )
 
 
+def _letter_language_options(build: Build) -> list[dict]:
+    """The letter languages the site knows (those with a default salutation),
+    named in the interface language: 'anglais (en)'."""
+    names = Locale.parse(build.ua["UA_LANGUAGE"]).languages
+    return [{"label": f"{names.get(code, code)} ({code})", "value": code} for code in DEFAULT_SALUTATIONS]
+
+
 def action_fields(build: Build) -> list[dict]:
     """The editor's fields of an action: every front matter field but ``LEFT_OUT``,
     in the model's order, then the Markdown body."""
@@ -303,6 +315,7 @@ ADMIN_PAGE = """<!doctype html>
 <body>
 <noscript><p>L'éditeur en ligne a besoin de JavaScript. Sans lui, suivez docs/guide-redaction.md.</p></noscript>
 <script src="decap-cms.js"></script>
+<script src="salutations.js"></script>
 </body>
 </html>
 """
@@ -326,8 +339,9 @@ def outputs(build: Build):
         render=lambda: ADMIN_PAGE.format(lang=build.ua["UA_LANGUAGE"], name=build.settings.get("SITENAME", "")),
         key="cms-page",
     )
-    for path in sorted(glob.glob(os.path.join(dist, "*decap-cms.js"))):
-        name = os.path.basename(path)
+    widgets = [(SALUTATIONS_WIDGET, "salutations.js")]
+    bundles = [(path, os.path.basename(path)) for path in sorted(glob.glob(os.path.join(dist, "*decap-cms.js")))]
+    for path, name in widgets + bundles:
 
         def read(path=path):
             with open(path, "rb") as handle:
