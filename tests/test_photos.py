@@ -231,3 +231,37 @@ def test_an_edit_of_the_text_encodes_no_photo_again(tmp_path):
     assert build() == first  # the same files, linked: not encoded again
     html = (output / urls.action_save_as(SLUG)).read_text("utf-8")
     assert "401 jours" in html and "<picture>" in html  # the read cache kept what it knows of the photo
+
+
+def test_a_new_or_replaced_photo_renders_only_the_pages_that_show_it(tmp_path):
+    other = "turquie-avocat"
+    content = make_content(
+        tmp_path,
+        {
+            SLUG: action(image="images/karim.jpg", image_alt=ALT),
+            other: action(case="UA 3/24", country="TR", title="Turquie : un avocat menacé"),
+        },
+    )
+    (content / "images").mkdir()
+    phone_photo(content / "images" / "karim.jpg", size=(1600, 1200))
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    overrides = {"UA_SEARCH": False, "UA_CACHE_PATH": str(cache)}
+
+    def build(into: Path, **more) -> dict[str, int]:
+        result = run_pelican(tmp_path, content, into, overrides={**overrides, **more})
+        assert result.returncode == 0, result.stderr
+        return {str(p.relative_to(into)): p.stat().st_ino for p in into.rglob("*") if p.is_file()}
+
+    first = build(output)
+    phone_photo(content / "images" / "karim.jpg", size=(1200, 1200))  # replaced
+    phone_photo(content / "images" / "unused.jpg", size=(800, 600))  # added, shown by no action
+    second = build(output)
+    rendered = {path for path, inode in second.items() if first.get(path) != inode}
+    assert urls.action_save_as(SLUG) in rendered and urls.share_card(SLUG) in rendered
+    assert urls.action_save_as(other) not in rendered
+    assert urls.share_card(other) not in rendered
+    assert urls.NOT_FOUND not in rendered  # a page that shows no action
+    # What it kept is what a build from scratch makes.
+    fresh = tmp_path / "fresh"
+    build(fresh, UA_INCREMENTAL=False)
+    assert tree_digest(output) == tree_digest(fresh)
