@@ -15,6 +15,8 @@ from helpers import action, make_content, run_pelican
 from support.photos import GPS, MAKE, MODEL, SERIAL, is_upright, phone_photo
 from support.server import serve_directory
 from urgent_actions import urls
+from urgent_actions.render.cards import card_image, draw_card, encode_card
+from urgent_actions.site.outputs import CardPlan
 
 SLUG = "egypte-chercheur"
 ALT = "Portrait de Karim Example devant un mur rouge et bleu"
@@ -265,3 +267,29 @@ def test_a_new_or_replaced_photo_renders_only_the_pages_that_show_it(tmp_path):
     fresh = tmp_path / "fresh"
     build(fresh, UA_INCREMENTAL=False)
     assert tree_digest(output) == tree_digest(fresh)
+
+
+CARD_PLANS = [
+    CardPlan("Actions urgentes", "UA 45/26 · Égypte", "Égypte : un chercheur détenu sans jugement depuis 400 jours",
+             "Karim Exemple", "Agissez avant le 31 janvier 2027", 290_000),
+    CardPlan("Actions urgentes", "UA 1/26 · Arabie saoudite", "Arabie saoudite : Nour Exemple (نور إكزامبل) détenue "
+             "au secret depuis le 1er novembre, sans avocat ni visite de sa famille, menacée", "نور إكزامبل", "", 290_000),
+    CardPlan("Réseau", "UA 3/24 · Turquie", "Turquie", "", "", 290_000),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("plan", CARD_PLANS, ids=["open", "four-lines-arabic", "short"])
+def test_a_drawn_card_is_the_jpeg_of_its_whole_picture(plan):
+    """Only the stripes a card's text touches are encoded: the file must be the one
+    the whole picture makes, and show the band, the text and the bar."""
+    data = draw_card(plan)
+    assert data == encode_card(card_image(plan))
+    assert len(data) < plan.max_bytes
+    with Image.open(io.BytesIO(data)) as card:
+        assert card.size == (1200, 630) and not card.info.get("exif")
+        rgb = card.convert("RGB")
+    assert rgb.getpixel((1100, 40)) == pytest.approx((255, 230, 0), abs=12)  # the band
+    assert rgb.getpixel((600, 625)) == pytest.approx((27, 27, 27), abs=12)  # the bar
+    title = rgb.crop((64, 200, 1136, 260)).convert("L")
+    assert title.getextrema()[0] < 60  # the title's ink
+    assert rgb.getpixel((1150, 300)) == pytest.approx((255, 255, 255), abs=6)  # paper
