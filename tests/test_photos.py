@@ -15,6 +15,8 @@ from helpers import action, make_content, run_pelican
 from support.photos import GPS, MAKE, MODEL, SERIAL, is_upright, phone_photo
 from support.server import serve_directory
 from urgent_actions import urls
+from urgent_actions.render.cards import card_image, draw_card, encode_card
+from urgent_actions.site.outputs import CardPlan
 
 SLUG = "egypte-chercheur"
 ALT = "Portrait de Karim Example devant un mur rouge et bleu"
@@ -231,3 +233,63 @@ def test_an_edit_of_the_text_encodes_no_photo_again(tmp_path):
     assert build() == first  # the same files, linked: not encoded again
     html = (output / urls.action_save_as(SLUG)).read_text("utf-8")
     assert "401 jours" in html and "<picture>" in html  # the read cache kept what it knows of the photo
+
+
+def test_a_new_or_replaced_photo_renders_only_the_pages_that_show_it(tmp_path):
+    other = "turquie-avocat"
+    content = make_content(
+        tmp_path,
+        {
+            SLUG: action(image="images/karim.jpg", image_alt=ALT),
+            other: action(case="UA 3/24", country="TR", title="Turquie : un avocat menacé"),
+        },
+    )
+    (content / "images").mkdir()
+    phone_photo(content / "images" / "karim.jpg", size=(1600, 1200))
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    overrides = {"UA_SEARCH": False, "UA_CACHE_PATH": str(cache)}
+
+    def build(into: Path, **more) -> dict[str, int]:
+        result = run_pelican(tmp_path, content, into, overrides={**overrides, **more})
+        assert result.returncode == 0, result.stderr
+        return {str(p.relative_to(into)): p.stat().st_ino for p in into.rglob("*") if p.is_file()}
+
+    first = build(output)
+    phone_photo(content / "images" / "karim.jpg", size=(1200, 1200))  # replaced
+    phone_photo(content / "images" / "unused.jpg", size=(800, 600))  # added, shown by no action
+    second = build(output)
+    rendered = {path for path, inode in second.items() if first.get(path) != inode}
+    assert urls.action_save_as(SLUG) in rendered and urls.share_card(SLUG) in rendered
+    assert urls.action_save_as(other) not in rendered
+    assert urls.share_card(other) not in rendered
+    assert urls.NOT_FOUND not in rendered  # a page that shows no action
+    # What it kept is what a build from scratch makes.
+    fresh = tmp_path / "fresh"
+    build(fresh, UA_INCREMENTAL=False)
+    assert tree_digest(output) == tree_digest(fresh)
+
+
+CARD_PLANS = [
+    CardPlan("Actions urgentes", "UA 45/26 · Égypte", "Égypte : un chercheur détenu sans jugement depuis 400 jours",
+             "Karim Exemple", "Agissez avant le 31 janvier 2027", 290_000),
+    CardPlan("Actions urgentes", "UA 1/26 · Arabie saoudite", "Arabie saoudite : Nour Exemple (نور إكزامبل) détenue "
+             "au secret depuis le 1er novembre, sans avocat ni visite de sa famille, menacée", "نور إكزامبل", "", 290_000),
+    CardPlan("Réseau", "UA 3/24 · Turquie", "Turquie", "", "", 290_000),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("plan", CARD_PLANS, ids=["open", "four-lines-arabic", "short"])
+def test_a_drawn_card_is_the_jpeg_of_its_whole_picture(plan):
+    """Only the stripes a card's text touches are encoded: the file must be the one
+    the whole picture makes, and show the band, the text and the bar."""
+    data = draw_card(plan)
+    assert data == encode_card(card_image(plan))
+    assert len(data) < plan.max_bytes
+    with Image.open(io.BytesIO(data)) as card:
+        assert card.size == (1200, 630) and not card.info.get("exif")
+        rgb = card.convert("RGB")
+    assert rgb.getpixel((1100, 40)) == pytest.approx((255, 230, 0), abs=12)  # the band
+    assert rgb.getpixel((600, 625)) == pytest.approx((27, 27, 27), abs=12)  # the bar
+    title = rgb.crop((64, 200, 1136, 260)).convert("L")
+    assert title.getextrema()[0] < 60  # the title's ink
+    assert rgb.getpixel((1150, 300)) == pytest.approx((255, 255, 255), abs=6)  # paper

@@ -1,4 +1,4 @@
-"""The bytes of photos and share cards (Pillow): upright, sRGB, resized, and without metadata.
+"""The bytes of photos and their share cards (Pillow): upright, sRGB, resized, and without metadata.
 
 Nothing an editor uploaded reaches the site as it was: every copy is decoded,
 turned upright by its EXIF orientation, converted to sRGB, cropped and
@@ -9,11 +9,9 @@ weigh more than its plan allows is encoded again at a lower quality.
 
 from __future__ import annotations
 
-import functools
 import io
-import textwrap
 
-from ..site.outputs import CardPlan, ImagePlan
+from ..site.outputs import ImagePlan
 
 # WebP's encoder effort (0 fastest, 6 smallest): 4 is Pillow's default, a few
 # percent larger than 6 in a third of the time.
@@ -21,10 +19,8 @@ WEBP_METHOD = 4
 # Each new try lowers the quality by this much, down to the floor.
 QUALITY_STEP = 10
 QUALITY_FLOOR = 30
-# The site's colours (theme/static/css/site.css) and the fonts WeasyPrint uses too (Debian's DejaVu).
-INK, MUTED, PAPER, ACCENT, DANGER = "#1b1b1b", "#505050", "#ffffff", "#ffe600", "#a4121b"
-FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
-CARD_SIZE = (1200, 630)
+# What a transparent photo is flattened on: the site's paper (theme/static/css/site.css).
+PAPER = "#ffffff"
 
 
 def upright_srgb(source: str, box: tuple[int, int]):
@@ -64,10 +60,10 @@ def encode(plan: ImagePlan) -> bytes:
     left, top, right, bottom = plan.crop
     box = (left * image.width, top * image.height, right * image.width, bottom * image.height)
     image = image.resize((plan.width, plan.height), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
-    return _smallest_fitting(image, plan.format, plan.quality, plan.max_bytes)
+    return smallest_fitting(image, plan.format, plan.quality, plan.max_bytes)
 
 
-def _smallest_fitting(image, kind: str, quality: int, max_bytes: int) -> bytes:
+def smallest_fitting(image, kind: str, quality: int, max_bytes: int) -> bytes:
     """``image`` encoded at ``quality``, or lower until it weighs at most ``max_bytes``."""
     while True:
         buffer = io.BytesIO()
@@ -81,36 +77,3 @@ def _smallest_fitting(image, kind: str, quality: int, max_bytes: int) -> bytes:
         if len(data) <= max_bytes or quality <= QUALITY_FLOOR:
             return data
         quality = max(QUALITY_FLOOR, quality - QUALITY_STEP)
-
-
-@functools.lru_cache(maxsize=16)
-def _font(bold: bool, size: int):
-    from PIL import ImageFont
-
-    return ImageFont.truetype(FONT_DIR + ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"), size)
-
-
-def draw_card(plan: CardPlan) -> bytes:
-    """A 1200 × 630 share card of an action without a photo: the site's name on its
-    yellow band, the case and country, the title, the people, the deadline."""
-    from PIL import Image, ImageDraw
-
-    width, height = CARD_SIZE
-    image = Image.new("RGB", CARD_SIZE, PAPER)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, width, 96), fill=ACCENT)
-    draw.text((64, 48), plan.site_name, font=_font(True, 40), fill=INK, anchor="lm")
-    draw.text((64, 150), plan.kicker, font=_font(False, 30), fill=MUTED, anchor="lm")
-    lines = textwrap.wrap(plan.title, 30)
-    size = 60 if len(lines) <= 3 else 48
-    lines = textwrap.wrap(plan.title, 30 if size == 60 else 38, max_lines=4, placeholder=" …")
-    y = 200
-    for line in lines:
-        draw.text((64, y), line, font=_font(True, size), fill=INK)
-        y += int(size * 1.2)
-    if plan.people:
-        draw.text((64, y + 16), textwrap.shorten(plan.people, 60, placeholder=" …"), font=_font(False, 32), fill=INK)
-    if plan.deadline:
-        draw.text((64, height - 56), plan.deadline, font=_font(True, 32), fill=DANGER, anchor="lm")
-    draw.rectangle((0, height - 12, width, height), fill=INK)
-    return _smallest_fitting(image, "jpeg", 85, plan.max_bytes)

@@ -2,7 +2,7 @@
 
 One function per kind: HTML from a template, an email's HTML (css-inline),
 a PDF (WeasyPrint), an Atom or RSS feed (feedgenerator), a calendar
-(icalendar), a photo's copy or a share card (Pillow, ``images.py``). The
+(icalendar), a photo's copy or a share card (Pillow, ``images.py``, ``cards.py``). The
 heavy libraries are imported only when a file of their kind is made.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from ..content.typography import NBSP, french_spacing_html
 from ..site.outputs import CALENDAR, CARD, EMAIL, FEED, HTML, IMAGE, PDF, TEXT, CalendarPlan, FeedPlan, Output, PdfPlan
-from . import images
+from . import cards, images
 
 
 def inline_css(html: str) -> str:
@@ -121,7 +121,7 @@ def make(output: Output, render_template: Callable[[str, dict], str]) -> str | b
     if output.maker == IMAGE:
         return images.encode(output.plan)
     if output.maker == CARD:
-        return images.draw_card(output.plan)
+        return cards.draw_card(output.plan)
     html = render_template(output.template, _resolved(output.context))
     # French typography, in one place for every HTML page, email and PDF.
     if output.maker == HTML:

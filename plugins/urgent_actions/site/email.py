@@ -252,8 +252,9 @@ def _markdown_text(html: str) -> str:
 def outputs(build: Build):
     for action in with_email(build):
         # An email shows its action and nothing that depends on the date (no
-        # "days left": it is read days after it is sent).
-        key = fingerprint("email", action.slug, action.source_digest)
+        # "days left": it is read days after it is sent), and its photo's copy.
+        photo = action.image_info.digest if action.image_info else ""
+        key = fingerprint("email", action.slug, action.source_digest, photo)
         context = lambda a=action: html_context(build, a)
         yield Output(urls.email_html(action.slug), template=TEMPLATE, context=context, maker=EMAIL, key=key)
         yield Output(urls.email_text(action.slug), render=lambda a=action: render_text(build, a), key=key)

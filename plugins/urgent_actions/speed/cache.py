@@ -138,31 +138,45 @@ class BuildCache:
         """Whether a previous build read this file (its bytes are checked when reading it)."""
         return os.path.basename(path) in self.old_reads
 
-    def cached_by_stat(self, name: str, file_key: tuple):
-        """(digest, front, body HTML as UTF-8 bytes, photo's ImageInfo) of a file whose size,
-        inode and times are as recorded, or None."""
+    def recorded_photo(self, name: str) -> str | None:
+        """The path of the photo the recorded read of ``name`` found, or None."""
         entry = self.old_reads.get(name)
-        if entry is not None and entry[3] == file_key:
+        return entry[5][0] if entry is not None and entry[5] else None
+
+    def cached_by_stat(self, name: str, file_key: tuple, photo_key: tuple = ()):
+        """(digest, front, body HTML as UTF-8 bytes, photo's ImageInfo) of a file whose size,
+        inode and times are as recorded, and its photo's too (``photo_key``), or None."""
+        entry = self.old_reads.get(name)
+        if entry is not None and entry[3] == file_key and entry[5] == photo_key:
             self.read_hits += 1
             self.new_reads[name] = entry
             return (*entry[:3], entry[4])
         return None
 
-    def cached_read(self, name: str, digest: str, file_key: tuple = ()):
+    def cached_read(self, name: str, digest: str, file_key: tuple = (), photo_key: tuple = ()):
         """(digest, front, body HTML as UTF-8 bytes, photo's ImageInfo) of an action file with
-        these bytes, or None."""
+        these bytes and its photo as recorded (``photo_key``), or None."""
         entry = self.old_reads.get(name)
-        if entry is not None and entry[0] == digest:
+        if entry is not None and entry[0] == digest and entry[5] == photo_key:
             self.read_hits += 1
             # Same bytes, new times (a checkout, a touch): record the new ones.
-            self.new_reads[name] = entry if entry[3] == file_key else (*entry[:3], file_key, entry[4])
+            self.new_reads[name] = entry if entry[3] == file_key else (*entry[:3], file_key, *entry[4:])
             return (*entry[:3], entry[4])
         return None
 
     def store_read(
-        self, name: str, digest: str, front, body_html: str | bytes, file_key: tuple = (), image_info=None
+        self,
+        name: str,
+        digest: str,
+        front,
+        body_html: str | bytes,
+        file_key: tuple = (),
+        image_info=None,
+        photo_key: tuple = (),
     ) -> None:
-        self.new_reads[name] = (digest, front, body_html, file_key, image_info)
+        """Record what reading ``name`` found; ``photo_key`` is its photo's path and stat key
+        (a new or replaced photo changes what reading finds, not the action's file)."""
+        self.new_reads[name] = (digest, front, body_html, file_key, image_info, photo_key)
 
     # -- rendering -----------------------------------------------------------
 
@@ -342,7 +356,7 @@ class BuildCache:
             # a UTF-8 copy inside every (non-ASCII) string object for the rest
             # of the build, 33 MB at 10,000 actions.
             records = [
-                (name, None if entry is None else (entry[0], entry[1], _utf8(entry[2]), entry[3], entry[4]))
+                (name, None if entry is None else (entry[0], entry[1], _utf8(entry[2]), *entry[3:]))
                 for name, entry in items
             ]
             pickle.dump(records, stream, protocol=pickle.HIGHEST_PROTOCOL)

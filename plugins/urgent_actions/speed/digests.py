@@ -14,7 +14,7 @@ import sys
 
 from ..site.keys import fingerprint
 
-CACHE_VERSION = 9
+CACHE_VERSION = 10
 # The whole plugin's code (every key covers it).
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Settings that change every run (or name the staging directory) without
@@ -39,10 +39,11 @@ class Digests:
         self._content_stats: dict[str, tuple] = {}
         self._layout: str | None = None
 
-    def tree(self, root: str, *, skip_dirs=(), by_stat_only=False) -> str:
+    def tree(self, root: str, *, skip_dirs=(), by_stat_only=False, text_only=False) -> str:
         """A digest of the files under ``root``: names, and bytes (text files) or stat keys
-        (other files, or all with ``by_stat_only``, whose keys are kept: :meth:`content_stat`)."""
-        memo = (root, tuple(skip_dirs), by_stat_only)
+        (other files, or all with ``by_stat_only``, whose keys are kept: :meth:`content_stat`);
+        with ``text_only``, the text files only."""
+        memo = (root, tuple(skip_dirs), by_stat_only, text_only)
         if memo in self._trees:
             return self._trees[memo]
         digest = hashlib.blake2b(digest_size=20)
@@ -59,8 +60,11 @@ class Digests:
                         folders.append(entry)
                     continue
                 relative = prefix + entry.name
+                is_text = os.path.splitext(entry.name)[1].lower() in _TEXT_SUFFIXES
+                if text_only and not is_text:
+                    continue
                 digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
-                if by_stat_only or os.path.splitext(entry.name)[1].lower() not in _TEXT_SUFFIXES:
+                if by_stat_only or not is_text:
                     key = stat_key(os.stat(entry.path))
                     if by_stat_only:
                         self._content_stats[entry.path] = key
@@ -112,8 +116,10 @@ class Digests:
 
     def read_key(self, content_root: str) -> str:
         """What reading an action file depends on besides its bytes: code, versions,
-        settings, and the other files of content/ (themes, authorities)."""
-        content = self.tree(content_root, skip_dirs=("actions",))
+        settings, and the other text files of content/ (themes, authorities). Its
+        photo is the reader's to check (``CachedReader``): a new or replaced photo
+        is read again with the actions that show it, and changes no other page."""
+        content = self.tree(content_root, skip_dirs=("actions",), text_only=True)
         return fingerprint(self.layout(), content)
 
     def render_key(self, read_key: str, theme: str) -> str:

@@ -69,7 +69,7 @@ class CachedReader:
             if action is not None and renderer is not None:
                 cache.store_read(
                     os.path.basename(path), action.source_digest, action.front, action.body_html,
-                    self.digests.content_stat(path), action.image_info,
+                    self.digests.content_stat(path), action.image_info, self._photo_key(action, context),
                 )  # fmt: skip
             results[path] = result
         return [results[path] for path in paths]
@@ -82,11 +82,12 @@ class CachedReader:
         name = os.path.basename(path)
         try:
             file_key = self.digests.content_stat(path)  # stat'ed once per run
-            cached = self.cache.cached_by_stat(name, file_key)
+            photo_key = self._recorded_photo_key(name)
+            cached = self.cache.cached_by_stat(name, file_key, photo_key)
             if cached is None:
                 with open(path, "rb") as handle:
                     raw = handle.read()
-                cached = self.cache.cached_read(name, source_digest(raw), file_key)
+                cached = self.cache.cached_read(name, source_digest(raw), file_key, photo_key)
         except OSError as exc:
             return None, [unreadable(path, exc)]
         if cached is not None:
@@ -100,6 +101,25 @@ class CachedReader:
         action, problems = parse_action(path, raw, context, renderer)
         if action is not None and renderer is not None:
             self.cache.store_read(
-                name, action.source_digest, action.front, action.body_html, file_key, action.image_info
-            )
+                name, action.source_digest, action.front, action.body_html, file_key, action.image_info,
+                self._photo_key(action, context),
+            )  # fmt: skip
         return action, problems
+
+    def _recorded_photo_key(self, name: str) -> tuple:
+        """The path and present stat key of the photo the cache recorded for ``name``."""
+        photo = self.cache.recorded_photo(name)
+        if photo is None:
+            return ()
+        try:
+            return (photo, self.digests.content_stat(photo))
+        except OSError:  # gone: no match, the file is read again and says so
+            return (photo, None)
+
+    def _photo_key(self, action, context: dict) -> tuple:
+        """The path and stat key of ``action``'s photo, () without one: while they stay
+        the same, so does what reading the action found of it (``image_info``)."""
+        if action.image_info is None:
+            return ()
+        photo = os.path.join(context["content_root"], action.front.image)
+        return (photo, self.digests.content_stat(photo))

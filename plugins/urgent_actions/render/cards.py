@@ -1,0 +1,202 @@
+"""Share cards drawn from an action's text (Pillow): thousands a build, so each costs about a millisecond.
+
+A card is the same picture for every action but its text: the site's name on
+its yellow band, a white page, a dark bar at the bottom. That picture is
+drawn and encoded once per build, as a JPEG whose every 16-pixel stripe is a
+restart interval (an independent run of the entropy coder). A card then
+draws its text in grey levels, colours only the stripes its text touches
+(a palette of the site's colours), encodes those stripes alone, and puts them
+in place of the blank ones. The file is byte for byte the JPEG of the whole
+card with the same restart markers (``encode_card(card_image(plan))``): only
+the work is less.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import textwrap
+
+from ..site.outputs import CardPlan
+from .images import PAPER, smallest_fitting
+
+# The site's colours (theme/static/css/site.css) and the fonts WeasyPrint uses too (Debian's DejaVu).
+INK, MUTED, ACCENT, DANGER = "#1b1b1b", "#505050", "#ffe600", "#a4121b"
+FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
+CARD_SIZE = (1200, 630)
+
+QUALITY = 85
+# A stripe is one row of the JPEG's blocks (16 pixels with 4:2:0 chroma subsampling).
+STRIPE = 16
+# Grey levels of a text's edges, per colour: four ramps of the palette.
+LEVELS = 64
+# Rows of the yellow band (0 to 96, as ImageDraw's rectangle drew it) and of the bottom bar.
+BAND_HEIGHT, BAR_HEIGHT = 97, 12
+_RESTART = re.compile(rb"\xff[\xd0-\xd7]")
+_START_OF_SCAN, _END = b"\xff\xda", b"\xff\xd9"
+
+
+@functools.lru_cache(maxsize=16)
+def _font(bold: bool, size: int):
+    from PIL import ImageFont
+
+    return ImageFont.truetype(FONT_DIR + ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"), size)
+
+
+def _ramp(start: str, end: str) -> list[int]:
+    from PIL import ImageColor
+
+    a, b = ImageColor.getrgb(start), ImageColor.getrgb(end)
+    return [round(a[k] + (b[k] - a[k]) * i / (LEVELS - 1)) for i in range(LEVELS) for k in range(3)]
+
+
+# Index = ramp * LEVELS + coverage: text in ink, muted and danger on paper, the site's name on the band.
+RAMPS = {INK: 0, MUTED: 1, DANGER: 2}
+PALETTE = _ramp(PAPER, INK) + _ramp(PAPER, MUTED) + _ramp(PAPER, DANGER) + _ramp(ACCENT, INK)
+
+
+@functools.lru_cache(maxsize=4)
+def _blank(site_name: str):
+    """The card without the action's text, as palette indices (mode L)."""
+    from PIL import Image, ImageDraw
+
+    width, height = CARD_SIZE
+    image = Image.new("L", CARD_SIZE, 0)
+    band = Image.new("L", (width, BAND_HEIGHT), 0)
+    ImageDraw.Draw(band).text((64, 48), site_name, font=_font(True, 40), fill=LEVELS - 1, anchor="lm")
+    image.paste(band.point(lambda v: v + 3 * LEVELS), (0, 0))
+    image.paste(LEVELS - 1, (0, height - BAR_HEIGHT, width, height))
+    return image
+
+
+def _text_blocks(plan: CardPlan) -> list[tuple[str, int, object]]:
+    """The action's text in grey levels (0 to LEVELS - 1): (colour, top row, image)
+    for each block, each image a band of the card's width between the band and the
+    bar, with room around its text; the blocks do not overlap."""
+    from PIL import Image, ImageDraw
+
+    width, height = CARD_SIZE
+    blocks = []
+
+    def block(colour: str, top: int, bottom: int):
+        image = Image.new("L", (width, bottom - top), 0)
+        blocks.append((colour, top, image))
+        return ImageDraw.Draw(image)
+
+    full = LEVELS - 1
+    block(MUTED, 110, 190).text((64, 150 - 110), plan.kicker, font=_font(False, 30), fill=full, anchor="lm")
+    lines = textwrap.wrap(plan.title, 30)
+    size = 60 if len(lines) <= 3 else 48
+    lines = textwrap.wrap(plan.title, 30 if size == 60 else 38, max_lines=4, placeholder=" …")
+    step, top, y = int(size * 1.2), 190, 200
+    deadline = height - 56  # the middle of its line
+    draw = block(INK, top, min(y + step * len(lines) + 16 + 2 * 32, deadline - 40))
+    for line in lines:
+        draw.text((64, y - top), line, font=_font(True, size), fill=full)
+        y += step
+    if plan.people:
+        people = textwrap.shorten(plan.people, 60, placeholder=" …")
+        draw.text((64, y + 16 - top), people, font=_font(False, 32), fill=full)
+    if plan.deadline:
+        draw = block(DANGER, deadline - 40, height - BAR_HEIGHT)
+        draw.text((64, 40), plan.deadline, font=_font(True, 32), fill=full, anchor="lm")
+    return blocks
+
+
+@functools.lru_cache(maxsize=4)
+def _offsets(ramp: int) -> tuple[int, ...]:
+    """A grey level's palette index in ``ramp``: paper stays 0."""
+    return (0, *(ramp * LEVELS + level for level in range(1, LEVELS)), *([0] * (256 - LEVELS)))
+
+
+def _indices(site_name: str, blocks: list):
+    """The card as palette indices: the blank card with the blocks of text in place."""
+    image = _blank(site_name).copy()
+    for colour, top, block in blocks:
+        ramp = RAMPS[colour]
+        image.paste(block.point(_offsets(ramp)) if ramp else block, (0, top))
+    return image
+
+
+def _rgb(indices):
+    indices.putpalette(PALETTE)
+    return indices.convert("RGB")
+
+
+def card_image(plan: CardPlan):
+    """The card of ``plan``, as an RGB image."""
+    return _rgb(_indices(plan.site_name, _text_blocks(plan)))
+
+
+def encode_card(image) -> bytes:
+    """``image`` as the card's JPEG: every stripe a restart interval, no metadata."""
+    buffer = io.BytesIO()
+    # Standard Huffman tables: a card fits its budget many times over (under 100 KB
+    # for 290), and optimising them would cost a third of the card's time.
+    image.save(buffer, "JPEG", quality=QUALITY, optimize=False, restart_marker_rows=1, exif=b"", icc_profile=None)
+    return buffer.getvalue()
+
+
+def _scan(data: bytes) -> tuple[bytes, list[bytes]]:
+    """A JPEG's bytes up to its scan, and its scan's restart intervals."""
+    start = data.index(_START_OF_SCAN)
+    start += 2 + int.from_bytes(data[start + 2 : start + 4], "big")
+    return data[:start], _RESTART.split(data[start : -len(_END)])
+
+
+@functools.lru_cache(maxsize=4)
+def _blank_jpeg(site_name: str) -> tuple[bytes, tuple[bytes, ...]]:
+    header, stripes = _scan(encode_card(_rgb(_blank(site_name).copy())))
+    return header, tuple(stripes)
+
+
+def _inked_stripes(blocks: list) -> list[int]:
+    """The stripes some text touches: those of each block's text's bounding box."""
+    stripes: set[int] = set()
+    for _colour, top, block in blocks:
+        box = block.getbbox()
+        if box is not None:
+            stripes.update(range((top + box[1]) // STRIPE, (top + box[3] - 1) // STRIPE + 1))
+    return sorted(stripes)
+
+
+def _runs(stripes: list[int]) -> list[tuple[int, int]]:
+    """(first, last) of each run of consecutive stripes."""
+    runs: list[tuple[int, int]] = []
+    for stripe in stripes:
+        if runs and runs[-1][1] == stripe - 1:
+            runs[-1] = (runs[-1][0], stripe)
+        else:
+            runs.append((stripe, stripe))
+    return runs
+
+
+def draw_card(plan: CardPlan) -> bytes:
+    """A 1200 × 630 share card of an action without a photo: the site's name on its
+    yellow band, the case and country, the title, the people, the deadline."""
+    from PIL import Image
+
+    width = CARD_SIZE[0]
+    blocks = _text_blocks(plan)
+    header, blank = _blank_jpeg(plan.site_name)
+    stripes = _inked_stripes(blocks)
+    indices = _indices(plan.site_name, blocks)
+    fresh: list[bytes] = []
+    if stripes:
+        stack = Image.new("L", (width, STRIPE * len(stripes)))
+        place = 0
+        for first, last in _runs(stripes):
+            run = indices.crop((0, first * STRIPE, width, (last + 1) * STRIPE))
+            stack.paste(run, (0, place))
+            place += run.height
+        fresh = _scan(encode_card(_rgb(stack)))[1]
+    parts = dict(zip(stripes, fresh, strict=True))
+    out = [header]
+    for number, stripe in enumerate(blank):
+        out += (parts.get(number, stripe), b"\xff" + bytes([0xD0 + number % 8]))
+    out[-1] = _END
+    data = b"".join(out)
+    if len(data) > plan.max_bytes:  # never seen (under 100 KB for 290): lower the quality
+        return smallest_fitting(card_image(plan), "jpeg", QUALITY - 10, plan.max_bytes)
+    return data
