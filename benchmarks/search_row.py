@@ -108,7 +108,8 @@ def one_index(site: Path, target: str, pages: list[Path] | None = None) -> dict:
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
         raise RuntimeError(f"Pagefind failed: {process.stderr.read().decode(errors='replace')}")
     process.stderr.close()
     return {
