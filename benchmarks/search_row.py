@@ -172,6 +172,35 @@ def cold_pages(site: Path) -> list[Path]:
     return [page for page in pages if int(published.search(page.read_bytes()).group(1)) <= last]
 
 
+def by_date(site: Path) -> list[Path]:
+    """The action pages, oldest first (publication date, then path)."""
+    published = re.compile(rb'<time datetime="([^"]+)" data-pagefind-meta="date"')
+    pages = sorted((site / "actions").glob("*/index.html"))
+    return sorted(pages, key=lambda page: published.search(page.read_bytes()).group(1))
+
+
+def equal_parts(site: Path, count: int) -> list[list[Path]]:
+    """The action pages in ``count`` parts of consecutive dates and (about) equal size."""
+    pages = by_date(site)
+    size = -(-len(pages) // count)
+    return [pages[start : start + size] for start in range(0, len(pages), size)]
+
+
+def part_indexes(site: Path, temporary: str, parts: list[list[Path]]) -> tuple[dict, dict, str]:
+    """One Pagefind run a part, the newest as ``pagefind/``: their CPU time (summed) and
+    largest memory, the directories to serve, and the shards the search page merges."""
+    served, runs = {}, []
+    for number, pages in enumerate(parts):
+        name = "pagefind" if number == len(parts) - 1 else f"pagefind-part{number}"
+        served[name] = os.path.join(temporary, name)
+        runs.append(one_index(site, served[name], pages))
+    build = {
+        "cpu_seconds": round(sum(run["cpu_seconds"] for run in runs), 2),
+        "peak_mib": max(run["peak_mib"] for run in runs),
+    }
+    return build, served, " ".join(sorted(name for name in served if name != "pagefind"))
+
+
 def measure(site: Path, queries: dict[str, str], layouts=("shards", "one_index"), browser=None) -> dict:
     """The row for ``site``: the traffic of each of ``layouts`` (a Chromium ``browser``, or one of its own)."""
     if browser is None:
@@ -186,7 +215,7 @@ def measure(site: Path, queries: dict[str, str], layouts=("shards", "one_index")
                 return measure(site, queries, layouts, browser)
             finally:
                 browser.close()
-    results: dict = {"queries": queries}
+    results: dict = {"queries": queries, "layouts": list(layouts)}
     with tempfile.TemporaryDirectory(prefix="ua-one-index-") as temporary:
         served = {"shards": ({}, None)}
         if "one_index" in layouts:
@@ -197,6 +226,13 @@ def measure(site: Path, queries: dict[str, str], layouts=("shards", "one_index")
             cold = os.path.join(temporary, "pagefind-cold")
             results["cold_hot_build"] = one_index(site, cold, cold_pages(site))
             served["cold_hot"] = ({"pagefind-cold": cold}, "pagefind-cold")
+        for name in layouts:
+            if name.startswith("parts"):
+                directory = os.path.join(temporary, name)
+                os.mkdir(directory)
+                results[name + "_build"], *served[name] = part_indexes(
+                    site, directory, equal_parts(site, int(name.removeprefix("parts")))
+                )
         for name in layouts:
             server = serve(site, *served[name])
             try:
@@ -220,7 +256,7 @@ def _first(row: dict) -> int:
 
 def table(results: dict) -> str:
     lines = [f"a reader's first search at {WIDTH} px (KB of responses, requests)"]
-    for name in (name for name in ("shards", "one_index", "cold_hot") if name in results):
+    for name in results["layouts"]:
         for kind, query in results["queries"].items():
             row = results[name][kind]
             lines.append(
@@ -228,10 +264,9 @@ def table(results: dict) -> str:
                 f" | {query!r}: {row['query']['kb']:>5} KB {row['query']['requests']:>3} req"
                 f" | first search {_first(row):>5} KB"
             )
-    for name in ("one_index", "cold_hot"):
-        if name + "_build" in results:
-            build = results[name + "_build"]
-            lines.append(f"{name} Pagefind run: {build['cpu_seconds']} s CPU, {build['peak_mib']} MiB")
+    for name, build in results.items():
+        if name.endswith("_build"):
+            lines.append(f"{name}: Pagefind {build['cpu_seconds']} s CPU, largest {build['peak_mib']} MiB")
     lines += [f"first search, {name}: {ratio:.2f}" for name, ratio in results["ratios"].items()]
     return "\n".join(lines)
 
@@ -247,10 +282,13 @@ def main(argv=None) -> int:
     parser.add_argument("--name", help="the person's name searched (default: one from the archive)")
     parser.add_argument("--word", default="journaliste", help="the topic word searched")
     parser.add_argument("--cold-hot", action="store_true", help="also measure one cold index + the newest shard")
+    parser.add_argument(
+        "--parts", type=int, nargs="*", default=(), help="also measure the pages split into this many equal indexes"
+    )
     parser.add_argument("--json", help="write the results to this file")
     args = parser.parse_args(argv)
     site = Path(args.site)
-    layouts = ("shards", "one_index", "cold_hot") if args.cold_hot else ("shards", "one_index")
+    layouts = ("shards", "one_index", *(("cold_hot",) if args.cold_hot else ()), *(f"parts{n}" for n in args.parts))
     results = measure(site, {"name": args.name or person(site), "word": args.word}, layouts)
     print(table(results))
     if args.json:
