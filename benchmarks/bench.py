@@ -39,7 +39,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks import synthetic
+from benchmarks import search_row, synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 # 2026-11-24 12:00 in Brussels, as in the tests.
@@ -255,18 +255,25 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--shard-size", type=int, help="UA_SEARCH_SHARD_SIZE (default: the setting's)")
     parser.add_argument("--photos", type=int, default=0, help="give this many actions a photo (a few distinct JPEGs)")
+    parser.add_argument("--search", action="store_true", help="also measure a reader's first search (search_row.py)")
     args = parser.parse_args(argv)
     settings = (f"UA_SEARCH_SHARD_SIZE={args.shard_size}",) if args.shard_size else ()
     if args.keep:
         workdir = Path(args.keep).resolve()
         workdir.mkdir(parents=True, exist_ok=True)
         results = run(args.actions, workdir, args.seed, not args.no_stock, args.verify, settings, args.photos)
+        if args.search:
+            results["search"] = search_row.row(workdir / "output")
     else:
         with tempfile.TemporaryDirectory(prefix="ua-bench-") as temporary:
             results = run(
                 args.actions, Path(temporary), args.seed, not args.no_stock, args.verify, settings, args.photos
             )
+            if args.search:
+                results["search"] = search_row.row(Path(temporary) / "output")
     print(table(results))
+    if "search" in results:
+        print(search_row.table(results["search"]))
     if "differences" in results:
         print(f"incremental vs from scratch: {len(results['differences'])} files differ", *results["differences"][:20])
     if args.json:

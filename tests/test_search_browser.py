@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from helpers import ROOT
@@ -75,16 +77,22 @@ def test_without_javascript_the_page_says_what_to_do(site_url, open_page):
 
 
 @pytest.fixture(scope="module")
-def sharded_site_url(tmp_path_factory):
+def sharded_site(tmp_path_factory):
     """The sample site with its index split into shards by year (2025, then 2026)."""
     from helpers import run_pelican
-    from support.server import serve_directory
 
     output = tmp_path_factory.mktemp("sharded") / "output"
     result = run_pelican(ROOT, ROOT / "content", output, overrides={"UA_SEARCH_SHARD_SIZE": 5})
     assert result.returncode == 0, result.stderr + result.stdout
     assert (output / "pagefind-2025" / "pagefind-entry.json").is_file()
-    with serve_directory(output) as url:
+    return output
+
+
+@pytest.fixture(scope="module")
+def sharded_site_url(sharded_site):
+    from support.server import serve_directory
+
+    with serve_directory(sharded_site) as url:
         yield url
 
 
@@ -104,3 +112,19 @@ def test_a_sharded_index_finds_actions_in_every_shard(sharded_site_url, open_pag
     total = sum(int(text.rsplit("(", 1)[1].rstrip(")")) for text in states if "(" in text)
     assert total == len(load_site(str(ROOT / "content")).actions)
     assert not page.third_party_requests
+
+
+def test_the_benchmark_row_counts_what_merged_shards_cost_a_reader(sharded_site, browser, actions):
+    sys.path.insert(0, str(ROOT))  # benchmarks/ is a package at the project's root
+    from benchmarks import search_row
+
+    name = actions["egypte-chercheur-detenu"].front.people[0]
+    row = search_row.measure(sharded_site, {"name": name}, browser=browser)
+    shards, one = row["shards"]["name"], row["one_index"]["name"]
+    assert shards["query"]["shown"] >= 1
+    assert one["query"]["shown"] >= 1
+    # Each shard brings its own entry, metadata and filters, and a chunk for each word.
+    assert shards["page"]["requests"] > one["page"]["requests"]
+    assert shards["query"]["requests"] > one["query"]["requests"]
+    assert row["ratios"]["shards/one_index name"] > 1
+    assert row["one_index_build"]["cpu_seconds"] > 0
