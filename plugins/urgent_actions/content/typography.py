@@ -44,38 +44,94 @@ def french_spacing(text: str, space: str = NNBSP) -> str:
 
 
 # HTML: tags, comments and declarations; the text between them is transformed.
-_TOKEN = re.compile(r"<!--.*?-->|<![^>]*>|<(/?)([a-zA-Z][\w-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.DOTALL)
+# One split by the regular expression engine gives every text and every tag
+# (possessive, so that no input makes it backtrack); Python then follows the
+# tags only as far as the last text that has something to change.
+_ATTRIBUTES = r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+"""
+# Groups: the whole tag, and its name ('/' first in an end tag), empty for a comment
+# or a declaration ('<!' starts no name, so these are read as in the old tokenizer).
+_TOKENS = re.compile(rf"(<(/?[a-zA-Z][\w-]*+|)(?:(?<=[\w-]){_ATTRIBUTES}>|!--.*?-->|![^>]*>))", re.DOTALL)
 _LANG = re.compile(r"""(?<![\w-])lang\s*=\s*["']?([\w-]*)""", re.IGNORECASE)
 _VOID = frozenset(
     ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
 )
 _RAW = frozenset({"script", "style", "pre", "code", "textarea", "kbd", "samp"})
+# Where the rules of french_spacing can change a text: « », or : ; ! ? after a space.
+_TO_SPACE = re.compile(r"[:;!?«»](?:(?<=[«»])|(?<=[ \t\u00a0\u202f].))")
+_SEPARATOR = "\x00"
 
 
 def french_spacing_html(html: str, language: str = "", space: str = NNBSP) -> str:
     """The HTML document ``html`` (its language ``language`` where no ``lang`` says) with
     :func:`french_spacing` applied to the text of its French elements."""
-    out, position = [], 0
-    stack: list[tuple[str, str, bool]] = [("", language, False)]  # (tag, language, raw)
-    for match in _TOKEN.finditer(html):
-        text = html[position : match.start()]
-        _, current, raw = stack[-1]
-        out.append(french_spacing(text, space) if text and not raw and current.startswith("fr") else text)
-        out.append(match.group(0))
-        position = match.end()
-        closing, tag, attributes = match.group(1), (match.group(2) or "").lower(), match.group(3) or ""
-        if not tag:
-            continue
-        if closing:
-            names = [entry[0] for entry in stack]
-            if tag in names[1:]:
-                del stack[len(names) - 1 - names[::-1].index(tag) :]
-        elif tag not in _VOID and not attributes.rstrip().endswith("/"):
-            lang = _LANG.search(attributes)
-            stack.append((tag, lang.group(1).lower() if lang else current, raw or tag in _RAW))
-    text = html[position:]
-    out.append(french_spacing(text, space) if stack[-1][1].startswith("fr") and not stack[-1][2] else text)
+    parts = _TOKENS.split(html)  # text, tag, its name (with '/' if it ends an element), text, ...
+    texts = parts[::3]
+    changed = False
+    for index in _in_french(parts, language, _to_space(texts, html)):
+        spaced = french_spacing(texts[index], space)
+        changed = changed or spaced != texts[index]
+        texts[index] = spaced
+    if not changed:
+        return html
+    out = [""] * (2 * len(texts) - 1)
+    out[::2], out[1::2] = texts, parts[1::3]
     return "".join(out)
+
+
+def _to_space(texts: list[str], html: str) -> list[int]:
+    """The indexes of the ``texts`` that french_spacing may change."""
+    if _SEPARATOR in html:
+        return [index for index, text in enumerate(texts) if _TO_SPACE.search(text)]
+    joined, positions = _SEPARATOR.join(texts), []
+    for char in ":;!?«»":  # str.find is much faster than a regular expression here
+        position = joined.find(char)
+        while position >= 0:
+            if char in "«»" or position and joined[position - 1] in " \t\u00a0\u202f":
+                positions.append(position)
+            position = joined.find(char, position + 1)
+    found, index, previous = [], 0, 0
+    for position in sorted(positions):
+        index += joined.count(_SEPARATOR, previous, position)
+        previous = position
+        if not found or found[-1] != index:
+            found.append(index)
+    return found
+
+
+def _in_french(parts: list, language: str, wanted: list[int]) -> list[int]:
+    """Those of the ``wanted`` texts of the split document ``parts`` that are in a
+    French element, not in code, a script or a style sheet (text ``i`` follows tag ``i - 1``).
+
+    The elements open at each text are those an HTML parser would see if every
+    element were closed in order: an end tag closes the last element of its
+    name that is open, with the elements opened after it.
+    """
+    stack: list[tuple[str, str, bool]] = [("", language, False)]  # (tag, language, raw)
+    found, done, top = [], 0, ""
+    tokens, names = parts[1::3], parts[2::3]
+    lowered = _SEPARATOR.join(names).lower().split(_SEPARATOR)
+    for index in wanted:
+        for token, name, tag in zip(tokens[done:index], names[done:index], lowered[done:index]):
+            if not tag:  # a comment or a declaration
+                continue
+            if tag[0] == "/":
+                tag = tag[1:]
+                if tag == top:
+                    stack.pop()
+                else:  # up to the last element of that name, if one is open
+                    open_names = [entry[0] for entry in stack]
+                    if tag in open_names[1:]:
+                        del stack[len(open_names) - 1 - open_names[::-1].index(tag) :]
+                top = stack[-1][0]
+            elif tag not in _VOID and token[-2] != "/" and not (token[-2].isspace() and token[:-1].rstrip()[-1] == "/"):
+                _, current, raw = stack[-1]
+                found_lang = _LANG.search(token, len(name) + 1, len(token) - 1) if "lang" in token.lower() else None
+                stack.append((tag, found_lang.group(1).lower() if found_lang else current, raw or tag in _RAW))
+                top = tag
+        done = index
+        if stack[-1][1].startswith("fr") and not stack[-1][2]:
+            found.append(index)
+    return found
 
 
 # Characters SMS cannot carry, and what a phone shows instead.
