@@ -1,11 +1,13 @@
 """French spacing of HTML: the fast function gives, byte for byte, what the first one gave.
 
 ``reference`` below is the function as it was before it was made fast (it
-walked every tag in Python): it is kept here as the specification. The new one
-must agree with it on every page and email of the sample site (as built, and
-with their no-break spaces turned back into spaces, as the templates write
-them), on hand-written hostile snippets, and on generated documents that mix
-every kind of token.
+walked every tag in Python), with one addition since: the attributes people
+read (title, alt, aria-label, the meta descriptions) of French elements are
+spaced too. It is kept here as the specification. The new one must agree with
+it on every page and email of the sample site (as built, and with their
+no-break spaces turned back into spaces, as the templates write them), on
+hand-written hostile snippets, and on generated documents that mix every kind
+of token.
 """
 
 from __future__ import annotations
@@ -23,19 +25,46 @@ _VOID = frozenset(
     ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
 )
 _RAW = frozenset({"script", "style", "pre", "code", "textarea", "kbd", "samp"})
+_READABLE = {"title", "alt", "aria-label", "aria-description", "placeholder"}
+_META = {"description", "og:title", "og:description", "og:image:alt", "og:site_name", "twitter:title",
+         "twitter:description", "twitter:image:alt"}  # fmt: skip
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|[^\s"'=<>`]+))?""")
+
+
+def reference_attributes(tag: str, attributes: str, space: str) -> str:
+    """A start tag's ``attributes`` with the values people read spaced."""
+    found = [(m.group(1).lower(), m) for m in _ATTRIBUTE.finditer(attributes)]
+    values = {name: (m.group(2) if m.group(2) is not None else m.group(3)) for name, m in found}
+    readable = set(_READABLE)
+    if tag == "meta" and (values.get("name") or values.get("property") or "").lower() in _META:
+        readable.add("content")
+    out, position = "", 0
+    for name, m in found:
+        group = 2 if m.group(2) is not None else 3
+        if name in readable and m.group(group) is not None:
+            out += attributes[position : m.start(group)] + french_spacing(m.group(group), space)
+            position = m.end(group)
+    return out + attributes[position:]
 
 
 def reference(html: str, language: str = "", space: str = NNBSP) -> str:
-    """french_spacing_html as it was (commit 370f586), tag by tag."""
+    """french_spacing_html as it was (commit 370f586), tag by tag, with the readable attributes."""
     out, position = [], 0
     stack: list[tuple[str, str, bool]] = [("", language, False)]  # (tag, language, raw)
     for match in _TOKEN.finditer(html):
         text = html[position : match.start()]
         _, current, raw = stack[-1]
         out.append(french_spacing(text, space) if text and not raw and current.startswith("fr") else text)
-        out.append(match.group(0))
         position = match.end()
         closing, tag, attributes = match.group(1), (match.group(2) or "").lower(), match.group(3) or ""
+        if tag and not closing:
+            own = _LANG.search(attributes)
+            if (own.group(1).lower() if own else current).startswith("fr"):
+                out.append(f"<{match.group(2)}{reference_attributes(tag, attributes, space)}>")
+            else:
+                out.append(match.group(0))
+        else:
+            out.append(match.group(0))
         if not tag:
             continue
         if closing:
@@ -90,6 +119,14 @@ HOSTILE = [
     '<html lang="fr">\x00 nul : a \x00 « b »',
     '<html lang="fr"><p>\t: tab ;\n: newline « \n» fin</p>',
     '<html lang="fr"><p>«»« » »« x»y «z</p>',
+    '<html lang="fr"><img alt="Photo : « x »" title=\'Titre : oui\' data-note="non : pas lu" ALT="upper ?">',
+    '<html lang="fr"><a aria-label="Lien : x" title=unquoted:y href="/a : b">t</a><p lang="en" title="en : no">',
+    (
+        '<html lang="fr"><meta name="description" content="Résumé : oui"><meta property="og:title" content="T : oui">'
+        '<meta name="robots" content="a : non"><meta content="avant : oui" name="twitter:description">'
+    ),
+    '<html lang="fr"><div lang="en"><img alt="English : no"><img lang="fr" alt="Français : oui"></div>',
+    '<html lang="fr"><p data-x=\' title="inside : x"\' title="real : y">t</p><input placeholder="Nom :">',
 ]
 
 
@@ -107,6 +144,7 @@ _PIECES = [
     "</b>", "<pre>", "</pre>", "<code>", "</code>", "<script>", "</script>", "<style>", "</style>", "<kbd>",
     "</kbd>", "<textarea>", "</textarea>", "<br>", "</br>", "<img src=x>", "<input/>", "<div/>", "<p />", "<div / >",
     '<a href="https://example.org/a:b?c=d;e">', "</a>", '<a title="x > y : « z »">', "<a title='it\"s : x'>",
+    '<img alt="a : b">', '<meta name="description" content="c ; d">', '<span aria-label="« e »" lang="en">',
     "<!-- c : « -->", "<!-- <p lang=en> -->", "<!doctype html>", "<!x : y>", "<", "< ", "<1", "</ ", "<!-",
     '<p title="open', " : ", " ; ", " ! ", " ? ", "«", "»", " « ", " » ", "\u00a0:", "\u202f;", "\t!", "10:30",
     "https://x", "&nbsp;:", "mot", " ", "\n", "é", "x»", "«y", "\u00a0\u00a0?",
@@ -135,3 +173,25 @@ def test_every_page_and_email_of_the_sample_site_is_spaced_as_before(built_site)
                 assert spaced == reference(html, space=space), page
                 changed += spaced != html
     assert changed > len(pages)  # the pages had something to space
+
+
+def test_the_attributes_people_read_are_spaced_in_french_elements_only():
+    html = (
+        '<html lang="fr"><head><meta name="description" content="Résumé : « oui »">'
+        '<meta name="robots" content="index : non"></head><body>'
+        '<img src="/a:b.png" alt="Photo : oui" data-note="donnée : non">'
+        '<a href="https://example.org/?q=a : b" title="Lien : oui" aria-label="Aller : oui">x</a>'
+        '<section lang="en"><img alt="English : no"></section></body></html>'
+    )
+    spaced = french_spacing_html(html)
+    for expected in (
+        'content="Résumé\u202f: «\u202foui\u202f»"',
+        'content="index : non"',
+        'alt="Photo\u202f: oui"',
+        'data-note="donnée : non"',
+        'href="https://example.org/?q=a : b"',
+        'title="Lien\u202f: oui"',
+        'aria-label="Aller\u202f: oui"',
+        'alt="English : no"',
+    ):
+        assert expected in spaced, (expected, spaced)

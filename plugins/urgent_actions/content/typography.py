@@ -3,7 +3,8 @@
 French puts a no-break space inside « » and before : ; ! ?, so that no line
 starts with » or ends with «. :func:`french_spacing` does it on plain text,
 :func:`french_spacing_html` on the text of an HTML document whose language is
-French (elements in another language, code and scripts are left alone). Each
+French (elements in another language, code and scripts are left alone) and on
+the attributes people read (tooltips, text alternatives, labels, descriptions). Each
 medium applies it in one place: the renderer's makers for HTML pages, emails
 and PDFs, the plain-text renderers for text. Letters in other languages keep
 their own rules (English puts no space before ':').
@@ -63,23 +64,33 @@ _SEPARATOR = "\x00"
 
 def french_spacing_html(html: str, language: str = "", space: str = NNBSP) -> str:
     """The HTML document ``html`` (its language ``language`` where no ``lang`` says) with
-    :func:`french_spacing` applied to the text of its French elements."""
+    :func:`french_spacing` applied to the text of its French elements, and to the
+    attributes people read (:data:`READABLE`) of its French elements' tags."""
     parts = _TOKENS.split(html)  # text, tag, its name (with '/' if it ends an element), text, ...
-    texts = parts[::3]
+    texts, tokens, names = parts[::3], parts[1::3], parts[2::3]
+    elements = _OpenElements(tokens, names, language)
+    # Text i follows tag i - 1: in document order, text i comes before tag i.
+    places = sorted([(2 * i, i) for i in _to_space(texts, html)] + [(2 * i + 1, i) for i in _to_space(tokens, html)])
     changed = False
-    for index in _in_french(parts, language, _to_space(texts, html)):
-        spaced = french_spacing(texts[index], space)
-        changed = changed or spaced != texts[index]
-        texts[index] = spaced
+    for place, index in places:
+        elements.follow(index)
+        if place % 2 == 0 and elements.french:
+            spaced = french_spacing(texts[index], space)
+            changed = changed or spaced != texts[index]
+            texts[index] = spaced
+        elif place % 2 and names[index][:1].isalpha() and elements.language_of(index).startswith("fr"):
+            spaced = _spaced_attributes(tokens[index], names[index], space)
+            changed = changed or spaced != tokens[index]
+            tokens[index] = spaced
     if not changed:
         return html
     out = [""] * (2 * len(texts) - 1)
-    out[::2], out[1::2] = texts, parts[1::3]
+    out[::2], out[1::2] = texts, tokens
     return "".join(out)
 
 
 def _to_space(texts: list[str], html: str) -> list[int]:
-    """The indexes of the ``texts`` that french_spacing may change."""
+    """The indexes of the ``texts`` (or tags) that french_spacing may change."""
     if _SEPARATOR in html:
         return [index for index, text in enumerate(texts) if _TO_SPACE.search(text)]
     joined, positions = _SEPARATOR.join(texts), []
@@ -98,20 +109,35 @@ def _to_space(texts: list[str], html: str) -> list[int]:
     return found
 
 
-def _in_french(parts: list, language: str, wanted: list[int]) -> list[int]:
-    """Those of the ``wanted`` texts of the split document ``parts`` that are in a
-    French element, not in code, a script or a style sheet (text ``i`` follows tag ``i - 1``).
+class _OpenElements:
+    """The elements open after each tag of a split document, with their language and
+    whether they are raw (code, a script, a style sheet): those an HTML parser would
+    see if every element were closed in order. An end tag closes the last element of
+    its name that is open, with the elements opened after it."""
 
-    The elements open at each text are those an HTML parser would see if every
-    element were closed in order: an end tag closes the last element of its
-    name that is open, with the elements opened after it.
-    """
-    stack: list[tuple[str, str, bool]] = [("", language, False)]  # (tag, language, raw)
-    found, done, top = [], 0, ""
-    tokens, names = parts[1::3], parts[2::3]
-    lowered = _SEPARATOR.join(names).lower().split(_SEPARATOR)
-    for index in wanted:
-        for token, name, tag in zip(tokens[done:index], names[done:index], lowered[done:index]):
+    def __init__(self, tokens: list[str], names: list[str], language: str):
+        self.stack: list[tuple[str, str, bool]] = [("", language, False)]  # (tag, language, raw)
+        self.tokens, self.names, self.top, self.done = tokens, names, "", 0
+        # Lower case in one call (the separator is in no name).
+        self.lowered = _SEPARATOR.join(names).lower().split(_SEPARATOR)
+
+    @property
+    def french(self) -> bool:
+        """Whether text here is French, and not code."""
+        return self.stack[-1][1].startswith("fr") and not self.stack[-1][2]
+
+    def language_of(self, index: int) -> str:
+        """The language of the element that tag ``index`` (a start tag) opens, once followed up to it."""
+        token = self.tokens[index]
+        found = _LANG.search(token, len(self.names[index]) + 1, len(token) - 1) if "lang" in token.lower() else None
+        return found.group(1).lower() if found else self.stack[-1][1]
+
+    def follow(self, index: int) -> None:
+        """The elements open before tag ``index``, from those before the tags already followed."""
+        stack, top = self.stack, self.top
+        for token, name, tag in zip(
+            self.tokens[self.done : index], self.names[self.done : index], self.lowered[self.done : index]
+        ):
             if not tag:  # a comment or a declaration
                 continue
             if tag[0] == "/":
@@ -125,13 +151,38 @@ def _in_french(parts: list, language: str, wanted: list[int]) -> list[int]:
                 top = stack[-1][0]
             elif tag not in _VOID and token[-2] != "/" and not (token[-2].isspace() and token[:-1].rstrip()[-1] == "/"):
                 _, current, raw = stack[-1]
-                found_lang = _LANG.search(token, len(name) + 1, len(token) - 1) if "lang" in token.lower() else None
-                stack.append((tag, found_lang.group(1).lower() if found_lang else current, raw or tag in _RAW))
+                found = _LANG.search(token, len(name) + 1, len(token) - 1) if "lang" in token.lower() else None
+                stack.append((tag, found.group(1).lower() if found else current, raw or tag in _RAW))
                 top = tag
-        done = index
-        if stack[-1][1].startswith("fr") and not stack[-1][2]:
-            found.append(index)
-    return found
+        self.top, self.done = top, max(self.done, index)
+
+
+# The attributes whose values people read: tooltips, text alternatives, labels,
+# and the descriptions that search engines and shared links show.
+READABLE = frozenset({"title", "alt", "aria-label", "aria-description", "placeholder"})
+_READABLE_META = frozenset(
+    ["description", "og:title", "og:description", "og:image:alt", "og:site_name", "twitter:title",
+     "twitter:description", "twitter:image:alt"]
+)  # fmt: skip
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+
+
+def _spaced_attributes(token: str, name: str, space: str) -> str:
+    """The start tag ``token`` with :func:`french_spacing` in the quoted values people read."""
+    found = [(m.group(1).lower(), m) for m in _ATTRIBUTE.finditer(token, len(name) + 1, len(token) - 1)]
+    readable = set(READABLE)
+    if name.lower() == "meta":
+        values = {key: (m.group(2) or "").strip("\"'").lower() for key, m in found}
+        if (values.get("name") or values.get("property")) in _READABLE_META:
+            readable.add("content")
+    out, position = [], 0
+    for key, match in found:
+        value = match.group(2)
+        if key in readable and value and value[0] in "\"'":
+            start, end = match.span(2)
+            out += [token[position : start + 1], french_spacing(value[1:-1], space)]
+            position = end - 1
+    return "".join(out) + token[position:]
 
 
 # Characters SMS cannot carry, and what a phone shows instead.
