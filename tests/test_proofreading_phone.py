@@ -18,6 +18,7 @@ import json
 import re
 import subprocess
 import xml.etree.ElementTree as ET
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -316,3 +317,36 @@ def test_every_email_edition_is_far_under_the_spam_threshold(built_site):
         assert score <= SPAM_LIMIT, (path.parent.name, score, hits)
     print("SpamAssassin scores:", scores)
     assert len(scores) >= 8
+
+
+def test_recipients_written_to_by_post_get_their_salutation_address_and_letter_to_print(built_site):
+    from urgent_actions.content.loading import load_site
+    from urgent_actions.site.act import ways_for
+
+    checked = 0
+    for action in load_site(str(ROOT / "content")).actions:
+        folder = built_site / "envois" / action.slug
+        if not (folder / "courriel.txt").exists():
+            continue
+        text = (folder / "courriel.txt").read_text("utf-8").replace("\xa0", " ")
+        html = (folder / "courriel.html").read_text("utf-8").replace("\xa0", " ")
+        for way in ways_for(action, "BE"):
+            target = way.authority
+            if target.emails or not target.address:
+                continue
+            block = text[text.index(f". {target.name}".upper()) :]
+            block = block[: re.search(r"\n\d+\. |\nEn copie|\n-- ", block).start()]
+            html_block = html[html.index(f". {target.name}") :].split("<h3")[0].split("En copie")[0]
+            for part in (block, html_block):
+                assert "écrivez-lui par la poste" in " ".join(unescape(part).split()), (action.slug, part)
+                for line in target.address_lines:
+                    assert line in unescape(part), (action.slug, line)
+            for letter in way.letters:
+                printed = f"http://127.0.0.1:8000/{letter.print_url}"
+                page = built_site / letter.print_url / "index.html"
+                assert page.exists(), page
+                assert letter.letter.salutation in unescape(page.read_text("utf-8"))  # their own, on the letter
+                for part in (block, html_block):
+                    assert printed in part and letter.letter.salutation in unescape(part), (action.slug, printed)
+                checked += 1
+    assert checked >= 6  # three sample actions have a target written to by post
