@@ -26,6 +26,7 @@ import gsm0338  # noqa: F401  (registers the 'gsm03.38' codec)
 import pdfplumber
 import pytest
 import yaml
+from icalendar import Calendar
 
 from helpers import ROOT
 from urgent_actions.content.typography import gsm7, unaccented
@@ -181,8 +182,8 @@ def test_french_html_pages_and_emails_have_no_break_spaces(built_site):
 
 
 def _feed_texts(site: Path) -> dict[str, list[str]]:
-    """The French text of each Atom, RSS and JSON feed: titles, summaries, categories,
-    and the text of their HTML content."""
+    """The French text of each Atom, RSS and JSON feed (titles, summaries, categories,
+    and the text of their HTML content), and of the deadlines' calendar."""
     found = {}
     for path in sorted((site / "feeds").rglob("*.xml")):
         values = [element.text for element in ET.parse(path).getroot().iter() if element.text]
@@ -190,6 +191,14 @@ def _feed_texts(site: Path) -> dict[str, list[str]]:
     feed = json.loads((site / "feeds" / "actions.json").read_text("utf-8"))
     found["actions.json"] = [feed["title"], feed["description"]] + [
         item[key] for item in feed["items"] for key in ("title", "summary", "content_html")
+    ]
+    calendar = Calendar.from_ical((site / "feeds" / "deadlines.ics").read_bytes())
+    found["deadlines.ics"] = [str(calendar["x-wr-calname"])] + [
+        str(component[key])
+        for component in calendar.walk()
+        if component.name in ("VEVENT", "VALARM")
+        for key in ("summary", "description")
+        if key in component
     ]
     texts: dict[str, list[str]] = {}
     for name, values in found.items():
@@ -203,7 +212,8 @@ def _feed_texts(site: Path) -> dict[str, list[str]]:
 
 def test_french_feeds_have_no_break_spaces(built_site):
     texts = _feed_texts(built_site)
-    assert {"actions.atom.xml", "actions.rss.xml", "courriel.rss.xml", "actions.json"} <= texts.keys()
+    assert {"actions.atom.xml", "actions.rss.xml", "courriel.rss.xml", "actions.json", "deadlines.ics"} <= texts.keys()
+    assert len(texts["deadlines.ics"]) > 10
     assert sum(len(found) for found in texts.values()) > 1000
     faults = {name: _spacing_faults(found)[:3] for name, found in texts.items() if _spacing_faults(found)}
     assert faults == {}

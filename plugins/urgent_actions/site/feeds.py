@@ -21,7 +21,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from .. import urls
-from ..content.typography import french_spacing, french_spacing_html
+from ..content.typography import NBSP, french_spacing, french_spacing_html
 from . import photos
 from .build import Build
 from .email import feed_html
@@ -184,7 +184,7 @@ def deadlines_feed(build: Build) -> Output:
     return Output(
         urls.DEADLINES_ICS,
         maker=CALENDAR,
-        plan=lambda: deadlines_calendar(events, words),
+        plan=lambda: deadlines_calendar(events, words, build.ua["UA_LANGUAGE"]),
         # What the events show, nothing else: editing an action's text leaves it as it is.
         key=fingerprint("deadlines", events, words),
     )
@@ -274,22 +274,27 @@ def _deadline_events(build: Build) -> list[tuple]:
     return events
 
 
-def deadlines_calendar(events: list[tuple], words: dict[str, str]) -> CalendarPlan:
+def deadlines_calendar(events: list[tuple], words: dict[str, str], language: str = "") -> CalendarPlan:
     """The calendar of ``events`` (:func:`_deadline_events`), in ``words`` (translated:
-    the calendar's name, and the event's summary, link and alarm with ``{title}``/``{url}``)."""
+    the calendar's name, and the event's summary, link and alarm with ``{title}``/``{url}``);
+    French typography (U+00A0: calendars show plain text) when ``language`` is French."""
+
+    def say(text: str) -> str:
+        return french_spacing(text, NBSP) if language.startswith("fr") else text
+
     return CalendarPlan(
         product="-//Actions urgentes//Dates limites//FR",
-        name=words["name"],
+        name=say(words["name"]),
         timezone="Europe/Brussels",
         events=tuple(
             CalendarEvent(
                 uid=uid,
                 stamp=_moment(published),
                 day=deadline,
-                summary=words["summary"].replace("{title}", title),
-                description=summary + "\n\n" + words["act"].replace("{url}", url),
+                summary=say(words["summary"].replace("{title}", title)),
+                description=say(summary + "\n\n" + words["act"].replace("{url}", url)),
                 url=url,
-                alarm=words["alarm"].replace("{title}", title),
+                alarm=say(words["alarm"].replace("{title}", title)),
             )
             for uid, published, deadline, title, summary, url in events
         ),
