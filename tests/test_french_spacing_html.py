@@ -195,3 +195,21 @@ def test_the_attributes_people_read_are_spaced_in_french_elements_only():
         'alt="English : no"',
     ):
         assert expected in spaced, (expected, spaced)
+
+
+def test_plain_text_spacing_is_as_before():
+    before = re.compile(r"[ \t\u00a0\u202f]+(?=[:;!?»])")
+    close = re.compile(r"(?<=\S)(?<![\u00a0\u202f ])»")
+    opening = re.compile(r"«[ \t\u00a0\u202f]*")
+
+    def reference_plain(text: str, space: str) -> str:  # french_spacing as it was (commit 370f586)
+        if not text or not re.search(r"[:;!?«»]", text):
+            return text
+        return opening.sub("«" + space, close.sub(space + "»", before.sub(space, text)))
+
+    rng = random.Random(67)
+    pieces = ["«", "»", " ", "\u00a0", "\u202f", "\t", ":", ";", "!", "?", "a", "é", "\n", "10:30", "x»", "«y"]
+    for _ in range(5000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 12)))
+        for space in (NNBSP, NBSP):
+            assert french_spacing(text, space) == reference_plain(text, space), repr(text)

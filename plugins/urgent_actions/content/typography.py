@@ -40,8 +40,9 @@ def french_spacing(text: str, space: str = NNBSP) -> str:
     if not text or not _PUNCTUATION.search(text):
         return text
     text = _BEFORE.sub(space, text)
-    text = _NO_SPACE_BEFORE_CLOSE.sub(space + "»", text)
-    return _AFTER_OPEN.sub("«" + space, text)
+    if "»" in text:
+        text = _NO_SPACE_BEFORE_CLOSE.sub(space + "»", text)
+    return _AFTER_OPEN.sub("«" + space, text) if "«" in text else text
 
 
 # HTML: tags, comments and declarations; the text between them is transformed.
