@@ -6,15 +6,19 @@ each recipient with their own salutation, the authorities' preferred language
 said and its letter first, addresses that wrap only after '@' and dots at 320 px,
 a preview text hidden as filters expect, and a score far under SpamAssassin's
 threshold (its local rules only). French typography: no-break spaces inside « »
-and before : ; ! ? in every French text the build writes (pages, emails, PDFs).
+and before : ; ! ? in every French text the build writes (pages and the
+attributes people read on them, emails, PDFs, feeds).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import subprocess
+import xml.etree.ElementTree as ET
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,6 +26,7 @@ import gsm0338  # noqa: F401  (registers the 'gsm03.38' codec)
 import pdfplumber
 import pytest
 import yaml
+from icalendar import Calendar
 
 from helpers import ROOT
 from urgent_actions.content.typography import gsm7, unaccented
@@ -121,21 +126,31 @@ def test_every_email_with_a_preferred_language_says_it_and_carries_that_letter(b
 
 
 class _FrenchText(HTMLParser):
-    """The text of an HTML document's French elements (not code, scripts, styles)."""
+    """The text of an HTML document's French elements (not code, scripts, styles),
+    and the attributes people read (tooltips, text alternatives, labels, the
+    descriptions search engines and shared links show)."""
 
     VOID = frozenset(
         {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
     )
+    READABLE = ("title", "alt", "aria-label", "placeholder")
+    META = ("description", "og:title", "og:description", "og:image:alt", "twitter:image:alt")
 
-    def __init__(self):
+    def __init__(self, language: str = ""):
         super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, str]] = [("", "")]
+        self.stack: list[tuple[str, str]] = [("", language)]
         self.texts: list[str] = []
+        self.attributes: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        lang = values.get("lang") or self.stack[-1][1]
+        if lang.startswith("fr"):
+            self.attributes += [values[name] or "" for name in self.READABLE if name in values]
+            if tag == "meta" and (values.get("name") or values.get("property")) in self.META:
+                self.attributes.append(values.get("content") or "")
         if tag in self.VOID:
             return
-        lang = dict(attrs).get("lang") or self.stack[-1][1]
         raw = tag in {"script", "style", "pre", "code", "textarea"} or self.stack[-1][1] == "raw"
         self.stack.append((tag, "raw" if raw else lang))
 
@@ -154,15 +169,56 @@ def _spacing_faults(texts: list[str]) -> list[str]:
 
 
 def test_french_html_pages_and_emails_have_no_break_spaces(built_site):
-    faults, checked = {}, 0
+    faults, checked, attributes = {}, 0, 0
     for path in sorted(built_site.rglob("*.html")):
         parser = _FrenchText()
         parser.feed(path.read_text("utf-8"))
         checked += len(parser.texts)
-        found = _spacing_faults(parser.texts)
+        attributes += len(parser.attributes)
+        found = _spacing_faults(parser.texts + parser.attributes)
         if found:
             faults[str(path.relative_to(built_site))] = found[:3]
-    assert checked > 1000 and faults == {}
+    assert checked > 1000 and attributes > 500 and faults == {}
+
+
+def _feed_texts(site: Path) -> dict[str, list[str]]:
+    """The French text of each Atom, RSS and JSON feed (titles, summaries, categories,
+    and the text of their HTML content), and of the deadlines' calendar."""
+    found = {}
+    for path in sorted((site / "feeds").rglob("*.xml")):
+        values = [element.text for element in ET.parse(path).getroot().iter() if element.text]
+        found[path.name if path.parent.name == "feeds" else f"{path.parent.name}/{path.name}"] = values
+    feed = json.loads((site / "feeds" / "actions.json").read_text("utf-8"))
+    found["actions.json"] = [feed["title"], feed["description"]] + [
+        item[key] for item in feed["items"] for key in ("title", "summary", "content_html")
+    ]
+    calendar = Calendar.from_ical((site / "feeds" / "deadlines.ics").read_bytes())
+    found["deadlines.ics"] = [str(calendar["x-wr-calname"])] + [
+        str(component[key])
+        for component in calendar.walk()
+        if component.name in ("VEVENT", "VALARM")
+        for key in ("summary", "description")
+        if key in component
+    ]
+    texts: dict[str, list[str]] = {}
+    for name, values in found.items():
+        for value in values:
+            parser = _FrenchText(language="fr")  # each feed says xml:lang="fr"; its HTML may say otherwise
+            parser.feed(value)
+            parser.close()
+            texts.setdefault(name, []).extend(parser.texts + parser.attributes)
+    return texts
+
+
+def test_french_feeds_have_no_break_spaces(built_site):
+    texts = _feed_texts(built_site)
+    assert {"actions.atom.xml", "actions.rss.xml", "courriel.rss.xml", "actions.json", "deadlines.ics"} <= texts.keys()
+    assert len(texts["deadlines.ics"]) > 10
+    assert sum(len(found) for found in texts.values()) > 1000
+    faults = {name: _spacing_faults(found)[:3] for name, found in texts.items() if _spacing_faults(found)}
+    assert faults == {}
+    atom = " ".join(texts["actions.atom.xml"])
+    assert "\u202f:" in atom and "\xa0:" in " ".join(texts["actions.rss.xml"])  # narrow in Atom, not in RSS
 
 
 def test_french_text_emails_have_no_break_spaces(built_site):
@@ -271,3 +327,36 @@ def test_every_email_edition_is_far_under_the_spam_threshold(built_site):
         assert score <= SPAM_LIMIT, (path.parent.name, score, hits)
     print("SpamAssassin scores:", scores)
     assert len(scores) >= 8
+
+
+def test_recipients_written_to_by_post_get_their_salutation_address_and_letter_to_print(built_site):
+    from urgent_actions.content.loading import load_site
+    from urgent_actions.site.act import ways_for
+
+    checked = 0
+    for action in load_site(str(ROOT / "content")).actions:
+        folder = built_site / "envois" / action.slug
+        if not (folder / "courriel.txt").exists():
+            continue
+        text = (folder / "courriel.txt").read_text("utf-8").replace("\xa0", " ")
+        html = (folder / "courriel.html").read_text("utf-8").replace("\xa0", " ")
+        for way in ways_for(action, "BE"):
+            target = way.authority
+            if target.emails or not target.address:
+                continue
+            block = text[text.index(f". {target.name}".upper()) :]
+            block = block[: re.search(r"\n\d+\. |\nEn copie|\n-- ", block).start()]
+            html_block = html[html.index(f". {target.name}") :].split("<h3")[0].split("En copie")[0]
+            for part in (block, html_block):
+                assert "écrivez-lui par la poste" in " ".join(unescape(part).split()), (action.slug, part)
+                for line in target.address_lines:
+                    assert line in unescape(part), (action.slug, line)
+            for letter in way.letters:
+                printed = f"http://127.0.0.1:8000/{letter.print_url}"
+                page = built_site / letter.print_url / "index.html"
+                assert page.exists(), page
+                assert letter.letter.salutation in unescape(page.read_text("utf-8"))  # their own, on the letter
+                for part in (block, html_block):
+                    assert printed in part and letter.letter.salutation in unescape(part), (action.slug, printed)
+                checked += 1
+    assert checked >= 6  # three sample actions have a target written to by post

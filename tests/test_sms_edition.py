@@ -103,7 +103,7 @@ def test_a_written_alert_is_transliterated_and_must_name_the_person_and_the_coun
     lines = sorted(line.strip() for line in result.stderr.splitlines() if "sms_alert" in line)
     assert lines[0].startswith("content/actions/no-one.md: sms_alert: does not name 'Karim Example', 'Égypte'"), lines
     assert lines[1].startswith(
-        "content/actions/required.md: sms_alert: required: the title cannot make an alert of one SMS naming no one"
+        "content/actions/required.md: sms_alert: required: people is empty, so no alert made from the title names"
     ), lines
     assert len(lines) == 2 and "Traceback" not in result.stderr
     written.pop("no-one"), written.pop("required")

@@ -3,7 +3,8 @@
 French puts a no-break space inside « » and before : ; ! ?, so that no line
 starts with » or ends with «. :func:`french_spacing` does it on plain text,
 :func:`french_spacing_html` on the text of an HTML document whose language is
-French (elements in another language, code and scripts are left alone). Each
+French (elements in another language, code and scripts are left alone) and on
+the attributes people read (tooltips, text alternatives, labels, descriptions). Each
 medium applies it in one place: the renderer's makers for HTML pages, emails
 and PDFs, the plain-text renderers for text. Letters in other languages keep
 their own rules (English puts no space before ':').
@@ -39,43 +40,150 @@ def french_spacing(text: str, space: str = NNBSP) -> str:
     if not text or not _PUNCTUATION.search(text):
         return text
     text = _BEFORE.sub(space, text)
-    text = _NO_SPACE_BEFORE_CLOSE.sub(space + "»", text)
-    return _AFTER_OPEN.sub("«" + space, text)
+    if "»" in text:
+        text = _NO_SPACE_BEFORE_CLOSE.sub(space + "»", text)
+    return _AFTER_OPEN.sub("«" + space, text) if "«" in text else text
 
 
 # HTML: tags, comments and declarations; the text between them is transformed.
-_TOKEN = re.compile(r"<!--.*?-->|<![^>]*>|<(/?)([a-zA-Z][\w-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.DOTALL)
+# One split by the regular expression engine gives every text and every tag
+# (possessive, so that no input makes it backtrack); Python then follows the
+# tags only as far as the last text that has something to change.
+_ATTRIBUTES = r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+"""
+# Groups: the whole tag, and its name ('/' first in an end tag), empty for a comment
+# or a declaration ('<!' starts no name, so these are read as in the old tokenizer).
+_TOKENS = re.compile(rf"(<(/?[a-zA-Z][\w-]*+|)(?:(?<=[\w-]){_ATTRIBUTES}>|!--.*?-->|![^>]*>))", re.DOTALL)
 _LANG = re.compile(r"""(?<![\w-])lang\s*=\s*["']?([\w-]*)""", re.IGNORECASE)
 _VOID = frozenset(
     ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
 )
 _RAW = frozenset({"script", "style", "pre", "code", "textarea", "kbd", "samp"})
+# Where the rules of french_spacing can change a text: « », or : ; ! ? after a space.
+_TO_SPACE = re.compile(r"[:;!?«»](?:(?<=[«»])|(?<=[ \t\u00a0\u202f].))")
+_SEPARATOR = "\x00"
 
 
 def french_spacing_html(html: str, language: str = "", space: str = NNBSP) -> str:
     """The HTML document ``html`` (its language ``language`` where no ``lang`` says) with
-    :func:`french_spacing` applied to the text of its French elements."""
-    out, position = [], 0
-    stack: list[tuple[str, str, bool]] = [("", language, False)]  # (tag, language, raw)
-    for match in _TOKEN.finditer(html):
-        text = html[position : match.start()]
-        _, current, raw = stack[-1]
-        out.append(french_spacing(text, space) if text and not raw and current.startswith("fr") else text)
-        out.append(match.group(0))
-        position = match.end()
-        closing, tag, attributes = match.group(1), (match.group(2) or "").lower(), match.group(3) or ""
-        if not tag:
-            continue
-        if closing:
-            names = [entry[0] for entry in stack]
-            if tag in names[1:]:
-                del stack[len(names) - 1 - names[::-1].index(tag) :]
-        elif tag not in _VOID and not attributes.rstrip().endswith("/"):
-            lang = _LANG.search(attributes)
-            stack.append((tag, lang.group(1).lower() if lang else current, raw or tag in _RAW))
-    text = html[position:]
-    out.append(french_spacing(text, space) if stack[-1][1].startswith("fr") and not stack[-1][2] else text)
+    :func:`french_spacing` applied to the text of its French elements, and to the
+    attributes people read (:data:`READABLE`) of its French elements' tags."""
+    parts = _TOKENS.split(html)  # text, tag, its name (with '/' if it ends an element), text, ...
+    texts, tokens, names = parts[::3], parts[1::3], parts[2::3]
+    elements = _OpenElements(tokens, names, language)
+    # Text i follows tag i - 1: in document order, text i comes before tag i.
+    places = sorted([(2 * i, i) for i in _to_space(texts, html)] + [(2 * i + 1, i) for i in _to_space(tokens, html)])
+    changed = False
+    for place, index in places:
+        elements.follow(index)
+        if place % 2 == 0 and elements.french:
+            spaced = french_spacing(texts[index], space)
+            changed = changed or spaced != texts[index]
+            texts[index] = spaced
+        elif place % 2 and names[index][:1].isalpha() and elements.language_of(index).startswith("fr"):
+            spaced = _spaced_attributes(tokens[index], names[index], space)
+            changed = changed or spaced != tokens[index]
+            tokens[index] = spaced
+    if not changed:
+        return html
+    out = [""] * (2 * len(texts) - 1)
+    out[::2], out[1::2] = texts, tokens
     return "".join(out)
+
+
+def _to_space(texts: list[str], html: str) -> list[int]:
+    """The indexes of the ``texts`` (or tags) that french_spacing may change."""
+    if _SEPARATOR in html:
+        return [index for index, text in enumerate(texts) if _TO_SPACE.search(text)]
+    joined, positions = _SEPARATOR.join(texts), []
+    for char in ":;!?«»":  # str.find is much faster than a regular expression here
+        position = joined.find(char)
+        while position >= 0:
+            if char in "«»" or position and joined[position - 1] in " \t\u00a0\u202f":
+                positions.append(position)
+            position = joined.find(char, position + 1)
+    found, index, previous = [], 0, 0
+    for position in sorted(positions):
+        index += joined.count(_SEPARATOR, previous, position)
+        previous = position
+        if not found or found[-1] != index:
+            found.append(index)
+    return found
+
+
+class _OpenElements:
+    """The elements open after each tag of a split document, with their language and
+    whether they are raw (code, a script, a style sheet): those an HTML parser would
+    see if every element were closed in order. An end tag closes the last element of
+    its name that is open, with the elements opened after it."""
+
+    def __init__(self, tokens: list[str], names: list[str], language: str):
+        self.stack: list[tuple[str, str, bool]] = [("", language, False)]  # (tag, language, raw)
+        self.tokens, self.names, self.top, self.done = tokens, names, "", 0
+        # Lower case in one call (the separator is in no name).
+        self.lowered = _SEPARATOR.join(names).lower().split(_SEPARATOR)
+
+    @property
+    def french(self) -> bool:
+        """Whether text here is French, and not code."""
+        return self.stack[-1][1].startswith("fr") and not self.stack[-1][2]
+
+    def language_of(self, index: int) -> str:
+        """The language of the element that tag ``index`` (a start tag) opens, once followed up to it."""
+        token = self.tokens[index]
+        found = _LANG.search(token, len(self.names[index]) + 1, len(token) - 1) if "lang" in token.lower() else None
+        return found.group(1).lower() if found else self.stack[-1][1]
+
+    def follow(self, index: int) -> None:
+        """The elements open before tag ``index``, from those before the tags already followed."""
+        stack, top = self.stack, self.top
+        for token, name, tag in zip(
+            self.tokens[self.done : index], self.names[self.done : index], self.lowered[self.done : index]
+        ):
+            if not tag:  # a comment or a declaration
+                continue
+            if tag[0] == "/":
+                tag = tag[1:]
+                if tag == top:
+                    stack.pop()
+                else:  # up to the last element of that name, if one is open
+                    open_names = [entry[0] for entry in stack]
+                    if tag in open_names[1:]:
+                        del stack[len(open_names) - 1 - open_names[::-1].index(tag) :]
+                top = stack[-1][0]
+            elif tag not in _VOID and token[-2] != "/" and not (token[-2].isspace() and token[:-1].rstrip()[-1] == "/"):
+                _, current, raw = stack[-1]
+                found = _LANG.search(token, len(name) + 1, len(token) - 1) if "lang" in token.lower() else None
+                stack.append((tag, found.group(1).lower() if found else current, raw or tag in _RAW))
+                top = tag
+        self.top, self.done = top, max(self.done, index)
+
+
+# The attributes whose values people read: tooltips, text alternatives, labels,
+# and the descriptions that search engines and shared links show.
+READABLE = frozenset({"title", "alt", "aria-label", "aria-description", "placeholder"})
+_READABLE_META = frozenset(
+    ["description", "og:title", "og:description", "og:image:alt", "og:site_name", "twitter:title",
+     "twitter:description", "twitter:image:alt"]
+)  # fmt: skip
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+
+
+def _spaced_attributes(token: str, name: str, space: str) -> str:
+    """The start tag ``token`` with :func:`french_spacing` in the quoted values people read."""
+    found = [(m.group(1).lower(), m) for m in _ATTRIBUTE.finditer(token, len(name) + 1, len(token) - 1)]
+    readable = set(READABLE)
+    if name.lower() == "meta":
+        values = {key: (m.group(2) or "").strip("\"'").lower() for key, m in found}
+        if (values.get("name") or values.get("property")) in _READABLE_META:
+            readable.add("content")
+    out, position = [], 0
+    for key, match in found:
+        value = match.group(2)
+        if key in readable and value and value[0] in "\"'":
+            start, end = match.span(2)
+            out += [token[position : start + 1], french_spacing(value[1:-1], space)]
+            position = end - 1
+    return "".join(out) + token[position:]
 
 
 # Characters SMS cannot carry, and what a phone shows instead.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from ..content.typography import NBSP, french_spacing_html
+from ..content.typography import NBSP, NNBSP, french_spacing, french_spacing_html
 from ..site.outputs import CALENDAR, CARD, EMAIL, FEED, HTML, IMAGE, PDF, TEXT, CalendarPlan, FeedPlan, Output, PdfPlan
 from . import cards, images
 
@@ -41,16 +41,19 @@ def feed(plan: FeedPlan) -> bytes:
     """An Atom or RSS 2.0 feed.
 
     Atom entries have a plain summary and the full HTML content; RSS items the
-    full HTML as description, which is what RSS-to-email tools send.
+    full HTML as description, which is what RSS-to-email tools send. A French
+    feed gets French typography in every text: with U+202F in Atom (read in
+    feed readers, as a page), U+00A0 in RSS (sent as email).
     """
     import feedgenerator
 
     rss = plan.format == "rss"
+    text, html = _feed_typography(plan.language, NBSP if rss else NNBSP)
     cls = feedgenerator.Rss201rev2Feed if rss else feedgenerator.Atom1Feed
     document = cls(
-        title=plan.title,
+        title=text(plan.title),
         link=plan.link,
-        description=plan.description,
+        description=text(plan.description),
         language=plan.language,
         feed_url=plan.feed_url,
         author_name=plan.author,
@@ -58,19 +61,26 @@ def feed(plan: FeedPlan) -> bytes:
     )
     for entry in plan.entries:
         document.add_item(
-            title=entry.title,
+            title=text(entry.title),
             link=entry.link,
-            description=entry.content if rss else entry.summary,
-            content=None if rss else entry.content,
+            description=html(entry.content) if rss else text(entry.summary),
+            content=None if rss else html(entry.content),
             unique_id=entry.link,
             unique_id_is_permalink=True,
             pubdate=entry.published,
             updateddate=entry.updated,
-            categories=list(entry.categories),
+            categories=[text(category) for category in entry.categories],
             author_name=plan.author,
         )
     document.latest_post_date = lambda: plan.updated
     return document.writeString("utf-8").encode("utf-8")
+
+
+def _feed_typography(language: str, space: str) -> tuple[Callable[[str], str], Callable[[str], str]]:
+    """French typography for a feed's plain text and its HTML (nothing in another language)."""
+    if not language.startswith("fr"):
+        return (lambda text: text), (lambda html: html)
+    return (lambda text: french_spacing(text, space)), (lambda html: french_spacing_html(html, language, space))
 
 
 def calendar(plan: CalendarPlan) -> bytes:

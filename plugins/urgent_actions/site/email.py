@@ -77,6 +77,7 @@ def html_context(build: Build, action, merge: dict | None = None, for_feed: bool
         # Each recipient's own letters (composed once, in content.letters).
         "recipients": recipients(build, action) if ways and action.front.letters else [],
         "preference": preference(build, action),
+        "by_post": by_post(build),
         "merge": merge,
         "for_feed": for_feed,
         "subject": subject_of(build, action),
@@ -103,14 +104,19 @@ def preference(build: Build, action) -> str | None:
 
 
 def recipients(build: Build, action) -> list[dict]:
-    """Each target with an email: its name, addresses and its own letters (its
-    salutation), the authorities' preferred language first, each labelled."""
+    """Each target with an email or a postal address: its name, addresses and its
+    own letters (its salutation), the authorities' preferred language first, each
+    labelled; ``by_post`` for a target without email, whose letters are printed
+    (``print_url``, absolute: the site's printable letter), and ``brief`` when
+    another recipient's letters already give their text: then its salutation
+    and the link to print it are enough."""
     _ = build.gettext
     letters = action.front.letters
     order = sorted(range(len(letters)), key=lambda index: not letters[index].preferred)
     found = []
+    emailed = any(target.emails for target in action.front.targets)
     for way in ways_for(action, build.ua["UA_HOME_COUNTRY"]):
-        if not way.authority.emails:
+        if not way.authority.emails and not way.authority.address:
             continue
         labelled = []
         for index in order:
@@ -120,9 +126,22 @@ def recipients(build: Build, action) -> list[dict]:
                 if letters[index].preferred
                 else _("Lettre en %(language)s", language=name)
             )
-            labelled.append({"label": label, "way": way.letters[index]})
-        found.append({"authority": way.authority, "letters": labelled})
+            printed = way.letters[index].print_url
+            labelled.append(
+                {"label": label, "way": way.letters[index], "print_url": printed and f"{build.absolute_url}/{printed}"}
+            )
+        post = not way.authority.emails
+        found.append({"authority": way.authority, "letters": labelled, "by_post": post, "brief": post and emailed})
     return found
+
+
+def by_post(build: Build) -> str:
+    """The sentence that says a recipient is written to by post."""
+    return build.gettext(
+        "Cette autorité n'a pas d'adresse électronique : écrivez-lui par la poste. "
+        "Imprimez sa lettre depuis le site (elle porte sa formule d'appel et son adresse), "
+        "signez-la et envoyez-la à l'adresse ci-dessus."
+    )
 
 
 def feed_html(build: Build, action) -> str:
@@ -206,11 +225,22 @@ def _text_recipients(build: Build, action, merge: dict) -> list[str]:
     for number, recipient in enumerate(found, start=1):
         target = recipient["authority"]
         who = target.name + (f", {target.role}" if target.role else "")
-        out += [f"{number}. {who}".upper(), ", ".join(target.emails), ""]
+        if recipient["by_post"]:
+            out += [f"{number}. {who}".upper(), *target.address_lines, "", _wrap(say(by_post(build))), ""]
+        else:
+            out += [f"{number}. {who}".upper(), ", ".join(target.emails), ""]
         for labelled in recipient["letters"]:
             letter = labelled["way"].letter
-            spaced = _spacing(letter.language)
             out += [f"--- {labelled['label']} ---", ""]
+            if recipient["by_post"]:  # its salutation, and the letter to print with it
+                out += [
+                    letter.salutation or "",
+                    "",
+                    say(_("Imprimer cette lettre : %(url)s", url=labelled["print_url"])),
+                ]
+                out += [""]
+                continue
+            spaced = _spacing(letter.language)
             out += [say(_("Objet : %(subject)s", subject=letter.subject)), ""]
             for paragraph in letter.paragraphs:
                 out += [_wrap(spaced(paragraph)), ""]

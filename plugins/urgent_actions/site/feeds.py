@@ -21,6 +21,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from .. import urls
+from ..content.typography import NBSP, french_spacing, french_spacing_html
 from . import photos
 from .build import Build
 from .email import feed_html
@@ -183,7 +184,7 @@ def deadlines_feed(build: Build) -> Output:
     return Output(
         urls.DEADLINES_ICS,
         maker=CALENDAR,
-        plan=lambda: deadlines_calendar(events, words),
+        plan=lambda: deadlines_calendar(events, words, build.ua["UA_LANGUAGE"]),
         # What the events show, nothing else: editing an action's text leaves it as it is.
         key=fingerprint("deadlines", events, words),
     )
@@ -202,17 +203,24 @@ def outputs(build: Build):
 
 
 def json_feed(build: Build, actions, content_of) -> str:
-    base = build.absolute_url
+    """The JSON Feed 1.1 of ``actions``; a French one with French typography
+    (U+202F, as the Atom feeds: ``render/makers.py`` gives theirs)."""
+    base, language = build.absolute_url, build.ua["UA_LANGUAGE"]
     name = feed_name(build)
+    french = language.startswith("fr")
+
+    def text(value: str) -> str:
+        return french_spacing(value) if french else value
+
     items = []
     for action in actions:
         front = action.front
         item = {
             "id": entry_id(build, action),
             "url": entry_id(build, action),
-            "title": front.title,
-            "summary": front.summary,
-            "content_html": content_of(action),
+            "title": text(front.title),
+            "summary": text(front.summary),
+            "content_html": french_spacing_html(content_of(action), language) if french else content_of(action),
             "date_published": _moment(front.date).isoformat(),
             "date_modified": _moment(action.last_updated).isoformat(),
             "language": build.ua["UA_LANGUAGE"],
@@ -231,10 +239,10 @@ def json_feed(build: Build, actions, content_of) -> str:
         items.append(item)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": build.gettext("%(name)s : les actions", name=name),
+        "title": text(build.gettext("%(name)s : les actions", name=name)),
         "home_page_url": f"{base}/",
         "feed_url": f"{base}/{urls.ACTIONS_JSON}",
-        "description": build.gettext("Les dernières actions urgentes, avec de quoi agir."),
+        "description": text(build.gettext("Les dernières actions urgentes, avec de quoi agir.")),
         "language": build.ua["UA_LANGUAGE"],
         "authors": [{"name": build.ua["UA_ORGANISATION"]["name"]}],
         "items": items,
@@ -266,22 +274,27 @@ def _deadline_events(build: Build) -> list[tuple]:
     return events
 
 
-def deadlines_calendar(events: list[tuple], words: dict[str, str]) -> CalendarPlan:
+def deadlines_calendar(events: list[tuple], words: dict[str, str], language: str = "") -> CalendarPlan:
     """The calendar of ``events`` (:func:`_deadline_events`), in ``words`` (translated:
-    the calendar's name, and the event's summary, link and alarm with ``{title}``/``{url}``)."""
+    the calendar's name, and the event's summary, link and alarm with ``{title}``/``{url}``);
+    French typography (U+00A0: calendars show plain text) when ``language`` is French."""
+
+    def say(text: str) -> str:
+        return french_spacing(text, NBSP) if language.startswith("fr") else text
+
     return CalendarPlan(
         product="-//Actions urgentes//Dates limites//FR",
-        name=words["name"],
+        name=say(words["name"]),
         timezone="Europe/Brussels",
         events=tuple(
             CalendarEvent(
                 uid=uid,
                 stamp=_moment(published),
                 day=deadline,
-                summary=words["summary"].replace("{title}", title),
-                description=summary + "\n\n" + words["act"].replace("{url}", url),
+                summary=say(words["summary"].replace("{title}", title)),
+                description=say(summary + "\n\n" + words["act"].replace("{url}", url)),
                 url=url,
-                alarm=words["alarm"].replace("{title}", title),
+                alarm=say(words["alarm"].replace("{title}", title)),
             )
             for uid, published, deadline, title, summary, url in events
         ),

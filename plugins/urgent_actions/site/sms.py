@@ -102,25 +102,32 @@ def alert(build: Build, action) -> str:
 
 
 def problems(build: Build) -> list[Problem]:
-    """Every alert that cannot be sent as one SMS naming the person and the
-    country (checked at each build: the link's length depends on the site's address)."""
+    """The SMS alert of an open action is one SMS of 160 GSM-7 characters with the
+    short link the build adds, and names every person in `people` and the country.
+    Without `sms_alert` it is made from `title` (shortened at a word); when the
+    title cannot make one (names too long, or `people` empty), `sms_alert` is
+    required. A written `sms_alert` fits and names them, whatever the `state`."""
     found = []
     for action in build.site.actions:
         front, link = action.front, sms_link(build, action)
         if front.sms_alert:
             found += _written_problems(action, alert(build, action), link)
         elif front.state == "open" and not composed_alert(front.title, front.people, action.country_name, link):
-            who = "the people at risk (people)" if front.people else "no one: people is empty"
-            found.append(
-                Problem(
-                    action.source_path,
-                    "sms_alert",
-                    f"required: the title cannot make an alert of one SMS naming {who} and the country "
-                    f"({action.country_name}); write one, at most {textlimits.SMS_GSM7_LIMIT - len(link) - 1} "
-                    f"characters (the build adds ' {link}'), e.g. "
-                    f'sms_alert: "{ALERT_PREFIX}{action.country_name} : <name>, <what happened>"',
-                )
+            room = (
+                f"at most {textlimits.SMS_GSM7_LIMIT - len(link) - 1} characters (the build adds ' {link}'), "
+                f'e.g. sms_alert: "{ALERT_PREFIX}{action.country_name} : <name>, <what happened>"'
             )
+            if front.people:
+                why = (
+                    "required: the title cannot make an alert of one SMS naming the people at risk (people) "
+                    f"and the country ({action.country_name}); write one, "
+                )
+            else:
+                why = (
+                    "required: people is empty, so no alert made from the title names who is at risk; "
+                    f"write one that names them and the country ({action.country_name}), "
+                )
+            found.append(Problem(action.source_path, "sms_alert", why + room))
     return found
 
 

@@ -4,7 +4,7 @@ The fields, whether each is required, its default, type, format, pattern and
 limits come from the pydantic models (through :func:`tools.schema.action_schema`);
 the rules that compare fields and those that span files are the docstrings of
 their checks (``content/action_front.py``, ``content/authority.py``,
-``content/loading.py``); the placeholders refused outside drafts come from
+``content/loading.py``, and the SMS alert's in ``site/sms.py``); the placeholders refused outside drafts come from
 ``content/placeholders.py``. ``invoke schema`` writes the file; a test fails
 when it is stale.
 """
@@ -18,6 +18,7 @@ from ..content.action_front import ACTION_RULES, LETTER_RULES, ActionFront, Lett
 from ..content.authority import TARGET_RULES, Authority, Copy
 from ..content.fields import is_multiline_text
 from ..content.loading import FILE_RULES
+from ..site import sms
 from .schema import action_schema
 
 MODELS = {"ActionFront": ActionFront, "Authority": Authority, "Copy": Copy, "Letter": Letter, "Outcome": Outcome}
@@ -33,7 +34,8 @@ FIELD_RULES = [
 def rule_sentences() -> list[str]:
     """Every rule that compares fields or spans files, in words (its check's docstring)."""
     across_fields = [rule.sentence for rules in (ACTION_RULES, LETTER_RULES, TARGET_RULES) for rule in rules]
-    return across_fields + [" ".join(inspect.getdoc(check).split()) for check in FILE_RULES]
+    # The SMS alert is checked at each build (its short link depends on the site's address).
+    return across_fields + [" ".join(inspect.getdoc(check).split()) for check in (*FILE_RULES, sms.problems)]
 
 
 def _type(prop: dict, defs: dict) -> str:
