@@ -83,9 +83,13 @@ def serve(c, port="8000", output=OUTPUT, admin=False):
         for path in (output_swap.staging_path(final), output_swap.leftover_path(final)):
             shutil.rmtree(path, ignore_errors=True)
 
-    builder = [PYTHON, "-m", "pelican", "-s", "pelicanconf.py", "-o", output, "--autoreload"]
+    # One process that builds, then rebuilds on every change with one watcher for
+    # its whole life (speed/warm.py): Pelican's --autoreload misses a save made as a build ends.
+    builder = [PYTHON, "-m", "urgent_actions.speed.warm", "-s", "pelicanconf.py", "-o", output]
+    paths = [os.path.join(ROOT, "plugins"), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     try:
-        status = serve_site(builder, output, port, after_stop=remove_leftovers)
+        status = serve_site(builder, output, port, after_stop=remove_leftovers, env=env)
     except ServeError as error:
         sys.exit(f"serve: {error}")
     sys.exit(status)

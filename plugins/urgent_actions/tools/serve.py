@@ -7,7 +7,8 @@ port is only logged, after a build has started, with exit status 0.
 
 Here the web server is a thread of this process, and its port is bound before
 anything is built: a busy port stops everything at once, with one line and a
-non-zero status. The builder (``pelican --autoreload``) is the one child: it
+non-zero status. The builder (``speed/warm.py``: Pelican's build, then a
+rebuild after every change) is the one child: it
 stays in our process group (a terminal's Ctrl-C reaches it too), it is told to
 die with us even if we are killed outright (``PR_SET_PDEATHSIG``; its own
 children, Pagefind and the render workers, do the same), and any signal that
@@ -157,13 +158,14 @@ def serve(
     host: str = "127.0.0.1",
     after_stop: Callable[[], None] | None = None,
     say: Callable[[str], None] = print,
+    env: dict | None = None,
 ) -> int:
     """Serve ``directory`` on ``host:port`` while ``builder`` (a command that builds
     and rebuilds it) runs; return the exit status when either ends.
 
     ``after_stop`` runs once the builder has exited (e.g. to remove what an
     interrupted build left). Raises ServeError before starting anything when
-    the port cannot be bound.
+    the port cannot be bound. ``env``: the builder's environment (default: ours).
     """
     server = bind(host, port, directory)
     previous = {}
@@ -176,7 +178,7 @@ def serve(
     try:
         for signum in STOP_SIGNALS:
             previous[signum] = signal.signal(signum, stop)
-        child = subprocess.Popen(builder, stdin=subprocess.DEVNULL, preexec_fn=DIE_WITH_PARENT)  # noqa: PLW1509
+        child = subprocess.Popen(builder, stdin=subprocess.DEVNULL, env=env, preexec_fn=DIE_WITH_PARENT)  # noqa: PLW1509
         thread = threading.Thread(target=server.serve_forever, name="serve", daemon=True)
         thread.start()
         say(f"Serving the site at http://{host}:{port}/ (rebuilt on every change; Ctrl-C to stop)")
