@@ -61,7 +61,7 @@ def serve(c, port="8000", output=OUTPUT, admin=False):
 
     Stopped by Ctrl-C or any signal, it stops its build and its web server too.
     """
-    from urgent_actions.speed import output_swap
+    from urgent_actions.speed import output_swap, warm
     from urgent_actions.tools.serve import ServeError
     from urgent_actions.tools.serve import serve as serve_site
 
@@ -85,9 +85,7 @@ def serve(c, port="8000", output=OUTPUT, admin=False):
 
     # One process that builds, then rebuilds on every change with one watcher for
     # its whole life (speed/warm.py): Pelican's --autoreload misses a save made as a build ends.
-    builder = [PYTHON, "-m", "urgent_actions.speed.warm", "-s", "pelicanconf.py", "-o", output]
-    paths = [os.path.join(ROOT, "plugins"), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    builder, env = warm.command(PYTHON, "pelicanconf.py", output)
     try:
         status = serve_site(builder, output, port, after_stop=remove_leftovers, env=env)
     except ServeError as error:

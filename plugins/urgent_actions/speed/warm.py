@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 
 import watchfiles
 from pelican import LOG_HANDLERS, get_instance, parse_arguments
@@ -39,6 +40,15 @@ logger = logging.getLogger(__name__)
 # editor writes a temporary file, then renames it) to end.
 POLL_MS = 200
 QUIET_MS = 50
+
+
+def command(python: str, settings_file: str, output: str, extra: tuple = ()) -> tuple[list[str], dict]:
+    """The builder's command line and environment (the plugins' folder on its
+    path): ``extra`` are more of Pelican's options (``-e PATH=...``)."""
+    plugins = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    paths = [plugins, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    return [python, "-m", __name__, "-s", settings_file, *extra, "-o", output], env
 
 
 def watched_paths(settings_file: str, settings: dict) -> list[str]:
@@ -71,10 +81,12 @@ class Watcher:
         # The generator makes its watcher on the first call: from here on, nothing is missed.
         self._pending = set(next(self._changes))
 
-    def changes(self) -> set[str]:
-        """The files changed since the last call; waits for one if there is none yet."""
+    def changes(self, timeout: float | None = None) -> set[str]:
+        """The files changed since the last call; waits for one if there is none yet
+        (at most ``timeout`` seconds if given: then the set may be empty)."""
         pending, self._pending = self._pending, set()
-        while not pending:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not pending and (deadline is None or time.monotonic() < deadline):
             pending = next(self._changes)
         return {path for _, path in pending}
 
