@@ -126,4 +126,7 @@ def main(argv=None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:  # Ctrl-C in the terminal reaches serve's whole group: no traceback
+        sys.exit(130)
