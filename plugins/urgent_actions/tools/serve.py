@@ -23,8 +23,10 @@ import os
 import signal
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from http.server import ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 from pelican.server import ComplexHTTPRequestHandler
 
@@ -50,17 +52,21 @@ class _Stopped(BaseException):
 
 # The live reload: each HTML page served gets this script (and no file of the
 # built site has it). It asks the server which build it is showing, and
-# reloads the page when a new build has been swapped in.
+# reloads the page when a new build has been swapped in. The server holds the
+# question (up to LIVE_RELOAD_WAIT seconds) until the build differs from the
+# one the page shows, so the page reloads as soon as the swap is made.
 LIVE_RELOAD_PATH = "/__serve/build"
+LIVE_RELOAD_WAIT = 20
 LIVE_RELOAD_SCRIPT = """\
 (function () {
   var shown = %s;
   function ask() {
-    fetch("%s", {cache: "no-store"}).then(function (response) { return response.text(); })
-      .then(function (build) { if (build !== shown) { location.reload(); } else { setTimeout(ask, 300); } })
+    fetch("%s?since=" + encodeURIComponent(shown), {cache: "no-store"})
+      .then(function (response) { return response.text(); })
+      .then(function (build) { if (build !== shown) { location.reload(); } else { setTimeout(ask, 50); } })
       .catch(function () { setTimeout(ask, 1000); });
   }
-  setTimeout(ask, 300);
+  setTimeout(ask, 50);
 })();
 """
 NOT_FOUND_PAGE = "404.html"
@@ -83,9 +89,9 @@ class _Handler(ComplexHTTPRequestHandler):
         pass
 
     def do_GET(self):
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
         if path == LIVE_RELOAD_PATH:
-            self._send(200, "text/plain; charset=utf-8", build_id(self.base_path).encode())
+            self._send(200, "text/plain; charset=utf-8", self._next_build(query).encode())
             return
         found = self._existing(path)
         if found is None:
@@ -96,6 +102,17 @@ class _Handler(ComplexHTTPRequestHandler):
             self._send_html(200, os.path.join(found, "index.html") if os.path.isdir(found) else found)
         else:
             super().do_GET()
+
+    def _next_build(self, query: str) -> str:
+        """The build shown now; with ``since=ID``, once it is another than ID (or after
+        LIVE_RELOAD_WAIT seconds)."""
+        since = parse_qs(query).get("since", [None])[0]
+        deadline = time.monotonic() + LIVE_RELOAD_WAIT
+        current = build_id(self.base_path)
+        while current == since and time.monotonic() < deadline:
+            time.sleep(0.02)
+            current = build_id(self.base_path)
+        return current
 
     def _existing(self, path: str) -> str | None:
         """The file or folder (with an index.html) that ``path`` names, or None."""
