@@ -61,7 +61,7 @@ def serve(c, port="8000", output=OUTPUT, admin=False):
 
     Stopped by Ctrl-C or any signal, it stops its build and its web server too.
     """
-    from urgent_actions.speed import output_swap
+    from urgent_actions.speed import output_swap, warm
     from urgent_actions.tools.serve import ServeError
     from urgent_actions.tools.serve import serve as serve_site
 
@@ -83,9 +83,11 @@ def serve(c, port="8000", output=OUTPUT, admin=False):
         for path in (output_swap.staging_path(final), output_swap.leftover_path(final)):
             shutil.rmtree(path, ignore_errors=True)
 
-    builder = [PYTHON, "-m", "pelican", "-s", "pelicanconf.py", "-o", output, "--autoreload"]
+    # One process that builds, then rebuilds on every change with one watcher for
+    # its whole life (speed/warm.py): Pelican's --autoreload misses a save made as a build ends.
+    builder, env = warm.command(PYTHON, "pelicanconf.py", output)
     try:
-        status = serve_site(builder, output, port, after_stop=remove_leftovers)
+        status = serve_site(builder, output, port, after_stop=remove_leftovers, env=env)
     except ServeError as error:
         sys.exit(f"serve: {error}")
     sys.exit(status)

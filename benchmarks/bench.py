@@ -39,7 +39,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks import search_row, synthetic
+from benchmarks import search_row, serve_row, synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 # 2026-11-24 12:00 in Brussels, as in the tests.
@@ -180,6 +180,7 @@ def run(
     verify: bool = False,
     settings: tuple = (),
     photos: int = 0,
+    serve: bool = False,
 ) -> dict:
     items = synthetic.actions(count, seed)
     synthetic.write_site(workdir, items)
@@ -213,6 +214,8 @@ def run(
     results["pages"] = sum(len(files) for _, _, files in os.walk(workdir / "output"))
     if stock:
         results["stock"] = measure(stock_build(workdir), workdir)
+    if serve:
+        results["serve"] = serve_row.measure_serve(workdir, serve_row.pick_actions(workdir))
     full = results["full"]["seconds"]
     results["ratios"] = {
         "one_edited_vs_full": round(results["one_edited"]["seconds"] / full, 3),
@@ -240,6 +243,8 @@ def table(results: dict) -> str:
     lines.append("user s, system s: CPU time of the whole process tree")
     lines.append("peak MiB: the largest process; all MiB: the whole process tree at its fullest (PSS)")
     lines += [f"{name}: {value:.3f}" for name, value in results["ratios"].items()]
+    if "serve" in results:
+        lines.append(serve_row.table(results["serve"]))
     return "\n".join(lines)
 
 
@@ -256,19 +261,23 @@ def main(argv=None) -> int:
     parser.add_argument("--shard-size", type=int, help="UA_SEARCH_SHARD_SIZE (default: the setting's)")
     parser.add_argument("--photos", type=int, default=0, help="give this many actions a photo (a few distinct JPEGs)")
     parser.add_argument("--search", action="store_true", help="also measure a reader's first search (search_row.py)")
+    parser.add_argument("--serve", action="store_true", help="also the serve row (benchmarks/serve_row.py)")
     args = parser.parse_args(argv)
     settings = (f"UA_SEARCH_SHARD_SIZE={args.shard_size}",) if args.shard_size else ()
     if args.keep:
         workdir = Path(args.keep).resolve()
         workdir.mkdir(parents=True, exist_ok=True)
-        results = run(args.actions, workdir, args.seed, not args.no_stock, args.verify, settings, args.photos)
+        results = run(
+            args.actions, workdir, args.seed, not args.no_stock, args.verify, settings, args.photos, args.serve
+        )
         if args.search:
             results["search"] = search_row.row(workdir / "output")
     else:
         with tempfile.TemporaryDirectory(prefix="ua-bench-") as temporary:
             results = run(
-                args.actions, Path(temporary), args.seed, not args.no_stock, args.verify, settings, args.photos
-            )
+                args.actions, Path(temporary), args.seed, not args.no_stock, args.verify, settings, args.photos,
+                args.serve,
+            )  # fmt: skip
             if args.search:
                 results["search"] = search_row.row(Path(temporary) / "output")
     print(table(results))

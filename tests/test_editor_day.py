@@ -53,6 +53,26 @@ def test_help_answers_before_installing_anything(tmp_path, flag):
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
+        (("serve", "--help"), ["Usage: ./dev serve [--options]", "--port", "port on 127.0.0.1 (default 8000)"]),
+        (("new", "-h"), ["Usage: ./dev new [--options]", "Create a new draft action", "--country"]),
+        (("build", "--output", "x", "--help"), ["Usage: ./dev build [--options]", "--settings"]),
+    ],
+)
+def test_a_tasks_help_answers_before_installing_anything(tmp_path, args, expected):
+    bare = clone_project(tmp_path, venv=False)  # nothing installed: ./dev would install first
+    start = time.monotonic()
+    result = run(bare, *args, timeout=60)
+    assert time.monotonic() - start < 2
+    assert result.returncode == 0, result.stderr
+    assert all(text in result.stdout for text in expected), result.stdout
+    assert result.stderr == ""
+    assert not (bare / ".venv").exists() and not (bare / "node_modules").exists()
+    assert not (bare / "x").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
         (("serve", "--port", "abc"), "serve: --port 'abc' is not a whole number from 1 to 65535"),
         (("serve", "--port", "70000"), "serve: --port '70000' is not a whole number from 1 to 65535"),
         (("new", "--title", "T", "--country", "EG", "--weeks", "six"), "invoke new: --weeks 'six' is not"),

@@ -3,9 +3,11 @@ a missing page is the site's 404 page, and the first save is as fast as later on
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -123,3 +125,38 @@ def test_the_first_save_is_rebuilt_as_incrementally_as_later_ones(served):
     total = done[0][1]
     # The first save rewrites what the later ones do, not the whole site.
     assert changed[0] == changed[1] == changed[2] < total / 3, (changed, total, times)
+
+
+def test_the_live_reload_question_is_answered_as_soon_as_a_build_is_swapped_in(tmp_path):
+    from urgent_actions.tools.serve import bind, build_id
+
+    site = tmp_path / "output"
+    site.mkdir()
+    server = bind("127.0.0.1", free_port(), str(site))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/__serve/build"
+        shown = build_id(str(site))
+        with urllib.request.urlopen(f"{base}?since=another", timeout=30) as response:
+            assert response.read().decode() == shown  # not the page's build: answered at once
+        answers = []
+
+        def ask():
+            with urllib.request.urlopen(f"{base}?since={shown}", timeout=60) as response:
+                answers.append((response.read().decode(), time.monotonic()))
+
+        asking = threading.Thread(target=ask)
+        asking.start()
+        time.sleep(1)
+        assert answers == []  # held while the page shows the current build
+        (tmp_path / "new").mkdir()
+        os.rename(site, tmp_path / "old")
+        os.rename(tmp_path / "new", site)  # a build swapped in, as output_swap does
+        swapped = time.monotonic()
+        asking.join(timeout=30)
+        assert answers and answers[0][0] == build_id(str(site)) != shown
+        assert answers[0][1] - swapped < 5
+    finally:
+        server.shutdown()
+        server.server_close()

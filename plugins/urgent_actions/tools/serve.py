@@ -7,7 +7,8 @@ port is only logged, after a build has started, with exit status 0.
 
 Here the web server is a thread of this process, and its port is bound before
 anything is built: a busy port stops everything at once, with one line and a
-non-zero status. The builder (``pelican --autoreload``) is the one child: it
+non-zero status. The builder (``speed/warm.py``: Pelican's build, then a
+rebuild after every change) is the one child: it
 stays in our process group (a terminal's Ctrl-C reaches it too), it is told to
 die with us even if we are killed outright (``PR_SET_PDEATHSIG``; its own
 children, Pagefind and the render workers, do the same), and any signal that
@@ -22,8 +23,10 @@ import os
 import signal
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from http.server import ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 from pelican.server import ComplexHTTPRequestHandler
 
@@ -49,17 +52,21 @@ class _Stopped(BaseException):
 
 # The live reload: each HTML page served gets this script (and no file of the
 # built site has it). It asks the server which build it is showing, and
-# reloads the page when a new build has been swapped in.
+# reloads the page when a new build has been swapped in. The server holds the
+# question (up to LIVE_RELOAD_WAIT seconds) until the build differs from the
+# one the page shows, so the page reloads as soon as the swap is made.
 LIVE_RELOAD_PATH = "/__serve/build"
+LIVE_RELOAD_WAIT = 20
 LIVE_RELOAD_SCRIPT = """\
 (function () {
   var shown = %s;
   function ask() {
-    fetch("%s", {cache: "no-store"}).then(function (response) { return response.text(); })
-      .then(function (build) { if (build !== shown) { location.reload(); } else { setTimeout(ask, 300); } })
+    fetch("%s?since=" + encodeURIComponent(shown), {cache: "no-store"})
+      .then(function (response) { return response.text(); })
+      .then(function (build) { if (build !== shown) { location.reload(); } else { setTimeout(ask, 50); } })
       .catch(function () { setTimeout(ask, 1000); });
   }
-  setTimeout(ask, 300);
+  setTimeout(ask, 50);
 })();
 """
 NOT_FOUND_PAGE = "404.html"
@@ -82,9 +89,9 @@ class _Handler(ComplexHTTPRequestHandler):
         pass
 
     def do_GET(self):
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
         if path == LIVE_RELOAD_PATH:
-            self._send(200, "text/plain; charset=utf-8", build_id(self.base_path).encode())
+            self._send(200, "text/plain; charset=utf-8", self._next_build(query).encode())
             return
         found = self._existing(path)
         if found is None:
@@ -95,6 +102,17 @@ class _Handler(ComplexHTTPRequestHandler):
             self._send_html(200, os.path.join(found, "index.html") if os.path.isdir(found) else found)
         else:
             super().do_GET()
+
+    def _next_build(self, query: str) -> str:
+        """The build shown now; with ``since=ID``, once it is another than ID (or after
+        LIVE_RELOAD_WAIT seconds)."""
+        since = parse_qs(query).get("since", [None])[0]
+        deadline = time.monotonic() + LIVE_RELOAD_WAIT
+        current = build_id(self.base_path)
+        while current == since and time.monotonic() < deadline:
+            time.sleep(0.02)
+            current = build_id(self.base_path)
+        return current
 
     def _existing(self, path: str) -> str | None:
         """The file or folder (with an index.html) that ``path`` names, or None."""
@@ -157,13 +175,14 @@ def serve(
     host: str = "127.0.0.1",
     after_stop: Callable[[], None] | None = None,
     say: Callable[[str], None] = print,
+    env: dict | None = None,
 ) -> int:
     """Serve ``directory`` on ``host:port`` while ``builder`` (a command that builds
     and rebuilds it) runs; return the exit status when either ends.
 
     ``after_stop`` runs once the builder has exited (e.g. to remove what an
     interrupted build left). Raises ServeError before starting anything when
-    the port cannot be bound.
+    the port cannot be bound. ``env``: the builder's environment (default: ours).
     """
     server = bind(host, port, directory)
     previous = {}
@@ -176,7 +195,7 @@ def serve(
     try:
         for signum in STOP_SIGNALS:
             previous[signum] = signal.signal(signum, stop)
-        child = subprocess.Popen(builder, stdin=subprocess.DEVNULL, preexec_fn=DIE_WITH_PARENT)  # noqa: PLW1509
+        child = subprocess.Popen(builder, stdin=subprocess.DEVNULL, env=env, preexec_fn=DIE_WITH_PARENT)  # noqa: PLW1509
         thread = threading.Thread(target=server.serve_forever, name="serve", daemon=True)
         thread.start()
         say(f"Serving the site at http://{host}:{port}/ (rebuilt on every change; Ctrl-C to stop)")
