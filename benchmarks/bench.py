@@ -225,6 +225,7 @@ def add_figures(results: dict) -> None:
     ours = [results[name] for name in ("full", "unchanged", "one_edited", "next_edited")]
     if "hugo" in results:
         ratios["full_vs_hugo"] = round(full["seconds"] / results["hugo"]["seconds"], 3)
+        ratios["full_vs_hugo_cpu"] = round(cpu(full) / cpu(results["hugo"]), 3)
     if "scale" in results:
         ratios["scale_vs_full"] = round(results["scale"]["seconds"] / full["seconds"], 3)
         ratios["scale_vs_full_cpu"] = round(cpu(results["scale"]) / cpu(full), 3)
