@@ -34,7 +34,7 @@ from .render import i18n, templating
 from .render.generator import ActionsGenerator, unfreeze_objects
 from .render.pagefind import PagefindError
 from .settings import check, resolve
-from .speed import output_swap
+from .speed import early_pages, output_swap
 from .speed.run import BuildRun, PlainRun
 
 logger = logging.getLogger(__name__)
@@ -120,6 +120,8 @@ def _finish_run(pelican):
         run.keep_published()
     else:
         run.tidy()
+        if early_pages.serving(pelican):
+            run.show_changed_early()
         # Nothing but Pagefind writes from now on unless production files are made.
         run.wait_for_search(lists_output_meanwhile=not production.changes_files(ua))
         # Last step of the build, after every page and the search index are written.
