@@ -149,3 +149,41 @@ def test_a_save_while_the_search_index_is_made_is_built_next(tmp_path):
     assert "Second ajout pendant la recherche" in builder.page("b")
     assert "Premier ajout" in builder.page("a")
     assert builder.same_as_fresh() == []
+
+
+def _cache(tmp_path: Path, memory, read_key: str = "read"):
+    from urgent_actions.speed.cache import BuildCache
+
+    return BuildCache(str(tmp_path / "cache"), str(tmp_path / "output"), read_key, "render", memory=memory)
+
+
+def test_the_warm_builders_read_cache_stays_in_memory_while_its_file_is_unchanged(tmp_path):
+    from urgent_actions.speed.cache import ReadMemory
+
+    memory = ReadMemory()
+    first = _cache(tmp_path, memory)
+    first.store_read("a.md", "d1", {"title": "A"}, "<p>à</p>", (1, 2, 3))
+    first.store_read("b.md", "d2", {"title": "B"}, b"<p>b</p>", (4, 5, 6))
+    first.save()
+    # The next build takes the very entries from memory (nothing unpickled), the HTML as bytes.
+    second = _cache(tmp_path, memory)
+    assert second.cached_by_stat("a.md", (1, 2, 3)) == ("d1", {"title": "A"}, "<p>à</p>".encode(), None)
+    kept = second.cached_by_stat("b.md", (4, 5, 6))
+    assert kept[1] is memory.entries["b.md"][1]
+    second.store_read("a.md", "d3", {"title": "A2"}, "<p>a2</p>", (1, 2, 7))
+    second.save()  # appended: b kept, a replaced
+    third = _cache(tmp_path, memory)
+    assert third.cached_by_stat("a.md", (1, 2, 7))[:3] == ("d3", {"title": "A2"}, b"<p>a2</p>")
+    assert third.cached_by_stat("b.md", (4, 5, 6))[1] is kept[1]
+    # What memory and disk give is the same.
+    assert _cache(tmp_path, None).old_reads == third.old_reads
+    # Another process (./dev build) saved the log since: it is read again from disk.
+    other = _cache(tmp_path, None)
+    other.cached_by_stat("b.md", (4, 5, 6))
+    other.store_read("c.md", "d4", {"title": "C"}, "<p>c</p>", (7, 8, 9))
+    other.save()
+    fourth = _cache(tmp_path, memory)
+    assert fourth.has_read("c.md") and not fourth.has_read("a.md")
+    assert fourth.cached_by_stat("b.md", (4, 5, 6))[1] is not kept[1]
+    # Another read key (code or settings changed): nothing is taken from memory.
+    assert _cache(tmp_path, memory, "other read").old_reads == {}

@@ -56,13 +56,47 @@ def read_manifest(path: str) -> dict | None:
         return None
 
 
+class ReadMemory:
+    """The read cache as the last build of this process left it, kept in memory by
+    ``./dev serve``'s warm builder: the next build takes it from here instead of
+    unpickling every action's front matter again, while the log on disk is the one
+    it was saved as (same inode, size and mtime)."""
+
+    def __init__(self):
+        self.path = self.read_key = self.log_id = None
+        self.entries: dict[str, tuple] = {}
+        self.records = 0
+
+    def recall(self, path: str, read_key: str) -> tuple[dict, int] | None:
+        """(entries, records in the log) if the log at ``path`` is the one remembered."""
+        if self.log_id is None or (path, read_key) != (self.path, self.read_key):
+            return None
+        try:
+            if file_id(os.stat(path)) != self.log_id:
+                return None
+        except OSError:
+            return None
+        return dict(self.entries), self.records
+
+    def remember(self, path: str, read_key: str, entries: dict, records: int) -> None:
+        """What the log at ``path`` holds now that it is saved."""
+        try:
+            self.log_id = file_id(os.stat(path))
+        except OSError:
+            self.log_id = None
+            return
+        self.path, self.read_key, self.entries, self.records = path, read_key, entries, records
+
+
 class BuildCache:
     """The caches of one output directory, for one run."""
 
     def __init__(self, cache_dir: str, final_output: str, read_key: str, render_key: str, manifest=False,
-                 renovation=None):  # fmt: skip
-        """``manifest``: the manifest as the build already read it (else read here)."""
+                 renovation=None, memory: ReadMemory | None = None):  # fmt: skip
+        """``manifest``: the manifest as the build already read it (else read here);
+        ``memory``: the read cache kept in memory by a warm builder, if any."""
         self.cache_dir = cache_dir
+        self.memory = memory
         self.final_output = os.path.abspath(final_output)
         self.read_key = read_key
         self.render_key = render_key
@@ -109,6 +143,10 @@ class BuildCache:
         # holds the whole cache as bytes, nor one memo for every object of
         # every action: a new log is written in lists of _LOG_CHUNK records
         # (one list per record made loading half as fast again).
+        recalled = self.memory.recall(self.reads_path, self.read_key) if self.memory is not None else None
+        if recalled is not None:
+            entries, self._log_records = recalled
+            return entries
         entries: dict[str, tuple] = {}
         records = 0
         try:
@@ -349,6 +387,7 @@ class BuildCache:
             (name, None) for name in self.old_reads.keys() - self.new_reads.keys()
         ]
         if not changes and self._log_records is not None:
+            self._remember(changes, self._log_records)
             return  # every file came from the read cache: it is already right
 
         def dump(items, stream):
@@ -365,6 +404,7 @@ class BuildCache:
             with open(self.reads_path, "ab") as stream:
                 for start in range(0, len(changes), _LOG_CHUNK):
                     dump(changes[start : start + _LOG_CHUNK], stream)
+            self._remember(changes, self._log_records + len(changes))
             return
 
         def write(stream):  # a new log, each file once
@@ -374,6 +414,18 @@ class BuildCache:
                 dump(items[start : start + _LOG_CHUNK], stream)
 
         replace_file(self.reads_path, write)
+        self._remember(changes, len(self.new_reads))
+
+    def _remember(self, changes: list, records: int) -> None:
+        """Keep the saved read cache in memory (a warm builder's), its HTML as bytes as
+        the log gives it back."""
+        if self.memory is None:
+            return
+        entries = dict(self.new_reads)
+        for name, entry in changes:
+            if entry is not None:
+                entries[name] = (entry[0], entry[1], _utf8(entry[2]), *entry[3:])
+        self.memory.remember(self.reads_path, self.read_key, entries, records)
 
 
 def _utf8(html: str | bytes) -> bytes:

@@ -15,6 +15,9 @@ directories touched: when it becomes the spare, those directories' mtimes
 tell the next build to list them and drop what the stamp does not know
 (:mod:`~urgent_actions.speed.spare_tree`), and a file put here is never
 written in place (each is a new directory entry, renamed over the old one).
+
+The warm builder's builds also keep the read cache in memory between them
+(:class:`~urgent_actions.speed.cache.ReadMemory`).
 """
 
 from __future__ import annotations
@@ -22,17 +25,28 @@ from __future__ import annotations
 import os
 import shutil
 
+from .cache import ReadMemory
+
 _SERVING = "urgent_actions_serving"
 _SUFFIX = ".early"
 
 
+class Serving:
+    """What the warm builder keeps for every build of its Pelican object: that they
+    show their changed pages early, and the read cache in memory between builds."""
+
+    def __init__(self):
+        self.reads = ReadMemory()
+
+
 def mark_serving(pelican) -> None:
-    """Ask every build of ``pelican`` to show its changed pages early (the warm builder)."""
-    setattr(pelican, _SERVING, True)
+    """Ask every build of ``pelican`` to show its changed pages early and keep its read
+    cache in memory (the warm builder)."""
+    setattr(pelican, _SERVING, Serving())
 
 
-def serving(pelican) -> bool:
-    return bool(getattr(pelican, _SERVING, False))
+def serving(pelican) -> Serving | None:
+    return getattr(pelican, _SERVING, None)
 
 
 def show(staging: str, final: str, names) -> int:

@@ -52,6 +52,8 @@ class PlainRun:
         self.settings, self.ua, self.final, self.build_date = settings, ua, final_output, build_date
         self.staging: str | None = None
         self.nothing_to_do = False
+        # Set by the warm builder of ./dev serve (speed/early_pages.Serving), else None.
+        self.serving = None
         self.removals = output_swap.Removals()
         # Whatever stops the process, what the build started beside it ends first.
         atexit.register(self.abort)
@@ -219,8 +221,9 @@ class BuildRun(PlainRun):
         """``load_site``'s reader: the read cache, and every core for new files."""
         read_key = self.digests.read_key(content_root)
         render_key = self.digests.render_key(read_key, theme)
+        memory = self.serving.reads if self.serving is not None else None
         self.cache = BuildCache(
-            self.cache_dir, self.final, read_key, render_key, self._read_manifest(), self.renovation
+            self.cache_dir, self.final, read_key, render_key, self._read_manifest(), self.renovation, memory
         )
         return CachedReader(self.cache, self.digests, self.ua["UA_PARALLEL_MIN_FILES"])
 
