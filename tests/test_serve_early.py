@@ -187,3 +187,23 @@ def test_the_warm_builders_read_cache_stays_in_memory_while_its_file_is_unchange
     assert fourth.cached_by_stat("b.md", (4, 5, 6))[1] is not kept[1]
     # Another read key (code or settings changed): nothing is taken from memory.
     assert _cache(tmp_path, memory, "other read").old_reads == {}
+
+
+def test_a_file_that_cannot_be_shown_early_is_left_to_the_swap(tmp_path):
+    from urgent_actions.speed import early_pages
+
+    staging, final = tmp_path / "staging", tmp_path / "output"
+    for name, text in (("a/index.html", "nouveau a"), ("b/index.html", "nouveau b"), ("c/x.html", "nouveau c")):
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+        (staging / name).write_text(text, "utf-8")
+    (final / "a").mkdir(parents=True)
+    (final / "a" / "index.html").write_text("ancien a", "utf-8")
+    (final / "b").write_text("un fichier où il faut un dossier", "utf-8")
+    root = os.stat(final).st_mtime_ns
+    time.sleep(0.01)
+    assert early_pages.show(str(staging), str(final), ["a/index.html", "b/index.html", "c/x.html", "gone.html"]) == 2
+    assert (final / "a" / "index.html").read_text("utf-8") == "nouveau a"
+    assert (final / "c" / "x.html").read_text("utf-8") == "nouveau c"
+    assert (final / "b").read_text("utf-8") == "un fichier où il faut un dossier"
+    assert os.stat(final).st_mtime_ns != root  # the live reload's signal
+    assert sorted(p.name for p in final.rglob("*")) == ["a", "b", "c", "index.html", "x.html"]

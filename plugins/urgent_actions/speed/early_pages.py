@@ -57,18 +57,24 @@ def show(staging: str, final: str, names) -> int:
     shown = 0
     for name in names:
         source, target = os.path.join(staging, name), os.path.join(final, name)
-        if not os.path.isfile(source) or os.path.isdir(target):
-            continue
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        temporary = target + _SUFFIX
-        if os.path.lexists(temporary):
-            os.unlink(temporary)
-        try:
-            os.link(source, temporary)
-        except OSError:
-            shutil.copyfile(source, temporary)
-        os.replace(temporary, target)
-        shown += 1
+        if os.path.isfile(source) and not os.path.isdir(target):
+            try:
+                _put(source, target)
+            except OSError:  # a folder where a file goes…: it comes with the whole output
+                continue
+            shown += 1
     if shown:
         os.utime(final)
     return shown
+
+
+def _put(source: str, target: str) -> None:
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    temporary = target + _SUFFIX
+    if os.path.lexists(temporary):
+        os.unlink(temporary)
+    try:
+        os.link(source, temporary)
+    except OSError:
+        shutil.copyfile(source, temporary)
+    os.replace(temporary, target)
