@@ -158,9 +158,9 @@ def _cache(tmp_path: Path, memory, read_key: str = "read"):
 
 
 def test_the_warm_builders_read_cache_stays_in_memory_while_its_file_is_unchanged(tmp_path):
-    from urgent_actions.speed.cache import ReadMemory
+    from urgent_actions.speed.memory import WarmMemory
 
-    memory = ReadMemory()
+    memory = WarmMemory()
     first = _cache(tmp_path, memory)
     first.store_read("a.md", "d1", {"title": "A"}, "<p>à</p>", (1, 2, 3))
     first.store_read("b.md", "d2", {"title": "B"}, b"<p>b</p>", (4, 5, 6))
@@ -207,3 +207,19 @@ def test_a_file_that_cannot_be_shown_early_is_left_to_the_swap(tmp_path):
     assert (final / "b").read_text("utf-8") == "un fichier où il faut un dossier"
     assert os.stat(final).st_mtime_ns != root  # the live reload's signal
     assert sorted(p.name for p in final.rglob("*")) == ["a", "b", "c", "index.html", "x.html"]
+
+
+def test_the_warm_builders_page_keys_are_the_ones_a_build_makes(tmp_path):
+    from urgent_actions.site.outputs import Output
+    from urgent_actions.speed.memory import WarmMemory
+
+    memory = WarmMemory()
+    page = Output("actions/a/index.html", template="action", key="k1")
+    cold = _cache(tmp_path, None).full_key(page)
+    assert _cache(tmp_path, memory).full_key(page) == cold
+    assert _cache(tmp_path, memory).full_key(page) == cold  # the second build's, from memory
+    edited = Output("actions/a/index.html", template="action", key="k2")
+    assert _cache(tmp_path, memory).full_key(edited) == _cache(tmp_path, None).full_key(edited) != cold
+    other_theme = _cache(tmp_path, memory)
+    other_theme.render_key = "other render"
+    assert other_theme.full_key(page) != cold

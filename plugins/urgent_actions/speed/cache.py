@@ -56,47 +56,17 @@ def read_manifest(path: str) -> dict | None:
         return None
 
 
-class ReadMemory:
-    """The read cache as the last build of this process left it, kept in memory by
-    ``./dev serve``'s warm builder: the next build takes it from here instead of
-    unpickling every action's front matter again, while the log on disk is the one
-    it was saved as (same inode, size and mtime)."""
-
-    def __init__(self):
-        self.path = self.read_key = self.log_id = None
-        self.entries: dict[str, tuple] = {}
-        self.records = 0
-
-    def recall(self, path: str, read_key: str) -> tuple[dict, int] | None:
-        """(entries, records in the log) if the log at ``path`` is the one remembered."""
-        if self.log_id is None or (path, read_key) != (self.path, self.read_key):
-            return None
-        try:
-            if file_id(os.stat(path)) != self.log_id:
-                return None
-        except OSError:
-            return None
-        return dict(self.entries), self.records
-
-    def remember(self, path: str, read_key: str, entries: dict, records: int) -> None:
-        """What the log at ``path`` holds now that it is saved."""
-        try:
-            self.log_id = file_id(os.stat(path))
-        except OSError:
-            self.log_id = None
-            return
-        self.path, self.read_key, self.entries, self.records = path, read_key, entries, records
-
-
 class BuildCache:
     """The caches of one output directory, for one run."""
 
     def __init__(self, cache_dir: str, final_output: str, read_key: str, render_key: str, manifest=False,
-                 renovation=None, memory: ReadMemory | None = None):  # fmt: skip
+                 renovation=None, memory=None):  # fmt: skip
         """``manifest``: the manifest as the build already read it (else read here);
-        ``memory``: the read cache kept in memory by a warm builder, if any."""
+        ``memory``: a warm builder's :class:`~urgent_actions.speed.memory.WarmMemory`, if any."""
         self.cache_dir = cache_dir
         self.memory = memory
+        if memory is not None:
+            memory.new_build()
         self.final_output = os.path.abspath(final_output)
         self.read_key = read_key
         self.render_key = render_key
@@ -221,7 +191,10 @@ class BuildCache:
     def full_key(self, output) -> str | None:
         if output.key is None:
             return None
-        return fingerprint(self.render_key, output.save_as, output.template or "", output.key)
+        parts = (self.render_key, output.save_as, output.template or "", output.key)
+        if self.memory is not None and isinstance(output.key, str):
+            return self.memory.full_key(parts)
+        return fingerprint(*parts)
 
     def reuse_all(self, outputs: list, staging: str) -> list:
         """Hard-link every published file whose inputs did not change; return the others."""

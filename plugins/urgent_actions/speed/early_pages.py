@@ -17,7 +17,7 @@ tell the next build to list them and drop what the stamp does not know
 written in place (each is a new directory entry, renamed over the old one).
 
 The warm builder's builds also keep the read cache in memory between them
-(:class:`~urgent_actions.speed.cache.ReadMemory`).
+(:class:`~urgent_actions.speed.memory.WarmMemory`) and the pages' keys.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from .cache import ReadMemory
+from .memory import WarmMemory
 
 _SERVING = "urgent_actions_serving"
 _SUFFIX = ".early"
@@ -33,10 +33,10 @@ _SUFFIX = ".early"
 
 class Serving:
     """What the warm builder keeps for every build of its Pelican object: that they
-    show their changed pages early, and the read cache in memory between builds."""
+    show their changed pages early, and what can stay in memory between builds."""
 
     def __init__(self):
-        self.reads = ReadMemory()
+        self.memory = WarmMemory()
 
 
 def mark_serving(pelican) -> None:

@@ -221,7 +221,7 @@ class BuildRun(PlainRun):
         """``load_site``'s reader: the read cache, and every core for new files."""
         read_key = self.digests.read_key(content_root)
         render_key = self.digests.render_key(read_key, theme)
-        memory = self.serving.reads if self.serving is not None else None
+        memory = self.serving.memory if self.serving is not None else None
         self.cache = BuildCache(
             self.cache_dir, self.final, read_key, render_key, self._read_manifest(), self.renovation, memory
         )
