@@ -352,7 +352,7 @@ def test_the_read_cache_grows_by_the_edited_file_only(project):
     assert size < reads.stat().st_size < 2 * size
     # Read back, the log gives the new entry and forgets the removed file.
     cache = BuildCache.__new__(BuildCache)
-    cache.reads_path = str(reads)
+    cache.reads_path, cache.memory = str(reads), None
     with open(reads, "rb") as handle:
         cache.read_key = pickle.load(handle)["read_key"]
     entries = cache._load_reads()

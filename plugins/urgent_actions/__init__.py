@@ -34,7 +34,7 @@ from .render import i18n, templating
 from .render.generator import ActionsGenerator, unfreeze_objects
 from .render.pagefind import PagefindError
 from .settings import check, resolve
-from .speed import output_swap
+from .speed import early_pages, output_swap
 from .speed.run import BuildRun, PlainRun
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,7 @@ def _start_run(pelican):
     final = previous.final if previous is not None else pelican.output_path
     kind = BuildRun if ua["UA_INCREMENTAL"] else PlainRun
     run = _RUNS[pelican] = kind(pelican.settings, ua, final, today_in_brussels())
+    run.serving = early_pages.serving(pelican)
     pelican.output_path = run.start()
     # The staging directory is new, or the spare reduced to what this build may
     # keep: Pelican has nothing to delete, and the final output is replaced as a
@@ -120,6 +121,8 @@ def _finish_run(pelican):
         run.keep_published()
     else:
         run.tidy()
+        if run.serving is not None:
+            run.show_changed_early()
         # Nothing but Pagefind writes from now on unless production files are made.
         run.wait_for_search(lists_output_meanwhile=not production.changes_files(ua))
         # Last step of the build, after every page and the search index are written.

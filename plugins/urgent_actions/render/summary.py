@@ -59,12 +59,12 @@ def replace_pelican_summary(line: str) -> None:
     original = console.print
 
     def print_summary(*objects, **kwargs):
-        console.__dict__.pop("print", None)
         text = objects[0] if len(objects) == 1 and isinstance(objects[0], str) else ""
         match = _DONE.match(text)
-        if match is None:
+        if match is None:  # a log line of the build's last steps: the closing line is still to come
             original(*objects, **kwargs)
         else:
+            console.__dict__.pop("print", None)
             original(f"Done: {line} in {match['seconds']} s.", markup=False)
 
     console.print = print_summary

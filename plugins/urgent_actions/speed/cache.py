@@ -60,9 +60,13 @@ class BuildCache:
     """The caches of one output directory, for one run."""
 
     def __init__(self, cache_dir: str, final_output: str, read_key: str, render_key: str, manifest=False,
-                 renovation=None):  # fmt: skip
-        """``manifest``: the manifest as the build already read it (else read here)."""
+                 renovation=None, memory=None):  # fmt: skip
+        """``manifest``: the manifest as the build already read it (else read here);
+        ``memory``: a warm builder's :class:`~urgent_actions.speed.memory.WarmMemory`, if any."""
         self.cache_dir = cache_dir
+        self.memory = memory
+        if memory is not None:
+            memory.new_build()
         self.final_output = os.path.abspath(final_output)
         self.read_key = read_key
         self.render_key = render_key
@@ -109,6 +113,10 @@ class BuildCache:
         # holds the whole cache as bytes, nor one memo for every object of
         # every action: a new log is written in lists of _LOG_CHUNK records
         # (one list per record made loading half as fast again).
+        recalled = self.memory.recall(self.reads_path, self.read_key) if self.memory is not None else None
+        if recalled is not None:
+            entries, self._log_records = recalled
+            return entries
         entries: dict[str, tuple] = {}
         records = 0
         try:
@@ -183,7 +191,10 @@ class BuildCache:
     def full_key(self, output) -> str | None:
         if output.key is None:
             return None
-        return fingerprint(self.render_key, output.save_as, output.template or "", output.key)
+        parts = (self.render_key, output.save_as, output.template or "", output.key)
+        if self.memory is not None and isinstance(output.key, str):
+            return self.memory.full_key(parts)
+        return fingerprint(*parts)
 
     def reuse_all(self, outputs: list, staging: str) -> list:
         """Hard-link every published file whose inputs did not change; return the others."""
@@ -349,6 +360,7 @@ class BuildCache:
             (name, None) for name in self.old_reads.keys() - self.new_reads.keys()
         ]
         if not changes and self._log_records is not None:
+            self._remember(changes, self._log_records)
             return  # every file came from the read cache: it is already right
 
         def dump(items, stream):
@@ -365,6 +377,7 @@ class BuildCache:
             with open(self.reads_path, "ab") as stream:
                 for start in range(0, len(changes), _LOG_CHUNK):
                     dump(changes[start : start + _LOG_CHUNK], stream)
+            self._remember(changes, self._log_records + len(changes))
             return
 
         def write(stream):  # a new log, each file once
@@ -374,6 +387,18 @@ class BuildCache:
                 dump(items[start : start + _LOG_CHUNK], stream)
 
         replace_file(self.reads_path, write)
+        self._remember(changes, len(self.new_reads))
+
+    def _remember(self, changes: list, records: int) -> None:
+        """Keep the saved read cache in memory (a warm builder's), its HTML as bytes as
+        the log gives it back."""
+        if self.memory is None:
+            return
+        entries = dict(self.new_reads)
+        for name, entry in changes:
+            if entry is not None:
+                entries[name] = (entry[0], entry[1], _utf8(entry[2]), *entry[3:])
+        self.memory.remember(self.reads_path, self.read_key, entries, records)
 
 
 def _utf8(html: str | bytes) -> bytes:

@@ -32,7 +32,7 @@ import time
 from ..content.loading import read_in_order
 from ..render import pagefind, summary
 from ..site.search import DIRECTORY_PREFIXES
-from . import output_swap, parallel, spare_tree, stamps
+from . import early_pages, output_swap, parallel, spare_tree, stamps
 from .cache import BuildCache, manifest_path, read_manifest
 from .compiled_templates import cache_compiled
 from .digests import Digests
@@ -52,6 +52,8 @@ class PlainRun:
         self.settings, self.ua, self.final, self.build_date = settings, ua, final_output, build_date
         self.staging: str | None = None
         self.nothing_to_do = False
+        # Set by the warm builder of ./dev serve (speed/early_pages.Serving), else None.
+        self.serving = None
         self.removals = output_swap.Removals()
         # Whatever stops the process, what the build started beside it ends first.
         atexit.register(self.abort)
@@ -87,6 +89,9 @@ class PlainRun:
         """How many of the files ``names`` are new or changed; None: all of them (every
         file is written anew)."""
         return None
+
+    def show_changed_early(self) -> None:
+        """Every page is written anew: nothing is shown before the swap."""
 
     def wait_for_search(self, lists_output_meanwhile: bool) -> None:
         """Pagefind ran in :meth:`write`: nothing to wait for."""
@@ -134,6 +139,7 @@ class BuildRun(PlainRun):
         self._manifest = None
         self._early_stamp: stamps.EarlyStamp | None = None
         self._shards = None
+        self._changed: list[str] = []
 
     # -- 1. start ---------------------------------------------------------------
 
@@ -215,8 +221,9 @@ class BuildRun(PlainRun):
         """``load_site``'s reader: the read cache, and every core for new files."""
         read_key = self.digests.read_key(content_root)
         render_key = self.digests.render_key(read_key, theme)
+        memory = self.serving.memory if self.serving is not None else None
         self.cache = BuildCache(
-            self.cache_dir, self.final, read_key, render_key, self._read_manifest(), self.renovation
+            self.cache_dir, self.final, read_key, render_key, self._read_manifest(), self.renovation, memory
         )
         return CachedReader(self.cache, self.digests, self.ua["UA_PARALLEL_MIN_FILES"])
 
@@ -272,7 +279,19 @@ class BuildRun(PlainRun):
 
     def changed_among(self, names: list[str]) -> int:
         """How many of the files ``names`` are new or changed (not the published file, linked)."""
-        return sum(1 for name in names if not summary.unchanged(self.staging, self.final, name))
+        self._changed = [name for name in names if not summary.unchanged(self.staging, self.final, name)]
+        return len(self._changed)
+
+    def show_changed_early(self) -> None:
+        """Under ``./dev serve``: put the files this build wrote anew in the published
+        output before the search index is done (:mod:`~urgent_actions.speed.early_pages`)."""
+        started = time.perf_counter()
+        shown = early_pages.show(self.staging, self.final, self._changed)
+        if shown:
+            logger.info(
+                "Shown early: %d changed files in %.2f s (the search index follows)", shown,
+                time.perf_counter() - started,
+            )  # fmt: skip
 
     # -- 4. publish -------------------------------------------------------------
 

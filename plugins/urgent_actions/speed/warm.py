@@ -32,6 +32,7 @@ from pelican.log import init as init_logging
 from pelican.utils import FileChangeFilter
 
 from ..content.errors import ContentError, SettingsError
+from .early_pages import mark_serving
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +106,14 @@ def build_once(pelican) -> bool:
     return True
 
 
+def serving_instance(args):
+    """Pelican's object and settings, its builds marked to show changed pages before
+    the search index is done (:mod:`~urgent_actions.speed.early_pages`)."""
+    pelican, settings = get_instance(args)
+    mark_serving(pelican)
+    return pelican, settings
+
+
 def main(argv=None) -> None:
     args = parse_arguments(argv)
     init_logging(
@@ -114,14 +123,14 @@ def main(argv=None) -> None:
         handler=LOG_HANDLERS[args.log_handler],
         logs_dedup_min_level=getattr(logging, args.logs_dedup_min_level),
     )
-    pelican, settings = get_instance(args)
+    pelican, settings = serving_instance(args)
     settings_file = os.path.abspath(args.settings)
     watcher = Watcher(watched_paths(settings_file, settings), settings.get("IGNORE_FILES", []))
     while True:
         build_once(pelican)
         changed = watcher.changes()
         if settings_file in changed:
-            pelican, settings = get_instance(args)
+            pelican, settings = serving_instance(args)
         print(f"-> Modified: {', '.join(sorted(changed))}; rebuilding", flush=True)
 
 
