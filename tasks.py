@@ -493,9 +493,29 @@ def _deploy_or_verify(output: str, settings: dict, target, deploy: bool, dry_run
         "keep": "build in this directory and keep it",
         "verify": "also build the edited archive from scratch and compare byte for byte",
         "shard-size": "UA_SEARCH_SHARD_SIZE for these builds",
+        "shape": "the archive's shape: basic (default) or heavy (issue 29's)",
+        "hugo": "also build the same bodies with Hugo (default: yes)",
+        "photos": "give this many actions a photo",
+        "serve": "also the serve row: from a save to the page answering with it",
+        "search": "also what a reader's first search downloads, in Chromium",
+        "scale": "also build twice the actions from scratch",
     }
 )
-def bench(c, actions=2000, json="", stock=True, keep="", verify=False, shard_size=0):
+def bench(
+    c,
+    actions=2000,
+    json="",
+    stock=True,
+    keep="",
+    verify=False,
+    shard_size=0,
+    shape="basic",
+    hugo=True,
+    photos=0,
+    serve=False,
+    search=False,
+    scale=False,
+):
     """Time full, unchanged and one-edited builds against stock Pelican (docs/performance.md)."""
     args = [f"--actions {int(actions)}"]
     if json:
@@ -508,5 +528,13 @@ def bench(c, actions=2000, json="", stock=True, keep="", verify=False, shard_siz
         args.append(f"--shard-size {int(shard_size)}")
     if not stock:
         args.append("--no-stock")
+    if shape not in ("basic", "heavy"):
+        sys.exit(f"bench: --shape must be basic or heavy, not {shape!r}")
+    args.append(f"--shape {shape}")
+    if not hugo:
+        args.append("--no-hugo")
+    if photos:
+        args.append(f"--photos {_whole_number('bench', 'photos', photos)}")
+    args += [flag for flag, wanted in (("--serve", serve), ("--search", search), ("--scale", scale)) if wanted]
     with c.cd(ROOT):
         c.run(f'"{PYTHON}" -m benchmarks.bench {" ".join(args)}', pty=False)
