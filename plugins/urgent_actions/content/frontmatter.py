@@ -80,6 +80,46 @@ def _construct_mapping(loader, node, deep=False):
 StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+# The scalars PyYAML's own constructors make (an int, a float, a boolean, null).
+_SCALARS = {tag: StrictLoader.yaml_constructors[tag] for tag in (
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+)}  # fmt: skip
+
+
+class _Unusual(Exception):
+    """A node the plain construction leaves to PyYAML's (a merge key, an explicit tag…)."""
+
+
+def _construct_plain(loader, node):
+    """The value of ``node`` as ``loader.construct_document`` makes it, for documents of
+    strings, numbers, booleans, lists and mappings (every action file): a few times
+    faster than PyYAML's general constructor, in Python too. Raises :class:`_Unusual`
+    for anything else, and :class:`_DuplicateKey` as ``_construct_mapping`` does."""
+    tag = node.tag
+    if isinstance(node, yaml.ScalarNode):
+        if tag == _STR:
+            return node.value
+        if tag in _SCALARS:
+            return _SCALARS[tag](loader, node)
+    elif isinstance(node, yaml.SequenceNode) and tag == _SEQ:
+        return [_construct_plain(loader, item) for item in node.value]
+    elif isinstance(node, yaml.MappingNode) and tag == _MAP:
+        # Every key first, as _construct_mapping: a duplicate is found before the values.
+        keys = []
+        seen = set()
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or (key_node.tag != _STR and key_node.tag not in _SCALARS):
+                raise _Unusual
+            key = _construct_plain(loader, key_node)
+            if key in seen:
+                raise _DuplicateKey(key, key_node.start_mark.line)
+            seen.add(key)
+            keys.append(key)
+        return {key: _construct_plain(loader, value) for key, (_, value) in zip(keys, node.value, strict=True)}
+    raise _Unusual
+
+
 def _refuse_aliases(root) -> None:
     """Raise when any node is reached twice: that only happens through an alias."""
     seen: set[int] = set()
@@ -153,8 +193,12 @@ def load_yaml(yaml_text: str, first_line: int = 1):
         node = loader.get_single_node()
         if node is None:
             return None
-        _refuse_aliases(node)
-        return loader.construct_document(node)
+        if "&" in yaml_text:  # no anchor, no alias (an alias without its anchor fails to parse)
+            _refuse_aliases(node)
+        try:
+            return _construct_plain(loader, node)
+        except _Unusual:
+            return loader.construct_document(node)
     except _DuplicateKey as dup:
         raise FrontMatterError(
             f"duplicate key '{dup.key}' (line {dup.line + first_line}); keep only one of them",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..content.loading import SiteContent
-from ..site import search, sending
+from ..site import act, search, sending
 from . import i18n, images, makers
 
 
@@ -20,6 +20,7 @@ class GeneratorBuild:
     ua: dict
     settings: dict
     generator: object  # the ActionsGenerator: its templates, context, paths and outputs
+    _ways: dict = field(default_factory=dict, repr=False)  # action -> its act.ways_for
 
     @property
     def content_root(self) -> str:
@@ -46,6 +47,15 @@ class GeneratorBuild:
     def search_shards(self):
         """The shards of the search index (:func:`urgent_actions.site.search.plan_for`)."""
         return search.plan_for(self)
+
+    def ways(self, action) -> list:
+        """Every way to act on each target of ``action`` (:func:`urgent_actions.site.act.ways_for`),
+        made once per action per build: the page, the printable letters, the long-letter
+        warning and the editions ask for the same."""
+        found = self._ways.get(action)
+        if found is None:
+            found = self._ways[action] = act.ways_for(action, self.ua["UA_HOME_COUNTRY"])
+        return found
 
     def outputs(self) -> list:
         """Every output of the build (complete once the last providers are planned)."""

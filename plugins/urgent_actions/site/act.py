@@ -96,6 +96,13 @@ class TargetWays:
     postage: Postage | None = None  # for targets with an address
 
 
+def archived_ways(action) -> list[TargetWays]:
+    """The targets of an action that no longer offers ways to act (closed, or good
+    news): its page shows them as an archive, so each has its ``index`` and
+    ``authority`` only, without composed letters nor links."""
+    return [TargetWays(index=index, authority=target) for index, target in enumerate(action.front.targets, start=1)]
+
+
 def ways_for(action, home: str) -> list[TargetWays]:
     """Every way to act on every target of ``action``, in order; postage from ``home``
     (``UA_HOME_COUNTRY``)."""

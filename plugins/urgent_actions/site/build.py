@@ -58,6 +58,11 @@ class Build(Protocol):
     def search_shards(self) -> list:
         """The shards of the search index, ``search.Shard`` objects (memoised)."""
 
+    def ways(self, action) -> list:
+        """Every way to act on each target of an open ``action`` (``act.ways_for``, postage
+        from ``UA_HOME_COUNTRY``), made once per action: its page, its printable letters,
+        the long-letter warning and the editions share them (memoised)."""
+
     def outputs(self) -> list[Output]:
         """Every output of the build, once all are planned (what the sitemap lists)."""
 

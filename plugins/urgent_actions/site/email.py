@@ -4,7 +4,7 @@ The HTML is one 600 px column of tables that also reads at 320 px, written by
 the ``email/action.html`` template with a style sheet that the renderer's
 ``email`` maker (css-inline) moves into ``style`` attributes (mail clients
 drop ``<style>`` or parts of it). The letter is the composed one
-(``content.letters.compose``, through ``act.ways_for``), as on the action's page. Merge tags (unsubscribe link,
+(``content.letters.compose``, through ``build.ways``), as on the action's page. Merge tags (unsubscribe link,
 the member's name) are the email service's, from the settings
 (``settings.email_merge_tags``): nothing in the templates names a service.
 
@@ -28,7 +28,6 @@ from ..content.letters import normalise_text
 from ..content.typography import NBSP, french_spacing
 from ..settings import email_merge_tags
 from . import photos
-from .act import ways_for
 from .build import Build
 from .keys import fingerprint
 from .outputs import EMAIL, Output
@@ -70,7 +69,7 @@ def html_context(build: Build, action, merge: dict | None = None, for_feed: bool
     """The context of the ``email/action`` template (its style sheet is inlined by
     the renderer): a whole document, or for the feed without greeting nor footer."""
     merge = merge or email_merge_tags(build.ua)
-    ways = ways_for(action, build.ua["UA_HOME_COUNTRY"]) if action.front.state == "open" else []
+    ways = build.ways(action) if action.front.state == "open" else []
     return {
         "action": action,
         "ways": ways,
@@ -115,7 +114,7 @@ def recipients(build: Build, action) -> list[dict]:
     order = sorted(range(len(letters)), key=lambda index: not letters[index].preferred)
     found = []
     emailed = any(target.emails for target in action.front.targets)
-    for way in ways_for(action, build.ua["UA_HOME_COUNTRY"]):
+    for way in build.ways(action):
         if not way.authority.emails and not way.authority.address:
             continue
         labelled = []

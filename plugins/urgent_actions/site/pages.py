@@ -6,7 +6,7 @@ from .. import urls
 from ..content.errors import Problem
 from ..content.letters import printed_pages
 from . import photos
-from .act import ways_for
+from .act import archived_ways
 from .build import Build
 from .keys import actions_key
 from .outputs import Output
@@ -28,7 +28,7 @@ def long_letter_problems(build: Build) -> list[Problem]:
     for action in build.site.actions:
         if action.front.state != "open":
             continue
-        for target_ways in ways_for(action, build.ua["UA_HOME_COUNTRY"]):
+        for target_ways in build.ways(action):
             for number, way in enumerate(target_ways.letters):
                 pages = printed_pages(way.letter) if way.print_url else 0
                 if pages > PRINTED_PAGES_WARNING:
@@ -40,14 +40,14 @@ def long_letter_problems(build: Build) -> list[Problem]:
     return found
 
 
-def action_context(build: Build, action, case, ways: list | None = None) -> dict:
+def action_context(build: Build, action, case) -> dict:
     """The context of an action's page: the action, its case (the timeline), its ways to
-    act (``ways``, when already made; else made with postage from ``UA_HOME_COUNTRY``),
-    its photo's copies and its share card."""
+    act (an open one's; a closed one's page shows only its targets), its photo's copies
+    and its share card."""
     return {
         "action": action,
         "case": case,
-        "ways": ways_for(action, build.ua["UA_HOME_COUNTRY"]) if ways is None else ways,
+        "ways": build.ways(action) if action.front.state == "open" else archived_ways(action),
         "picture": photos.picture(build, action),
         "share_card": photos.share_card(build, action),
         "page_name": "action",
@@ -81,15 +81,14 @@ def action_outputs(build: Build, action):
         context = lambda: action_context(build, action, case)
         yield Output(action.save_as, template="action", context=context, key=key, in_sitemap=action.listed)
         return
-    ways = ways_for(action, build.ua["UA_HOME_COUNTRY"])
     yield Output(
         action.save_as,
         template="action",
-        context=action_context(build, action, case, ways),
+        context=action_context(build, action, case),
         key=key,
         in_sitemap=action.listed,
     )
-    for target_ways in ways:
+    for target_ways in build.ways(action):
         for number, way in enumerate(target_ways.letters):
             if way.print_url:
                 yield from printed_letter_outputs(action, target_ways, number, way, key)
