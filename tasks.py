@@ -338,12 +338,14 @@ def _problems_after_reading(content) -> list:
     from pelican.settings import read_settings
 
     from urgent_actions.settings import resolve
-    from urgent_actions.site import pages, post, sms
+    from urgent_actions.site import act, pages, post, sms
 
     settings = read_settings(os.path.join(ROOT, "publishconf.py"))
     ua = resolve(settings)
     base = (settings.get("SITEURL") or ua["UA_DEV_SITEURL"]).rstrip("/")
-    build = SimpleNamespace(site=content, absolute_url=base, ua=ua)
+    build = SimpleNamespace(
+        site=content, absolute_url=base, ua=ua, ways=lambda action: act.ways_for(action, ua["UA_HOME_COUNTRY"])
+    )
     return sms.problems(build) + post.deadline_problems(build) + pages.long_letter_problems(build)
 
 
