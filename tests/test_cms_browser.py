@@ -104,13 +104,20 @@ def test_the_editor_is_bundled_and_configured_from_the_content_model(cms):
         assert fields[name]["widget"] == "list" and fields[name]["fields"]
 
 
+def _signed_in(open_page, cms, url: str, where: str):
+    """A page of the web editor, signed in to the local backend, open at
+    ``/admin/#/collections/actions/<where>``."""
+    page = open_page(width=1280, base_url=url, allow_origins=(cms["backend"],))
+    page.goto("/admin/")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_selector("text=Actions urgentes")
+    page.goto(f"{url}/admin/#/collections/actions/{where}")
+    return page
+
+
 def test_an_action_created_in_the_browser_is_a_valid_file_on_its_branch(cms, open_page, tmp_path):
     with serve_directory(cms["output"]) as url:
-        page = open_page(width=1280, base_url=url, allow_origins=(cms["backend"],))
-        page.goto("/admin/")
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_selector("text=Actions urgentes")
-        page.goto(f"{url}/admin/#/collections/actions/new")
+        page = _signed_in(open_page, cms, url, "new")
         page.get_by_label("Titre (120 caractères au plus)").fill("Pérou : une militante menacée")
         page.get_by_label("Numéro du dossier (UA n/aa)").fill("UA 123/26")
         page.get_by_label("Date de publication").fill("2026-11-24")
@@ -183,11 +190,7 @@ def wait_for_change(page, repo, branch: str, path: str) -> subprocess.CompletedP
 
 def test_salutations_per_language_are_edited_and_saved_in_the_shape_of_the_file(cms, open_page, tmp_path):
     with serve_directory(cms["output"]) as url:
-        page = open_page(width=1280, base_url=url, allow_origins=(cms["backend"],))
-        page.goto("/admin/")
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_selector("text=Actions urgentes")
-        page.goto(f"{url}/admin/#/collections/actions/entries/egypte-salutations")
+        page = _signed_in(open_page, cms, url, "entries/egypte-salutations")
         page.get_by_text("3 destinataires").wait_for()
         for name in ("Ministre de la Justice", "Ambassade d'Égypte", "Procureur général"):
             item = page.get_by_text(name, exact=True).locator("xpath=ancestor::div[.//button][1]")

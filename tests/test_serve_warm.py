@@ -10,7 +10,6 @@ is byte for byte a fresh build's.
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from benchmarks.bench import differences
 from helpers import BUILD_EPOCH, ROOT, action, make_content, run_pelican
+from urgent_actions.children import stop_child
 from urgent_actions.speed import warm
 
 DONE = "Done: "
@@ -89,12 +89,7 @@ def test_a_save_during_a_build_is_built_after_it_and_the_output_is_a_fresh_build
             _wait_for(log, lambda text: text.count(DONE) == 3)
             children = Path(f"/proc/{builder.pid}/task/{builder.pid}/children").read_text().split()
         finally:
-            builder.send_signal(signal.SIGTERM)
-            try:
-                builder.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(builder.pid, signal.SIGKILL)
-                builder.wait(timeout=30)
+            stop_child(builder, grace=60)
     text = log.read_text("utf-8")
     assert builder.returncode == -signal.SIGTERM, text[-3000:]
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
