@@ -20,6 +20,7 @@ from pathlib import Path
 
 from benchmarks.bench import differences
 from helpers import BUILD_EPOCH, ROOT, action, make_content, run_pelican
+from urgent_actions.children import DIE_WITH_PARENT
 from urgent_actions.speed import warm
 
 DONE = "Done: "
@@ -85,7 +86,7 @@ class _Builder:
         with open(self.log, "w") as handle:
             self.process = subprocess.Popen(
                 command, cwd=tmp_path, env=env, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True,
+                start_new_session=True, preexec_fn=DIE_WITH_PARENT,  # noqa: PLW1509 - prctl only
             )  # fmt: skip
 
     def builds(self) -> int:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from benchmarks.bench import differences
 from helpers import BUILD_EPOCH, ROOT, action, make_content, run_pelican
-from urgent_actions.children import stop_child
+from urgent_actions.children import DIE_WITH_PARENT, stop_child
 from urgent_actions.speed import warm
 
 DONE = "Done: "
@@ -78,7 +78,7 @@ def test_a_save_during_a_build_is_built_after_it_and_the_output_is_a_fresh_build
     with open(log, "w") as handle:
         builder = subprocess.Popen(
             command, cwd=tmp_path, env=env, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True,
+            start_new_session=True, preexec_fn=DIE_WITH_PARENT,  # noqa: PLW1509 - prctl only
         )  # fmt: skip
         try:
             _wait_for(log, lambda text: text.count(DONE) == 1)
