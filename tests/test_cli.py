@@ -44,15 +44,13 @@ def run(project: Path, *args: str, env=None, timeout=300, **kwargs) -> subproces
     )
 
 
+def git_output(project: Path, *args: str) -> str:
+    """What ``git ARGS`` prints in ``project`` (it must succeed within a minute)."""
+    return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=True, timeout=60).stdout
+
+
 def git_status(project: Path) -> str:
-    return subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=all", "--", ".", ":!.venv", ":!node_modules"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
+    return git_output(project, "status", "--porcelain", "--untracked-files=all", "--", ".", ":!.venv", ":!node_modules")
 
 
 @pytest.mark.parametrize(

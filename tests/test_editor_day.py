@@ -12,7 +12,7 @@ import time
 
 import pytest
 from clone import clone_project
-from test_cli import git_status, run
+from test_cli import git_output, git_status, run
 
 
 @pytest.fixture
@@ -106,14 +106,7 @@ def test_follow_up_writes_the_update_and_closes_the_open_action(project):
         "Created content/actions/egypte-chercheur-detenu-suivi-1.md: say what changed, then remove 'status: draft'.",
         "Closed content/actions/egypte-chercheur-detenu.md (state: closed): the case has one open action, the new one.",
     ]
-    diff = subprocess.run(
-        ["git", "diff", "--unified=0", "--", "content/actions/egypte-chercheur-detenu.md"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
+    diff = git_output(project, "diff", "--unified=0", "--", "content/actions/egypte-chercheur-detenu.md")
     assert [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")] == [
         "-state: open",
         "+state: closed",
