@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import weakref
 
 from .memory import WarmMemory
 
-_SERVING = "urgent_actions_serving"
+# The warm builder's Pelican objects, as the plugin holds its runs: nothing is
+# attached to Pelican's object itself.
+_SERVING: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _SUFFIX = ".early"
 
 
@@ -42,11 +45,11 @@ class Serving:
 def mark_serving(pelican) -> None:
     """Ask every build of ``pelican`` to show its changed pages early and keep its read
     cache in memory (the warm builder)."""
-    setattr(pelican, _SERVING, Serving())
+    _SERVING[pelican] = Serving()
 
 
 def serving(pelican) -> Serving | None:
-    return getattr(pelican, _SERVING, None)
+    return _SERVING.get(pelican)
 
 
 def show(staging: str, final: str, names) -> int:
