@@ -152,6 +152,77 @@ def test_a_save_while_the_search_index_is_made_is_built_next(tmp_path):
     assert builder.same_as_fresh() == []
 
 
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def _pages_with(output: Path, text: str) -> dict[str, bytes]:
+    """The published HTML files that contain ``text``: name -> bytes."""
+    found = {}
+    for path in output.rglob("*.html"):
+        data = path.read_bytes()
+        if text.encode() in data:
+            found[str(path.relative_to(output))] = data
+    return found
+
+
+def test_a_saved_letter_is_previewed_with_the_bytes_the_build_then_writes(tmp_path):
+    builder = _Builder(tmp_path)
+    try:
+        _wait_for(lambda: builder.builds() == 1, "first build", builder.log)
+        _replace(builder.content / "actions" / "a.md", "de le libérer.", "de le libérer sans délai.")
+        _wait_for(lambda: "Preview: " in _read(builder.log), "preview", builder.log)
+        previewed = _pages_with(builder.output, "libérer sans délai")
+        # Taken before the build wrote anything: what is published is the preview's.
+        after_preview = _read(builder.log).split("Preview: ", 1)[1]
+        assert "Wrote " not in after_preview and builder.builds() == 1
+        # The action's page and its printable letters.
+        assert "actions/a/index.html" in previewed and len(previewed) >= 2, sorted(previewed)
+        _wait_for(lambda: builder.builds() == 2, "end of the rebuild", builder.log)
+    finally:
+        builder.stop()
+    assert {name: (builder.output / name).read_bytes() for name in previewed} == previewed
+    assert builder.same_as_fresh() == []
+
+
+def test_a_preview_that_lists_cannot_know_is_completed_by_the_build(tmp_path):
+    builder = _Builder(tmp_path)
+    try:
+        _wait_for(lambda: builder.builds() == 1, "first build", builder.log)
+        _replace(builder.content / "actions" / "a.md", "un chercheur détenu", "un chercheur toujours détenu")
+        _wait_for(lambda: "Preview: " in _read(builder.log), "preview", builder.log)
+        assert "toujours détenu" in builder.page("a")
+        _wait_for(lambda: builder.builds() == 2, "end of the rebuild", builder.log)
+    finally:
+        builder.stop()
+    # The home page lists the new title: the build wrote it, and everything else a fresh build writes.
+    assert "toujours détenu" in _read(builder.output / "index.html")
+    assert builder.same_as_fresh() == []
+
+
+def test_an_invalid_action_file_is_not_previewed_and_the_build_says_why(tmp_path):
+    builder = _Builder(tmp_path)
+    try:
+        _wait_for(lambda: builder.builds() == 1, "first build", builder.log)
+        before = builder.page("a")
+        _replace(builder.content / "actions" / "a.md", "update: 0", "update: zéro\nsummary_typo: oui")
+        _wait_for(lambda: "the build stopped" in _read(builder.log), "failed rebuild", builder.log)
+        assert builder.page("a") == before
+        # Fixed: the previous save is part of what is previewed, and the build follows.
+        _replace(builder.content / "actions" / "a.md", "update: zéro\nsummary_typo: oui", "update: 0")
+        _append(builder.content / "actions" / "a.md", "Corrigé.")
+        _wait_for(lambda: "Corrigé." in builder.page("a"), "fixed page", builder.log)
+        _wait_for(lambda: builder.builds() == 2, "end of the rebuild", builder.log)
+    finally:
+        builder.stop()
+    log = _read(builder.log)
+    assert "a.md: update: " in log
+    assert log.count("Preview: ") == 1
+    assert builder.same_as_fresh() == []
+
+
 def _cache(tmp_path: Path, memory, read_key: str = "read"):
     from urgent_actions.speed.cache import BuildCache
 

@@ -140,6 +140,7 @@ class BuildRun(PlainRun):
         self._early_stamp: stamps.EarlyStamp | None = None
         self._shards = None
         self._changed: list[str] = []
+        self._generator = None
 
     # -- 1. start ---------------------------------------------------------------
 
@@ -242,6 +243,7 @@ class BuildRun(PlainRun):
         published output; the rest is rendered, on every core when many.
         """
         cache, staging = self.cache, self.staging
+        self._generator = generator
         parallel_from = self.ua["UA_PARALLEL_MIN_FILES"] if self.ua["UA_PARALLEL_RENDER"] else None
         started = time.perf_counter()
         self._shards = shards
@@ -352,6 +354,8 @@ class BuildRun(PlainRun):
                 stamps.record_spare_copy(self.cache_dir, self.final, root)
         if removal is not None:
             removal.join()
+        if self.serving is not None:
+            self.serving.published(self._generator, self.final)
         self.close()
 
     def _record(self, retained) -> None:

@@ -32,7 +32,7 @@ from pelican.log import init as init_logging
 from pelican.utils import FileChangeFilter
 
 from ..content.errors import ContentError, SettingsError
-from .early_pages import mark_serving
+from .early_pages import mark_serving, preview
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +131,8 @@ def main(argv=None) -> None:
         changed = watcher.changes()
         if settings_file in changed:
             pelican, settings = serving_instance(args)
+        else:
+            preview(pelican, changed)
         print(f"-> Modified: {', '.join(sorted(changed))}; rebuilding", flush=True)
 
 
