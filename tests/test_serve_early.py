@@ -78,14 +78,19 @@ class _Builder:
             "PLUGIN_PATHS": [str(ROOT / "plugins"), str(tmp_path / "slow")],
             "PLUGINS": ["urgent_actions", "slow_pagefind"],
         }  # fmt: skip
-        command, env = warm.command(
+        self.command, self.env = warm.command(
             sys.executable, str(ROOT / "pelicanconf.py"), str(self.output),
             ("-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items()), "-v"),
         )  # fmt: skip
-        env.update(SOURCE_DATE_EPOCH=BUILD_EPOCH, COLUMNS="300")
-        with open(self.log, "w") as handle:
+        self.env.update(SOURCE_DATE_EPOCH=BUILD_EPOCH, COLUMNS="300")
+        self.start()
+
+    def start(self) -> None:
+        """Start the builder; its output goes on at the end of the log."""
+        command, env = self.command, self.env
+        with open(self.log, "a") as handle:
             self.process = subprocess.Popen(
-                command, cwd=tmp_path, env=env, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                command, cwd=self.tmp, env=env, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True, preexec_fn=DIE_WITH_PARENT,  # noqa: PLW1509 - prctl only
             )  # fmt: skip
 
@@ -199,6 +204,25 @@ def test_a_preview_that_lists_cannot_know_is_completed_by_the_build(tmp_path):
         builder.stop()
     # The home page lists the new title: the build wrote it, and everything else a fresh build writes.
     assert "toujours détenu" in _read(builder.output / "index.html")
+    assert builder.same_as_fresh() == []
+
+
+def test_the_first_save_after_a_start_that_finds_nothing_to_do_is_previewed(tmp_path):
+    builder = _Builder(tmp_path)
+    try:
+        _wait_for(lambda: builder.builds() == 1, "first build", builder.log)
+    finally:
+        builder.stop()
+    builder.start()
+    try:
+        _wait_for(lambda: builder.builds() == 2, "start with nothing to do", builder.log)
+        assert "nothing changed since the last build" in _read(builder.log)
+        _append(builder.content / "actions" / "b.md", "Vu dès la première sauvegarde.")
+        _wait_for(lambda: "Preview: " in _read(builder.log), "preview", builder.log)
+        assert "Vu dès la première sauvegarde." in builder.page("b")
+        _wait_for(lambda: builder.builds() == 3, "end of the rebuild", builder.log)
+    finally:
+        builder.stop()
     assert builder.same_as_fresh() == []
 
 

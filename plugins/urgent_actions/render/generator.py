@@ -116,7 +116,7 @@ class ActionsGenerator(Generator):
         self.outputs = []
         self._planned: dict = {}
         self._whole_site: str | None = None
-        if self.run.nothing_to_do:
+        if self.run.nothing_to_do and not self.run.needs_site():
             return  # the published output is already this build's
         with long_lived_objects():
             self._collect()
@@ -139,6 +139,7 @@ class ActionsGenerator(Generator):
         problems = self._problems_after_reading(self.build)
         if problems:
             raise ContentError(problems)
+        self.run.site_read(self)
         self._plan(EARLY_PROVIDERS)
         logger.info(
             "Read %d actions (%d drafts), %d authorities, %d themes in %.1f s",
@@ -209,7 +210,7 @@ class ActionsGenerator(Generator):
 
     def generate_output(self, writer):
         final = self.settings.get("OUTPUT_PATH") or self.output_path
-        if not self._planned:
+        if self.run.nothing_to_do or not self._planned:
             # Nothing to do: the published output is this build's.
             summary.replace_pelican_summary(f"nothing changed since the last build: {final}/ is kept as published")
             return

@@ -26,7 +26,6 @@ before the build starts (:meth:`Serving.preview`,
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import time
@@ -34,8 +33,6 @@ import weakref
 
 from ..render.preview import action_pages
 from .memory import WarmMemory
-
-logger = logging.getLogger(__name__)
 
 # The warm builder's Pelican objects, as the plugin holds its runs: nothing is
 # attached to Pelican's object itself.
@@ -58,33 +55,30 @@ class Serving:
         """A build of ``generator`` is published in ``final``: previews start from its site."""
         self.generator, self.final, self._changed = generator, final, set()
 
-    def preview(self, changed: set[str]) -> int:
+    def preview(self, changed: set[str]) -> str | None:
         """When every file changed since the last published build is an action file it read,
         put the edited actions' own pages, rendered against its site, in its published
-        output and touch that output's root; return how many were put (0: the build
-        that follows shows them)."""
+        output and touch that output's root; return what was done, for the terminal
+        (None: nothing, the build that follows shows them)."""
         self._changed |= changed
         generator, final = self.generator, self.final
         if generator is None or not os.path.isdir(final):
-            return 0
+            return None
         paths = _action_files(self._changed, os.path.join(generator.path, "actions"))
         if not paths:
-            return 0
+            return None
         started, cpu = time.perf_counter(), time.process_time()
         try:
             made = action_pages(generator, paths)
-        except Exception as error:  # noqa: BLE001  (the build that follows is the one that reports)
-            logger.info("No preview: %s: %s", type(error).__name__, error)
-            return 0
-        for name, payload in made or ():
+        except Exception as error:  # noqa: BLE001  (a preview never stops the builder: the build follows)
+            return f"No preview: {type(error).__name__}: {error}"
+        if not made:
+            return None
+        for name, payload in made:
             _write(os.path.join(final, name), payload)
-        if made:
-            os.utime(final)
-            logger.info(
-                "Preview: %d pages of the edited actions in %.0f ms (%.0f ms CPU), the build follows", len(made),
-                (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000,
-            )  # fmt: skip
-        return len(made or ())
+        os.utime(final)
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        return f"Preview: {len(made)} pages of the edited actions in {wall * 1000:.0f} ms ({cpu * 1000:.0f} ms CPU)"
 
 
 def mark_serving(pelican) -> None:
@@ -97,11 +91,11 @@ def serving(pelican) -> Serving | None:
     return _SERVING.get(pelican)
 
 
-def preview(pelican, changed: set[str]) -> int:
+def preview(pelican, changed: set[str]) -> str | None:
     """Under the warm builder, before the build of the files ``changed``: show the edited
-    actions' pages (:meth:`Serving.preview`); return how many were put."""
+    actions' pages (:meth:`Serving.preview`); return what was done, if anything."""
     marked = _SERVING.get(pelican)
-    return marked.preview(changed) if marked is not None else 0
+    return marked.preview(changed) if marked is not None else None
 
 
 def show(staging: str, final: str, names) -> int:

@@ -54,6 +54,7 @@ class PlainRun:
         self.nothing_to_do = False
         # Set by the warm builder of ./dev serve (speed/early_pages.Serving), else None.
         self.serving = None
+        self._generator = None  # the generator whose site this build read
         self.removals = output_swap.Removals()
         # Whatever stops the process, what the build started beside it ends first.
         atexit.register(self.abort)
@@ -69,6 +70,15 @@ class PlainRun:
     def reader(self, content_root: str, theme: str):
         """``load_site``'s reader: every file read, in one process."""
         return read_in_order
+
+    def needs_site(self) -> bool:
+        """Whether the site is read even when the published output is already this build's."""
+        return False
+
+    def site_read(self, generator) -> None:
+        """The site is read and valid (``generator.site``): the warm builder's previews
+        start from it once it is published."""
+        self._generator = generator
 
     def keep_if_same(self, save_as: str, payload: bytes) -> bool:
         """Every page is written: there is no published file to keep."""
@@ -102,11 +112,18 @@ class PlainRun:
     def keep_published(self) -> None:
         """Nothing to do: only Pelican's own copies of the theme's files are in staging."""
         shutil.rmtree(self.staging)
+        self._hand_to_serving()
         self.close()
+
+    def _hand_to_serving(self) -> None:
+        """The site this build read is the published one: the warm builder's previews start from it."""
+        if self.serving is not None and self._generator is not None:
+            self.serving.published(self._generator, self.final)
 
     def publish(self, retained=()) -> None:
         """Swap the staging directory in, remove the old output."""
         output_swap.publish(self.staging, self.final)
+        self._hand_to_serving()
         self.close()
 
     def close(self) -> None:
@@ -140,7 +157,6 @@ class BuildRun(PlainRun):
         self._early_stamp: stamps.EarlyStamp | None = None
         self._shards = None
         self._changed: list[str] = []
-        self._generator = None
 
     # -- 1. start ---------------------------------------------------------------
 
@@ -228,6 +244,11 @@ class BuildRun(PlainRun):
         )
         return CachedReader(self.cache, self.digests, self.ua["UA_PARALLEL_MIN_FILES"])
 
+    def needs_site(self) -> bool:
+        """Under the warm builder, its first build reads the site even when the published
+        output is already this build's: the previews of the first save start from it."""
+        return self.serving is not None and self.serving.generator is None
+
     # -- 3. write ---------------------------------------------------------------
 
     def keep_if_same(self, save_as: str, payload: bytes) -> bool:
@@ -243,7 +264,6 @@ class BuildRun(PlainRun):
         published output; the rest is rendered, on every core when many.
         """
         cache, staging = self.cache, self.staging
-        self._generator = generator
         parallel_from = self.ua["UA_PARALLEL_MIN_FILES"] if self.ua["UA_PARALLEL_RENDER"] else None
         started = time.perf_counter()
         self._shards = shards
@@ -354,8 +374,7 @@ class BuildRun(PlainRun):
                 stamps.record_spare_copy(self.cache_dir, self.final, root)
         if removal is not None:
             removal.join()
-        if self.serving is not None:
-            self.serving.published(self._generator, self.final)
+        self._hand_to_serving()
         self.close()
 
     def _record(self, retained) -> None:

@@ -129,11 +129,13 @@ def main(argv=None) -> None:
     while True:
         build_once(pelican)
         changed = watcher.changes()
+        print(f"-> Modified: {', '.join(sorted(changed))}; rebuilding", flush=True)
         if settings_file in changed:
             pelican, settings = serving_instance(args)
         else:
-            preview(pelican, changed)
-        print(f"-> Modified: {', '.join(sorted(changed))}; rebuilding", flush=True)
+            shown = preview(pelican, changed)
+            if shown:
+                print(f"-> {shown}; the build follows", flush=True)
 
 
 if __name__ == "__main__":
