@@ -247,6 +247,23 @@ def test_an_invalid_action_file_is_not_previewed_and_the_build_says_why(tmp_path
     assert builder.same_as_fresh() == []
 
 
+def test_an_edit_that_breaks_a_rule_across_files_is_not_previewed(tmp_path):
+    builder = _Builder(tmp_path)
+    try:
+        _wait_for(lambda: builder.builds() == 1, "first build", builder.log)
+        before = builder.page("a")
+        # b is update 0 of case UA 046/26: a cannot be that too.
+        _replace(builder.content / "actions" / "a.md", "case: UA 045/26", "case: UA 046/26")
+        _append(builder.content / "actions" / "a.md", "Même numéro que b.")
+        _wait_for(lambda: "the build stopped" in _read(builder.log), "failed rebuild", builder.log)
+    finally:
+        builder.stop()
+    log = _read(builder.log)
+    assert "a.md: update: case 'UA 046/26' already has update 0 in b.md" in log
+    assert "Preview: " not in log
+    assert builder.page("a") == before
+
+
 def _cache(tmp_path: Path, memory, read_key: str = "read"):
     from urgent_actions.speed.cache import BuildCache
 

@@ -26,81 +26,111 @@ from .build import GeneratorBuild
 from .markdown_renderer import MarkdownRenderer
 
 
-def edited_site(site: SiteContent, edited: list) -> SiteContent:
-    """``site`` with each action of ``edited`` in place of the action read from the same
-    file; the cases of both its old and its new number made again."""
-    by_path = {action.source_path: action for action in edited}
-    old = [action for action in site.actions if action.source_path in by_path]
-    actions = [by_path.get(action.source_path, action) for action in site.actions]
-    if any(action.sort_key != by_path[action.source_path].sort_key for action in old):
-        actions.sort(key=lambda a: a.sort_key, reverse=True)
-    cases = dict(site.cases)
-    for number in {action.front.case for action in old + edited}:
-        members = [action for action in actions if action.front.case == number]
-        if members:
-            cases[number] = Case.of(number, members)
-        else:
-            cases.pop(number, None)
-    return dataclasses.replace(site, actions=actions, cases=cases)
-
-
-def _read(site: SiteContent, content_root: str, path: str):
-    """The action at ``path`` read and validated as the build reads it; None if it has
-    a problem, or is not a published action the last build read from that file."""
-    if check_action_name(path) is not None or not any(a.source_path == path for a in site.actions):
-        return None
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError:
-        return None
-    context = {
-        "themes": site.themes,
-        "authorities": site.authorities,
-        "content_root": content_root,
-        "country_names": site.country_names,
-    }
-    action, problems = parse_action(path, raw, context, MarkdownRenderer())
-    if problems or action is None or action.front.status == "draft":
-        return None
-    return action
-
-
-def _problems(build: GeneratorBuild, site: SiteContent, edited: list) -> list:
-    """The problems the build would find in ``edited`` (rules across files on the whole
-    site; the per-action rules and warnings on the edited actions alone)."""
-    found = [problem for rule in FILE_RULES for problem in rule(site.actions + site.drafts)]
-    alone_site = dataclasses.replace(site, actions=edited, drafts=[])
-    alone = GeneratorBuild(alone_site, build.build_date, build.ua, build.settings, build.generator)
-    found += sms.problems(alone)
-    if FatalLogger.fatal_lvl <= logging.WARNING:
-        found += post.deadline_problems(alone) + pages.long_letter_problems(alone)
-    return found
-
-
-def action_pages(generator, paths: Iterable[str]) -> list[tuple[str, bytes]] | None:
-    """``(save_as, bytes)`` of the own pages of the actions at ``paths``, as the build
-    that follows will write them; None if one of them cannot be previewed (a problem
-    in it, a new file, a draft): the build then reports it as usual.
+class LastSite:
+    """The last build's site as a preview looks it up, indexed once per build (after it is
+    published, not while an editor waits): a preview then costs what the edited actions
+    cost, not what 10,000 do.
 
     ``generator``: the last build's :class:`~urgent_actions.render.generator.ActionsGenerator`.
     """
-    last = generator.site
-    edited = [_read(last, generator.path, path) for path in sorted(paths)]
-    if not edited or any(action is None for action in edited):
-        return None
-    site = edited_site(last, edited)
-    build = GeneratorBuild(site, generator.build_date, generator.ua, generator.settings, generator)
-    if _problems(build, site, edited):
-        return None
-    shared = {**generator.context, "site": site, "actions": site.actions, "build": build}
-    made = []
-    for action in edited:
-        for output in pages.action_outputs(build, action):
 
-            def render_template(name: str, context: dict, output=output) -> str:
-                return generator.get_template(name).render({**shared, **context, "output": output})
+    def __init__(self, generator):
+        self.generator = generator
+        site = self.site = generator.site
+        self._position = {action.source_path: index for index, action in enumerate(site.actions)}
+        # Drafts count in the rules across files (update numbers, aliases) but have no case.
+        self._drafts: dict[str, list] = {}
+        self._owners: dict[str, object] = {}  # an address or alias -> an action that has it
+        for action in site.actions + site.drafts:
+            self._owners.setdefault("/" + action.url, action)
+            for alias in action.front.aliases:
+                self._owners.setdefault(alias, action)
+        for draft in site.drafts:
+            self._drafts.setdefault(draft.front.case, []).append(draft)
 
-            data = makers.make(output, render_template)
-            made.append((output.save_as, data.encode("utf-8") if isinstance(data, str) else data))
-    return made
+    def pages(self, paths: Iterable[str]) -> list[tuple[str, bytes]] | None:
+        """``(save_as, bytes)`` of the own pages of the actions at ``paths``, as the build
+        that follows will write them; None if one of them cannot be previewed (a problem
+        in it, a new file, a draft): the build then reports it as usual."""
+        generator = self.generator
+        edited = [self._read(path) for path in sorted(paths)]
+        if not edited or any(action is None for action in edited):
+            return None
+        site, around = self._edited_site(edited)
+        build = GeneratorBuild(site, generator.build_date, generator.ua, generator.settings, generator)
+        if self._problems(build, edited, around):
+            return None
+        shared = {**generator.context, "site": site, "actions": site.actions, "build": build}
+        made = []
+        for action in edited:
+            for output in pages.action_outputs(build, action):
+
+                def render_template(name: str, context: dict, output=output) -> str:
+                    return generator.get_template(name).render({**shared, **context, "output": output})
+
+                data = makers.make(output, render_template)
+                made.append((output.save_as, data.encode("utf-8") if isinstance(data, str) else data))
+        return made
+
+    def _read(self, path: str):
+        """The action at ``path`` read and validated as the build reads it; None if it has
+        a problem, or is not a published action the last build read from that file."""
+        if check_action_name(path) is not None or path not in self._position:
+            return None
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError:
+            return None
+        site = self.site
+        context = {
+            "themes": site.themes,
+            "authorities": site.authorities,
+            "content_root": self.generator.path,
+            "country_names": site.country_names,
+        }
+        action, problems = parse_action(path, raw, context, MarkdownRenderer())
+        if problems or action is None or action.front.status == "draft":
+            return None
+        return action
+
+    def _edited_site(self, edited: list) -> tuple[SiteContent, list]:
+        """The site with each edited action in place of the action read from the same file,
+        the cases of its old and new numbers made again; and the actions a rule across
+        files may compare the edited ones with (those of these cases, drafts included)."""
+        site = self.site
+        actions = list(site.actions)
+        old = [actions[self._position[action.source_path]] for action in edited]
+        for action in edited:
+            actions[self._position[action.source_path]] = action
+        if any(before.sort_key != after.sort_key for before, after in zip(old, edited, strict=True)):
+            actions.sort(key=lambda a: a.sort_key, reverse=True)
+        replaced = {action.source_path: action for action in edited}
+        cases, around = dict(site.cases), []
+        for number in {action.front.case for action in old + edited}:
+            members = (
+                [replaced.get(a.source_path, a) for a in site.cases[number].actions] if number in site.cases else []
+            )
+            members = [a for a in members if a.front.case == number]
+            members += [a for a in edited if a.front.case == number and all(a is not m for m in members)]
+            around += members + self._drafts.get(number, [])
+            if members:
+                cases[number] = Case.of(number, members)
+            else:
+                cases.pop(number, None)
+        return dataclasses.replace(site, actions=actions, cases=cases), around
+
+    def _problems(self, build: GeneratorBuild, edited: list, around: list) -> list:
+        """The problems the build would find in ``edited``: the last build had none, so a rule
+        across files can only fail between an edited action and those of its cases or those
+        whose address or alias it takes; the rules of one action run on the edited alone."""
+        paths = {action.source_path for action in edited}
+        others = [self._owners[alias] for action in edited for alias in action.front.aliases if alias in self._owners]
+        compared = {id(a): a for a in edited + [a for a in around + others if a.source_path not in paths]}
+        found = [problem for rule in FILE_RULES for problem in rule(list(compared.values()))]
+        alone = dataclasses.replace(build.site, actions=edited, drafts=[])
+        alone_build = GeneratorBuild(alone, build.build_date, build.ua, build.settings, build.generator)
+        found += sms.problems(alone_build)
+        if FatalLogger.fatal_lvl <= logging.WARNING:
+            found += post.deadline_problems(alone_build) + pages.long_letter_problems(alone_build)
+        return found

@@ -31,7 +31,7 @@ import shutil
 import time
 import weakref
 
-from ..render.preview import action_pages
+from ..render.preview import LastSite
 from .memory import WarmMemory
 
 # The warm builder's Pelican objects, as the plugin holds its runs: nothing is
@@ -46,14 +46,15 @@ class Serving:
 
     def __init__(self):
         self.memory = WarmMemory()
-        # The last published build's generator (its site, templates and context), its
-        # output, and the files changed since it read them.
-        self.generator = self.final = None
+        # The last published build's site (with its generator: templates and context),
+        # its output, and the files changed since it read them.
+        self.last: LastSite | None = None
+        self.final: str | None = None
         self._changed: set[str] = set()
 
     def published(self, generator, final: str) -> None:
         """A build of ``generator`` is published in ``final``: previews start from its site."""
-        self.generator, self.final, self._changed = generator, final, set()
+        self.last, self.final, self._changed = LastSite(generator), final, set()
 
     def preview(self, changed: set[str]) -> str | None:
         """When every file changed since the last published build is an action file it read,
@@ -61,15 +62,15 @@ class Serving:
         output and touch that output's root; return what was done, for the terminal
         (None: nothing, the build that follows shows them)."""
         self._changed |= changed
-        generator, final = self.generator, self.final
-        if generator is None or not os.path.isdir(final):
+        last, final = self.last, self.final
+        if last is None or not os.path.isdir(final):
             return None
-        paths = _action_files(self._changed, os.path.join(generator.path, "actions"))
+        paths = _action_files(self._changed, os.path.join(last.generator.path, "actions"))
         if not paths:
             return None
         started, cpu = time.perf_counter(), time.process_time()
         try:
-            made = action_pages(generator, paths)
+            made = last.pages(paths)
         except Exception as error:  # noqa: BLE001  (a preview never stops the builder: the build follows)
             return f"No preview: {type(error).__name__}: {error}"
         if not made:

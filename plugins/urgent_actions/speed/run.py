@@ -247,7 +247,7 @@ class BuildRun(PlainRun):
     def needs_site(self) -> bool:
         """Under the warm builder, its first build reads the site even when the published
         output is already this build's: the previews of the first save start from it."""
-        return self.serving is not None and self.serving.generator is None
+        return self.serving is not None and self.serving.last is None
 
     # -- 3. write ---------------------------------------------------------------
 
