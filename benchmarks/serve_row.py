@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD_EPOCH = "1795518000"
 DONE = "Done: "  # Pelican's closing line of a build, as the plugin words it
 # The warm builder's line when it put the edited pages in place before the build.
-PREVIEW = re.compile(r"-> Preview: \d+ pages of the edited actions in (\d+) ms \((\d+) ms CPU\)")
+PREVIEW = re.compile(r"-> Preview: \d+ pages? of the edited actions in (\d+) ms \((\d+) ms CPU\)")
 SAVES = ("first_save", "second_save", "third_save")
 SERVER = """
 import sys

@@ -79,7 +79,8 @@ class Serving:
             _write(os.path.join(final, name), payload)
         os.utime(final)
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-        return f"Preview: {len(made)} pages of the edited actions in {wall * 1000:.0f} ms ({cpu * 1000:.0f} ms CPU)"
+        pages = f"{len(made)} page" + ("s" if len(made) > 1 else "")
+        return f"Preview: {pages} of the edited actions in {wall * 1000:.0f} ms ({cpu * 1000:.0f} ms CPU)"
 
 
 def mark_serving(pelican) -> None:
