@@ -300,8 +300,13 @@ class BuildRun(PlainRun):
         )
 
     def changed_among(self, names: list[str]) -> int:
-        """How many of the files ``names`` are new or changed (not the published file, linked)."""
-        self._changed = [name for name in names if not summary.unchanged(self.staging, self.final, name)]
+        """How many of the files ``names`` are new or changed (not the published file, linked).
+        Those the cache kept are the published ones (it linked them, identity checked):
+        only the others are looked at, a few hundred files of 23,000 after an edit."""
+        kept = self.cache.kept if self.cache is not None else {}
+        self._changed = [
+            name for name in names if name not in kept and not summary.unchanged(self.staging, self.final, name)
+        ]
         return len(self._changed)
 
     def show_changed_early(self) -> None:
