@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import heapq
 import itertools
 import json
+import operator
 import os
 import shutil
 
@@ -119,22 +121,29 @@ def _renumber_fields(pages: list, fields: dict[int, int]) -> list:
     ]
 
 
-def _merge_words(shards: list[Index], offsets: list[int], meta_fields: list[str]) -> list[list]:
-    words: dict[str, tuple[_Postings, dict[str, _Postings]]] = {}
-    for shard, offset in zip(shards, offsets, strict=True):
-        fields = {old: meta_fields.index(name) for old, name in enumerate(shard.meta_fields)}
-        renumber = any(old != new for old, new in fields.items())
-        for word, pages, variants in shard.words():
-            postings, merged_variants = words.get(word) or words.setdefault(word, (_Postings(), {}))
-            postings.extend(_renumber_fields(pages, fields) if renumber else pages, offset)
-            for variant, variant_pages in variants:
-                if renumber:
-                    variant_pages = _renumber_fields(variant_pages, fields)
-                merged_variants.setdefault(variant, _Postings()).extend(variant_pages, offset)
-    return [
-        [word, postings.pages, [[v, p.pages] for v, p in sorted(variants.items())]]
-        for word, (postings, variants) in sorted(words.items())
-    ]
+def _shard_words(shard: Index, offset: int, meta_fields: list[str]):
+    """The shard's words in order, each with the offset of its pages, its meta fields
+    numbered as in the merged index."""
+    fields = {old: meta_fields.index(name) for old, name in enumerate(shard.meta_fields)}
+    renumber = any(old != new for old, new in fields.items())
+    for word, pages, variants in shard.words():
+        if renumber:
+            pages = _renumber_fields(pages, fields)
+            variants = [[variant, _renumber_fields(found, fields)] for variant, found in variants]
+        yield word, pages, variants, offset
+
+
+def _merge_words(shards: list[Index], offsets: list[int], meta_fields: list[str]):
+    """The merged words in order, read one chunk of each shard at a time (a shard's
+    words come in order, and equal words in the shards' order)."""
+    streams = [_shard_words(shard, offset, meta_fields) for shard, offset in zip(shards, offsets, strict=True)]
+    for word, group in itertools.groupby(heapq.merge(*streams, key=operator.itemgetter(0)), operator.itemgetter(0)):
+        postings, variants = _Postings(), {}
+        for _word, pages, found_variants, offset in group:
+            postings.extend(pages, offset)
+            for variant, found in found_variants:
+                variants.setdefault(variant, _Postings()).extend(found, offset)
+        yield [word, postings.pages, [[v, p.pages] for v, p in sorted(variants.items())]]
 
 
 def _positions(word: list) -> int:
@@ -143,18 +152,17 @@ def _positions(word: list) -> int:
     return sum(len(positions) + len(meta) + 1 for _number, positions, meta in word[1])
 
 
-def chunk_words(words: list[list], size: int = CHUNK_POSITIONS) -> list[list[list]]:
+def chunk_words(words, size: int = CHUNK_POSITIONS):
     """Cut the sorted words into chunks of at least ``size`` positions (the last smaller)."""
-    chunks, chunk, count = [], [], 0
+    chunk, count = [], 0
     for word in words:
         count += _positions(word)
         chunk.append(word)
         if count >= size:
-            chunks.append(chunk)
+            yield chunk
             chunk, count = [], 0
     if chunk:
-        chunks.append(chunk)
-    return chunks
+        yield chunk
 
 
 def _prefixes(last: str, first: str) -> tuple[str, str]:
@@ -166,14 +174,15 @@ def _prefixes(last: str, first: str) -> tuple[str, str]:
     return last[: common + 1], first[: common + 1]
 
 
-def chunk_bounds(chunks: list[list[list]]) -> list[list[str]]:
-    """Each chunk's first and last word, shortened to where they differ from the neighbours'."""
-    bounds = [[chunk[0][0], chunk[-1][0]] for chunk in chunks]
+def chunk_bounds(words: list[tuple[str, str]]) -> list[list[str]]:
+    """Each chunk's bounds from its first and last ``words``: shortened to where they
+    differ from the neighbours'."""
+    bounds = [[first, last] for first, last in words]
     for before, after in itertools.pairwise(bounds):
         before[1], after[0] = _prefixes(before[1], after[0])
-    for bound, chunk in zip(bounds, chunks, strict=True):
+    for bound, (_first, last) in zip(bounds, words, strict=True):
         if bound[1] < bound[0]:  # a one-word chunk's two prefixes: its word, as Pagefind writes it
-            bound[1] = chunk[-1][0]
+            bound[1] = last
     return bounds
 
 
@@ -224,15 +233,14 @@ def merge(directories: list[str], target: str) -> None:
             shutil.copyfile(os.path.join(shards[0].directory, name), os.path.join(target, name))
     pages = _place_fragments(shards, target, language)
     meta_fields = sorted({name for shard in shards for name in shard.meta_fields})
-    chunks = chunk_words(_merge_words(shards, offsets, meta_fields))
     os.makedirs(os.path.join(target, "index"))
-    names = _Names(language)
-    index_chunks = []
-    for (first, last), chunk in zip(chunk_bounds(chunks), chunks, strict=True):
+    names, words, hashes = _Names(language), [], []
+    for chunk in chunk_words(_merge_words(shards, offsets, meta_fields)):
         content = cbor2.dumps([chunk])
-        name = names.name(content)
-        write_file(os.path.join(target, "index", name + ".pf_index"), content)
-        index_chunks.append([first, last, name])
+        hashes.append(names.name(content))
+        write_file(os.path.join(target, "index", hashes[-1] + ".pf_index"), content)
+        words.append((chunk[0][0], chunk[-1][0]))
+    index_chunks = [[first, last, name] for (first, last), name in zip(chunk_bounds(words), hashes, strict=True)]
     os.makedirs(os.path.join(target, "filter"))
     meta_filters = []
     for filter_name, values in sorted(_merge_filters(shards, offsets).items()):
