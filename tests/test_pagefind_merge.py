@@ -1,5 +1,5 @@
 """Pagefind indexes merged in Python: the same words, positions, filters and pages as
-one Pagefind run over the same pages, in the same chunks."""
+one Pagefind run over the same pages, in the same chunks (cut as Pagefind does)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import subprocess
 from pathlib import Path
 
+from urgent_actions.render import pagefind_merge
 from urgent_actions.render.pagefind import pagefind_command
 from urgent_actions.render.pagefind_merge import Index, merge, read_file
 
@@ -64,7 +65,8 @@ def _by_url(directory: Path) -> dict:
     return {"words": words, "filters": filters, "counts": counts, "chunks": [c[:2] for c in index.chunks]}
 
 
-def test_merged_shards_are_the_index_one_pagefind_run_makes(tmp_path):
+def test_merged_shards_are_the_index_one_pagefind_run_makes(tmp_path, monkeypatch):
+    monkeypatch.setattr(pagefind_merge.chunk_words, "__defaults__", (20_000,))  # Pagefind's chunks
     site = tmp_path / "site"
     _write_site(site)
     _index(site, tmp_path / "one", [slug for shard in PAGES.values() for slug in shard])
@@ -81,6 +83,11 @@ def test_merged_shards_are_the_index_one_pagefind_run_makes(tmp_path):
     assert entry["languages"]["fr"]["page_count"] == 4
     meta = tmp_path / "merged" / f"pagefind.{entry['languages']['fr']['hash']}.pf_meta"
     assert gzip.decompress(meta.read_bytes()).startswith(b"pagefind_dcd")
+    # Smaller chunks (the build's): the same index, in more chunks.
+    monkeypatch.setattr(pagefind_merge.chunk_words, "__defaults__", (20,))
+    merge([str(tmp_path / "new"), str(tmp_path / "old")], str(tmp_path / "small"))
+    small = _by_url(tmp_path / "small")
+    assert len(small.pop("chunks")) > 3 and small == {k: v for k, v in one.items() if k != "chunks"}
 
 
 def test_a_merge_gives_the_same_bytes_twice(tmp_path):

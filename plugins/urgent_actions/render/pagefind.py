@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 
 from .. import urls
@@ -91,12 +92,24 @@ def index_shards(site_dir: str, shards: list[Shard], language: str, timeout: flo
         tidy_index(target)
 
 
-def merge_shards(site_dir: str, shards: list[Shard], discard=shutil.rmtree) -> None:
+def merge_shards(site_dir: str, shards: list[Shard], timeout: float, discard=shutil.rmtree) -> None:
     """Merge the shards' indexes into the one the search page loads (``pagefind/``),
     the newest shard's pages first; an index already there is ``discard``-ed first
-    (its files may be another output's: never written in place)."""
+    (its files may be another output's: never written in place). The merge runs in
+    a child process (its memory is not the build's) that dies with the build."""
     target = os.path.join(site_dir, INDEX)
     if os.path.lexists(target):
         discard(target)
-    if shards:
-        pagefind_merge.merge([os.path.join(site_dir, shard.directory) for shard in reversed(shards)], target)
+    if not shards:
+        return
+    sources = [os.path.join(site_dir, shard.directory) for shard in reversed(shards)]
+    with tempfile.TemporaryFile() as log:
+        process = start_child([sys.executable, pagefind_merge.__file__, target, *sources], log)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise PagefindError(f"The search shards were not merged in {timeout:.0f} s (UA_SEARCH_TIMEOUT)") from None
+        finally:
+            stop_child(process)
+        if process.returncode != 0:
+            raise PagefindError(f"Merging the search shards failed ({process.returncode}): {read_log(log)}")

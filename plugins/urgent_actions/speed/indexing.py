@@ -337,7 +337,7 @@ class SearchIndexer:
             self._reuse_shard(os.path.join(previous, INDEX), os.path.join(site_dir, INDEX), previous, True)
         else:
             discard = functools.partial(self._remove_shard_directory, previous=previous)
-            pagefind.merge_shards(site_dir, shards, discard=discard)
+            pagefind.merge_shards(site_dir, shards, self.timeout, discard=discard)
         counts["merge"] = time.perf_counter() - started
         return counts, digests
 

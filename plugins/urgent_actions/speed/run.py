@@ -84,7 +84,7 @@ class PlainRun:
         logger.info("Wrote %d files in %.1f s", len(outputs), time.perf_counter() - started)
         if shards:
             pagefind.index_shards(self.staging, shards, self.ua["UA_LANGUAGE"], self.ua["UA_SEARCH_TIMEOUT"])
-            pagefind.merge_shards(self.staging, shards)
+            pagefind.merge_shards(self.staging, shards, self.ua["UA_SEARCH_TIMEOUT"])
 
     def changed_among(self, names: list[str]) -> int | None:
         """How many of the files ``names`` are new or changed; None: all of them (every
