@@ -135,9 +135,10 @@ def our_build(site: Path, output: str = "output", settings: tuple = ()) -> list[
 
 
 def _unstable(path: str) -> bool:
-    """Pagefind 1.5's files whose bytes change from run to run (Pagefind/pagefind#638)."""
+    """Pagefind 1.5's files whose bytes change from run to run (Pagefind/pagefind#638), in the shards
+    (the merged index, pagefind/, is stable)."""
     top, _, rest = path.partition("/")
-    return top.startswith("pagefind") and (
+    return top.startswith("pagefind-") and (
         rest.startswith("filter/") or rest == "pagefind-entry.json" or rest.endswith(".pf_meta")
     )
 

@@ -11,12 +11,15 @@ context each time, so nothing is cached), counts the requests and the bytes
   results (the search and the results' fragments): a person's name from the
   archive and a topic word.
 
-It does that twice: for the site as built, and for the same pages with ONE
+It does that twice: for the site as built (layout ``shards``: the build merges
+its shards into the one index it publishes, ``pagefind/``), and for the same pages with ONE
 Pagefind index of all the action pages, built here by the Pagefind binary over
 the same HTML (same filters, same language) into a temporary directory and
 served in place of the site's ``pagefind*/`` directories. The row reports both,
 the ratio the targets speak of (first search = page + name query), and the
-CPU time and memory of that one Pagefind run.
+CPU time and memory of that one Pagefind run. (``--parts`` and ``--cold-hot``
+measured several indexes merged by the search page's ``mergeIndex``, which it
+no longer does: they need the search.js of before 2026-12-07's merge.)
 """
 
 from __future__ import annotations

@@ -35,21 +35,20 @@ def test_two_checkouts_build_byte_identical_sites(tmp_path):
 
     # Pagefind (1.5) writes its filter and metadata indexes in hash-map order,
     # so their bytes (and the names derived from them) change from run to run
-    # even on one machine (upstream issue Pagefind/pagefind#638); everything
-    # else, its word index and fragments included, must be identical.
+    # even on one machine (upstream issue Pagefind/pagefind#638): in the shards
+    # (pagefind-<years>/) only. Everything else, the merged index readers load
+    # (pagefind/) whole, must be identical.
     def stable(digest):
-        return {
-            path: value
-            for path, value in digest.items()
-            if not path.startswith("pagefind/filter/")
-            and not (path.startswith("pagefind/pagefind.") and path.endswith(".pf_meta"))
-            and path != "pagefind/pagefind-entry.json"
-        }
+        def unstable(path):
+            top, _, rest = path.partition("/")
+            return top.startswith("pagefind-") and (
+                rest.startswith("filter/") or rest.endswith(".pf_meta") or rest == "pagefind-entry.json"
+            )
+
+        return {path: value for path, value in digest.items() if not unstable(path)}
 
     first, second = stable(digests[0]), stable(digests[1])
     assert first.keys() == second.keys()
     assert [path for path in first if first[path] != second[path]] == []
     assert any(path.startswith("pagefind/fragment/") for path in first)
-    assert len([p for p in digests[0] if p.startswith("pagefind/filter/")]) == len(
-        [p for p in digests[1] if p.startswith("pagefind/filter/")]
-    )
+    assert any(path.startswith("pagefind/filter/") for path in first)  # compared too

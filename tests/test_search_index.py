@@ -13,6 +13,7 @@ from helpers import ROOT, action, dump_front, make_content, run_pelican
 
 sys.path.insert(0, str(ROOT))
 from benchmarks.bench import differences  # the project root: the benchmark's comparison
+from urgent_actions.render.pagefind_merge import Index
 
 
 def test_the_search_index_is_reused_only_while_the_indexed_pages_are_unchanged(tmp_path):
@@ -45,7 +46,7 @@ def test_a_text_edit_keeps_the_pages_that_do_not_show_it_and_their_search_shard(
     overrides = {"UA_SEARCH_SHARD_SIZE": 1}
     assert run_pelican(tmp_path, content, output, overrides=overrides).returncode == 0
     page = output / "actions" / "a-suite" / "index.html"
-    shard = output / "pagefind" / "pagefind-entry.json"  # 2026, the follow-up's
+    shard = output / "pagefind-2026" / "pagefind-entry.json"  # the follow-up's
     kept = page.stat().st_ino, shard.stat().st_ino
     source = content / "actions" / "a.md"
     source.write_text(source.read_text("utf-8").replace("Karim Example", "Zélie Nouvelle"), "utf-8")
@@ -92,7 +93,7 @@ def test_an_edit_reindexes_only_the_search_shard_of_its_year(tmp_path):
     overrides = {"UA_SEARCH_SHARD_SIZE": 1}
     assert run_pelican(tmp_path, content, output, overrides=overrides).returncode == 0
     old_entry = output / "pagefind-2025" / "pagefind-entry.json"
-    new_entry = output / "pagefind" / "pagefind-entry.json"
+    new_entry = output / "pagefind-2026" / "pagefind-entry.json"
     inodes = old_entry.stat().st_ino, new_entry.stat().st_ino
     (content / "actions" / "b.md").write_text(
         (content / "actions" / "b.md").read_text("utf-8").replace("Karim Example", "Zélie Nouvelle"), "utf-8"
@@ -102,8 +103,11 @@ def test_an_edit_reindexes_only_the_search_shard_of_its_year(tmp_path):
     assert old_entry.stat().st_ino == inodes[0]  # the 2025 shard was kept
     assert new_entry.stat().st_ino != inodes[1]  # the 2026 shard was indexed again
     assert "1 shards indexed, 1 reused" in result.stderr + result.stdout
-    search_page = (output / "recherche" / "index.html").read_text("utf-8")
-    assert 'data-search-shards="pagefind-2025"' in search_page
+    # The published index, the shards merged, finds the new name (and the old pages).
+    merged = Index(str(output / "pagefind"))
+    assert len(merged.pages) == 2
+    words = {word for word, *_ in merged.words()}
+    assert "zel" in words  # "Zélie", as Pagefind stems it
     assert not list(tmp_path.glob(".pagefind-pages-*"))  # no leftover input directory
 
 
@@ -123,7 +127,7 @@ def test_shards_whose_years_moved_are_indexed_with_all_their_pages(tmp_path, spa
     output, fresh = tmp_path / "output", tmp_path / "fresh"
     overrides = {"UA_SEARCH_SHARD_SIZE": 2}
     assert run_pelican(tmp_path, content, output, overrides=overrides).returncode == 0
-    assert sorted(p.name for p in output.glob("pagefind*")) == ["pagefind", "pagefind-2023-2024"]
+    assert sorted(p.name for p in output.glob("pagefind*")) == ["pagefind", "pagefind-2023-2024", "pagefind-2025-2026"]
     new = action(case="UA 9/23", date="2023-06-01", title="Égypte : une autre", **closed)
     (content / "actions" / "y2023-bis.md").write_text(dump_front(new), "utf-8")
     if not spare:
@@ -132,7 +136,9 @@ def test_shards_whose_years_moved_are_indexed_with_all_their_pages(tmp_path, spa
     assert result.returncode == 0, result.stderr
     assert "3 shards indexed, 0 reused" in " ".join((result.stdout + result.stderr).split())
     assert run_pelican(tmp_path, content, fresh, overrides=overrides).returncode == 0
-    assert sorted(p.name for p in output.glob("pagefind*")) == ["pagefind", "pagefind-2023", "pagefind-2024-2025"]
+    assert sorted(p.name for p in output.glob("pagefind*")) == [
+        "pagefind", "pagefind-2023", "pagefind-2024-2025", "pagefind-2026",
+    ]  # fmt: skip
     # Byte for byte, but for Pagefind's files that change from run to run.
     assert differences(output, fresh) == []
     assert len(list((output / "pagefind-2024-2025" / "fragment").iterdir())) == 2

@@ -52,31 +52,36 @@ OLD_SLUGS, NEW_SLUGS = ("a", "b"), ("c",)
 def test_without_a_previous_output_every_shard_is_indexed(tmp_path):
     site = _site(tmp_path / "site", {"a": "un", "b": "deux", "c": "trois"})
     indexer = SearchIndexer("fr", jobs=2, timeout=120)
-    indexer.start(str(site), [Shard("pagefind-2025", OLD_SLUGS), Shard("pagefind", NEW_SLUGS)])
+    indexer.start(str(site), [Shard("pagefind-2025", OLD_SLUGS), Shard("pagefind-2026", NEW_SLUGS)])
     counts, digests = indexer.wait()
+    assert counts.pop("merge") >= 0
     assert counts == {"indexed": 2, "reused": 0} and digests == {}
-    assert _count(site / "pagefind-2025") == 2 and _count(site / "pagefind") == 1
-    assert not [name for name in os.listdir(site / "pagefind") if name.startswith("pagefind-ui.")]
+    assert _count(site / "pagefind-2025") == 2 and _count(site / "pagefind-2026") == 1
+    assert _count(site / "pagefind") == 3  # the shards merged: the index the search page loads
+    assert not [name for name in os.listdir(site / "pagefind-2026") if name.startswith("pagefind-ui.")]
 
 
 def test_a_shard_whose_pages_kept_their_keys_is_linked_from_the_previous_output(tmp_path):
     keys = {page: fingerprint(page) for page in OLD + NEW}
     previous = _site(tmp_path / "previous", {"a": "un", "b": "deux", "c": "trois"})
     first = SearchIndexer("fr", jobs=2, timeout=120)
-    first.start(str(previous), [Shard("pagefind-2025", OLD_SLUGS), Shard("pagefind", NEW_SLUGS)], cache=Cache(keys, {}))
+    first.start(
+        str(previous), [Shard("pagefind-2025", OLD_SLUGS), Shard("pagefind-2026", NEW_SLUGS)], cache=Cache(keys, {})
+    )
     _, digests = first.wait()
     assert digests["pagefind-2025"] == pages_digest(OLD, keys)
 
     site = _site(tmp_path / "site", {"a": "un", "b": "deux", "c": "trois modifié"})
     edited = {**keys, NEW[0]: fingerprint("edited")}
     again = SearchIndexer("fr", jobs=2, timeout=120)
-    again.start(str(site), [Shard("pagefind-2025", OLD_SLUGS), Shard("pagefind", NEW_SLUGS)], previous=str(previous),
+    again.start(str(site), [Shard("pagefind-2025", OLD_SLUGS), Shard("pagefind-2026", NEW_SLUGS)], previous=str(previous),
                 cache=Cache(edited, digests))  # fmt: skip
     counts, _ = again.wait()
+    assert counts.pop("merge") >= 0
     assert counts == {"indexed": 1, "reused": 1}
     entry = "pagefind-entry.json"
     assert (site / "pagefind-2025" / entry).stat().st_ino == (previous / "pagefind-2025" / entry).stat().st_ino
-    assert "modifié".encode() in _fragments(site / "pagefind")
+    assert "modifié".encode() in _fragments(site / "pagefind-2026")
 
 
 def _started_early(tmp_path):
@@ -87,35 +92,36 @@ def _started_early(tmp_path):
     before = {f"{actions}/a.md": (1, 1, 1, 1), f"{actions}/b.md": (1, 1, 1, 1)}
     now = {**before, f"{actions}/b.md": (2, 2, 2, 2)}
     indexer = SearchIndexer("fr", jobs=1, timeout=120)
-    indexer.speculate(str(published), {"pagefind": OLD_SLUGS}, before, now, actions)
+    indexer.speculate(str(published), {"pagefind-2026": OLD_SLUGS}, before, now, actions)
     return published, indexer
 
 
 def test_an_early_start_is_adopted_when_its_shard_is_the_same_and_fed_the_new_page(tmp_path):
     published, indexer = _started_early(tmp_path)
-    assert list(indexer._speculative) == ["pagefind"]
+    assert list(indexer._speculative) == ["pagefind-2026"]
     site = _site(tmp_path / "staging", {"a": "un", "b": "deux, relu"})
     indexer.start(
-        str(site), [Shard("pagefind", OLD_SLUGS)], previous=str(published), cache=Cache({p: "k" for p in OLD}, {})
+        str(site), [Shard("pagefind-2026", OLD_SLUGS)], previous=str(published), cache=Cache({p: "k" for p in OLD}, {})
     )
     counts, _ = indexer.wait()
+    assert counts.pop("merge") >= 0
     assert counts == {"indexed": 1, "reused": 0}
-    assert _count(site / "pagefind") == 2
-    assert b"relu" in _fragments(site / "pagefind")
+    assert _count(site / "pagefind-2026") == 2
+    assert b"relu" in _fragments(site / "pagefind-2026")
     indexer.removals.join()  # the pipes' directory goes beside the build, joined at its end
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".pagefind-")]
 
 
 def test_an_early_start_on_pages_that_changed_is_stopped_and_the_shard_indexed_anew(tmp_path):
     published, indexer = _started_early(tmp_path)
-    job = indexer._speculative["pagefind"]
+    job = indexer._speculative["pagefind-2026"]
     site = _site(tmp_path / "staging", {"a": "un, changé aussi", "b": "deux, relu"})
     # Page a was read from the published output, but is no longer that file.
     cache = Cache({p: "k" for p in OLD}, {}, published=lambda page, key: page != "actions/a/index.html")
-    indexer.start(str(site), [Shard("pagefind", OLD_SLUGS)], previous=str(published), cache=cache)
+    indexer.start(str(site), [Shard("pagefind-2026", OLD_SLUGS)], previous=str(published), cache=cache)
     assert job.process.poll() is not None  # stopped
     indexer.wait()
-    assert "changé".encode() in _fragments(site / "pagefind")
+    assert "changé".encode() in _fragments(site / "pagefind-2026")
 
 
 def test_no_early_start_when_an_action_was_added(tmp_path):
@@ -124,7 +130,7 @@ def test_no_early_start_when_an_action_was_added(tmp_path):
     before = {f"{actions}/a.md": (1, 1, 1, 1)}
     now = {**before, f"{actions}/b.md": (2, 2, 2, 2)}
     indexer = SearchIndexer("fr", jobs=1, timeout=120)
-    indexer.speculate(str(published), {"pagefind": ("a",)}, before, now, actions)
+    indexer.speculate(str(published), {"pagefind-2026": ("a",)}, before, now, actions)
     assert indexer._speculative == {}
 
 
@@ -133,8 +139,8 @@ def test_stop_ends_an_early_start_nobody_adopted(tmp_path):
     actions = str(tmp_path / "content" / "actions")
     before = {f"{actions}/b.md": (1, 1, 1, 1)}
     indexer = SearchIndexer("fr", jobs=1, timeout=120)
-    indexer.speculate(str(published), {"pagefind": OLD_SLUGS}, before, {f"{actions}/b.md": (2, 2, 2, 2)}, actions)
-    job = indexer._speculative["pagefind"]
+    indexer.speculate(str(published), {"pagefind-2026": OLD_SLUGS}, before, {f"{actions}/b.md": (2, 2, 2, 2)}, actions)
+    job = indexer._speculative["pagefind-2026"]
     assert job.process.poll() is None  # waiting on the pipe of page b
     indexer.stop()
     assert job.process.poll() is not None

@@ -11,6 +11,9 @@ interrupted, development or hand-edited build is refused with a message.
   files whose content changed are sent (``--checksum``), new files are put in
   place together at the end (``--delay-updates``) and removed files deleted after
   (``--delete-after``); then ``reload`` runs (e.g. to reload nginx).
+
+Neither sends the search shards (``pagefind-<years>/``): the build keeps them
+to index an edit cheaply, and merges them into ``pagefind/``, which readers load.
 - ``{"method": "gh-pages", "remote": ..., "branch": ..., "cname": ...}``: one
   commit whose tree is the output, on top of the branch's current tip, pushed
   without force. It is made in a scratch repository, so the project's checkout,
@@ -26,7 +29,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..site.search import DIRECTORY_PREFIXES
 from .production import MANIFEST, MANIFEST_FORMAT, file_hashes
+
+# The search shards, at the output's root: built, never published.
+SHARDS = DIRECTORY_PREFIXES[1] + "*"
 
 
 class DeployError(Exception):
@@ -97,6 +104,8 @@ def rsync_command(output: str, config: dict, dry_run: bool = False) -> list[str]
         "--chmod=D755,F644",
         "--itemize-changes",
         "--exclude=.git",
+        # Hidden from the transfer only: the server's copies, if any, are deleted.
+        f"--filter=H /{SHARDS}/",
     ]
     if config.get("ssh"):
         command += ["-e", config["ssh"]]
@@ -159,7 +168,7 @@ def _output_tree(git: list[str], output: str, config: dict, env: dict) -> str:
     """The tree of every built file (the output's ignore rules do not apply), plus
     .nojekyll, so that GitHub Pages serves files whose names start with "_", and CNAME."""
     _run(git + ["--work-tree", output, "add", "--all", "--force", "."], env=env)
-    _run(git + ["--work-tree", output, "rm", "-r", "--cached", "--quiet", "--ignore-unmatch", ".git"], env=env)
+    _run(git + ["--work-tree", output, "rm", "-r", "--cached", "--quiet", "--ignore-unmatch", ".git", SHARDS], env=env)
     extras = {".nojekyll": ""}
     if config.get("cname"):
         extras["CNAME"] = config["cname"] + "\n"

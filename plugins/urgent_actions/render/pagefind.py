@@ -4,7 +4,8 @@ Every Pagefind process is a child of the build that dies with it
 (:mod:`urgent_actions.children`), and every wait for it is bounded
 (``UA_SEARCH_TIMEOUT``).
 
-:func:`index_shards` indexes a list of shards and waits: that is the whole
+:func:`index_shards` indexes a list of shards and waits, then
+:func:`merge_shards` merges them into the published index: that is the whole
 story for a build without incremental builds. An incremental build schedules
 the same processes itself (reuse, early start): :mod:`urgent_actions.speed.indexing`.
 """
@@ -12,12 +13,15 @@ the same processes itself (reuse, early start): :mod:`urgent_actions.speed.index
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import sys
 import tempfile
 
 from .. import urls
 from ..children import start_child, stop_child
-from ..site.search import Shard
+from ..site.search import INDEX, Shard
+from . import pagefind_merge
 
 # Pagefind's own search interfaces: the site has its own (theme/static/js/search.js).
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
@@ -86,3 +90,26 @@ def index_shards(site_dir: str, shards: list[Shard], language: str, timeout: flo
             if process.returncode != 0:
                 raise PagefindError(f"Pagefind failed ({process.returncode}) on {shard.directory}: {read_log(log)}")
         tidy_index(target)
+
+
+def merge_shards(site_dir: str, shards: list[Shard], timeout: float, discard=shutil.rmtree) -> None:
+    """Merge the shards' indexes into the one the search page loads (``pagefind/``),
+    the newest shard's pages first; an index already there is ``discard``-ed first
+    (its files may be another output's: never written in place). The merge runs in
+    a child process (its memory is not the build's) that dies with the build."""
+    target = os.path.join(site_dir, INDEX)
+    if os.path.lexists(target):
+        discard(target)
+    if not shards:
+        return
+    sources = [os.path.join(site_dir, shard.directory) for shard in reversed(shards)]
+    with tempfile.TemporaryFile() as log:
+        process = start_child([sys.executable, pagefind_merge.__file__, target, *sources], log)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise PagefindError(f"The search shards were not merged in {timeout:.0f} s (UA_SEARCH_TIMEOUT)") from None
+        finally:
+            stop_child(process)
+        if process.returncode != 0:
+            raise PagefindError(f"Merging the search shards failed ({process.returncode}): {read_log(log)}")

@@ -7,10 +7,12 @@ the site itself: nothing is loaded from elsewhere.
 Pagefind holds a whole index in memory (about 130 MiB per 1,000 action pages)
 and cannot update an index, so the index is made of *shards* by publication
 year, each of at most ``UA_SEARCH_SHARD_SIZE`` pages (a year with more is one
-shard; a small archive has smaller shards, :func:`shard_size`): the newest in
-``pagefind/``, older ones in ``pagefind-<years>/``. The search page merges
-them (``mergeIndex``). How the shards are indexed (Pagefind processes, reuse)
-is the renderer's and the build's business: :mod:`urgent_actions.render.pagefind`.
+shard; a small archive has smaller shards, :func:`shard_size`), in
+``pagefind-<years>/``. The build merges them into the one index the search
+page loads, ``pagefind/`` (:mod:`urgent_actions.render.pagefind_merge`): a
+shard costs a reader its own chunk per searched word. How the shards are
+indexed (Pagefind processes, reuse) is the renderer's and the build's
+business: :mod:`urgent_actions.render.pagefind`.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from .build import Build
 from .keys import fingerprint
 from .outputs import Output
 
+# The published index (the shards merged); the shards are pagefind-<years>/.
 INDEX = "pagefind"
-# Where the shards' files are, relative to the site root.
+# Where the index's and the shards' files are, relative to the site root.
 DIRECTORY_PREFIXES = (INDEX + "/", INDEX + "-")
 
 
@@ -32,7 +35,7 @@ DIRECTORY_PREFIXES = (INDEX + "/", INDEX + "-")
 class Shard:
     """A part of the search index: its directory and the action pages it indexes."""
 
-    directory: str  # relative to the site root: "pagefind" or "pagefind-1990-1994"
+    directory: str  # relative to the site root: "pagefind-1990-1994" or "pagefind-2026"
     slugs: tuple[str, ...]  # the actions whose pages it indexes, in the order of their pages
 
     @property
@@ -60,7 +63,7 @@ def plan(actions, size: int, smallest: int | None = None) -> list[Shard]:
     of at most ``size`` pages (:func:`shard_size` with ``smallest``).
 
     Years are grouped from the oldest on, so adding this year's actions only
-    ever changes the newest shard; the newest is always ``pagefind/``.
+    ever changes the newest shard.
     """
     if smallest is not None:
         size = shard_size(len(actions), size, smallest)
@@ -77,10 +80,8 @@ def plan(actions, size: int, smallest: int | None = None) -> list[Shard]:
             groups.append([year])
             count = len(by_year[year])
     shards = []
-    for number, years in enumerate(groups):
-        if number == len(groups) - 1:
-            directory = INDEX
-        elif years[0] == years[-1]:
+    for years in groups:
+        if years[0] == years[-1]:
             directory = f"{INDEX}-{years[0]}"
         else:
             directory = f"{INDEX}-{years[0]}-{years[-1]}"
@@ -95,11 +96,9 @@ def plan_for(build: Build) -> list[Shard]:
 
 
 def outputs(build: Build):
-    # Merged by search.js after the primary index (pagefind/).
-    shards = [s.directory for s in reversed(build.search_shards) if s.directory != INDEX]
     yield Output(
         urls.save_as(build.ua["UA_URLS"]["search"]),
         template="search",
-        context={"page_name": "search", "search_shards": shards},
-        key=fingerprint("search", shards),
+        context={"page_name": "search"},
+        key=fingerprint("search"),
     )

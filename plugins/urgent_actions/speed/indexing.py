@@ -4,6 +4,7 @@ The search index is made of shards (:mod:`urgent_actions.site.search`). A shard
 whose pages have the same page keys as in the previous output is hard-linked
 from it; only the others are indexed again, each by its own Pagefind process,
 up to ``UA_SEARCH_JOBS`` at once, while the build renders the rest of the site.
+Once they are all done, they are merged into the published index.
 
 When only action files were edited, Pagefind even starts before the build has
 read anything (:meth:`SearchIndexer.speculate`), on the shards that hold the
@@ -25,6 +26,7 @@ side:
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -32,6 +34,7 @@ import tempfile
 import time
 
 from .. import urls
+from ..render import pagefind
 from ..render.pagefind import PagefindError
 from ..site.keys import fingerprint
 from ..site.search import DIRECTORY_PREFIXES, INDEX, Shard
@@ -150,6 +153,9 @@ class SearchIndexer:
         # (speculate); start() adopts those whose shard has the same pages.
         self._speculative: dict[str, Job] = {}
         self._indexing: Indexing | None = None
+        # What wait() merges: the site's directory, its shards, the previous output, and
+        # whether that output's merged index is of these very shards (reused when none changes).
+        self._merge = None
 
     def speculate(self, published: str, shards: dict | None, before: dict, now: dict, actions_dir: str) -> None:
         """Start indexing the shards that hold the pages of the edited actions, as the
@@ -225,6 +231,8 @@ class SearchIndexer:
         if renovating:
             self._remove_unplanned(site_dir, shards, previous)
         recorded = cache.old_search if cache is not None else {}
+        same_shards = bool(previous) and set(recorded) == {shard.directory for shard in shards}
+        self._merge = site_dir, shards, previous, same_shards and os.path.isdir(os.path.join(previous, INDEX))
         counts, digests, stale = self._reuse_unchanged(site_dir, shards, previous, recorded, page_keys, renovating)
         counts["indexed"] = len(stale)
         published_as_recorded = cache.published_as_recorded if cache is not None else None
@@ -253,9 +261,9 @@ class SearchIndexer:
 
     def _remove_unplanned(self, site_dir: str, shards: list[Shard], previous: str | None) -> None:
         """Remove the spare's shard directories that this build does not plan."""
-        planned = {shard.directory for shard in shards}
+        planned = {shard.directory for shard in shards} | {INDEX}  # the merged index: wait() sees to it
         for name in os.listdir(site_dir):
-            if (name == INDEX or name.startswith(DIRECTORY_PREFIXES[1])) and name not in planned:
+            if name.startswith(DIRECTORY_PREFIXES[1]) and name not in planned:
                 self._remove_shard_directory(os.path.join(site_dir, name), previous)
 
     def _reuse_unchanged(self, site_dir: str, shards: list[Shard], previous: str | None, recorded: dict,
@@ -313,15 +321,25 @@ class SearchIndexer:
         return left, adopted
 
     def busy_directories(self) -> set[str]:
-        """The shard directories the indexing is still to write."""
-        return self._indexing.directories() if self._indexing is not None else set()
+        """The directories the indexing is still to write: shards, and the merged index."""
+        return self._indexing.directories() | {INDEX} if self._indexing is not None else set()
 
     def wait(self) -> tuple[dict, dict[str, str]]:
-        """Wait for the indexing :meth:`start` began (bounded: see the module's docstring)."""
+        """Wait for the indexing :meth:`start` began (bounded: see the module's docstring),
+        then merge the shards into the published index."""
         indexing, self._indexing = self._indexing, None
         if indexing is None:
             raise RuntimeError("SearchIndexer.wait() without start()")
-        return indexing.wait()
+        counts, digests = indexing.wait()
+        started = time.perf_counter()
+        site_dir, shards, previous, reusable = self._merge
+        if reusable and counts["indexed"] == 0:  # every shard as it was: so is their merge
+            self._reuse_shard(os.path.join(previous, INDEX), os.path.join(site_dir, INDEX), previous, True)
+        else:
+            discard = functools.partial(self._remove_shard_directory, previous=previous)
+            pagefind.merge_shards(site_dir, shards, self.timeout, discard=discard)
+        counts["merge"] = time.perf_counter() - started
+        return counts, digests
 
     def stop(self) -> None:
         """End every Pagefind process this build started (a failed or interrupted build)."""

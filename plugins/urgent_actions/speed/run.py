@@ -94,6 +94,7 @@ class PlainRun:
         logger.info("Wrote %d files in %.1f s", len(outputs), time.perf_counter() - started)
         if shards:
             pagefind.index_shards(self.staging, shards, self.ua["UA_LANGUAGE"], self.ua["UA_SEARCH_TIMEOUT"])
+            pagefind.merge_shards(self.staging, shards, self.ua["UA_SEARCH_TIMEOUT"])
 
     def changed_among(self, names: list[str]) -> int | None:
         """How many of the files ``names`` are new or changed; None: all of them (every
@@ -340,7 +341,9 @@ class BuildRun(PlainRun):
             self.cache.new_search = digests
         counts["seconds"] = time.perf_counter() - started
         logger.info(
-            "Search index: %(indexed)d shards indexed, %(reused)d reused; waited %(seconds).1f s for Pagefind", counts
+            "Search index: %(indexed)d shards indexed, %(reused)d reused; waited %(seconds).1f s for Pagefind, "
+            "merged them in %(merge)0.2f s",
+            counts,
         )
 
     def tidy(self) -> None:

@@ -1,6 +1,5 @@
 /* Search with the site's own Pagefind index (pagefind/pagefind.js, built with
-   the site). A large archive's index is split by years into shards: the newest
-   is pagefind/, the others are named in data-search-shards and merged into it.
+   the site: one index, which the build merges from its shards by years).
    The page says what to do without JavaScript; this replaces that note with a
    search form, filters by state, country and theme, and results announced to
    screen readers. */
@@ -58,8 +57,6 @@ async function start() {
   let pagefind;
   try {
     pagefind = await import(base + "pagefind/pagefind.js");
-    const shards = (form.dataset.searchShards || "").split(" ").filter(Boolean);
-    for (const shard of shards) { await pagefind.mergeIndex(base + shard + "/"); }
     await pagefind.init();
   } catch (error) {
     status.textContent = "La recherche est indisponible pour le moment.";
