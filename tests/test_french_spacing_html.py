@@ -127,6 +127,23 @@ HOSTILE = [
     ),
     '<html lang="fr"><div lang="en"><img alt="English : no"><img lang="fr" alt="Français : oui"></div>',
     '<html lang="fr"><p data-x=\' title="inside : x"\' title="real : y">t</p><input placeholder="Nom :">',
+    # Documents read without following their elements (one French html element, raw elements holding
+    # text only), and the near misses that must be followed.
+    '<!doctype html>\n<html lang="fr"><script>a ? b : c</script><p title="t : x">« x » : y</p></html>\nfin : z',
+    '<html lang="fr"><SCRIPT>a ? b : c</Script><pre lang="fr">p : q</pre><div lang="fr-BE">b : c</div>',
+    '<html lang="fr"><script><b>a : b</b></script> c : d',
+    '<html lang="fr"><script/>a : b</script> c : d',
+    '<html lang="fr"><script>a : b</div> c : d</script> e : f',
+    '<html lang="fr"><span lang="">vide : non</span> oui : x',
+    '<html lang="fr"><div lang="en">no : x</div> oui : x',
+    '<p lang="fr">avant : x</p><html lang="fr">dedans : y</html> après : z',
+    '<html lang="fr">a : b</html><p lang="fr">après : c</p>',
+    '<html lang="fr"><html lang="en">deux : x</html> encore : y',
+    "<html>sans langue : x</html>",
+    '<html lang="en">english : x<p lang="fr">fr : y</p></html>',
+    '<html lang="fr" /><p>auto : x</p>',
+    '<html lang="fr"><img lang="en" alt="no : x"><img alt="oui : y"></html><img alt="dehors : z">',
+    '<html lang="fr"><p>a : b</html></p> fin : c <code>d : e</code>',
 ]
 
 
