@@ -131,7 +131,9 @@ def test_follow_up_writes_the_update_and_closes_the_open_action(project):
 
 
 def test_publish_dry_run_leaves_output_as_it_was(tmp_path):
-    project = clone_project(tmp_path)
+    # With the Node packages linked in, as test_cli's publish tests do: without
+    # them ./dev publish would first run `npm ci` in the clone (minutes).
+    project = clone_project(tmp_path, node=True)
     (project / "output").mkdir()
     (project / "output" / "index.html").write_text("the preview being looked at", "utf-8")
     remote = tmp_path / "remote.git"
