@@ -84,7 +84,7 @@ def test_a_worker_that_dies_fails_the_build(tmp_path):
 
 
 @needs_two_cores
-def test_actions_read_on_workers_share_their_models_field_name_sets(tmp_path):
+def test_actions_read_on_workers_share_their_models_field_names_and_short_texts(tmp_path):
     # Each Pydantic model would hold its own set of the names of its set fields
     # (30 MB at 10,000 actions): models that come back pickled share one per set.
     in_one = _read(_content(tmp_path, broken=False), parallel=False)
@@ -95,6 +95,9 @@ def test_actions_read_on_workers_share_their_models_field_name_sets(tmp_path):
     kinds = {frozenset(target.model_fields_set) for target in targets}
     assert len(targets) == 24 and len({id(target.model_fields_set) for target in targets}) == len(kinds) == 2
     assert [front.model_fields_set for _, front, _, _ in in_one] == [front.model_fields_set for front in fronts]
+    # And the short texts that recur from action to action: one string each.
+    assert len({id(front.country) for front in fronts}) == 1
+    assert len({id(target.salutation) for target in targets if target.salutation == targets[0].salutation}) == 1
     # Pydantic copies the set before changing it: the others' stay as they were.
     plain = next(target for target in targets if "ref" not in target.model_fields_set)
     renamed = plain.model_copy(update={"ref": "ministre"})

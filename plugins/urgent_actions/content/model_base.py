@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-# One set of field names per distinct set (a handful): see ContentModel.__setstate__.
+# One set of field names per distinct set (a handful), and one string per short text
+# (country and language codes, themes, authorities' names, roles, salutations,
+# addresses): see ContentModel.__setstate__. Long texts are left alone (nearly all
+# differ, and a warm builder would keep every version of them).
 _FIELDS_SETS: dict[frozenset, set] = {}
+_SHORT_TEXTS: dict[str, str] = {}
+SHORT_TEXT = 80
 
 
 def shared_fields_set(names: set) -> set:
@@ -18,18 +23,33 @@ def shared_fields_set(names: set) -> set:
     return found
 
 
+def _share_short_texts(fields: dict) -> None:
+    """Make every short string among ``fields``' values (and in their lists of strings)
+    the one string every unpickled model with that text holds."""
+    shared = _SHORT_TEXTS.setdefault
+    for name, value in fields.items():
+        kind = type(value)
+        if kind is str:
+            if len(value) <= SHORT_TEXT:
+                fields[name] = shared(value, value)
+        elif kind is list and value and type(value[0]) is str:
+            value[:] = [shared(v, v) if type(v) is str and len(v) <= SHORT_TEXT else v for v in value]
+
+
 class ContentModel(BaseModel):
     """A Pydantic model of the content.
 
-    Pydantic gives each instance its own set of the names of the fields its
-    source set; an action's front matter and its targets, copies and letters
-    come to the build pickled (from the read workers, from the read cache), so
-    at 10,000 actions those sets would be 60,000 equal ones, about 30 MB of the
-    build's largest process. Unpickled models share one set per distinct set
-    instead. Every subclass is frozen, and Pydantic copies the set before
-    changing it (``model_copy``), so the shared set is never written to.
+    An action's front matter and its targets, copies and letters come to the
+    build pickled (from the read workers, from the read cache), and each
+    unpickled model would hold its own copies of what the others hold too:
+    Pydantic's set of the names of the fields its source set (about 30 MB of
+    the build's largest process at 10,000 actions), and the short texts that
+    recur from action to action (codes, themes, authorities). Unpickled models
+    share them instead. Every subclass is frozen, and Pydantic copies the set
+    before changing it (``model_copy``), so nothing shared is ever written to.
     """
 
     def __setstate__(self, state: dict) -> None:
         super().__setstate__(state)
         object.__setattr__(self, "__pydantic_fields_set__", shared_fields_set(self.__pydantic_fields_set__))
+        _share_short_texts(self.__dict__)
