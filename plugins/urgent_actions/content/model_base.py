@@ -7,15 +7,16 @@ from pydantic import BaseModel
 
 # One set of field names per distinct set (a handful), and one string per short text
 # (country and language codes, themes, authorities' names, roles, salutations,
-# addresses): see ContentModel.__setstate__. Long texts are left alone (nearly all
-# differ, and a warm builder would keep every version of them).
+# addresses), in the process that validates: see ContentModel.model_post_init.
+# Long texts are left alone (nearly all differ, and a warm builder would keep
+# every version of them).
 _FIELDS_SETS: dict[frozenset, set] = {}
 _SHORT_TEXTS: dict[str, str] = {}
 SHORT_TEXT = 80
 
 
 def shared_fields_set(names: set) -> set:
-    """The one set equal to ``names`` that every model unpickled with the same fields shares."""
+    """The one set equal to ``names`` that every model validated with the same fields shares."""
     key = frozenset(names)
     found = _FIELDS_SETS.get(key)
     if found is None:
@@ -25,7 +26,7 @@ def shared_fields_set(names: set) -> set:
 
 def _share_short_texts(fields: dict) -> None:
     """Make every short string among ``fields``' values (and in their lists of strings)
-    the one string every unpickled model with that text holds."""
+    the one string every model validated with that text holds."""
     shared = _SHORT_TEXTS.setdefault
     for name, value in fields.items():
         kind = type(value)
@@ -39,17 +40,17 @@ def _share_short_texts(fields: dict) -> None:
 class ContentModel(BaseModel):
     """A Pydantic model of the content.
 
-    An action's front matter and its targets, copies and letters come to the
-    build pickled (from the read workers, from the read cache), and each
-    unpickled model would hold its own copies of what the others hold too:
+    Each model would hold its own copies of what thousands of others hold too:
     Pydantic's set of the names of the fields its source set (about 30 MB of
     the build's largest process at 10,000 actions), and the short texts that
-    recur from action to action (codes, themes, authorities). Unpickled models
-    share them instead. Every subclass is frozen, and Pydantic copies the set
-    before changing it (``model_copy``), so nothing shared is ever written to.
+    recur from action to action (codes, themes, authorities). Models share
+    them instead, from their validation on; pickling keeps what it shares
+    (the read workers send their actions to the build by chunks, the read
+    cache is saved by chunks), so unpickling costs nothing more. Every
+    subclass is frozen, and Pydantic copies the set before changing it
+    (``model_copy``), so nothing shared is ever written to.
     """
 
-    def __setstate__(self, state: dict) -> None:
-        super().__setstate__(state)
+    def model_post_init(self, context, /) -> None:
         object.__setattr__(self, "__pydantic_fields_set__", shared_fields_set(self.__pydantic_fields_set__))
         _share_short_texts(self.__dict__)
