@@ -4,6 +4,7 @@ order, as in one process; a worker's exception fails the build as in one process
 from __future__ import annotations
 
 import os
+import pickle
 
 import pytest
 
@@ -81,3 +82,24 @@ def test_an_exception_in_a_render_worker_fails_the_build(tmp_path):
 def test_a_worker_that_dies_fails_the_build(tmp_path):
     with pytest.raises(RuntimeError, match="ended before its work was done"):
         parallel_read.render_all(_Generator(tmp_path, die_on="page-5"), [f"page-{n}" for n in range(40)], 1)
+
+
+def test_validated_models_share_their_field_names_and_short_texts(tmp_path):
+    # Each Pydantic model would hold its own set of the names of its set fields
+    # and its own copy of texts that recur (30 MB and more at 10,000 actions):
+    # validated models share them, and pickled together they stay shared (the
+    # read workers' chunks, the read cache).
+    read = _read(_content(tmp_path, broken=False), parallel=False)
+    for fronts in ([front for _, front, _, _ in read], pickle.loads(pickle.dumps([f for _, f, _, _ in read]))):
+        targets = [target for front in fronts for target in front.targets]
+        kinds = {frozenset(target.model_fields_set) for target in targets}
+        assert len({id(front.model_fields_set) for front in fronts}) == 1
+        assert len(targets) == 24 and len({id(target.model_fields_set) for target in targets}) == len(kinds) == 2
+        assert len({id(front.country) for front in fronts}) == 1
+        assert len({id(target.salutation) for target in targets if target.salutation == targets[0].salutation}) == 1
+    # Pydantic copies the set before changing it: the others' stay as they were.
+    plain = next(target for target in targets if "ref" not in target.model_fields_set)
+    renamed = plain.model_copy(update={"ref": "ministre"})
+    assert renamed.ref == "ministre" and "ref" in renamed.model_fields_set
+    assert "ref" not in plain.model_fields_set
+    assert all(frozenset(target.model_fields_set) in kinds for target in targets)

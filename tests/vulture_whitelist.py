@@ -36,7 +36,8 @@ _.daemon_threads
 _.allow_reuse_address
 # feedgenerator: asks the feed for its latest date (site/feeds.py).
 _.latest_post_date
-# pydantic: the models' configuration.
+# pydantic: the models' configuration, and what it calls once a model is validated.
 _.model_config
+_.model_post_init
 # ruamel.yaml: keep the quotes an editor wrote (tools/yaml_edit.py).
 _.preserve_quotes

@@ -12,13 +12,14 @@ from __future__ import annotations
 import os
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from . import textlimits
 from .authority import Authority, Copy
 from .errors import did_you_mean
 from .fields import ALIAS_RE, CASE_RE, IsoDate, Line, Text, country_code, is_language_code, rule_error
 from .letters import DEFAULT_CLOSINGS, salutation_for
+from .model_base import ContentModel
 from .rules import Found, Problems, Rules, raise_rule_problems
 from .states import STATES
 
@@ -35,7 +36,7 @@ def closing_known(values: dict[str, Any]) -> list[Found]:
     return [(("closing",), message)]
 
 
-class Letter(BaseModel):
+class Letter(ContentModel):
     """A model letter, in one language."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -68,7 +69,7 @@ class Letter(BaseModel):
         return LETTER_RULES.run(values)
 
 
-class Outcome(BaseModel):
+class Outcome(ContentModel):
     """What came of the action, and when."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -77,7 +78,7 @@ class Outcome(BaseModel):
     text: Annotated[Text, Field(max_length=500)]
 
 
-class ActionFront(BaseModel):
+class ActionFront(ContentModel):
     """The front matter of content/actions/<slug>.md."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

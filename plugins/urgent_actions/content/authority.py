@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, model_validator
 
 from .errors import did_you_mean
 from .fields import CountryCode, Emails, Handle, HttpsUrl, Line, Phone, Salutation, Text, rule_error
+from .model_base import ContentModel
 from .rules import Found, Rules, raise_rule_problems
 
 REACH_CHANNELS = ("address", "email", "sms", "fax", "twitter", "web")
@@ -45,7 +46,7 @@ def greeted(values: dict[str, Any]) -> list[Found]:
     return [(("salutation",), message + _in_file(values))]
 
 
-class Authority(BaseModel):
+class Authority(ContentModel):
     """Someone to write to: a target, or a copy (inline or in content/authorities/)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
