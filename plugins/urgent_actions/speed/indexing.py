@@ -40,6 +40,7 @@ from ..site.keys import fingerprint
 from ..site.search import DIRECTORY_PREFIXES, INDEX, Shard
 from . import output_swap
 from .pagefind_job import Job
+from .stamps import cache_file
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,11 @@ def pages_digest(pages, page_keys: dict[str, str] | None) -> str | None:
     if page_keys and all(page in page_keys for page in pages):
         return fingerprint(*((page, page_keys[page]) for page in pages))
     return None
+
+
+def merge_cache_dir(cache_dir: str, final_output: str) -> str:
+    """The directory where the search merge keeps what it read of the shards (for an output)."""
+    return os.path.splitext(cache_file(cache_dir, final_output, "search-merge"))[0]
 
 
 def _inodes(root: str) -> dict[str, int]:
@@ -232,7 +238,9 @@ class SearchIndexer:
             self._remove_unplanned(site_dir, shards, previous)
         recorded = cache.old_search if cache is not None else {}
         same_shards = bool(previous) and set(recorded) == {shard.directory for shard in shards}
-        self._merge = site_dir, shards, previous, same_shards and os.path.isdir(os.path.join(previous, INDEX))
+        reusable = same_shards and os.path.isdir(os.path.join(previous, INDEX))
+        merge_cache = merge_cache_dir(cache.cache_dir, cache.final_output) if cache is not None else None
+        self._merge = site_dir, shards, previous, reusable, merge_cache
         counts, digests, stale = self._reuse_unchanged(site_dir, shards, previous, recorded, page_keys, renovating)
         counts["indexed"] = len(stale)
         published_as_recorded = cache.published_as_recorded if cache is not None else None
@@ -332,12 +340,12 @@ class SearchIndexer:
             raise RuntimeError("SearchIndexer.wait() without start()")
         counts, digests = indexing.wait()
         started = time.perf_counter()
-        site_dir, shards, previous, reusable = self._merge
+        site_dir, shards, previous, reusable, merge_cache = self._merge
         if reusable and counts["indexed"] == 0:  # every shard as it was: so is their merge
             self._reuse_shard(os.path.join(previous, INDEX), os.path.join(site_dir, INDEX), previous, True)
         else:
             discard = functools.partial(self._remove_shard_directory, previous=previous)
-            pagefind.merge_shards(site_dir, shards, self.timeout, discard=discard)
+            pagefind.merge_shards(site_dir, shards, self.timeout, discard, merge_cache, previous)
         counts["merge"] = time.perf_counter() - started
         return counts, digests
 
