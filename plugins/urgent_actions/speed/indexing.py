@@ -40,7 +40,6 @@ from ..site.keys import fingerprint
 from ..site.search import DIRECTORY_PREFIXES, INDEX, Shard
 from . import output_swap
 from .pagefind_job import Job
-from .stamps import cache_file
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +50,6 @@ def pages_digest(pages, page_keys: dict[str, str] | None) -> str | None:
     if page_keys and all(page in page_keys for page in pages):
         return fingerprint(*((page, page_keys[page]) for page in pages))
     return None
-
-
-def merge_cache_dir(cache_dir: str, final_output: str) -> str:
-    """The directory where the search merge keeps what it read of the shards (for an output)."""
-    return os.path.splitext(cache_file(cache_dir, final_output, "search-merge"))[0]
 
 
 def _inodes(root: str) -> dict[str, int]:
@@ -239,7 +233,7 @@ class SearchIndexer:
         recorded = cache.old_search if cache is not None else {}
         same_shards = bool(previous) and set(recorded) == {shard.directory for shard in shards}
         reusable = same_shards and os.path.isdir(os.path.join(previous, INDEX))
-        merge_cache = merge_cache_dir(cache.cache_dir, cache.final_output) if cache is not None else None
+        merge_cache = cache.search_merge_dir if cache is not None else None
         self._merge = site_dir, shards, previous, reusable, merge_cache
         counts, digests, stale = self._reuse_unchanged(site_dir, shards, previous, recorded, page_keys, renovating)
         counts["indexed"] = len(stale)
