@@ -120,16 +120,22 @@ def test_a_merge_after_an_edit_reuses_and_gives_the_bytes_of_a_merge_from_scratc
     page.write_text(page.read_text("utf-8").replace("une publication", "un texte zorglub"), "utf-8")
     _index(site, tmp_path / "edited", PAGES["new"])
     shards = [str(tmp_path / "edited"), str(tmp_path / "old")]
+    merge(shards, str(tmp_path / "full"))
+    # A file of the previous index that is no longer the one the merge wrote is not linked
+    # (one the edit left as it was).
+    kept = {p.name for p in (tmp_path / "full" / "index").iterdir()}
+    replaced = min(p for p in (tmp_path / "first" / "index").iterdir() if p.name in kept)
+    (tmp_path / "other").write_bytes(b"not the merged chunk")
+    (tmp_path / "other").replace(replaced)
     words, decoded = Index.words, []
     monkeypatch.setattr(Index, "words", lambda index: decoded.append(index.directory) or words(index))
     merge(shards, str(tmp_path / "fast"), str(cache), str(tmp_path / "first"))
     assert decoded == [str(tmp_path / "edited")]  # the other shard comes from the cache
-    merge(shards, str(tmp_path / "full"))
     fast, full = _files(tmp_path / "fast"), _files(tmp_path / "full")
     assert fast == full and fast != _files(tmp_path / "first")
     assert "zorglub" in _by_url(tmp_path / "fast")["words"]
     # The chunks the edit left as they were are the previous merge's very files.
     chunks = {p.name: p.stat().st_ino for p in (tmp_path / "first" / "index").iterdir()}
     linked = [p for p in (tmp_path / "fast" / "index").iterdir() if chunks.get(p.name) == p.stat().st_ino]
-    assert 0 < len(linked) < len(chunks)
+    assert 0 < len(linked) < len(chunks) and replaced.name not in {p.name for p in linked}
     assert len(list(cache.glob("shard-*"))) == 2  # the edited shard's old entry is gone

@@ -22,6 +22,12 @@ the first delta of each list changes), unions the words and filter values, cuts
 the sorted words into chunks as Pagefind does (smaller ones:
 :data:`CHUNK_POSITIONS`), and names every file by the
 digest of its content as Pagefind does, so that the output is deterministic.
+
+An edit re-indexes one shard: with ``--cache DIR`` the merge keeps each shard's
+words as CBOR bytes to copy (a page list changes only in its first delta), so
+it decodes only the shards it has not seen; with ``--previous INDEX`` it links
+the files of the last merged index that it would write again with the same
+bytes. Either way the output is the bytes of a merge from scratch.
 """
 
 from __future__ import annotations
