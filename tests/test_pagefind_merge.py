@@ -102,3 +102,40 @@ def test_a_merge_gives_the_same_bytes_twice(tmp_path):
         p.relative_to(tmp_path / "second"): p.read_bytes() for p in (tmp_path / "second").rglob("*") if p.is_file()
     }
     assert first == second and len(first) > 8
+
+
+def _files(root: Path) -> dict:
+    return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_merge_after_an_edit_reuses_and_gives_the_bytes_of_a_merge_from_scratch(tmp_path, monkeypatch):
+    monkeypatch.setattr(pagefind_merge.chunk_words, "__defaults__", (20,))  # several chunks
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    _write_site(site)
+    for name, shard in PAGES.items():
+        _index(site, tmp_path / name, shard)
+    merge([str(tmp_path / "new"), str(tmp_path / "old")], str(tmp_path / "first"), str(cache))
+    # An edit re-indexes one shard; the other one is read from the cache.
+    page = site / "actions" / "d" / "index.html"
+    page.write_text(page.read_text("utf-8").replace("une publication", "un texte zorglub"), "utf-8")
+    _index(site, tmp_path / "edited", PAGES["new"])
+    shards = [str(tmp_path / "edited"), str(tmp_path / "old")]
+    merge(shards, str(tmp_path / "full"))
+    # A file of the previous index that is no longer the one the merge wrote is not linked
+    # (one the edit left as it was).
+    kept = {p.name for p in (tmp_path / "full" / "index").iterdir()}
+    replaced = min(p for p in (tmp_path / "first" / "index").iterdir() if p.name in kept)
+    (tmp_path / "other").write_bytes(b"not the merged chunk")
+    (tmp_path / "other").replace(replaced)
+    words, decoded = Index.words, []
+    monkeypatch.setattr(Index, "words", lambda index: decoded.append(index.directory) or words(index))
+    merge(shards, str(tmp_path / "fast"), str(cache), str(tmp_path / "first"))
+    assert decoded == [str(tmp_path / "edited")]  # the other shard comes from the cache
+    fast, full = _files(tmp_path / "fast"), _files(tmp_path / "full")
+    assert fast == full and fast != _files(tmp_path / "first")
+    assert "zorglub" in _by_url(tmp_path / "fast")["words"]
+    # The chunks the edit left as they were are the previous merge's very files.
+    chunks = {p.name: p.stat().st_ino for p in (tmp_path / "first" / "index").iterdir()}
+    linked = [p for p in (tmp_path / "fast" / "index").iterdir() if chunks.get(p.name) == p.stat().st_ino]
+    assert 0 < len(linked) < len(chunks) and replaced.name not in {p.name for p in linked}
+    assert len(list(cache.glob("shard-*"))) == 2  # the edited shard's old entry is gone

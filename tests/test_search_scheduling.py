@@ -38,6 +38,7 @@ class Cache:
 
     def __init__(self, keys: dict, recorded: dict, published=lambda page, key: True):
         self.keys, self.old_search, self.renovation = keys, recorded, None
+        self.search_merge_dir = None  # the merge reads every shard
         self.published_as_recorded = published
 
     def content_keys(self):

@@ -92,19 +92,27 @@ def index_shards(site_dir: str, shards: list[Shard], language: str, timeout: flo
         tidy_index(target)
 
 
-def merge_shards(site_dir: str, shards: list[Shard], timeout: float, discard=shutil.rmtree) -> None:
+def merge_shards(site_dir: str, shards: list[Shard], timeout: float, discard=shutil.rmtree,
+                 cache_dir: str | None = None, previous: str | None = None) -> None:  # fmt: skip
     """Merge the shards' indexes into the one the search page loads (``pagefind/``),
     the newest shard's pages first; an index already there is ``discard``-ed first
     (its files may be another output's: never written in place). The merge runs in
-    a child process (its memory is not the build's) that dies with the build."""
+    a child process (its memory is not the build's) that dies with the build.
+
+    With a ``cache_dir`` kept between builds and the ``previous`` output, the merge
+    decodes only the shards it has not read before and links the files of the
+    previous merged index whose content is the same (:func:`pagefind_merge.merge`)."""
     target = os.path.join(site_dir, INDEX)
     if os.path.lexists(target):
         discard(target)
     if not shards:
         return
     sources = [os.path.join(site_dir, shard.directory) for shard in reversed(shards)]
+    options = ["--cache", cache_dir] if cache_dir else []
+    if cache_dir and previous and os.path.isdir(os.path.join(previous, INDEX)):
+        options += ["--previous", os.path.join(previous, INDEX)]
     with tempfile.TemporaryFile() as log:
-        process = start_child([sys.executable, pagefind_merge.__file__, target, *sources], log)
+        process = start_child([sys.executable, pagefind_merge.__file__, *options, target, *sources], log)
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

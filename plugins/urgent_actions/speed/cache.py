@@ -74,6 +74,8 @@ class BuildCache:
         self.reads_path = cache_file(cache_dir, self.final_output, "reads")
         self.old_search: dict[str, str] = {}  # search index shard -> digest of its pages
         self.new_search: dict[str, str] = {}
+        # Where the search merge keeps what it read of the shards (render.pagefind_merge).
+        self.search_merge_dir = os.path.splitext(cache_file(cache_dir, self.final_output, "search-merge"))[0]
         if manifest is False:
             manifest = read_manifest(self.manifest_path)
         self.old_files = self._load_manifest(manifest)

@@ -232,7 +232,9 @@ class SearchIndexer:
             self._remove_unplanned(site_dir, shards, previous)
         recorded = cache.old_search if cache is not None else {}
         same_shards = bool(previous) and set(recorded) == {shard.directory for shard in shards}
-        self._merge = site_dir, shards, previous, same_shards and os.path.isdir(os.path.join(previous, INDEX))
+        reusable = same_shards and os.path.isdir(os.path.join(previous, INDEX))
+        merge_cache = cache.search_merge_dir if cache is not None else None
+        self._merge = site_dir, shards, previous, reusable, merge_cache
         counts, digests, stale = self._reuse_unchanged(site_dir, shards, previous, recorded, page_keys, renovating)
         counts["indexed"] = len(stale)
         published_as_recorded = cache.published_as_recorded if cache is not None else None
@@ -332,12 +334,12 @@ class SearchIndexer:
             raise RuntimeError("SearchIndexer.wait() without start()")
         counts, digests = indexing.wait()
         started = time.perf_counter()
-        site_dir, shards, previous, reusable = self._merge
+        site_dir, shards, previous, reusable, merge_cache = self._merge
         if reusable and counts["indexed"] == 0:  # every shard as it was: so is their merge
             self._reuse_shard(os.path.join(previous, INDEX), os.path.join(site_dir, INDEX), previous, True)
         else:
             discard = functools.partial(self._remove_shard_directory, previous=previous)
-            pagefind.merge_shards(site_dir, shards, self.timeout, discard=discard)
+            pagefind.merge_shards(site_dir, shards, self.timeout, discard, merge_cache, previous)
         counts["merge"] = time.perf_counter() - started
         return counts, digests
 
