@@ -21,15 +21,17 @@ import hashlib
 
 def fingerprint(*parts) -> str:
     """A short stable digest of strings, bytes and other values (by ``repr``)."""
-    digest = hashlib.blake2b(digest_size=20)
+    # One buffer hashed at once: the same digest as an update per piece, in fewer calls
+    # (about 40,000 keys are made or checked per build at 10,000 actions).
+    blob = bytearray()
     for part in parts:
         if isinstance(part, str):
             part = part.encode("utf-8")
         elif not isinstance(part, bytes):
             part = repr(part).encode("utf-8")
-        digest.update(len(part).to_bytes(8, "little"))
-        digest.update(part)
-    return digest.hexdigest()
+        blob += len(part).to_bytes(8, "little")
+        blob += part
+    return hashlib.blake2b(blob, digest_size=20).hexdigest()
 
 
 def action_token(action) -> bytes:
@@ -37,11 +39,9 @@ def action_token(action) -> bytes:
     digest of its file's bytes and of its photo's (the page links the photo's
     copies, named by it), and ``\\1`` when it is open (its state and days left
     change with the build date)."""
-    # Made again for each of the ten or so keys an action is in: a microsecond,
-    # 0.01 s a build at 10,000 actions, which no memo on the action is worth.
-    mark = "\1" if action.front.state == "open" else ""
-    photo = f"\0{action.image_info.digest}" if action.image_info is not None else ""
-    return f"{action.slug}\0{action.source_digest}{photo}{mark}\n".encode()
+    # Made once per action (``Action.key_token``): it is in about nine keys, 92,000
+    # tokens a build at 10,000 actions, 0.2 s of CPU when each was made again.
+    return action.key_token
 
 
 def actions_key(actions, build_date, *extra) -> str:

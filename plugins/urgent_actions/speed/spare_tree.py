@@ -106,7 +106,7 @@ def renovate(root: str, spare: dict, published: dict, reusable, wholes=(), disca
     wholes = tuple(wholes) if discard is not None else ()
     going: set[str] = set()  # directories of ``wholes`` to discard
     for relative, identity in files.items():
-        folder = os.path.dirname(relative)
+        folder = relative.rpartition("/")[0]  # os.path.dirname, for the stamp's plain relative paths: 44,000 calls
         if folder in changed and relative not in changed[folder]:
             continue  # gone, or replaced and deleted by _forget_unknown
         if shared.get(relative) == identity and reusable(relative):
