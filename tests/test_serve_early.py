@@ -226,13 +226,22 @@ def test_the_first_save_after_a_start_that_finds_nothing_to_do_is_previewed(tmp_
     assert builder.same_as_fresh() == []
 
 
+def _break_action_a(builder, old: str, new: str, appended: str = "") -> str:
+    """After the first build, replace ``old`` by ``new`` in a.md (and append a line), wait
+    for the build to stop on it; return a's page as the first build published it."""
+    _wait_for(lambda: builder.builds() == 1, "first build", builder.log)
+    before = builder.page("a")
+    _replace(builder.content / "actions" / "a.md", old, new)
+    if appended:
+        _append(builder.content / "actions" / "a.md", appended)
+    _wait_for(lambda: "the build stopped" in _read(builder.log), "failed rebuild", builder.log)
+    return before
+
+
 def test_an_invalid_action_file_is_not_previewed_and_the_build_says_why(tmp_path):
     builder = _Builder(tmp_path)
     try:
-        _wait_for(lambda: builder.builds() == 1, "first build", builder.log)
-        before = builder.page("a")
-        _replace(builder.content / "actions" / "a.md", "update: 0", "update: zéro\nsummary_typo: oui")
-        _wait_for(lambda: "the build stopped" in _read(builder.log), "failed rebuild", builder.log)
+        before = _break_action_a(builder, "update: 0", "update: zéro\nsummary_typo: oui")
         assert builder.page("a") == before
         # Fixed: the previous save is part of what is previewed, and the build follows.
         _replace(builder.content / "actions" / "a.md", "update: zéro\nsummary_typo: oui", "update: 0")
@@ -250,12 +259,8 @@ def test_an_invalid_action_file_is_not_previewed_and_the_build_says_why(tmp_path
 def test_an_edit_that_breaks_a_rule_across_files_is_not_previewed(tmp_path):
     builder = _Builder(tmp_path)
     try:
-        _wait_for(lambda: builder.builds() == 1, "first build", builder.log)
-        before = builder.page("a")
         # b is update 0 of case UA 046/26: a cannot be that too.
-        _replace(builder.content / "actions" / "a.md", "case: UA 045/26", "case: UA 046/26")
-        _append(builder.content / "actions" / "a.md", "Même numéro que b.")
-        _wait_for(lambda: "the build stopped" in _read(builder.log), "failed rebuild", builder.log)
+        before = _break_action_a(builder, "case: UA 045/26", "case: UA 046/26", "Même numéro que b.")
     finally:
         builder.stop()
     log = _read(builder.log)
