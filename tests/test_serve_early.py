@@ -173,12 +173,17 @@ def _pages_with(output: Path, text: str) -> dict[str, bytes]:
     return found
 
 
+def _edit_a_and_wait_for_its_preview(builder, old: str, new: str) -> None:
+    """After the first build, replace ``old`` by ``new`` in a.md and wait for the preview."""
+    _wait_for(lambda: builder.builds() == 1, "first build", builder.log)
+    _replace(builder.content / "actions" / "a.md", old, new)
+    _wait_for(lambda: "Preview: " in _read(builder.log), "preview", builder.log)
+
+
 def test_a_saved_letter_is_previewed_with_the_bytes_the_build_then_writes(tmp_path):
     builder = _Builder(tmp_path)
     try:
-        _wait_for(lambda: builder.builds() == 1, "first build", builder.log)
-        _replace(builder.content / "actions" / "a.md", "de le libérer.", "de le libérer sans délai.")
-        _wait_for(lambda: "Preview: " in _read(builder.log), "preview", builder.log)
+        _edit_a_and_wait_for_its_preview(builder, "de le libérer.", "de le libérer sans délai.")
         previewed = _pages_with(builder.output, "libérer sans délai")
         # Taken before the build wrote anything: what is published is the preview's.
         after_preview = _read(builder.log).split("Preview: ", 1)[1]
@@ -195,9 +200,7 @@ def test_a_saved_letter_is_previewed_with_the_bytes_the_build_then_writes(tmp_pa
 def test_a_preview_that_lists_cannot_know_is_completed_by_the_build(tmp_path):
     builder = _Builder(tmp_path)
     try:
-        _wait_for(lambda: builder.builds() == 1, "first build", builder.log)
-        _replace(builder.content / "actions" / "a.md", "un chercheur détenu", "un chercheur toujours détenu")
-        _wait_for(lambda: "Preview: " in _read(builder.log), "preview", builder.log)
+        _edit_a_and_wait_for_its_preview(builder, "un chercheur détenu", "un chercheur toujours détenu")
         assert "toujours détenu" in builder.page("a")
         _wait_for(lambda: builder.builds() == 2, "end of the rebuild", builder.log)
     finally:
