@@ -17,9 +17,7 @@ Pagefind index of all the action pages, built here by the Pagefind binary over
 the same HTML (same filters, same language) into a temporary directory and
 served in place of the site's ``pagefind*/`` directories. The row reports both,
 the ratio the targets speak of (first search = page + name query), and the
-CPU time and memory of that one Pagefind run. (``--parts`` and ``--cold-hot``
-measured several indexes merged by the search page's ``mergeIndex``, which it
-no longer does: they need the search.js of before 2026-12-07's merge.)
+CPU time and memory of that one Pagefind run.
 """
 
 from __future__ import annotations
@@ -42,15 +40,13 @@ SEARCH_PAGE = "recherche/"
 LANGUAGE = "fr"
 WIDTH = 360
 TIMEOUT_MS = 60_000
-SHARDS_ATTRIBUTE = re.compile(rb'data-search-shards="[^"]*"')
 
 
 class Handler(SimpleHTTPRequestHandler):
     """The site's files; with ``indexes`` (URL directory -> directory), those directories
-    from elsewhere, and a search page that merges ``shards`` (the site's own when None)."""
+    from elsewhere."""
 
     indexes: typing.ClassVar[dict[str, str]] = {}
-    shards: str | None = None
 
     def log_message(self, *args):  # quiet
         pass
@@ -61,49 +57,20 @@ class Handler(SimpleHTTPRequestHandler):
             return os.path.join(self.indexes[top], rest)
         return super().translate_path(path)
 
-    def send_head(self):
-        if self.shards is not None and self.path.split("?")[0] == "/" + SEARCH_PAGE:
-            body = Path(self.directory, SEARCH_PAGE, "index.html").read_bytes()
-            body = SHARDS_ATTRIBUTE.sub(b'data-search-shards="' + self.shards.encode() + b'"', body)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            return _Bytes(body)
-        return super().send_head()
 
-
-class _Bytes:
-    def __init__(self, data: bytes):
-        self.data = data
-
-    def read(self, *_):
-        data, self.data = self.data, b""
-        return data
-
-    def close(self):
-        pass
-
-
-def serve(site: Path, indexes: dict[str, str], shards: str | None) -> ThreadingHTTPServer:
+def serve(site: Path, indexes: dict[str, str]) -> ThreadingHTTPServer:
     """A server of ``site`` on 127.0.0.1 (a free port), in a daemon thread; ``shutdown()`` it."""
-    handler = type("SiteHandler", (Handler,), {"indexes": indexes, "shards": shards})
+    handler = type("SiteHandler", (Handler,), {"indexes": indexes})
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
-def one_index(site: Path, target: str, pages: list[Path] | None = None) -> dict:
-    """Index the action pages of ``site`` (or only ``pages``, from a directory of links) into
-    ``target`` with one Pagefind run; its CPU time and memory."""
+def one_index(site: Path, target: str) -> dict:
+    """Index the action pages of ``site`` into ``target`` with one Pagefind run; its CPU
+    time and memory."""
     from pagefind_bin import get_executable
 
-    if pages is not None:
-        links = Path(target + "-pages")
-        for page in pages:
-            (links / page.relative_to(site)).parent.mkdir(parents=True, exist_ok=True)
-            os.link(page, links / page.relative_to(site))
-        site = links
     command = [
         str(get_executable()), "--site", str(site), "--output-path", target, "--silent",
         "--force-language", LANGUAGE, "--glob", "actions/*/index.html",
@@ -165,45 +132,6 @@ def person(site: Path) -> str:
     return title.group(1).split(":", 1)[-1].split(",")[0].strip(" \u202f\xa0")
 
 
-def cold_pages(site: Path) -> list[Path]:
-    """The action pages that the site's newest shard (``pagefind/``) does not index: those of
-    the years its older shards (``pagefind-<first>-<last>/``) name."""
-    older = [int(year) for name in os.listdir(site) if name.startswith("pagefind-") for year in name.split("-")[1:]]
-    last = max(older, default=0)
-    pages = sorted((site / "actions").glob("*/index.html"))
-    published = re.compile(rb'<time datetime="(\d{4})[^"]*" data-pagefind-meta="date"')
-    return [page for page in pages if int(published.search(page.read_bytes()).group(1)) <= last]
-
-
-def by_date(site: Path) -> list[Path]:
-    """The action pages, oldest first (publication date, then path)."""
-    published = re.compile(rb'<time datetime="([^"]+)" data-pagefind-meta="date"')
-    pages = sorted((site / "actions").glob("*/index.html"))
-    return sorted(pages, key=lambda page: published.search(page.read_bytes()).group(1))
-
-
-def equal_parts(site: Path, count: int) -> list[list[Path]]:
-    """The action pages in ``count`` parts of consecutive dates and (about) equal size."""
-    pages = by_date(site)
-    size = -(-len(pages) // count)
-    return [pages[start : start + size] for start in range(0, len(pages), size)]
-
-
-def part_indexes(site: Path, temporary: str, parts: list[list[Path]]) -> tuple[dict, dict, str]:
-    """One Pagefind run a part, the newest as ``pagefind/``: their CPU time (summed) and
-    largest memory, the directories to serve, and the shards the search page merges."""
-    served, runs = {}, []
-    for number, pages in enumerate(parts):
-        name = "pagefind" if number == len(parts) - 1 else f"pagefind-part{number}"
-        served[name] = os.path.join(temporary, name)
-        runs.append(one_index(site, served[name], pages))
-    build = {
-        "cpu_seconds": round(sum(run["cpu_seconds"] for run in runs), 2),
-        "peak_mib": max(run["peak_mib"] for run in runs),
-    }
-    return build, served, " ".join(sorted(name for name in served if name != "pagefind"))
-
-
 def measure(site: Path, queries: dict[str, str], layouts=("shards", "one_index"), browser=None) -> dict:
     """The row for ``site``: the traffic of each of ``layouts`` (a Chromium ``browser``, or one of its own)."""
     if browser is None:
@@ -220,24 +148,13 @@ def measure(site: Path, queries: dict[str, str], layouts=("shards", "one_index")
                 browser.close()
     results: dict = {"queries": queries, "layouts": list(layouts)}
     with tempfile.TemporaryDirectory(prefix="ua-one-index-") as temporary:
-        served = {"shards": ({}, None)}
+        served = {"shards": {}}
         if "one_index" in layouts:
             index = os.path.join(temporary, "pagefind")
             results["one_index_build"] = one_index(site, index)
-            served["one_index"] = ({"pagefind": index}, "")
-        if "cold_hot" in layouts:
-            cold = os.path.join(temporary, "pagefind-cold")
-            results["cold_hot_build"] = one_index(site, cold, cold_pages(site))
-            served["cold_hot"] = ({"pagefind-cold": cold}, "pagefind-cold")
+            served["one_index"] = {"pagefind": index}
         for name in layouts:
-            if name.startswith("parts"):
-                directory = os.path.join(temporary, name)
-                os.mkdir(directory)
-                results[name + "_build"], *served[name] = part_indexes(
-                    site, directory, equal_parts(site, int(name.removeprefix("parts")))
-                )
-        for name in layouts:
-            server = serve(site, *served[name])
+            server = serve(site, served[name])
             try:
                 url = f"http://127.0.0.1:{server.server_address[1]}/{SEARCH_PAGE}"
                 results[name] = {kind: first_search(browser, url, query) for kind, query in queries.items()}
@@ -284,15 +201,10 @@ def main(argv=None) -> int:
     parser.add_argument("site", help="a built site (the benchmark's output directory)")
     parser.add_argument("--name", help="the person's name searched (default: one from the archive)")
     parser.add_argument("--word", default="journaliste", help="the topic word searched")
-    parser.add_argument("--cold-hot", action="store_true", help="also measure one cold index + the newest shard")
-    parser.add_argument(
-        "--parts", type=int, nargs="*", default=(), help="also measure the pages split into this many equal indexes"
-    )
     parser.add_argument("--json", help="write the results to this file")
     args = parser.parse_args(argv)
     site = Path(args.site)
-    layouts = ("shards", "one_index", *(("cold_hot",) if args.cold_hot else ()), *(f"parts{n}" for n in args.parts))
-    results = measure(site, {"name": args.name or person(site), "word": args.word}, layouts)
+    results = measure(site, {"name": args.name or person(site), "word": args.word})
     print(table(results))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n", "utf-8")

@@ -158,7 +158,7 @@ def test_the_merged_shards_find_what_one_pagefind_index_finds(sharded_site, brow
     ]  # fmt: skip
     found = []
     for indexes in ({}, {"pagefind": str(tmp_path / "one")}):
-        server = search_row.serve(sharded_site, indexes, None)
+        server = search_row.serve(sharded_site, indexes)
         try:
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{server.server_port}/")
