@@ -314,6 +314,11 @@ def read_in_order(paths: list[str], context: dict, renderer) -> list[tuple[Actio
     return [read_action(path, context, renderer) for path in paths]
 
 
+def validation_context(content_root: str, themes: dict, authorities: dict, country_names) -> dict:
+    """What validating an action (:func:`parse_action`) needs from other files, and the site's country names."""
+    return {"themes": themes, "authorities": authorities, "content_root": content_root, "country_names": country_names}
+
+
 def load_site(content_root: str, renderer=None, language: str = "fr", read_actions=None) -> SiteContent:
     """Read all content under ``content_root``; raise ContentError listing every problem.
 
@@ -325,13 +330,7 @@ def load_site(content_root: str, renderer=None, language: str = "fr", read_actio
     themes = _load_themes(content_root, problems)
     authorities = _load_authorities(content_root, problems)
     country_names = _load_country_names(content_root, language, problems)
-    # What validating an action needs from other files, and the site's country names.
-    context = {
-        "themes": themes,
-        "authorities": authorities,
-        "content_root": content_root,
-        "country_names": country_names,
-    }
+    context = validation_context(content_root, themes, authorities, country_names)
 
     actions: list[Action] = []
     folder = os.path.join(content_root, "actions")

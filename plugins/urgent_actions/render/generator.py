@@ -100,6 +100,21 @@ def unfreeze_objects() -> None:
     gc.unfreeze()
 
 
+def problems_after_reading(build, log_advice: bool = True) -> list:
+    """Rules that depend on the settings as well as on a file (the short link an
+    SMS alert carries), and the warnings (postal deadline, long letters), which
+    are errors under ``--fatal warnings``: else they are logged (unless not
+    ``log_advice``: the build that follows a preview logs them), and returned not."""
+    errors = sms.problems(build)
+    advice = post.deadline_problems(build) + pages.long_letter_problems(build)
+    if FatalLogger.fatal_lvl <= logging.WARNING:
+        return errors + advice
+    if log_advice:
+        for problem in advice:
+            logger.warning("%s", problem)
+    return errors
+
+
 class ActionsGenerator(Generator):
     """Reads content/actions, content/authorities and content/themes.yml."""
 
@@ -131,12 +146,12 @@ class ActionsGenerator(Generator):
                 raise
             # Every problem in one list: those of the files that could be read too.
             partial = GeneratorBuild(error.partial, self.build_date, self.ua, self.settings, self)
-            raise ContentError(error.problems + self._problems_after_reading(partial)) from None
+            raise ContentError(error.problems + problems_after_reading(partial)) from None
         read_seconds = time.perf_counter() - started
         self.context.update(site=self.site, build_date=self.build_date, actions=self.site.actions)
         self.build = GeneratorBuild(self.site, self.build_date, self.ua, self.settings, self)
         self.context["build"] = self.build
-        problems = self._problems_after_reading(self.build)
+        problems = problems_after_reading(self.build)
         if problems:
             raise ContentError(problems)
         self.run.site_read(self)
@@ -149,19 +164,6 @@ class ActionsGenerator(Generator):
             len(self.site.themes),
             read_seconds,
         )
-
-    @staticmethod
-    def _problems_after_reading(build) -> list:
-        """Rules that depend on the settings as well as on a file (the short link an
-        SMS alert carries), and the warnings (postal deadline, long letters), which
-        are errors under ``--fatal warnings``: else they are logged, and returned not."""
-        errors = sms.problems(build)
-        advice = post.deadline_problems(build) + pages.long_letter_problems(build)
-        if FatalLogger.fatal_lvl <= logging.WARNING:
-            return errors + advice
-        for problem in advice:
-            logger.warning("%s", problem)
-        return errors
 
     def _plan(self, providers) -> list:
         """Ask ``providers`` for their outputs and give those their keys; return them.

@@ -13,16 +13,14 @@ the page or of a letter) the build writes the very bytes shown here.
 from __future__ import annotations
 
 import dataclasses
-import logging
 from collections.abc import Iterable
 
-from pelican.log import FatalLogger
-
 from ..content.case import Case
-from ..content.loading import FILE_RULES, SiteContent, check_action_name, parse_action
-from ..site import pages, post, sms
+from ..content.loading import FILE_RULES, SiteContent, check_action_name, parse_action, validation_context
+from ..site import pages
 from . import makers
 from .build import GeneratorBuild
+from .generator import problems_after_reading
 from .markdown_renderer import MarkdownRenderer
 
 
@@ -83,12 +81,7 @@ class LastSite:
         except OSError:
             return None
         site = self.site
-        context = {
-            "themes": site.themes,
-            "authorities": site.authorities,
-            "content_root": self.generator.path,
-            "country_names": site.country_names,
-        }
+        context = validation_context(self.generator.path, site.themes, site.authorities, site.country_names)
         action, problems = parse_action(path, raw, context, MarkdownRenderer())
         if problems or action is None or action.front.status == "draft":
             return None
@@ -130,7 +123,4 @@ class LastSite:
         found = [problem for rule in FILE_RULES for problem in rule(list(compared.values()))]
         alone = dataclasses.replace(build.site, actions=edited, drafts=[])
         alone_build = GeneratorBuild(alone, build.build_date, build.ua, build.settings, build.generator)
-        found += sms.problems(alone_build)
-        if FatalLogger.fatal_lvl <= logging.WARNING:
-            found += post.deadline_problems(alone_build) + pages.long_letter_problems(alone_build)
-        return found
+        return found + problems_after_reading(alone_build, log_advice=False)
