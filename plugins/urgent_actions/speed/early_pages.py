@@ -96,7 +96,7 @@ def serving(pelican) -> Serving | None:
 def preview(pelican, changed: set[str]) -> str | None:
     """Under the warm builder, before the build of the files ``changed``: show the edited
     actions' pages (:meth:`Serving.preview`); return what was done, if anything."""
-    marked = _SERVING.get(pelican)
+    marked = serving(pelican)
     return marked.preview(changed) if marked is not None else None
 
 
@@ -136,24 +136,34 @@ def _action_files(changed: set[str], folder: str) -> list[str] | None:
 
 
 def _write(target: str, payload: bytes) -> None:
-    """Write ``target`` as a new file renamed over the old one: a published file may be
-    a hard link shared with the spare output, and is never written in place."""
-    temporary = target + _SUFFIX
-    if os.path.lexists(temporary):
-        os.unlink(temporary)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(temporary, "wb") as handle:
-        handle.write(payload)
-    os.replace(temporary, target)
+    """Write ``target`` as a new file renamed over the old one (:func:`_renamed_over`)."""
+
+    def fill(temporary: str) -> None:
+        with open(temporary, "wb") as handle:
+            handle.write(payload)
+
+    _renamed_over(target, fill)
 
 
 def _put(source: str, target: str) -> None:
+    """Make ``target`` the file ``source`` (a hard link, else a copy), renamed over the old one."""
+
+    def fill(temporary: str) -> None:
+        try:
+            os.link(source, temporary)
+        except OSError:
+            shutil.copyfile(source, temporary)
+
+    _renamed_over(target, fill)
+
+
+def _renamed_over(target: str, fill) -> None:
+    """Make ``target`` a new file that ``fill(path)`` makes beside it, then renamed over the
+    old one: a published file may be a hard link shared with the spare output, and is
+    never written in place, nor missing while a reader asks for it."""
     os.makedirs(os.path.dirname(target), exist_ok=True)
     temporary = target + _SUFFIX
     if os.path.lexists(temporary):
         os.unlink(temporary)
-    try:
-        os.link(source, temporary)
-    except OSError:
-        shutil.copyfile(source, temporary)
+    fill(temporary)
     os.replace(temporary, target)
