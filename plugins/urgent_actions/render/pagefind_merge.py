@@ -200,13 +200,11 @@ def _shard_data(shard: Index, fields: dict[int, int], cache_dir: str | None, use
                 digest.update(handle.read())
     path = os.path.join(cache_dir, f"shard-{digest.hexdigest()}.marshal")
     used.add(os.path.basename(path))
-    try:
-        with open(path, "rb") as handle:
-            return marshal.loads(handle.read())  # load(handle) reads in small pieces: slower
-    except (OSError, EOFError, ValueError, TypeError):
+    data = _load(path, None)
+    if data is None:
         data = _shard_entries(shard, fields), list(shard.filter_values())
         _save(path, data)
-        return data
+    return data
 
 
 def _save(path: str, data) -> None:
@@ -388,7 +386,7 @@ def merge(directories: list[str], target: str, cache_dir: str | None = None, pre
     meta_fields = sorted({name for shard in shards for name in shard.meta_fields})
     entries, filter_values = _read_shards(shards, meta_fields, cache_dir)
     record = os.path.join(cache_dir, "written.marshal") if cache_dir is not None else None
-    writer = _Writer(target, language, previous, _load(record) if record and previous else {})
+    writer = _Writer(target, language, previous, _load(record, {}) if record and previous else {})
     os.makedirs(os.path.join(target, "index"))
     words, hashes = [], []
     for chunk in chunk_words(_merge_words(entries, offsets)):
@@ -412,12 +410,13 @@ def merge(directories: list[str], target: str, cache_dir: str | None = None, pre
         _save(record, writer.record())
 
 
-def _load(path: str) -> dict:
+def _load(path: str, missing):
+    """What :func:`_save` wrote at ``path``; ``missing`` if there is nothing readable."""
     try:
         with open(path, "rb") as handle:
             return marshal.loads(handle.read())  # load(handle) reads in small pieces: slower
     except (OSError, EOFError, ValueError, TypeError):
-        return {}
+        return missing
 
 
 def main(argv: list[str]) -> int:
