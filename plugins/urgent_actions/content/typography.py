@@ -213,7 +213,8 @@ class _OpenElements:
     def _language(self, index: int, current):
         """The language tag ``index`` says, or ``current`` if it says none."""
         token, may_say = self.tokens[index], self.may_say
-        if index not in may_say if may_say is not None else "lang" not in token.lower():
+        says = index in may_say if may_say is not None else "lang" in token.lower()
+        if not says:
             return current
         found = _LANG.search(token, len(self.names[index]) + 1, len(token) - 1)
         return found.group(1).lower() if found else current
@@ -223,7 +224,7 @@ class _OpenElements:
         if self.region:
             self.done = index
             return
-        stack, top, tokens, lowered, may_say = self.stack, self.top, self.tokens, self.lowered, self.may_say
+        stack, top, tokens, lowered = self.stack, self.top, self.tokens, self.lowered
         for at in range(self.done, index):
             tag = lowered[at]
             if not tag:  # a comment or a declaration
@@ -239,8 +240,7 @@ class _OpenElements:
                 top = stack[-1][0]
             elif tag not in _VOID and not _closes_itself(tokens[at]):
                 _, current, raw = stack[-1]
-                language = current if may_say is not None and at not in may_say else self._language(at, current)
-                stack.append((tag, language, raw or tag in _RAW))
+                stack.append((tag, self._language(at, current), raw or tag in _RAW))
                 top = tag
         self.top, self.done = top, max(self.done, index)
 
