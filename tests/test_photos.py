@@ -275,13 +275,21 @@ CARD_PLANS = [
     CardPlan("Actions urgentes", "UA 1/26 · Arabie saoudite", "Arabie saoudite : Nour Exemple (نور إكزامبل) détenue "
              "au secret depuis le 1er novembre, sans avocat ni visite de sa famille, menacée", "نور إكزامبل", "", 290_000),
     CardPlan("Réseau", "UA 3/24 · Turquie", "Turquie", "", "", 290_000),
+    # Kerning inside words (AV, Te, L’Y, « V), the same words at other fractions of a
+    # pixel, a title cut at four lines of 48 px with " …", people shortened.
+    CardPlan("Actions urgentes", "UA 77/25 · Yémen", "Yémen : « Avocats » AVAV Tess L’Yémen, Tête-à-tête ; "
+             "« Vœux » d’Ève, WAVE T. Te Te Te, l’avocat ÉTÉ 2025 — 12 % €, Ça ? Œuvre « Vivre » ÂÎÔ, "
+             "et la suite coupée",
+             "Théo Exemple, Ève Exemple, Ysé Exemple, Åsa Exemple, Wanda Exemple, Yves Exemple", "Agissez avant "
+             "le 1er avril 2027", 290_000),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("plan", CARD_PLANS, ids=["open", "four-lines-arabic", "short"])
+@pytest.mark.parametrize("plan", CARD_PLANS, ids=["open", "four-lines-arabic", "short", "kerning-four-lines"])
 def test_a_drawn_card_is_the_jpeg_of_its_whole_picture(plan):
-    """Only the stripes a card's text touches are encoded: the file must be the one
-    the whole picture makes, and show the band, the text and the bar."""
+    """Only the stripes a card's text touches are encoded, its text made of cached
+    words: the file must be the one the whole picture drawn by Pillow makes, and show
+    the band, the text and the bar."""
     data = draw_card(plan)
     assert data == encode_card(card_image(plan))
     assert len(data) < plan.max_bytes
