@@ -6,9 +6,11 @@ drawn and encoded once per build, as a JPEG whose every 16-pixel stripe is a
 restart interval (an independent run of the entropy coder). A card then
 draws its text in grey levels, colours only the stripes its text touches
 (a palette of the site's colours), encodes those stripes alone, and puts them
-in place of the blank ones. The file is byte for byte the JPEG of the whole
-card with the same restart markers (``encode_card(card_image(plan))``): only
-the work is less.
+in place of the blank ones. Its text is made of words drawn once a process
+(FreeType's rendering was most of a card's time), placed where Pillow would put
+them. The file is byte for byte the JPEG of the whole card, its text drawn by
+ImageDraw, with the same restart markers (``encode_card(card_image(plan))``):
+only the work is less.
 """
 
 from __future__ import annotations
@@ -50,19 +52,23 @@ def _font(bold: bool, size: int):
     return ImageFont.truetype(FONT_DIR + ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"), size)
 
 
-# About 8 MB of words: a synthetic archive of 2,000 actions finds 86 % of its words there.
+# About 6 MB of words (cropped to their ink): a synthetic archive of 2,000 actions
+# finds 86 % of its words there.
 @functools.lru_cache(maxsize=1024)
 def _word(font, word: str, anchor: str, fraction: float):
     """``word`` in grey levels, drawn from ``fraction`` of a pixel on as ImageDraw.text
-    draws it on paper, and where it goes from there (None if it has no ink)."""
+    draws it on paper, cropped to its ink; and where its ink starts from the pen
+    (None: no ink)."""
     from PIL import Image, ImageDraw
 
-    mask, offset = font.getmask2(word, "L", anchor=anchor, start=(fraction, 0))
-    if 0 in mask.size:
-        return None, offset
+    mask, (dx, dy) = font.getmask2(word, "L", anchor=anchor, start=(fraction, 0))
     level = Image.new("L", mask.size)
-    ImageDraw.Draw(level).draw.draw_bitmap((0, 0), mask, LEVELS - 1)
-    return level, offset
+    if 0 not in mask.size:
+        ImageDraw.Draw(level).draw.draw_bitmap((0, 0), mask, LEVELS - 1)
+    box = level.getbbox()
+    if box is None:
+        return None, (dx, dy)
+    return level.crop(box), (dx + box[0], dy + box[1])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -71,34 +77,52 @@ def _advance(font, word: str) -> float:
     return font.getlength(word + " ")
 
 
-def _write(image, xy: tuple[int, int], text: str, font, anchor: str = "la") -> None:
-    """``_draw`` from cached words: FreeType puts each glyph at its rounded pen position,
-    nothing is shaped across a space, and levels grow with coverage, so on paper the
-    words' levels side by side make the line's."""
+def _line_words(line: tuple) -> list | None:
+    """A line's words as (image, box on the card), or None where Pillow must draw it.
+
+    FreeType puts each glyph at its rounded pen position, nothing is shaped across
+    a space (in the text ``_WORD_BY_WORD`` takes), and where glyphs meet it keeps
+    the larger coverage: words whose ink does not meet make the line's pixels."""
+    x, y, text, font, anchor = line
     if not _WORD_BY_WORD.fullmatch(text):
-        _draw(image, xy, text, font, anchor)
-        return
-    (x, y), pen, placed = xy, 0.0, []
+        return None
+    pen, words = 0.0, []
     for word in text.split(" "):
         if word:
-            level, (dx, dy) = _word(font, word, anchor, pen - math.floor(pen))
-            if level:
-                left = x + math.floor(pen) + dx
-                placed.append((level, (left, y + dy, left + level.width, y + dy + level.height)))
+            image, (dx, dy) = _word(font, word, anchor, pen - math.floor(pen))
+            if image:
+                left, top = x + math.floor(pen) + dx, y + dy
+                words.append((image, (left, top, left + image.width, top + image.height)))
         pen += _advance(font, word)
-    if not placed:
-        return
-    line = (placed[0][1][0], min(box[1] for _, box in placed), placed[-1][1][2], max(box[3] for _, box in placed))
-    side_by_side = all(a[2] <= b[0] for (_, a), (_, b) in itertools.pairwise(placed))
-    if not side_by_side or image.crop(line).getbbox() is not None:  # overlaps: Pillow keeps the
-        _draw(image, xy, text, font, anchor)  # larger coverage within a line, blends over earlier text
-        return
-    for level, box in placed:
-        image.paste(level, box)
+    if all(a[2] <= b[0] for (_, a), (_, b) in itertools.pairwise(words)):
+        return words
+    return None
 
 
-def _draw(image, xy: tuple[int, int], text: str, font, anchor: str = "la") -> None:
-    """The text as Pillow draws it: what ``_write`` must match."""
+def _placed_words(plan: CardPlan) -> list[tuple[int, list]] | None:
+    """Each block's ramp and words as (image, box on the card), or None where Pillow must
+    draw the card: its ink would leave its block or meet another line's (Pillow blends it)."""
+    blocks, lines = [], []
+    for colour, top, bottom, block_lines in _lines(plan):
+        placed = []
+        for line in block_lines:
+            words = _line_words(line)
+            if words is None:
+                return None
+            if words:
+                box = (words[0][1][0], min(b[1] for _, b in words), words[-1][1][2], max(b[3] for _, b in words))
+                if box[0] < 0 or box[2] > CARD_SIZE[0] or box[1] < top or box[3] > bottom:
+                    return None
+                if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in lines):
+                    return None
+                lines.append(box)
+                placed += words
+        blocks.append((RAMPS[colour], placed))
+    return blocks
+
+
+def _draw(image, xy: tuple[int, int], text: str, font, anchor: str) -> None:
+    """The text as Pillow draws it: what the words placed side by side must match."""
     from PIL import ImageDraw
 
     ImageDraw.Draw(image).text(xy, text, fill=LEVELS - 1, font=font, anchor=anchor)
@@ -130,36 +154,29 @@ def _blank(site_name: str):
     return image
 
 
-def _text_blocks(plan: CardPlan, write=_write) -> list[tuple[str, int, object]]:
-    """The action's text in grey levels (0 to LEVELS - 1): (colour, top row, image)
-    for each block, each image a band of the card's width between the band and the
-    bar, with room around its text; the blocks do not overlap. ``write(image, xy,
-    text, font, anchor)`` draws a line."""
-    from PIL import Image
-
-    width, height = CARD_SIZE
-    blocks = []
-
-    def block(colour: str, top: int, bottom: int):
-        image = Image.new("L", (width, bottom - top), 0)
-        blocks.append((colour, top, image))
-        return image
-
-    write(block(MUTED, 110, 190), (64, 150 - 110), plan.kicker, _font(False, 30), "lm")
+def _lines(plan: CardPlan) -> list[tuple[str, int, int, list[tuple]]]:
+    """The action's text: (colour, top row, bottom row, lines) for each block, a band
+    of the card's width between the band and the bar with room around its text (the
+    blocks do not overlap); each line (x, y, text, font, anchor) on the card."""
+    height = CARD_SIZE[1]
     lines = textwrap.wrap(plan.title, 30)
     size = 60 if len(lines) <= 3 else 48
     if size == 48:  # (up to three lines, max_lines=4 would change nothing)
         lines = textwrap.wrap(plan.title, 38, max_lines=4, placeholder=" …")
-    step, top, y = int(size * 1.2), 190, 200
+    step, y = int(size * 1.2), 200
     deadline = height - 56  # the middle of its line
-    image = block(INK, top, min(y + step * len(lines) + 16 + 2 * 32, deadline - 40))
-    for line in lines:
-        write(image, (64, y - top), line, _font(True, size))
-        y += step
+    title = [(64, y + step * number, line, _font(True, size), "la") for number, line in enumerate(lines)]
+    y += step * len(lines)
     if plan.people:
-        write(image, (64, y + 16 - top), textwrap.shorten(plan.people, 60, placeholder=" …"), _font(False, 32))
+        title.append((64, y + 16, textwrap.shorten(plan.people, 60, placeholder=" …"), _font(False, 32), "la"))
+    blocks = [
+        (MUTED, 110, 190, [(64, 150, plan.kicker, _font(False, 30), "lm")]),
+        (INK, 190, min(y + 16 + 2 * 32, deadline - 40), title),
+    ]
     if plan.deadline:
-        write(block(DANGER, deadline - 40, height - BAR_HEIGHT), (64, 40), plan.deadline, _font(True, 32), "lm")
+        blocks.append(
+            (DANGER, deadline - 40, height - BAR_HEIGHT, [(64, deadline, plan.deadline, _font(True, 32), "lm")])
+        )
     return blocks
 
 
@@ -169,10 +186,15 @@ def _offsets(ramp: int) -> tuple[int, ...]:
     return (0, *(ramp * LEVELS + level for level in range(1, LEVELS)), *([0] * (256 - LEVELS)))
 
 
-def _indices(site_name: str, blocks: list):
-    """The card as palette indices: the blank card with the blocks of text in place."""
-    image = _blank(site_name).copy()
-    for colour, top, block in blocks:
+def _indices(plan: CardPlan):
+    """The card as palette indices: the blank card with each block of text, drawn by Pillow."""
+    from PIL import Image
+
+    image = _blank(plan.site_name).copy()
+    for colour, top, bottom, lines in _lines(plan):
+        block = Image.new("L", (CARD_SIZE[0], bottom - top))
+        for x, y, text, font, anchor in lines:
+            _draw(block, (x, y - top), text, font, anchor)
         ramp = RAMPS[colour]
         image.paste(block.point(_offsets(ramp)) if ramp else block, (0, top))
     return image
@@ -185,7 +207,7 @@ def _rgb(indices):
 
 def card_image(plan: CardPlan):
     """The card of ``plan``, as an RGB image, its text drawn by Pillow itself."""
-    return _rgb(_indices(plan.site_name, _text_blocks(plan, _draw)))
+    return _rgb(_indices(plan))
 
 
 def encode_card(image) -> bytes:
@@ -210,13 +232,18 @@ def _blank_jpeg(site_name: str) -> tuple[bytes, tuple[bytes, ...]]:
     return header, tuple(stripes)
 
 
-def _inked_stripes(blocks: list) -> list[int]:
+def _ink_rows(words: list) -> tuple[int, int]:
+    """The first row of the words' ink, and the row after their last."""
+    return min(box[1] for _, box in words), max(box[3] for _, box in words)
+
+
+def _inked_stripes(blocks: list[tuple[int, list]]) -> list[int]:
     """The stripes some text touches: those of each block's text's bounding box."""
     stripes: set[int] = set()
-    for _colour, top, block in blocks:
-        box = block.getbbox()
-        if box is not None:
-            stripes.update(range((top + box[1]) // STRIPE, (top + box[3] - 1) // STRIPE + 1))
+    for _ramp, words in blocks:
+        if words:
+            top, bottom = _ink_rows(words)
+            stripes.update(range(top // STRIPE, (bottom - 1) // STRIPE + 1))
     return sorted(stripes)
 
 
@@ -231,43 +258,51 @@ def _runs(stripes: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _stack(site_name: str, blocks: list, runs: list[tuple[int, int]]):
-    """The runs of inked stripes one under the other, as palette indices: the blank
-    card's rows with the blocks of text in place (``_indices``, cropped)."""
+def _stack(site_name: str, blocks: list[tuple[int, list]], stripes: list[int]):
+    """The inked stripes one under the other, as palette indices: the blank card's
+    rows with the words in place (``_indices``, cropped)."""
     from PIL import Image
 
     width, height = CARD_SIZE
-    rows = [(first * STRIPE, (last + 1) * STRIPE) for first, last in runs]
-    stack = Image.new("L", (width, sum(bottom - top for top, bottom in rows)))
-    place = 0
-    for top, bottom in rows:
+    stack = Image.new("L", (width, STRIPE * len(stripes)))
+    place, rows = 0, []
+    for first, last in _runs(stripes):
+        top, bottom = first * STRIPE, (last + 1) * STRIPE
         if top < BAND_HEIGHT or bottom > height - BAR_HEIGHT:
             stack.paste(_blank(site_name).crop((0, top, width, bottom)), (0, place))
-        for colour, block_top, block in blocks:
-            start, end = max(top, block_top), min(bottom, block_top + block.height)
-            if start < end:
-                part = block.crop((0, start - block_top, width, end - block_top))
-                ramp = RAMPS[colour]
-                stack.paste(part.point(_offsets(ramp)) if ramp else part, (0, place + start - top))
+        rows.append((top, bottom, place))
         place += bottom - top
+    for ramp, words in blocks:
+        if not words:
+            continue
+        top, bottom = _ink_rows(words)
+        start, place = next((start, place) for start, end, place in rows if start <= top < end)
+        for image, box in words:
+            stack.paste(image, (box[0], box[1] - start + place))
+        if ramp:  # the block's grey levels, in its colour (its rows have no other ink)
+            area = (0, top - start + place, width, bottom - start + place)
+            stack.paste(stack.crop(area).point(_offsets(ramp)), area)
     return stack
 
 
 def draw_card(plan: CardPlan) -> bytes:
     """A 1200 × 630 share card of an action without a photo: the site's name on its
     yellow band, the case and country, the title, the people, the deadline."""
-    blocks = _text_blocks(plan)
-    header, blank = _blank_jpeg(plan.site_name)
-    stripes = _inked_stripes(blocks)
-    fresh: list[bytes] = []
-    if stripes:
-        fresh = _scan(encode_card(_rgb(_stack(plan.site_name, blocks, _runs(stripes)))))[1]
-    parts = dict(zip(stripes, fresh, strict=True))
-    out = [header]
-    for number, stripe in enumerate(blank):
-        out += (parts.get(number, stripe), b"\xff" + bytes([0xD0 + number % 8]))
-    out[-1] = _END
-    data = b"".join(out)
+    blocks = _placed_words(plan)
+    if blocks is None:  # text Pillow must draw itself (right to left, overlapping lines)
+        data = encode_card(card_image(plan))
+    else:
+        header, blank = _blank_jpeg(plan.site_name)
+        stripes = _inked_stripes(blocks)
+        fresh: list[bytes] = []
+        if stripes:
+            fresh = _scan(encode_card(_rgb(_stack(plan.site_name, blocks, stripes))))[1]
+        parts = dict(zip(stripes, fresh, strict=True))
+        out = [header]
+        for number, stripe in enumerate(blank):
+            out += (parts.get(number, stripe), b"\xff" + bytes([0xD0 + number % 8]))
+        out[-1] = _END
+        data = b"".join(out)
     if len(data) > plan.max_bytes:  # never seen (under 100 KB for 290): lower the quality
         return smallest_fitting(card_image(plan), "jpeg", QUALITY - 10, plan.max_bytes)
     return data
