@@ -52,16 +52,13 @@ def _font(bold: bool, size: int):
     return ImageFont.truetype(FONT_DIR + ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"), size)
 
 
-# About 6 MB of words (cropped to their ink): a synthetic archive of 2,000 actions
-# finds 86 % of its words there.
-@functools.lru_cache(maxsize=1024)
-def _word(font, word: str, anchor: str, fraction: float):
-    """``word`` in grey levels, drawn from ``fraction`` of a pixel on as ImageDraw.text
-    draws it on paper, cropped to its ink; and where its ink starts from the pen
+def _draw_words(font, words: str, anchor: str, fraction: float):
+    """``words`` in grey levels, drawn from ``fraction`` of a pixel on as ImageDraw.text
+    draws them on paper, cropped to their ink; and where their ink starts from the pen
     (None: no ink)."""
     from PIL import Image, ImageDraw
 
-    mask, (dx, dy) = font.getmask2(word, "L", anchor=anchor, start=(fraction, 0))
+    mask, (dx, dy) = font.getmask2(words, "L", anchor=anchor, start=(fraction, 0))
     level = Image.new("L", mask.size)
     if 0 not in mask.size:
         ImageDraw.Draw(level).draw.draw_bitmap((0, 0), mask, LEVELS - 1)
@@ -71,10 +68,46 @@ def _word(font, word: str, anchor: str, fraction: float):
     return level.crop(box), (dx + box[0], dy + box[1])
 
 
+# About 6 MB of words (cropped to their ink): a synthetic archive of 2,000 actions
+# finds most of its words there.
+_word = functools.lru_cache(maxsize=1024)(_draw_words)
+# Words met in this process (up to 16,384): a word is drawn alone, and kept, from the
+# second time it is met; words met once (names, numbers) are drawn with their neighbours.
+_MET: dict[tuple, None] = {}
+
+
+def _met_before(font, word: str) -> bool:
+    key = (font, word)
+    if key in _MET:
+        return True
+    if len(_MET) >= 1 << 14:
+        _MET.clear()
+    _MET[key] = None
+    return False
+
+
 @functools.lru_cache(maxsize=4096)
 def _advance(font, word: str) -> float:
     """How far the pen moves for ``word`` and the space after it (1/64 of a pixel)."""
     return font.getlength(word + " ")
+
+
+def _chunks(text: str, font) -> list[tuple[str, float, bool]]:
+    """``text`` cut at spaces into (chunk, pen where it starts, whether it is a word met
+    before): each word met before alone, the words between them together."""
+    parts, pen, chunks, run = text.split(" "), 0.0, [], None
+    for number, word in enumerate(parts):
+        if word and _met_before(font, word):
+            if run:
+                chunks.append((" ".join(parts[run[0] : number]), run[1], False))
+                run = None
+            chunks.append((word, pen, True))
+        elif word and run is None:
+            run = (number, pen)
+        pen += _advance(font, word)
+    if run:
+        chunks.append((" ".join(parts[run[0] :]), run[1], False))
+    return chunks
 
 
 def _line_words(line: tuple) -> list | None:
@@ -86,14 +119,12 @@ def _line_words(line: tuple) -> list | None:
     x, y, text, font, anchor = line
     if not _WORD_BY_WORD.fullmatch(text):
         return None
-    pen, words = 0.0, []
-    for word in text.split(" "):
-        if word:
-            image, (dx, dy) = _word(font, word, anchor, pen - math.floor(pen))
-            if image:
-                left, top = x + math.floor(pen) + dx, y + dy
-                words.append((image, (left, top, left + image.width, top + image.height)))
-        pen += _advance(font, word)
+    words = []
+    for chunk, pen, met in _chunks(text, font):
+        image, (dx, dy) = (_word if met else _draw_words)(font, chunk, anchor, pen - math.floor(pen))
+        if image:
+            left, top = x + math.floor(pen) + dx, y + dy
+            words.append((image, (left, top, left + image.width, top + image.height)))
     if all(a[2] <= b[0] for (_, a), (_, b) in itertools.pairwise(words)):
         return words
     return None
