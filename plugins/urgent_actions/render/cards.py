@@ -68,22 +68,18 @@ def _draw_words(font, words: str, anchor: str, fraction: float):
     return level.crop(box), (dx + box[0], dy + box[1])
 
 
-# About 6 MB of words (cropped to their ink): a synthetic archive of 2,000 actions
-# finds most of its words there.
-_word = functools.lru_cache(maxsize=1024)(_draw_words)
-# Words met in this process (up to 16,384): a word is drawn alone, and kept, from the
-# second time it is met; words met once (names, numbers) are drawn with their neighbours.
+# Words drawn alone, cropped to their ink (up to 1,024, about 6 MB; the oldest go
+# first), and words met (up to 16,384). A FreeType call costs about 55 us whatever
+# its length: a word is drawn alone, and kept, from the second time a process meets
+# it, and one a line at most; the other words are drawn with their neighbours.
+_WORDS: dict[tuple, tuple] = {}
 _MET: dict[tuple, None] = {}
 
 
-def _met_before(font, word: str) -> bool:
-    key = (font, word)
-    if key in _MET:
-        return True
-    if len(_MET) >= 1 << 14:
-        _MET.clear()
-    _MET[key] = None
-    return False
+def _remember(store: dict, key: tuple, value, limit: int) -> None:
+    if len(store) >= limit:
+        del store[next(iter(store))]
+    store[key] = value
 
 
 @functools.lru_cache(maxsize=4096)
@@ -92,21 +88,34 @@ def _advance(font, word: str) -> float:
     return font.getlength(word + " ")
 
 
-def _chunks(text: str, font) -> list[tuple[str, float, bool]]:
-    """``text`` cut at spaces into (chunk, pen where it starts, whether it is a word met
-    before): each word met before alone, the words between them together."""
-    parts, pen, chunks, run = text.split(" "), 0.0, [], None
+def _chunks(text: str, font, anchor: str) -> list[tuple[int, tuple]]:
+    """``text`` cut at spaces into chunks drawn from their pen on: (whole pixels of the
+    pen, ``_draw_words``' answer), a kept word alone, the words between together."""
+    parts, pen, chunks, run, fill = text.split(" "), 0.0, [], None, True
+
+    def draw_run(end: int) -> None:
+        first, start = run
+        chunks.append((math.floor(start), _draw_words(font, " ".join(parts[first:end]), anchor, start % 1)))
+
     for number, word in enumerate(parts):
-        if word and _met_before(font, word):
-            if run:
-                chunks.append((" ".join(parts[run[0] : number]), run[1], False))
-                run = None
-            chunks.append((word, pen, True))
-        elif word and run is None:
-            run = (number, pen)
+        if word:
+            key = (font, word, anchor, pen % 1)
+            kept = _WORDS.get(key)
+            if kept is None and fill and (font, word) in _MET:
+                kept, fill = _draw_words(*key), False
+                _remember(_WORDS, key, kept, 1024)
+            if kept is not None:
+                if run:
+                    draw_run(number)
+                    run = None
+                chunks.append((math.floor(pen), kept))
+            elif run is None:
+                run = (number, pen)
+            if (font, word) not in _MET:
+                _remember(_MET, (font, word), None, 1 << 14)
         pen += _advance(font, word)
     if run:
-        chunks.append((" ".join(parts[run[0] :]), run[1], False))
+        draw_run(len(parts))
     return chunks
 
 
@@ -120,10 +129,9 @@ def _line_words(line: tuple) -> list | None:
     if not _WORD_BY_WORD.fullmatch(text):
         return None
     words = []
-    for chunk, pen, met in _chunks(text, font):
-        image, (dx, dy) = (_word if met else _draw_words)(font, chunk, anchor, pen - math.floor(pen))
+    for pen, (image, (dx, dy)) in _chunks(text, font, anchor):
         if image:
-            left, top = x + math.floor(pen) + dx, y + dy
+            left, top = x + pen + dx, y + dy
             words.append((image, (left, top, left + image.width, top + image.height)))
     if all(a[2] <= b[0] for (_, a), (_, b) in itertools.pairwise(words)):
         return words
