@@ -12,8 +12,9 @@ _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 def write_file(root: str, save_as: str, data: str | bytes) -> str:
     """Write ``data`` at ``root/save_as`` as a new file (a new inode).
 
-    An existing file there is unlinked first, so a file that is a hard link to
-    the published site is replaced, never modified in place. The build writes
+    The file is created exclusively (``O_EXCL``): an existing file there is
+    unlinked and a new one created, so a file that is a hard link to the
+    published site is replaced, never modified in place. The build writes
     only into its own staging directory, which it creates and fills with real
     directories, files and hard links, never symbolic links; so checking the
     path lexically is enough to keep every file inside ``root``, and a file
