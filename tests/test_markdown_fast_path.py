@@ -171,3 +171,15 @@ def test_footnote_ids_depend_on_the_text_only():
         again = renderer.render(other)
     assert again == first
     assert 'id="fn:' in first
+
+
+def test_the_heading_test_finds_a_heading_where_python_markdowns_does():
+    from markdown.blockprocessors import HashHeaderProcessor
+
+    md = converter(DEFAULT_EXTENSIONS)
+    ours, theirs = md.parser.blockprocessors["hashheader"], HashHeaderProcessor(md.parser)
+    assert type(ours) is not HashHeaderProcessor  # the guarded one
+    blocks = ["# Un", "texte\n## Deux ##", "#tag", "un #tag", "a\n #b", "", "#", "\n#", "a\\\n# b", "#\n"]
+    blocks += [block for text in _bodies() for block in text.split("\n\n")]
+    found = [block for block in blocks if theirs.test(None, block)]
+    assert [block for block in blocks if ours.test(None, block)] == found and len(found) > 50

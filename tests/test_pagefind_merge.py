@@ -8,6 +8,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import cbor2
+
 from urgent_actions.render import pagefind_merge
 from urgent_actions.render.pagefind import pagefind_command
 from urgent_actions.render.pagefind_merge import Index, merge, read_file
@@ -57,7 +59,7 @@ def _by_url(directory: Path) -> dict:
             found[urls[number]] = (positions, [index.meta_fields[-1 - n] if n < 0 else n for n in meta])
         return found
 
-    words = {word: (pages(p), {v: pages(vp) for v, vp in variants}) for word, p, variants in index.words()}
+    words = {word: (pages(p), {v: pages(vp) for v, _, vp, _ in variants}) for word, _, p, _, variants in index.words()}
     filters = {
         name: {value: sorted(urls[n] for n in ps) for value, ps in values} for name, values in index.filter_values()
     }
@@ -73,6 +75,10 @@ def test_merged_shards_are_the_index_one_pagefind_run_makes(tmp_path, monkeypatc
     for name, shard in PAGES.items():
         _index(site, tmp_path / name, shard)
     assert "issue" not in Index(str(tmp_path / "old")).meta_fields
+    # The merge copies the page lists as the shards have them: Pagefind writes what cbor2 writes.
+    for word, encoded_word, pages, encoded, variants in Index(str(tmp_path / "one")).words():
+        assert (cbor2.dumps(word), cbor2.dumps(pages)) == (encoded_word, encoded)
+        assert all((cbor2.dumps(v), cbor2.dumps(p)) == (e, ep) for v, e, p, ep in variants)
     merge([str(tmp_path / "new"), str(tmp_path / "old")], str(tmp_path / "merged"))
     one, merged = _by_url(tmp_path / "one"), _by_url(tmp_path / "merged")
     assert merged == one

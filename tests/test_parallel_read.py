@@ -54,6 +54,10 @@ class _Generator:
 
     def __init__(self, root, fail_on=None, die_on=None):
         self.root, self.fail_on, self.die_on = root, fail_on, die_on
+        self.loaded = 0
+
+    def load_templates(self):
+        self.loaded += 1
 
     def render_output(self, output, in_worker=False):
         if output == self.fail_on:
@@ -66,9 +70,11 @@ class _Generator:
 @needs_two_cores
 def test_parallel_render_writes_every_output_in_workers(tmp_path):
     outputs = [f"page-{n}" for n in range(40)]
-    parallel_read.render_all(_Generator(tmp_path), outputs, min_files=1)
+    generator = _Generator(tmp_path)
+    parallel_read.render_all(generator, outputs, min_files=1)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(outputs)
     assert {p.read_text("utf-8") for p in tmp_path.iterdir()} == {"True"}
+    assert generator.loaded == 1  # the templates, by the parent before it forked
 
 
 @needs_two_cores

@@ -112,3 +112,27 @@ def test_a_draft_may_keep_its_placeholders(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     content = make_content(tmp_path, {"a": changed(action(summary="À COMPLÉTER"), status="draft")})
     assert len(load_site(str(content)).drafts) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " A-Completer@A-Completer.EXAMPLE ",
+        "@a_completer",
+        placeholders.PHONE,
+        "/Actions/Ancienne-Adresse/",
+        "voir https://A-COMPLETER.example/page",
+        "À COMPLETER",
+        "Nom : A COMPLÉTER.",
+    ],
+)
+def test_every_form_of_a_placeholder_is_found_among_other_texts(text):
+    data = {"summary": "Un résumé.", "targets": [{"name": "Ministre", "email": text}], "update": 2}
+    assert placeholders.might_hold_placeholders(data, "Un texte.")
+    assert [where for where, _ in placeholders.placeholder_problems(data, "Un texte.")] == ["targets[0].email"]
+
+
+def test_texts_without_a_placeholder_are_not_searched_one_by_one():
+    data = {"summary": "Un dossier à compléter.", "targets": [{"phone": "+00 000 000 001"}], "aliases": ["/a/"]}
+    assert not placeholders.might_hold_placeholders(data, "Texte à compléter, en minuscules.")
+    assert placeholders.placeholder_problems(data, "Texte.") == []

@@ -40,6 +40,12 @@ _EXAMPLE_VALUES = {
 }
 
 
+# What a text holds, casefolded, when it is or contains a placeholder (every example value,
+# and "a-completer.example"), and what it holds as written (the marker, in capitals).
+_FOLDED_MARKS = ("a-completer", "a_completer", PHONE, ALIAS)
+_MARK = "COMPL"
+
+
 def _placeholder_in(value: str) -> str | None:
     """What placeholder ``value`` is or contains, as words, or None."""
     known = _EXAMPLE_VALUES.get(value.strip().casefold()) or _EXAMPLE_VALUES.get(value.strip())
@@ -62,10 +68,36 @@ def _walk(value: Any, path: str):
             yield from _walk(item, f"{path}[{index}]")
 
 
+def _texts(value: Any, into: list[str]) -> list[str]:
+    """Every text in ``value`` (as :func:`_walk`, without the paths), added to ``into``."""
+    if isinstance(value, str):
+        into.append(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _texts(item, into)
+    elif isinstance(value, list):
+        for item in value:
+            _texts(item, into)
+    return into
+
+
+def might_hold_placeholders(data: Any, body: str) -> bool:
+    """Whether a text of ``data`` or ``body`` may be or contain a placeholder; when not,
+    there is none (what :func:`_placeholder_in` finds holds one of these marks). One
+    search over the joined texts, instead of a few for each text of each action."""
+    joined = "\n".join(_texts(data, [body]))
+    if _MARK in joined:
+        return True
+    folded = joined.casefold()
+    return any(mark in folded for mark in _FOLDED_MARKS)
+
+
 def placeholder_problems(data: Any, body: str) -> list[tuple[str, str]]:
     """(field path, message) for each placeholder left in an action's front
     matter ``data`` (any field, at any depth) and Markdown ``body``."""
     found = []
+    if not might_hold_placeholders(data, body):
+        return found
     texts = list(_walk(data, "")) + [("body", body)]
     for path, text in texts:
         what = _placeholder_in(text)

@@ -154,6 +154,7 @@ def with_preposition(preposition: str, authority) -> str:
 
 
 @lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192)  # a page writes a few dates; the site has a few thousand
 def long_date(value: dt.date, language: str = "fr") -> str:
     """A date as ``language`` writes it in full: '1er octobre 2026', '24 November 2026'."""
     from babel import Locale, UnknownLocaleError
@@ -173,7 +174,12 @@ def long_date(value: dt.date, language: str = "fr") -> str:
 def date_said_in(value: dt.date, text: str, language: str = "fr") -> bool:
     """Whether ``text`` already says the date ``value`` in full ('le 3 novembre 2026'):
     a banner then shows the text alone, not the date twice."""
+    return any(said in str(text) for said in _long_dates(value, language))
+
+
+@lru_cache(maxsize=8192)
+def _long_dates(value: dt.date, language: str) -> tuple[str, str]:
+    """``value`` written in full as the site writes it, and as CLDR does ('1 octobre 2026')."""
     from babel.dates import format_date
 
-    plain = format_date(value, format="long", locale=str(language))
-    return long_date(value, language) in str(text) or plain in str(text)
+    return long_date(value, language), format_date(value, format="long", locale=str(language))

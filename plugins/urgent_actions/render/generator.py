@@ -21,6 +21,7 @@ import os
 import time
 from contextlib import contextmanager
 
+import jinja2
 from pelican.generators import Generator
 from pelican.log import FatalLogger
 
@@ -197,6 +198,18 @@ class ActionsGenerator(Generator):
         if self._whole_site is None:
             self._whole_site = actions_key(self.site.actions, self.build_date, self.build_date.isoformat())
         return self._whole_site
+
+    def load_templates(self) -> None:
+        """Load (compile) every template of the theme now: workers forked afterwards use
+        these instead of each compiling the ones it renders. One that does not compile
+        is left to the page that uses it, which fails as it would have."""
+        folder = os.path.join(self.theme, "templates")
+        for parent, _dirs, names in os.walk(folder):
+            for name in names:
+                try:
+                    self.env.get_template(os.path.relpath(os.path.join(parent, name), folder).replace(os.sep, "/"))
+                except jinja2.TemplateError:
+                    continue
 
     def render_output(self, output, in_worker: bool = False) -> None:
         """Render one output and write it into the output directory."""

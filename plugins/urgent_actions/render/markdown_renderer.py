@@ -20,6 +20,7 @@ import zlib
 from urllib.parse import urlsplit
 
 import markdown
+from markdown.blockprocessors import HashHeaderProcessor
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.treeprocessors import Treeprocessor
 
@@ -47,6 +48,14 @@ class _SafeLinks(Treeprocessor):
 class _SafeLinksExtension(markdown.Extension):
     def extendMarkdown(self, md):
         md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
+
+
+class _HashHeader(HashHeaderProcessor):
+    """Python-Markdown's ``#`` headings, whose pattern (searched in every block of a
+    text with a ``#`` anywhere) finds one only where a line starts with ``#``."""
+
+    def test(self, parent, block: str) -> bool:
+        return (block.startswith("#") or "\n#" in block) and super().test(parent, block)
 
 
 DEFAULT_EXTENSIONS = ("sane_lists", "smarty", "tables", "footnotes")
@@ -116,6 +125,8 @@ def converter(extensions, without: frozenset[tuple[str, str]] = frozenset()) -> 
     for kind, name in without:
         registry = md.inlinePatterns if kind == "inline" else md.parser.blockprocessors
         registry.deregister(name, strict=False)
+    if "hashheader" in md.parser.blockprocessors:  # its own priority in Python-Markdown: 70
+        md.parser.blockprocessors.register(_HashHeader(md.parser), "hashheader", 70)
     return md
 
 

@@ -45,6 +45,11 @@ import sys
 
 import cbor2
 
+try:  # imported by the build
+    from .pagefind_cbor import ARRAY, encoded_words
+except ImportError:  # run as a script: its folder is on sys.path
+    from pagefind_cbor import ARRAY, encoded_words
+
 SIGNATURE = b"pagefind_dcd"
 ENTRY = "pagefind-entry.json"
 # The sorted words are cut into chunks of about this many positions (pages and
@@ -107,15 +112,13 @@ class Index:
             raise ValueError(f"{directory}: sorted indexes (data-pagefind-sort) cannot be merged")
 
     def words(self):
+        """Every word in order, with the CBOR of its values (:func:`encoded_words`)."""
         for _first, _last, name in self.chunks:
-            yield from cbor2.loads(read_file(os.path.join(self.directory, "index", name + ".pf_index")))[0]
+            yield from encoded_words(read_file(os.path.join(self.directory, "index", name + ".pf_index")))
 
     def filter_values(self):
         for _name, name in self.filters:
             yield cbor2.loads(read_file(os.path.join(self.directory, "filter", name + ".pf_filter")))
-
-
-ARRAY = 4  # CBOR's major type of arrays
 
 
 def _head(major: int, length: int) -> bytes:
@@ -126,16 +129,19 @@ def _head(major: int, length: int) -> bytes:
     return bytes([major << 5 | {1: 24, 2: 25, 4: 26, 8: 27}[size]]) + length.to_bytes(size, "big")
 
 
-def _segment(pages: list) -> tuple:
+def _segment(pages: list, encoded: bytes) -> tuple:
     """A shard's page list as bytes to copy into a merged one: (pages, first delta, the
-    CBOR after it, the sum of the deltas). Only the first delta changes in a merge (an
-    offset), so what follows it is copied as it is."""
+    CBOR after it, the sum of the deltas), from the list and its CBOR (encoded here when
+    ``encoded`` is not). Only the first delta changes in a merge (an offset), so what
+    follows it is copied as it is."""
     if not pages:
         return 0, 0, b"", 0
     delta = pages[0][0]
     # Left out: the list's head, the first page's (an array of 3) and its delta (unsigned).
-    skip = len(_head(ARRAY, len(pages))) + 1 + len(_head(0, delta))
-    return len(pages), delta, cbor2.dumps(pages)[skip:], sum(page[0] for page in pages)
+    head = _head(ARRAY, len(pages)) + b"\x83" + _head(0, delta)
+    if not encoded.startswith(head):
+        encoded = cbor2.dumps(pages)
+    return len(pages), delta, encoded[len(head) :], sum(page[0] for page in pages)
 
 
 class _Joined:
@@ -179,12 +185,12 @@ def _shard_entries(shard: Index, fields: dict[int, int]) -> list[tuple]:
     merged number). Flat tuples: the cache loads them faster."""
     renumber = any(old != new for old, new in fields.items())
     entries = []
-    for word, pages, variants in shard.words():
-        if renumber:
-            pages = _renumber_fields(pages, fields)
-            variants = [[variant, _renumber_fields(found, fields)] for variant, found in variants]
-        found = tuple((variant, cbor2.dumps(variant), *_segment(f)) for variant, f in variants)
-        entries.append((word, _positions(pages), cbor2.dumps(word), *_segment(pages), found))
+    for word, encoded_word, pages, encoded, variants in shard.words():
+        if renumber:  # their bytes change: encoded again by _segment
+            pages, encoded = _renumber_fields(pages, fields), b""
+            variants = [(variant, e, _renumber_fields(f, fields), b"") for variant, e, f, _ in variants]
+        found = tuple((variant, encoded_variant, *_segment(f, e)) for variant, encoded_variant, f, e in variants)
+        entries.append((word, _positions(pages), encoded_word, *_segment(pages, encoded), found))
     return entries
 
 

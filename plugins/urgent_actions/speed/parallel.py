@@ -80,6 +80,7 @@ def render_all(generator, outputs: list, min_files: int | None) -> None:
     # which would otherwise write to (and so copy) every page holding one.
     # (They stay frozen until the next run starts: see generator.long_lived_objects.)
     gc.freeze()
+    generator.load_templates()  # compiled once, here, not in every worker
     done = sum(_on_forked_workers(count, chunks, lambda: functools.partial(_render_chunk, generator)))
     if done != len(outputs):  # pragma: no cover - a worker lost its work
         raise RuntimeError(f"rendered {done} of {len(outputs)} pages")
