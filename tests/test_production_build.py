@@ -77,6 +77,50 @@ def test_compression_is_deterministic(tmp_path):
     ) == first
 
 
+def test_compressed_copies_are_kept_by_their_bytes_and_reused(tmp_path, monkeypatch):
+    text = "<p>Libérez Karim Example</p>\n" * 50
+    cache = tmp_path / "cache"
+    first, second = tmp_path / "first", tmp_path / "second"
+    for root in (first, second):
+        (root / "theme").mkdir(parents=True)
+        (root / "same.html").write_text(text, "utf-8")
+        # The same bytes under another name are compressed once all the same.
+        (root / "theme" / "copy.html").write_text(text, "utf-8")
+        (root / "changed.html").write_text(text if root is first else text + "<p>Mis à jour</p>\n", "utf-8")
+    compressed: list[bytes] = []
+    real = brotli.compress
+    monkeypatch.setattr(brotli, "compress", lambda data, **options: compressed.append(data) or real(data, **options))
+    production.precompress(first, cache=cache)
+    data, changed = text.encode("utf-8"), (second / "changed.html").read_bytes()
+    assert sorted(compressed) == [data]
+    compressed.clear()
+    production.precompress(second, cache=cache)
+    # Only the changed file is compressed again; the copies are Brotli's own bytes.
+    assert compressed == [changed]
+    for name in ("same.html", "theme/copy.html", "changed.html"):
+        source = (second / name).read_bytes()
+        assert (second / (name + ".br")).read_bytes() == real(source, quality=11), name
+        assert (second / (name + ".gz")).read_bytes() == gzip.compress(source, compresslevel=9, mtime=0), name
+    # The cache keeps what the last build used: the first build's changed.html is gone.
+    digests = {hashlib.sha256(b).hexdigest() for b in (data, changed)}
+    assert {p.name for p in cache.iterdir()} == {d + s for d in digests for s in (".br", ".gz")}
+
+
+def test_a_damaged_kept_copy_is_compressed_again(tmp_path):
+    page = tmp_path / "output" / "page.html"
+    page.parent.mkdir()
+    page.write_text("<p>Libérez Karim Example</p>\n" * 50, "utf-8")
+    data, cache = page.read_bytes(), tmp_path / "cache"
+    cache.mkdir()
+    digest = hashlib.sha256(data).hexdigest()
+    (cache / f"{digest}.br").write_bytes(brotli.compress(b"something else", quality=11))
+    (cache / f"{digest}.gz").write_bytes(b"damaged")
+    production.precompress(page.parent, cache=cache)
+    assert page.with_name("page.html.br").read_bytes() == brotli.compress(data, quality=11)
+    assert page.with_name("page.html.gz").read_bytes() == gzip.compress(data, compresslevel=9, mtime=0)
+    assert (cache / f"{digest}.br").read_bytes() == brotli.compress(data, quality=11)
+
+
 def test_the_manifest_lists_every_file_with_its_hash(production_site):
     output, port = production_site
     manifest = json.loads((output / production.MANIFEST).read_text("utf-8"))
