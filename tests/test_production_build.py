@@ -3,10 +3,12 @@ server header files and the build manifest; the development build has none of th
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import json
 import re
+import threading
 
 import brotli
 from production_site import SIGNUP_FORM_URL
@@ -103,7 +105,8 @@ def test_compressed_copies_are_kept_by_their_bytes_and_reused(tmp_path, monkeypa
         assert (second / (name + ".gz")).read_bytes() == gzip.compress(source, compresslevel=9, mtime=0), name
     # The cache keeps what the last build used: the first build's changed.html is gone.
     digests = {hashlib.sha256(b).hexdigest() for b in (data, changed)}
-    assert {p.name for p in cache.iterdir()} == {d + s for d in digests for s in (".br", ".gz")}
+    kept = {p.name for p in cache.iterdir() if p.suffix in {".br", ".gz"}}
+    assert kept == {d + s for d in digests for s in (".br", ".gz")}
 
 
 def test_a_damaged_kept_copy_is_compressed_again(tmp_path):
@@ -119,6 +122,29 @@ def test_a_damaged_kept_copy_is_compressed_again(tmp_path):
     assert page.with_name("page.html.br").read_bytes() == brotli.compress(data, quality=11)
     assert page.with_name("page.html.gz").read_bytes() == gzip.compress(data, compresslevel=9, mtime=0)
     assert (cache / f"{digest}.br").read_bytes() == brotli.compress(data, quality=11)
+
+
+def test_a_copy_another_build_is_making_is_waited_for_not_made_again(tmp_path, monkeypatch):
+    page = tmp_path / "output" / "page.html"
+    page.parent.mkdir()
+    page.write_text("<p>Libérez Karim Example</p>\n" * 50, "utf-8")
+    data, cache = page.read_bytes(), tmp_path / "cache"
+    cache.mkdir()
+    digest = hashlib.sha256(data).hexdigest()
+    compressed: list[bytes] = []
+    real = brotli.compress
+    monkeypatch.setattr(brotli, "compress", lambda data, **options: compressed.append(data) or real(data, **options))
+    with open(cache / f"{digest}.br.lock", "wb") as other_build:
+        fcntl.flock(other_build, fcntl.LOCK_EX)
+        build = threading.Thread(target=production.precompress, args=(page.parent,), kwargs={"cache": cache})
+        build.start()
+        build.join(timeout=0.5)
+        assert build.is_alive()
+        (cache / f"{digest}.br").write_bytes(real(data, quality=11))
+    build.join(timeout=60)
+    assert not build.is_alive()
+    assert compressed == []
+    assert page.with_name("page.html.br").read_bytes() == real(data, quality=11)
 
 
 def test_the_manifest_lists_every_file_with_its_hash(production_site):

@@ -20,6 +20,8 @@ the matching settings are on (publishconf.py turns them on; see settings.py):
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import gzip
 import hashlib
 import json
@@ -179,15 +181,12 @@ class CompressedCopies:
     checked before use; :meth:`prune` keeps only the copies the last build used.
 
     Builds may share the directory (the tests' builds do): copies are written
-    through a temporary file and a rename, and any error (another build pruning the
-    directory meanwhile) only costs a compression."""
+    through a temporary file and a rename, under a lock per copy, and any error
+    (another build pruning the directory meanwhile) only costs a compression."""
 
     def __init__(self, directory: Path):
         self.directory = directory
         self.used: set[str] = set()
-        # One thread at a time per name: two files with the same bytes are compressed once.
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_lock = threading.Lock()
 
     def copy(self, data: bytes, digest: str, coding: tuple, known: bytes | None) -> bytes:
         """The copy of ``data`` (whose SHA-256 is ``digest``) in ``coding``: ``known``
@@ -195,11 +194,9 @@ class CompressedCopies:
         kept for the next build in any case."""
         suffix, compress, decompress = coding
         name = digest + suffix
-        with self._locks_lock:
-            self.used.add(name)
-            lock = self._locks.setdefault(name, threading.Lock())
+        self.used.update((name, name + ".lock"))
         kept = self.directory / name
-        with lock:
+        with self._lock(name):
             if known is not None:
                 if not kept.is_file():
                     self._keep(kept, known)
@@ -209,6 +206,20 @@ class CompressedCopies:
                 packed = compress(data)
                 self._keep(kept, packed)
             return packed
+
+    @contextlib.contextmanager
+    def _lock(self, name: str):
+        """One thread or build at a time per copy: files with the same bytes, in this
+        build or in builds running beside it, are compressed once."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            lock = open(self.directory / (name + ".lock"), "wb")  # noqa: SIM115 (held until the end)
+        except OSError:
+            yield  # no lock: at worst the copy is made twice
+            return
+        with lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
 
     def _keep(self, path: Path, packed: bytes) -> None:
         temporary = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
