@@ -11,10 +11,12 @@ import re
 import threading
 
 import brotli
+import pytest
 from production_site import SIGNUP_FORM_URL
 
 from helpers import web_pages
 from urgent_actions.publish import production
+from urgent_actions.settings import resolve
 
 FINGERPRINTED = re.compile(r"\.[0-9a-f]{10}\.[a-z0-9]+$")
 LOCAL_REFERENCE = re.compile(r'(?:href|src)="(?:http://127\.0\.0\.1:\d+)?(/[^"#?]*)"')
@@ -145,6 +147,26 @@ def test_a_copy_another_build_is_making_is_waited_for_not_made_again(tmp_path, m
     assert not build.is_alive()
     assert compressed == []
     assert page.with_name("page.html.br").read_bytes() == real(data, quality=11)
+
+
+@pytest.mark.parametrize("explicit", [False, True], ids=["under-the-cache-path", "own-path"])
+def test_the_build_keeps_its_compressed_copies_where_the_settings_say(tmp_path, explicit):
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "page.html").write_text("<p>Libérez Karim Example</p>\n" * 50, "utf-8")
+    own = tmp_path / "copies"
+    ua = resolve(
+        {
+            "UA_PRECOMPRESS": True,
+            "UA_CACHE_PATH": str(tmp_path / "cache"),
+            "UA_COMPRESSED_CACHE_PATH": str(own) if explicit else "",
+        }
+    )
+    production.finish(str(output), {}, ua)
+    digest = hashlib.sha256((output / "page.html").read_bytes()).hexdigest()
+    kept = own if explicit else tmp_path / "cache" / "compressed"
+    assert (kept / f"{digest}.br").read_bytes() == (output / "page.html.br").read_bytes()
+    assert (kept / f"{digest}.gz").read_bytes() == (output / "page.html.gz").read_bytes()
 
 
 def test_the_manifest_lists_every_file_with_its_hash(production_site):
