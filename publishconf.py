@@ -19,6 +19,10 @@ UA_FINGERPRINT_ASSETS = True
 UA_PRECOMPRESS = True
 UA_SERVER_FILES = True
 UA_BUILD_MANIFEST = True
+# Compressed copies kept between builds (default: under UA_CACHE_PATH); a
+# directory shared by several checkouts or CI runs may be given in the environment.
+if os.environ.get("UA_COMPRESSED_CACHE_PATH"):
+    UA_COMPRESSED_CACHE_PATH = os.environ["UA_COMPRESSED_CACHE_PATH"]
 
 # Where `invoke publish` deploys (documented in plugins/urgent_actions/settings.py):
 # nowhere until it is said here or in the environment, as JSON

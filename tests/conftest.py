@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from helpers import ROOT, run_pelican
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_compressed_copies(tmp_path_factory, pytestconfig):
+    """One directory of compressed copies for every production build, the ./dev and
+    invoke ones in clones included (publishconf.py reads the variable): shared by the
+    pytest-xdist workers, and kept beside pytest's numbered temporary directories for
+    the next run (./dev test runs pytest twice), so that the same bytes are compressed
+    once (brotli takes 10 s on the web editor's script). Copies are checked before use."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's directory, common to the workers
+    directory = base / "compressed-copies" if pytestconfig.option.basetemp else base.parent / "ua-compressed-copies"
+    before = os.environ.get("UA_COMPRESSED_CACHE_PATH")
+    os.environ["UA_COMPRESSED_CACHE_PATH"] = str(directory)
+    yield directory
+    if before is None:
+        del os.environ["UA_COMPRESSED_CACHE_PATH"]
+    else:
+        os.environ["UA_COMPRESSED_CACHE_PATH"] = before
 
 
 @pytest.fixture(scope="session")

@@ -3,16 +3,20 @@ server header files and the build manifest; the development build has none of th
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import json
 import re
+import threading
 
 import brotli
+import pytest
 from production_site import SIGNUP_FORM_URL
 
 from helpers import web_pages
 from urgent_actions.publish import production
+from urgent_actions.settings import resolve
 
 FINGERPRINTED = re.compile(r"\.[0-9a-f]{10}\.[a-z0-9]+$")
 LOCAL_REFERENCE = re.compile(r'(?:href|src)="(?:http://127\.0\.0\.1:\d+)?(/[^"#?]*)"')
@@ -75,6 +79,94 @@ def test_compression_is_deterministic(tmp_path):
         page.with_name("page.html.gz").read_bytes(),
         page.with_name("page.html.br").read_bytes(),
     ) == first
+
+
+def test_compressed_copies_are_kept_by_their_bytes_and_reused(tmp_path, monkeypatch):
+    text = "<p>Libérez Karim Example</p>\n" * 50
+    cache = tmp_path / "cache"
+    first, second = tmp_path / "first", tmp_path / "second"
+    for root in (first, second):
+        (root / "theme").mkdir(parents=True)
+        (root / "same.html").write_text(text, "utf-8")
+        # The same bytes under another name are compressed once all the same.
+        (root / "theme" / "copy.html").write_text(text, "utf-8")
+        (root / "changed.html").write_text(text if root is first else text + "<p>Mis à jour</p>\n", "utf-8")
+    compressed: list[bytes] = []
+    real = brotli.compress
+    monkeypatch.setattr(brotli, "compress", lambda data, **options: compressed.append(data) or real(data, **options))
+    production.precompress(first, cache=cache)
+    data, changed = text.encode("utf-8"), (second / "changed.html").read_bytes()
+    assert sorted(compressed) == [data]
+    compressed.clear()
+    production.precompress(second, cache=cache)
+    # Only the changed file is compressed again; the copies are Brotli's own bytes.
+    assert compressed == [changed]
+    for name in ("same.html", "theme/copy.html", "changed.html"):
+        source = (second / name).read_bytes()
+        assert (second / (name + ".br")).read_bytes() == real(source, quality=11), name
+        assert (second / (name + ".gz")).read_bytes() == gzip.compress(source, compresslevel=9, mtime=0), name
+    # The cache keeps what the last build used: the first build's changed.html is gone.
+    digests = {hashlib.sha256(b).hexdigest() for b in (data, changed)}
+    kept = {p.name for p in cache.iterdir() if p.suffix in {".br", ".gz"}}
+    assert kept == {d + s for d in digests for s in (".br", ".gz")}
+
+
+def test_a_damaged_kept_copy_is_compressed_again(tmp_path):
+    page = tmp_path / "output" / "page.html"
+    page.parent.mkdir()
+    page.write_text("<p>Libérez Karim Example</p>\n" * 50, "utf-8")
+    data, cache = page.read_bytes(), tmp_path / "cache"
+    cache.mkdir()
+    digest = hashlib.sha256(data).hexdigest()
+    (cache / f"{digest}.br").write_bytes(brotli.compress(b"something else", quality=11))
+    (cache / f"{digest}.gz").write_bytes(b"damaged")
+    production.precompress(page.parent, cache=cache)
+    assert page.with_name("page.html.br").read_bytes() == brotli.compress(data, quality=11)
+    assert page.with_name("page.html.gz").read_bytes() == gzip.compress(data, compresslevel=9, mtime=0)
+    assert (cache / f"{digest}.br").read_bytes() == brotli.compress(data, quality=11)
+
+
+def test_a_copy_another_build_is_making_is_waited_for_not_made_again(tmp_path, monkeypatch):
+    page = tmp_path / "output" / "page.html"
+    page.parent.mkdir()
+    page.write_text("<p>Libérez Karim Example</p>\n" * 50, "utf-8")
+    data, cache = page.read_bytes(), tmp_path / "cache"
+    cache.mkdir()
+    digest = hashlib.sha256(data).hexdigest()
+    compressed: list[bytes] = []
+    real = brotli.compress
+    monkeypatch.setattr(brotli, "compress", lambda data, **options: compressed.append(data) or real(data, **options))
+    with open(cache / f"{digest}.br.lock", "wb") as other_build:
+        fcntl.flock(other_build, fcntl.LOCK_EX)
+        build = threading.Thread(target=production.precompress, args=(page.parent,), kwargs={"cache": cache})
+        build.start()
+        build.join(timeout=0.5)
+        assert build.is_alive()
+        (cache / f"{digest}.br").write_bytes(real(data, quality=11))
+    build.join(timeout=60)
+    assert not build.is_alive()
+    assert compressed == []
+    assert page.with_name("page.html.br").read_bytes() == real(data, quality=11)
+
+
+@pytest.mark.parametrize("explicit", [False, True], ids=["under-the-cache-path", "own-path"])
+def test_the_build_keeps_its_compressed_copies_where_the_settings_say(tmp_path, explicit):
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "page.html").write_text("<p>Libérez Karim Example</p>\n" * 50, "utf-8")
+    own = tmp_path / "copies"
+    ua = resolve(
+        {
+            "UA_PRECOMPRESS": True,
+            "UA_CACHE_PATH": str(tmp_path / "cache"),
+            "UA_COMPRESSED_CACHE_PATH": str(own) if explicit else "",
+        }
+    )
+    production.finish(str(output), {}, ua)
+    digest = hashlib.sha256((output / "page.html").read_bytes()).hexdigest()
+    kept = own if explicit else tmp_path / "cache" / "compressed"
+    assert (kept / f"{digest}.br").read_bytes() == (output / "page.html.br").read_bytes()
+    assert (kept / f"{digest}.gz").read_bytes() == (output / "page.html.gz").read_bytes()
 
 
 def test_the_manifest_lists_every_file_with_its_hash(production_site):

@@ -192,6 +192,12 @@ DEFAULTS: dict[str, Any] = {
     "UA_FINGERPRINT_ASSETS": False,
     # Write name.gz and name.br beside every text file (served by nginx's gzip_static).
     "UA_PRECOMPRESS": False,
+    # Where the compressed copies are kept between builds, named by the SHA-256 of
+    # the bytes they compress, so that the same bytes are never compressed twice
+    # (brotli takes 10 s on the web editor's script); it holds the last build's
+    # copies, about the size of the .br and .gz files of the output. Empty:
+    # "compressed" under UA_CACHE_PATH. Builds may share it (the tests' builds do).
+    "UA_COMPRESSED_CACHE_PATH": "",
     # Write the web server files: _headers and _redirects (Netlify, Cloudflare Pages)
     # and _nginx/security-headers.conf (included by deploy/nginx/site.conf).
     "UA_SERVER_FILES": False,

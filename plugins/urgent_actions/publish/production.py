@@ -9,7 +9,8 @@ the matching settings are on (publishconf.py turns them on; see settings.py):
   site's text files is rewritten, so servers may cache assets for a year;
 - ``UA_PRECOMPRESS``: ``name.gz`` (gzip, mtime 0) and ``name.br`` (brotli)
   beside every text file, byte-for-byte reproducible, for nginx's
-  ``gzip_static``/``brotli_static``;
+  ``gzip_static``/``brotli_static``; the copies are kept between builds by the
+  bytes they compress (``UA_COMPRESSED_CACHE_PATH``);
 - ``UA_SERVER_FILES``: ``_headers`` and ``_redirects`` (Netlify, Cloudflare
   Pages) and ``_nginx/security-headers.conf`` (deploy/nginx/), all from
   :func:`security_headers`;
@@ -19,12 +20,15 @@ the matching settings are on (publishconf.py turns them on; see settings.py):
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import gzip
 import hashlib
 import json
 import logging
 import os
 import re
+import threading
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -80,7 +84,8 @@ def finish(output: str, settings: dict, ua: dict, previous: str | None = None) -
     if ua["UA_SERVER_FILES"]:
         write_server_files(root, security_headers(settings, ua, root))
     if ua["UA_PRECOMPRESS"]:
-        count = precompress(root, Path(previous) if previous else None)
+        cache = ua["UA_COMPRESSED_CACHE_PATH"] or os.path.join(ua["UA_CACHE_PATH"], "compressed")
+        count = precompress(root, Path(previous) if previous else None, Path(cache))
         logger.info("Precompressed %d text files (gzip and brotli)", count)
     if ua["UA_BUILD_MANIFEST"]:
         write_manifest(root, siteurl, ua)
@@ -150,28 +155,105 @@ def fingerprint_assets(root: Path, siteurl: str) -> dict[str, str]:
     return mapping
 
 
-def _compress_one(path: Path, root: Path, previous: Path | None) -> int:
+# The two compressed copies: suffix, compressor, decompressor.
+_CODINGS = (
+    (".gz", lambda data: gzip.compress(data, compresslevel=9, mtime=0), gzip.decompress),
+    (".br", lambda data: brotli.compress(data, quality=11), brotli.decompress),
+)
+
+
+def _checked(path: Path | None, data: bytes, decompress) -> bytes | None:
+    """The compressed copy at ``path`` if it decompresses to ``data``; a missing or
+    damaged copy gives None (decompressing is fast; compressing is the slow step)."""
+    if path is None:
+        return None
+    try:
+        packed = path.read_bytes()
+        return packed if decompress(packed) == data else None
+    except (OSError, EOFError, zlib.error, brotli.error):
+        return None
+
+
+class CompressedCopies:
+    """Compressed copies kept between builds in ``directory``, named by the SHA-256 of
+    the file's bytes: the same bytes are never compressed twice, whatever their path
+    (the web editor's 5 MB script takes 10 s of brotli at quality 11). Every copy is
+    checked before use; :meth:`prune` keeps only the copies the last build used.
+
+    Builds may share the directory (the tests' builds do): copies are written
+    through a temporary file and a rename, under a lock per copy, and any error
+    (another build pruning the directory meanwhile) only costs a compression."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.used: set[str] = set()
+
+    def copy(self, data: bytes, digest: str, coding: tuple, known: bytes | None) -> bytes:
+        """The copy of ``data`` (whose SHA-256 is ``digest``) in ``coding``: ``known``
+        (taken from the previous output), else the kept one, else compressed now;
+        kept for the next build in any case."""
+        suffix, compress, decompress = coding
+        name = digest + suffix
+        self.used.update((name, name + ".lock"))
+        kept = self.directory / name
+        with self._lock(name):
+            if known is not None:
+                if not kept.is_file():
+                    self._keep(kept, known)
+                return known
+            packed = _checked(kept, data, decompress)
+            if packed is None:
+                packed = compress(data)
+                self._keep(kept, packed)
+            return packed
+
+    @contextlib.contextmanager
+    def _lock(self, name: str):
+        """One thread or build at a time per copy: files with the same bytes, in this
+        build or in builds running beside it, are compressed once."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            lock = open(self.directory / (name + ".lock"), "wb")  # noqa: SIM115 (held until the end)
+        except OSError:
+            yield  # no lock: at worst the copy is made twice
+            return
+        with lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+    def _keep(self, path: Path, packed: bytes) -> None:
+        temporary = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(packed)
+            os.replace(temporary, path)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+
+    def prune(self) -> None:
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return
+        for name in names:
+            if name not in self.used:
+                (self.directory / name).unlink(missing_ok=True)
+
+
+def _compress_one(path: Path, root: Path, previous: Path | None, cache: CompressedCopies | None) -> int:
     data = path.read_bytes()
     old = previous / path.relative_to(root) if previous is not None else None
-    written = 0
     unchanged = old is not None and old.is_file() and old.read_bytes() == data
-    for suffix, compress, decompress in (
-        (".gz", lambda: gzip.compress(data, compresslevel=9, mtime=0), gzip.decompress),
-        (".br", lambda: brotli.compress(data, quality=11), brotli.decompress),
-    ):
+    digest = _digest(data) if cache is not None else ""
+    written = 0
+    for coding in _CODINGS:
+        suffix, compress, decompress = coding
         target = path.with_name(path.name + suffix)
-        packed = None
-        reused = old.with_name(old.name + suffix) if unchanged else None
-        if reused is not None and reused.is_file():
-            packed = reused.read_bytes()
-            try:
-                # Decompressing is fast; a damaged copy is never carried over.
-                if decompress(packed) != data:
-                    packed = None
-            except (OSError, EOFError, zlib.error, brotli.error):
-                packed = None
-        if packed is None:
-            packed = compress()
+        packed = _checked(old.with_name(old.name + suffix) if unchanged else None, data, decompress)
+        if cache is not None:
+            packed = cache.copy(data, digest, coding, packed)
+        elif packed is None:
+            packed = compress(data)
         if len(packed) < len(data):
             target.write_bytes(packed)
             written = 1
@@ -180,20 +262,25 @@ def _compress_one(path: Path, root: Path, previous: Path | None) -> int:
     return written
 
 
-def precompress(root: Path, previous: Path | None = None) -> int:
+def precompress(root: Path, previous: Path | None = None, cache: Path | None = None) -> int:
     """Write .gz and .br copies of every text file (when smaller); returns the count.
 
     Copies are taken from ``previous`` (an earlier output) for files whose bytes are
-    the same there: compression is deterministic, so the result is identical.
+    the same there, or from the ``cache`` directory (:class:`CompressedCopies`):
+    compression is deterministic, so the result is identical.
     """
     files = sorted(
         p for p in root.rglob("*") if p.is_file() and p.suffix in COMPRESSIBLE and p.stat().st_size >= MIN_COMPRESS_SIZE
     )
     if previous is not None and not previous.is_dir():
         previous = None
+    copies = CompressedCopies(cache) if cache is not None else None
     # zlib and brotli release the GIL while compressing.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        return sum(pool.map(lambda path: _compress_one(path, root, previous), files))
+        count = sum(pool.map(lambda path: _compress_one(path, root, previous, copies), files))
+    if copies is not None:
+        copies.prune()
+    return count
 
 
 def _origin(url: str) -> str | None:
