@@ -78,6 +78,24 @@ def test_parallel_render_writes_every_output_in_workers(tmp_path):
 
 
 @needs_two_cores
+def test_render_workers_are_renewed_after_a_few_chunks(tmp_path):
+    # A worker's copies of the build's memory grow with every page it renders:
+    # each ends after RENDER_CHUNKS_PER_WORKER chunks and a new one takes over.
+    outputs = [f"page-{n}" for n in range(64)]
+    parallel_read.render_all(_PidGenerator(tmp_path), outputs, min_files=1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(outputs)
+    pids = {p.read_text("utf-8") for p in tmp_path.iterdir()}
+    chunks = parallel_read.workers() * 8
+    assert len(pids) >= chunks // parallel_read.RENDER_CHUNKS_PER_WORKER
+    assert str(os.getpid()) not in pids
+
+
+class _PidGenerator(_Generator):
+    def render_output(self, output, in_worker=False):
+        (self.root / output).write_text(str(os.getpid()), "utf-8")
+
+
+@needs_two_cores
 def test_an_exception_in_a_render_worker_fails_the_build(tmp_path):
     with pytest.raises(ValueError, match="the template of page-17 is broken") as raised:
         parallel_read.render_all(_Generator(tmp_path, fail_on="page-17"), [f"page-{n}" for n in range(40)], 1)

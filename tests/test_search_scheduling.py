@@ -62,6 +62,34 @@ def test_without_a_previous_output_every_shard_is_indexed(tmp_path):
     assert not [name for name in os.listdir(site / "pagefind-2026") if name.startswith("pagefind-ui.")]
 
 
+def test_no_more_pages_indexed_at_once_than_the_bound(tmp_path, monkeypatch):
+    # Pagefind's memory grows with the pages it holds: two jobs are allowed, but two
+    # shards of two pages would be four pages at once, over the bound of three.
+    from urgent_actions.speed import indexing
+
+    running, most = [], []
+
+    class CountedJob(indexing.Job):
+        def __init__(self, shard, *args, **kwargs):
+            super().__init__(shard, *args, **kwargs)
+            running.append(shard.directory)
+            most.append(len(running))
+
+        def finish(self, *args):
+            running.remove(self.shard.directory)
+            super().finish(*args)
+
+    monkeypatch.setattr(indexing, "Job", CountedJob)
+    site = _site(tmp_path / "site", {"a": "un", "b": "deux", "c": "trois", "d": "quatre", "e": "cinq"})
+    shards = [Shard("pagefind-2024", ("a", "b")), Shard("pagefind-2025", ("c", "d")), Shard("pagefind-2026", ("e",))]
+    indexer = SearchIndexer("fr", jobs=2, timeout=120, pages_at_once=3)
+    indexer.start(str(site), shards)
+    counts, _ = indexer.wait()
+    assert counts["indexed"] == 3 and _count(site / "pagefind") == 5
+    assert max(most) == 2  # a shard of one page beside one of two
+    assert most[:2] == [1, 1]  # the first two shards, one after the other
+
+
 def test_a_shard_whose_pages_kept_their_keys_is_linked_from_the_previous_output(tmp_path):
     keys = {page: fingerprint(page) for page in OLD + NEW}
     previous = _site(tmp_path / "previous", {"a": "un", "b": "deux", "c": "trois"})

@@ -67,7 +67,13 @@ def test_a_formula_set_to_none_is_not_offered():
 
 
 def test_sizes_and_job_counts_must_be_positive_whole_numbers():
-    for key in ("UA_ARCHIVE_PAGE_SIZE", "UA_SEARCH_SHARD_SIZE", "UA_SEARCH_SHARD_SIZE_MIN", "UA_SEARCH_JOBS"):
+    for key in (
+        "UA_ARCHIVE_PAGE_SIZE",
+        "UA_SEARCH_SHARD_SIZE",
+        "UA_SEARCH_SHARD_SIZE_MIN",
+        "UA_SEARCH_JOBS",
+        "UA_SEARCH_PAGES_AT_ONCE",
+    ):
         for bad in (0, -1, 2.5, "3", True):
             assert check(resolve({key: bad})) == [f"{key} must be a positive whole number"], (key, bad)
         assert check(resolve({key: 3})) == []

@@ -62,6 +62,10 @@ DEFAULTS: dict[str, Any] = {
     # Pagefind processes indexing shards at once (each takes about 130 MiB
     # per 1,000 pages and one and a half cores); 1 keeps memory lowest.
     "UA_SEARCH_JOBS": 2,
+    # At most this many pages indexed at once, whatever UA_SEARCH_JOBS allows
+    # (Pagefind holds about 130 KiB per page): at 10,000 actions, one shard of
+    # 1,000 pages at a time beside a build process of 200 to 250 MiB.
+    "UA_SEARCH_PAGES_AT_ONCE": 1000,
     # Seconds one Pagefind process may take before the build stops with an
     # error (a shard of 1,000 pages takes about 3 s): a build never hangs.
     "UA_SEARCH_TIMEOUT": 300,
@@ -288,6 +292,7 @@ def check(resolved: dict[str, Any]) -> list[str]:
         "UA_SEARCH_SHARD_SIZE",
         "UA_SEARCH_SHARD_SIZE_MIN",
         "UA_SEARCH_JOBS",
+        "UA_SEARCH_PAGES_AT_ONCE",
         "UA_SEARCH_TIMEOUT",
     )
     for key in keys:

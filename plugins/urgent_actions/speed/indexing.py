@@ -80,12 +80,16 @@ class Indexing:
     """Pagefind processes indexing shards beside the build; :meth:`wait` for them.
 
     Up to ``jobs`` processes run at once (Pagefind uses about one and a half
-    cores: two at once keep both busy); the next ones start as they end.
+    cores: two at once keep both busy), and no more than one when that would
+    index over ``pages_at_once`` pages at once (Pagefind's memory grows with
+    the pages it holds); the next ones start as they end.
     """
 
     def __init__(self, site_dir: str, stale: list[Shard], language: str, jobs: int, timeout: float,
-                 counts: dict, digests: dict, removals: output_swap.Removals, adopted=()):  # fmt: skip
+                 counts: dict, digests: dict, removals: output_swap.Removals, adopted=(),
+                 pages_at_once: int | None = None):  # fmt: skip
         self.site_dir, self.language, self.jobs, self.timeout = site_dir, language, max(1, jobs), timeout
+        self.pages_at_once = pages_at_once
         self.counts, self.digests, self.removals = counts, digests, removals
         self._queue = list(stale)
         self._running: list[Job] = list(adopted)
@@ -95,9 +99,15 @@ class Indexing:
         return os.path.abspath(os.path.join(self.site_dir, shard.directory))
 
     def _fill(self) -> None:
-        while self._queue and len(self._running) < self.jobs:
+        while self._queue and len(self._running) < self.jobs and self._fits(self._queue[0]):
             shard = self._queue.pop(0)
             self._running.append(Job(shard, self.site_dir, self._target(shard), self.language, self.timeout))
+
+    def _fits(self, shard: Shard) -> bool:
+        """Whether ``shard`` may be indexed beside the jobs running (always, when none runs)."""
+        if self.pages_at_once is None or not self._running:
+            return True
+        return sum(len(job.shard.slugs) for job in self._running) + len(shard.slugs) <= self.pages_at_once
 
     def directories(self) -> set[str]:
         """The shard directories not written yet (queued or being indexed)."""
@@ -144,8 +154,9 @@ class SearchIndexer:
     Pagefind process it started.
     """
 
-    def __init__(self, language: str, jobs: int, timeout: float, removals: output_swap.Removals | None = None):
-        self.language, self.jobs, self.timeout = language, jobs, timeout
+    def __init__(self, language: str, jobs: int, timeout: float, removals: output_swap.Removals | None = None,
+                 pages_at_once: int | None = None):  # fmt: skip
+        self.language, self.jobs, self.timeout, self.pages_at_once = language, jobs, timeout, pages_at_once
         # What it removes beside the build (pages' directories, shards of a spare):
         # the build's, which joins them at its end.
         self.removals = removals if removals is not None else output_swap.Removals()
@@ -247,8 +258,9 @@ class SearchIndexer:
             for job in adopted:
                 job.feed(site_dir)
             self._indexing = Indexing(
-                site_dir, stale, self.language, self.jobs, self.timeout, counts, digests, self.removals, adopted
-            )
+                site_dir, stale, self.language, self.jobs, self.timeout, counts, digests, self.removals, adopted,
+                self.pages_at_once,
+            )  # fmt: skip
         except BaseException:
             for job in adopted:
                 job.stop()

@@ -26,6 +26,15 @@ from ..children import die_with_parent
 # is the same threshold for rendering).
 MIN_FILES = 600
 
+# A render worker ends after this many chunks and a new one is forked in its
+# place: rendering writes to the reference counts of the objects it reads, so
+# a worker's copies of the build's memory grow with every page it renders; a
+# new worker shares it all again (see render_all).
+RENDER_CHUNKS_PER_WORKER = 2
+
+# A worker's word that it ended to be replaced (not that the work is done).
+_RENEW = -2
+
 
 def workers() -> int:
     """How many processes can run at once here (the cores this process may use)."""
@@ -76,12 +85,16 @@ def render_all(generator, outputs: list, min_files: int | None) -> None:
         return
     step = max(1, len(outputs) // (count * 8))
     chunks = [outputs[start : start + step] for start in range(0, len(outputs), step)]
+    generator.load_templates()  # compiled once, here, not in every worker
     # Objects the workers inherit are left out of their garbage collections,
     # which would otherwise write to (and so copy) every page holding one.
     # (They stay frozen until the next run starts: see generator.long_lived_objects.)
+    # What a worker still copies (the pages of every object it reads) is given back
+    # when it ends: each ends after a few chunks, so the copies never add up to the
+    # whole site in every worker at once.
     gc.freeze()
-    generator.load_templates()  # compiled once, here, not in every worker
-    done = sum(_on_forked_workers(count, chunks, lambda: functools.partial(_render_chunk, generator)))
+    work = functools.partial(_render_chunk, generator)
+    done = sum(_on_forked_workers(count, chunks, lambda: work, RENDER_CHUNKS_PER_WORKER))
     if done != len(outputs):  # pragma: no cover - a worker lost its work
         raise RuntimeError(f"rendered {done} of {len(outputs)} pages")
 
@@ -92,10 +105,11 @@ def _render_chunk(generator, outputs: list) -> int:
     return len(outputs)
 
 
-def _on_forked_workers(count: int, chunks: list, make_work: Callable[[], Callable]) -> list:
+def _on_forked_workers(count: int, chunks: list, make_work: Callable[[], Callable], renew_after=None) -> list:
     """``work(chunk)`` for every chunk, on ``count`` forked processes; the results in
     the order of the chunks. Each worker calls ``make_work()`` once to get its
-    ``work``, then takes the next chunk's number from a queue until none is left.
+    ``work``, then takes the next chunk's number from a queue until none is left,
+    or, after ``renew_after`` chunks, ends and a new worker is forked in its place.
 
     Nothing is pickled but the chunks' numbers and the results: the workers
     inherit ``chunks`` and ``make_work`` (fork). A worker's exception is raised
@@ -109,14 +123,19 @@ def _on_forked_workers(count: int, chunks: list, make_work: Callable[[], Callabl
     for _ in range(count):
         numbers.put(None)  # one stop per worker
     running: dict = {}
+
+    def start() -> object:
+        receiver, sender = fork.Pipe(duplex=False)
+        process = fork.Process(target=_worker, args=(make_work, chunks, numbers, sender, renew_after), daemon=True)
+        process.start()
+        sender.close()  # the worker's end: the pipe ends (EOFError) when the worker does
+        running[receiver] = process
+        return receiver
+
     try:
         for _ in range(count):
-            receiver, sender = fork.Pipe(duplex=False)
-            process = fork.Process(target=_worker, args=(make_work, chunks, numbers, sender), daemon=True)
-            process.start()
-            sender.close()  # the worker's end: the pipe ends (EOFError) when the worker does
-            running[receiver] = process
-        return _gather(running, len(chunks))
+            start()
+        return _gather(running, len(chunks), start)
     finally:
         for receiver, process in running.items():
             if process.is_alive():
@@ -126,10 +145,12 @@ def _on_forked_workers(count: int, chunks: list, make_work: Callable[[], Callabl
         numbers.close()
 
 
-def _gather(running: dict, expected: int) -> list:
-    """The workers' results by chunk number, until every worker has ended."""
+def _gather(running: dict, expected: int, start: Callable[[], object]) -> list:
+    """The workers' results by chunk number, until every worker has ended; a worker
+    that ended to be renewed is replaced (``start()``: its receiving end)."""
     results: dict[int, object] = {}
     listening = list(running)
+    renewed: set = set()
     while listening:
         for receiver in wait(listening):
             try:
@@ -137,6 +158,11 @@ def _gather(running: dict, expected: int) -> list:
             except EOFError:  # the worker ended
                 listening.remove(receiver)
                 running[receiver].join()
+                if receiver in renewed:
+                    listening.append(start())
+                continue
+            if number == _RENEW:
+                renewed.add(receiver)
                 continue
             if error is not None:
                 error.add_note(f"In a worker process:\n{value}")
@@ -148,14 +174,21 @@ def _gather(running: dict, expected: int) -> list:
     return [results[number] for number in range(expected)]
 
 
-def _worker(make_work: Callable[[], Callable], chunks: list, numbers, results) -> None:  # pragma: no cover - a child
-    """A worker's life: take chunk numbers until told to stop; send each result, or the
+def _worker(
+    make_work: Callable[[], Callable], chunks: list, numbers, results, renew_after=None
+) -> None:  # pragma: no cover - a child
+    """A worker's life: take chunk numbers until told to stop, or until ``renew_after``
+    chunks are done (then say so: it is replaced); send each result, or the
     exception that stopped it (then stop)."""
     die_with_parent()  # killed when the build dies, however it dies (Linux)
     try:
-        work = make_work()
+        work, done = make_work(), 0
         while (number := numbers.get()) is not None:
             results.send((number, None, work(chunks[number])))
+            done += 1
+            if renew_after is not None and done >= renew_after:
+                results.send((_RENEW, None, None))
+                return
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
         report = traceback.format_exc()
         try:

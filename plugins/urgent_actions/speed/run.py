@@ -147,7 +147,13 @@ class BuildRun(PlainRun):
         self.cache: BuildCache | None = None
         self.renovation: spare_tree.Renovation | None = None
         self.search = (
-            SearchIndexer(ua["UA_LANGUAGE"], ua["UA_SEARCH_JOBS"], ua["UA_SEARCH_TIMEOUT"], self.removals)
+            SearchIndexer(
+                ua["UA_LANGUAGE"],
+                ua["UA_SEARCH_JOBS"],
+                ua["UA_SEARCH_TIMEOUT"],
+                self.removals,
+                ua["UA_SEARCH_PAGES_AT_ONCE"],
+            )
             if ua["UA_SEARCH"]
             else None
         )
@@ -262,13 +268,17 @@ class BuildRun(PlainRun):
         The pages search indexes come first; Pagefind then runs beside the rest
         of the build (the other outputs, the theme's files) until
         :meth:`wait_for_search`. Unchanged pages are hard-linked from the
-        published output; the rest is rendered, on every core when many.
+        published output; the rest is rendered, on every core when many. When
+        the search's pages were that many (a build from scratch, a new
+        template), Pagefind starts once every page is rendered instead: its
+        processes and the render workers together would take the most memory
+        of the build, and the workers keep both cores busy anyway.
         """
         cache, staging = self.cache, self.staging
         parallel_from = self.ua["UA_PARALLEL_MIN_FILES"] if self.ua["UA_PARALLEL_RENDER"] else None
         started = time.perf_counter()
         self._shards = shards
-        rest, failed = planned, []
+        rest, failed, start_search = planned, [], None
         if self.search is not None:
             indexed = {page for shard in shards for page in shard.pages}
             first, unchanged = cache.sort_out([o for o in planned if o.save_as in indexed])
@@ -282,12 +292,19 @@ class BuildRun(PlainRun):
                 unchanged = [job for job in unchanged if job[0].save_as not in pages]
                 parallel.render_all(generator, cache.link(now, staging), parallel_from)
 
-            self.search.start(staging, shards, previous=self.final, cache=cache, gather=gather)
+            start_search = functools.partial(
+                self.search.start, staging, shards, previous=self.final, cache=cache, gather=gather
+            )
+            if parallel_from is None or len(first) < parallel_from:
+                start_search()
+                start_search = None
             rest = [o for o in planned if o.save_as not in indexed]
             if unchanged:
-                failed = cache.link(unchanged, staging)
+                failed, unchanged = cache.link(unchanged, staging), []
         later = plan_rest()
         parallel.render_all(generator, failed + cache.reuse_all(rest + later, staging), parallel_from)
+        if start_search is not None:
+            start_search()
         count = len(planned) + len(later)
         logger.info("Wrote %d files in %.1f s", count, time.perf_counter() - started)
         logger.info(
