@@ -230,3 +230,51 @@ def test_plain_text_spacing_is_as_before():
         text = "".join(rng.choices(pieces, k=rng.randint(0, 12)))
         for space in (NNBSP, NBSP):
             assert french_spacing(text, space) == reference_plain(text, space), repr(text)
+
+
+def test_the_templates_space_only_what_the_page_pass_would(built_site):
+    """The templates write French spacing as they render (render/templating.py
+    space_at_source): only where the page-wide pass, the reference, puts it. A page
+    with its narrow no-break spaces turned back into spaces, as the templates wrote
+    them before, is spaced by the reference into exactly the page built."""
+    pages = [page for page in sorted(built_site.rglob("*.html")) if page.name != "courriel.html"]
+    assert len(pages) > 20
+    for page in pages:
+        built = page.read_text("utf-8")
+        assert reference(built.replace(NNBSP, " ")) == built, page
+
+
+def test_the_pages_leave_the_templates_spaced(tmp_path, monkeypatch):
+    """Spacing at the source is complete: the page-wide pass (render/makers.py), kept
+    for what the templates cannot space, finds nothing to change in any page of the
+    sample site but in the text of the letters (HTML made by the letter filters: the
+    pass spaces the French ones), in the redirect pages site/redirects.py writes
+    without a template, and in /envois/ (values of messages with variables, in the
+    tooltips of its previews): no other page needs more than its scan.
+    Emails (U+00A0) and feed entries are spaced by their pass."""
+    from pelican import main as pelican_main
+
+    from helpers import BUILD_EPOCH, ROOT
+    from urgent_actions.render import makers
+
+    passed: list[tuple[str, bool]] = []
+    spacing = makers.french_spacing_html
+
+    def recording(html: str, language: str = "", space: str = NNBSP) -> str:
+        spaced = spacing(html, language, space)
+        if space == NNBSP and "<html" in html:
+            at = next((i for i, (a, b) in enumerate(zip(html, spaced, strict=False)) if a != b), len(html))
+            left_to_the_pass = any(
+                mark in html for mark in ('class="letter', 'class="sheet', 'http-equiv="refresh"', "page-envois")
+            )
+            passed.append((html[max(0, at - 60) : at + 20], spaced == html or left_to_the_pass))
+        return spaced
+
+    monkeypatch.setattr(makers, "french_spacing_html", recording)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+    monkeypatch.chdir(tmp_path)
+    overrides = ['PATH="' + str(ROOT / "content") + '"', "UA_PARALLEL_RENDER=false", "UA_INCREMENTAL=false"]
+    pelican_main(["-s", str(ROOT / "pelicanconf.py"), "-e", *overrides, "-o", str(tmp_path / "out"), "-q"])
+    assert sum(unchanged for _, unchanged in passed) > 100
+    unspaced = [where for where, unchanged in passed if not unchanged]
+    assert unspaced == [], "\n".join(unspaced)

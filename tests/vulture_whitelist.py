@@ -41,3 +41,5 @@ _.model_config
 _.model_post_init
 # ruamel.yaml: keep the quotes an editor wrote (tools/yaml_edit.py).
 _.preserve_quotes
+# Jinja: what a template writes goes through the environment's finalize (render/templating.py).
+_.finalize

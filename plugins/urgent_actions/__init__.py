@@ -110,6 +110,7 @@ def _init_environment(generator):
     i18n.install(generator.env, generator.theme, run.ua["UA_LANGUAGE"])
     templating.install(generator.env, run.ua, generator.settings.get("SITEURL", ""), generator.theme)
     if isinstance(generator, ActionsGenerator):  # the site's pages (Pelican's own are few)
+        templating.space_at_source(generator.env, run.ua["UA_LANGUAGE"])
         run.cache_templates(generator.env)
 
 

@@ -28,6 +28,7 @@ from .fields import SLUG_RE
 from .frontmatter import FrontMatterError, load_yaml, read
 from .images import ImageProblem, inspect
 from .rules import model_in, problems_across_fields
+from .typography import french_spacing_html
 
 _TYPE_MESSAGES = {
     "missing": "required field is missing",
@@ -277,8 +278,11 @@ def parse_action(path: str, raw: bytes, context: dict, renderer=None) -> tuple[A
             image_info = inspect(context["content_root"], front.image)
         except ImageProblem as exc:
             return None, [Problem(path, "image", str(exc))]
-    # With a renderer, only the HTML is kept (``Action.body``).
+    # With a renderer, only the HTML is kept (``Action.body``), in French typography once (read cache).
     html = renderer.render(body) if renderer is not None else ""
+    language = context["country_names"].language
+    if html and language.startswith("fr"):
+        html = french_spacing_html(html, language)
     action = Action(
         slug=urls.slug_of(path),
         source_path=path,

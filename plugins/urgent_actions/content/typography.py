@@ -253,7 +253,7 @@ def _closes_itself(token: str) -> bool:
 # The attributes whose values people read: tooltips, text alternatives, labels,
 # and the descriptions that search engines and shared links show.
 READABLE = frozenset({"title", "alt", "aria-label", "aria-description", "placeholder"})
-_READABLE_META = frozenset(
+READABLE_META = frozenset(
     ["description", "og:title", "og:description", "og:image:alt", "og:site_name", "twitter:title",
      "twitter:description", "twitter:image:alt"]
 )  # fmt: skip
@@ -266,7 +266,7 @@ def _spaced_attributes(token: str, name: str, space: str) -> str:
     readable = set(READABLE)
     if name.lower() == "meta":
         values = {key: (m.group(2) or "").strip("\"'").lower() for key, m in found}
-        if (values.get("name") or values.get("property")) in _READABLE_META:
+        if (values.get("name") or values.get("property")) in READABLE_META:
             readable.add("content")
     out, position = [], 0
     for key, match in found:

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from .. import urls as urls_module
 from ..content import countries, letters, scripts, states, wording
+from ..content.typography import french_spacing
 from ..site import links
 from .template_cache import CachedIncludeExtension
 
@@ -160,4 +161,62 @@ def install(env, ua_settings: dict, siteurl: str, theme: str) -> None:
         urls=urls_module,
         ua=ua_settings,
         organisation=ua_settings["UA_ORGANISATION"],
+    )
+
+
+# Templates whose output is not spaced here: an email's typography uses U+00A0
+# (render/makers.py), and its letters mix languages in ways only the pass follows.
+_SPACED_ELSEWHERE = ("email/",)
+
+
+def spaced_in(template: str | None) -> bool:
+    """Whether the text that template ``template`` writes is spaced as it is written."""
+    return not (template or "").startswith(_SPACED_ELSEWHERE)
+
+
+def _spaced_gettext(function):
+    """A gettext function of the catalogue whose message is spaced where :func:`spaced_in`."""
+
+    @jinja2.pass_context
+    def spaced(context, *args):
+        text = function(*args)
+        return french_spacing(text) if spaced_in(context.name) else text
+
+    return spaced
+
+
+@jinja2.pass_context
+def _spaced_value(context, value):
+    """A value a template writes, with French spacing if it is plain text (not HTML)."""
+    if type(value) is str and _MAY_SPACE.search(value) and spaced_in(context.name):
+        return french_spacing(value)
+    return value
+
+
+_MAY_SPACE = re.compile(r"[:;!?«»]")
+_GETTEXT = ("gettext", "ngettext", "pgettext", "npgettext")
+
+
+def space_at_source(env, language: str) -> None:
+    """French spacing (content/typography.py) put in as ``env``'s templates write:
+    in the catalogue's messages and in every plain-text value a template inserts
+    (HTML, ``Markup``, is left as it is), so that a page usually leaves the renderer
+    spaced and the page-wide pass of render/makers.py, which stays the reference,
+    finds nothing to do. A value written where that pass leaves text alone (an
+    attribute people do not read, an element in another language) is written with
+    ``|e``, which makes it HTML. Only for the templates whose every output goes
+    through that pass (the site's own generator)."""
+    if not language.startswith("fr"):
+        return
+    env.ua_spacing = lambda template, text: french_spacing(text) if spaced_in(template) else text
+    env.finalize = _spaced_value
+    # The catalogue as it is, for a message written where spacing does not belong (i18n.py).
+    env.globals.update({f"unspaced_{name}": env.globals[name] for name in _GETTEXT if name in env.globals})
+    translations = env.ua_translations
+    env.install_gettext_callables(
+        _spaced_gettext(translations.gettext),
+        _spaced_gettext(translations.ngettext),
+        newstyle=True,
+        pgettext=_spaced_gettext(translations.pgettext),
+        npgettext=_spaced_gettext(translations.npgettext),
     )
