@@ -282,13 +282,16 @@ CARD_PLANS = [
              "et la suite coupée",
              "Théo Exemple, Ève Exemple, Ysé Exemple, Åsa Exemple, Wanda Exemple, Yves Exemple", "Agissez avant "
              "le 1er avril 2027", 290_000),
+    # A stripe with no ink between the title and the people (the words skip it, the block does not).
+    CardPlan("Actions urgentes", "UA 31/26 · Tunisie", "Bonne nouvelle : Sarra Exemple est libre", "Sarra Exemple", "",
+             290_000),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("plan", CARD_PLANS, ids=["open", "four-lines-arabic", "short", "kerning-four-lines"])
+@pytest.mark.parametrize("plan", CARD_PLANS, ids=["open", "four-lines-arabic", "short", "kerning-4", "blank-stripe"])
 def test_a_drawn_card_is_the_jpeg_of_its_whole_picture(plan):
-    """Only the stripes a card's text touches are encoded, its text made of cached
-    words: the file must be the one the whole picture drawn by Pillow makes, and show
+    """Only the groups of blocks a card's text touches are encoded, its text made of
+    cached words: the file must be the one the whole picture drawn by Pillow makes, and show
     the band, the text and the bar."""
     data = draw_card(plan)
     assert data == encode_card(card_image(plan))
