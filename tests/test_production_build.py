@@ -111,13 +111,18 @@ def test_compressed_copies_are_kept_by_their_bytes_and_reused(tmp_path, monkeypa
     assert kept == {d + s for d in digests for s in (".br", ".gz")}
 
 
-def test_a_damaged_kept_copy_is_compressed_again(tmp_path):
+def _page_and_cache(tmp_path):
+    """A page to compress, its bytes, an empty cache directory and the page's digest."""
     page = tmp_path / "output" / "page.html"
     page.parent.mkdir()
     page.write_text("<p>Libérez Karim Example</p>\n" * 50, "utf-8")
     data, cache = page.read_bytes(), tmp_path / "cache"
     cache.mkdir()
-    digest = hashlib.sha256(data).hexdigest()
+    return page, data, cache, hashlib.sha256(data).hexdigest()
+
+
+def test_a_damaged_kept_copy_is_compressed_again(tmp_path):
+    page, data, cache, digest = _page_and_cache(tmp_path)
     (cache / f"{digest}.br").write_bytes(brotli.compress(b"something else", quality=11))
     (cache / f"{digest}.gz").write_bytes(b"damaged")
     production.precompress(page.parent, cache=cache)
@@ -127,12 +132,7 @@ def test_a_damaged_kept_copy_is_compressed_again(tmp_path):
 
 
 def test_a_copy_another_build_is_making_is_waited_for_not_made_again(tmp_path, monkeypatch):
-    page = tmp_path / "output" / "page.html"
-    page.parent.mkdir()
-    page.write_text("<p>Libérez Karim Example</p>\n" * 50, "utf-8")
-    data, cache = page.read_bytes(), tmp_path / "cache"
-    cache.mkdir()
-    digest = hashlib.sha256(data).hexdigest()
+    page, data, cache, digest = _page_and_cache(tmp_path)
     compressed: list[bytes] = []
     real = brotli.compress
     monkeypatch.setattr(brotli, "compress", lambda data, **options: compressed.append(data) or real(data, **options))
