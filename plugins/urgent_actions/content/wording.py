@@ -153,7 +153,6 @@ def with_preposition(preposition: str, authority) -> str:
     return f"{preposition} {article}" + ("" if article == "l'" else " ")
 
 
-@lru_cache(maxsize=8192)
 @lru_cache(maxsize=8192)  # a page writes a few dates; the site has a few thousand
 def long_date(value: dt.date, language: str = "fr") -> str:
     """A date as ``language`` writes it in full: '1er octobre 2026', '24 November 2026'."""
