@@ -299,7 +299,7 @@ class BuildRun(PlainRun):
                 start_search()
                 start_search = None
             rest = [o for o in planned if o.save_as not in indexed]
-            if unchanged:
+            if unchanged:  # linked now; a search started later (gather) finds none left to link
                 failed, unchanged = cache.link(unchanged, staging), []
         later = plan_rest()
         parallel.render_all(generator, failed + cache.reuse_all(rest + later, staging), parallel_from)
