@@ -247,10 +247,10 @@ def test_the_templates_space_only_what_the_page_pass_would(built_site):
 def test_the_pages_leave_the_templates_spaced(tmp_path, monkeypatch):
     """Spacing at the source is complete: the page-wide pass (render/makers.py), kept
     for what the templates cannot space, finds nothing to change in any page of the
-    sample site but in the text of the letters (HTML made by the letter filters: the
-    pass spaces the French ones), in the redirect pages site/redirects.py writes
-    without a template, and in /envois/ (values of messages with variables, in the
-    tooltips of its previews): no other page needs more than its scan.
+    sample site (letters and their printed sheets included: the letter filters space
+    the French ones) but in the redirect pages site/redirects.py writes without a
+    template, and in /envois/ (values of messages with variables, in the tooltips of
+    its previews): no other page needs more than its scan.
     Emails (U+00A0) and feed entries are spaced by their pass."""
     from pelican import main as pelican_main
 
@@ -264,9 +264,7 @@ def test_the_pages_leave_the_templates_spaced(tmp_path, monkeypatch):
         spaced = spacing(html, language, space)
         if space == NNBSP and "<html" in html:
             at = next((i for i, (a, b) in enumerate(zip(html, spaced, strict=False)) if a != b), len(html))
-            left_to_the_pass = any(
-                mark in html for mark in ('class="letter', 'class="sheet', 'http-equiv="refresh"', "page-envois")
-            )
+            left_to_the_pass = any(mark in html for mark in ('http-equiv="refresh"', "page-envois"))
             passed.append((html[max(0, at - 60) : at + 20], spaced == html or left_to_the_pass))
         return spaced
 

@@ -46,20 +46,29 @@ def paragraphs_html(blocks) -> Markup:
     return Markup(html)
 
 
-def bidi_html(text: str, language: str) -> Markup:
+def _as_is(text: str) -> str:
+    return text
+
+
+def bidi_html(text: str, language: str, spaced=_as_is) -> Markup:
     """Plain text in ``language`` as escaped HTML, line breaks as <br>; a name or a
     line in another script gets its own ``lang`` (undetermined language, that
-    script) in a ``<bdi>``, which isolates its direction (scripts.script_runs)."""
+    script) in a ``<bdi>``, which isolates its direction (scripts.script_runs).
+    ``spaced`` is given each line of the text in ``language`` (French spacing, where
+    the page's pass would put it: :func:`_spacing`)."""
     out = []
     for piece, script in scripts.script_runs(str(text), language):
-        html = "<br>\n".join(str(escape(line)) for line in piece.split("\n"))
-        out.append(f'<bdi lang="und-{script}">{html}</bdi>' if script else html)
+        if script:
+            html = "<br>\n".join(str(escape(line)) for line in piece.split("\n"))
+            out.append(f'<bdi lang="und-{script}">{html}</bdi>')
+        else:
+            out.append("<br>\n".join(str(escape(spaced(line))) for line in piece.split("\n")))
     return Markup("".join(out))
 
 
-def letter_paragraphs_html(blocks, language: str) -> Markup:
+def letter_paragraphs_html(blocks, language: str, spaced=_as_is) -> Markup:
     """A letter's paragraphs as HTML paragraphs (``bidi_html`` in each)."""
-    return Markup("".join(f"<p>{bidi_html(block, language)}</p>\n" for block in blocks))
+    return Markup("".join(f"<p>{bidi_html(block, language, spaced)}</p>\n" for block in blocks))
 
 
 @lru_cache(maxsize=64)
@@ -96,11 +105,18 @@ def filters(language: str) -> dict:
         "format_month": lambda value: format_date(value, format="LLLL y", locale=_locale(language)),
         "paragraphs_html": paragraphs_html,
         "text_direction": letters.text_direction,
-        "bidi_html": bidi_html,
-        "letter_paragraphs_html": letter_paragraphs_html,
+        "bidi_html": jinja2.pass_context(lambda context, text, lang: bidi_html(text, lang, _spacing(context, lang))),
+        "letter_paragraphs_html": jinja2.pass_context(
+            lambda context, blocks, lang: letter_paragraphs_html(blocks, lang, _spacing(context, lang))
+        ),
+        "in_language": jinja2.pass_context(
+            lambda context, text, lang: Markup(escape(_spacing(context, lang)(str(text))))
+        ),
         "letter_date": letters.letter_date,
         "money": lambda amount: money(amount, language),
-        "in_ui_script": lambda text: bidi_html(text, language),
+        "in_ui_script": jinja2.pass_context(
+            lambda context, text: bidi_html(text, language, _spacing(context, language))
+        ),
         "to_authority": lambda authority: named_after("à", authority, language),
         "for_authority": lambda authority: named_after("pour", authority, language),
         "language_name": lambda code: language_name(code, language),
@@ -183,6 +199,16 @@ def _spaced_gettext(function):
         return french_spacing(text) if spaced_in(context.name) else text
 
     return spaced
+
+
+def _spacing(context, language: str):
+    """French spacing for plain text in ``language`` that a template writes as HTML
+    (a letter's text, a name, the words of a letter): :func:`french_spacing` where
+    the templates space at the source and ``language`` is French (its element says
+    so: the page's pass follows the same ``lang``), else the text as it is."""
+    if language.startswith("fr") and context.environment.finalize is _spaced_value and spaced_in(context.name):
+        return french_spacing
+    return _as_is
 
 
 @jinja2.pass_context
