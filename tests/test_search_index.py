@@ -168,3 +168,29 @@ def test_a_small_archive_has_about_ten_smaller_shards():
         assert max(len(s.pages) for s in shards) <= largest_shard
         assert 7 <= len(shards) <= 16, (count, len(shards))
     assert len(plan(archive(2000), 1000)) == 3  # without a smallest: shards of up to 1,000 pages
+
+
+def test_a_larger_shard_is_indexed_in_even_parts_merged_in_the_order_of_its_pages():
+    """An edit re-indexes one part of UA_SEARCH_PART_SIZE pages at most; the merge
+    takes the newest shard first, and a shard's parts in the order of its pages."""
+    from types import SimpleNamespace
+
+    from urgent_actions.site.search import merge_order, plan
+
+    actions = [
+        SimpleNamespace(slug=f"a{i:02}", front=SimpleNamespace(date=dt.date(2024 + i % 3, 1, 1))) for i in range(30)
+    ]
+    whole = plan(actions, 20)
+    shards = plan(actions, 20, part=4)
+    assert [s.directory for s in whole] == ["pagefind-2024-2025", "pagefind-2026"]
+    assert [(s.directory, len(s.slugs), s.group) for s in shards] == [
+        *((f"pagefind-2024-2025-p{n}", 4, "pagefind-2024-2025") for n in range(1, 6)),  # 20 pages
+        ("pagefind-2026-p1", 3, "pagefind-2026"),  # 10 pages
+        ("pagefind-2026-p2", 3, "pagefind-2026"),
+        ("pagefind-2026-p3", 4, "pagefind-2026"),
+    ]
+    # The parts hold the shard's pages in its order.
+    in_order = [slug for shard in merge_order(shards) for slug in shard.slugs]
+    assert in_order == [slug for shard in merge_order(whole) for slug in shard.slugs]
+    assert [s.directory for s in merge_order(whole)] == ["pagefind-2026", "pagefind-2024-2025"]
+    assert plan(actions, 20, part=20) == whole  # a shard no larger than a part is whole

@@ -20,7 +20,7 @@ import tempfile
 
 from .. import urls
 from ..children import start_child, stop_child
-from ..site.search import INDEX, Shard
+from ..site.search import INDEX, Shard, merge_order
 from . import pagefind_merge
 
 # Pagefind's own search interfaces: the site has its own (theme/static/js/search.js).
@@ -95,7 +95,7 @@ def index_shards(site_dir: str, shards: list[Shard], language: str, timeout: flo
 def merge_shards(site_dir: str, shards: list[Shard], timeout: float, discard=shutil.rmtree,
                  cache_dir: str | None = None, previous: str | None = None) -> None:  # fmt: skip
     """Merge the shards' indexes into the one the search page loads (``pagefind/``),
-    the newest shard's pages first; an index already there is ``discard``-ed first
+    the newest shard's pages first (:func:`~urgent_actions.site.search.merge_order`); an index already there is ``discard``-ed first
     (its files may be another output's: never written in place). The merge runs in
     a child process (its memory is not the build's) that dies with the build.
 
@@ -107,7 +107,7 @@ def merge_shards(site_dir: str, shards: list[Shard], timeout: float, discard=shu
         discard(target)
     if not shards:
         return
-    sources = [os.path.join(site_dir, shard.directory) for shard in reversed(shards)]
+    sources = [os.path.join(site_dir, shard.directory) for shard in merge_order(shards)]
     options = ["--cache", cache_dir] if cache_dir else []
     if cache_dir and previous and os.path.isdir(os.path.join(previous, INDEX)):
         options += ["--previous", os.path.join(previous, INDEX)]
