@@ -194,3 +194,28 @@ def test_a_larger_shard_is_indexed_in_even_parts_merged_in_the_order_of_its_page
     assert in_order == [slug for shard in merge_order(whole) for slug in shard.slugs]
     assert [s.directory for s in merge_order(whole)] == ["pagefind-2026", "pagefind-2024-2025"]
     assert plan(actions, 20, part=20) == whole  # a shard no larger than a part is whole
+
+
+def test_an_edit_reindexes_one_part_of_its_shard_into_the_index_a_build_from_scratch_makes(tmp_path):
+    closed = {"state": "closed", "deadline": None}
+    actions = {f"a{n}": action(case=f"UA {n}/25", date=f"2025-0{n}-01", **closed) for n in range(1, 4)} | {
+        "a4": action(case="UA 4/26")
+    }
+    content = make_content(tmp_path, actions)
+    output, fresh = tmp_path / "output", tmp_path / "fresh"
+    overrides = {"UA_SEARCH_SHARD_SIZE": 4, "UA_SEARCH_PART_SIZE": 2}
+    assert run_pelican(tmp_path, content, output, overrides=overrides).returncode == 0
+    assert sorted(p.name for p in output.glob("pagefind*")) == [
+        "pagefind", "pagefind-2025-2026-p1", "pagefind-2025-2026-p2",
+    ]  # fmt: skip
+    entry = "pagefind-entry.json"
+    kept = (output / "pagefind-2025-2026-p1" / entry).stat().st_ino  # a1 and a2's part
+    edited = content / "actions" / "a4.md"
+    edited.write_text(edited.read_text("utf-8").replace("Karim Example", "Zélie Nouvelle"), "utf-8")
+    result = run_pelican(tmp_path, content, output, overrides=overrides, extra_args=("--verbose",))
+    assert result.returncode == 0, result.stderr
+    assert "1 shards indexed, 1 reused" in " ".join((result.stdout + result.stderr).split())
+    assert (output / "pagefind-2025-2026-p1" / entry).stat().st_ino == kept
+    assert "zel" in {word for word, *_ in Index(str(output / "pagefind")).words()}
+    assert run_pelican(tmp_path, content, fresh, overrides=overrides).returncode == 0
+    assert differences(output, fresh) == []
