@@ -168,3 +168,54 @@ def test_a_small_archive_has_about_ten_smaller_shards():
         assert max(len(s.pages) for s in shards) <= largest_shard
         assert 7 <= len(shards) <= 16, (count, len(shards))
     assert len(plan(archive(2000), 1000)) == 3  # without a smallest: shards of up to 1,000 pages
+
+
+def test_a_larger_shard_is_indexed_in_even_parts_merged_in_the_order_of_its_pages():
+    """An edit re-indexes one part of UA_SEARCH_PART_SIZE pages at most; the merge
+    takes the newest shard first, and a shard's parts in the order of its pages."""
+    from types import SimpleNamespace
+
+    from urgent_actions.site.search import merge_order, plan
+
+    actions = [
+        SimpleNamespace(slug=f"a{i:02}", front=SimpleNamespace(date=dt.date(2024 + i % 3, 1, 1))) for i in range(30)
+    ]
+    whole = plan(actions, 20)
+    shards = plan(actions, 20, part=4)
+    assert [s.directory for s in whole] == ["pagefind-2024-2025", "pagefind-2026"]
+    assert [(s.directory, len(s.slugs), s.group) for s in shards] == [
+        *((f"pagefind-2024-2025-p{n}", 4, "pagefind-2024-2025") for n in range(1, 6)),  # 20 pages
+        ("pagefind-2026-p1", 3, "pagefind-2026"),  # 10 pages
+        ("pagefind-2026-p2", 3, "pagefind-2026"),
+        ("pagefind-2026-p3", 4, "pagefind-2026"),
+    ]
+    # The parts hold the shard's pages in its order.
+    in_order = [slug for shard in merge_order(shards) for slug in shard.slugs]
+    assert in_order == [slug for shard in merge_order(whole) for slug in shard.slugs]
+    assert [s.directory for s in merge_order(whole)] == ["pagefind-2026", "pagefind-2024-2025"]
+    assert plan(actions, 20, part=20) == whole  # a shard no larger than a part is whole
+
+
+def test_an_edit_reindexes_one_part_of_its_shard_into_the_index_a_build_from_scratch_makes(tmp_path):
+    closed = {"state": "closed", "deadline": None}
+    actions = {f"a{n}": action(case=f"UA {n}/25", date=f"2025-0{n}-01", **closed) for n in range(1, 4)} | {
+        "a4": action(case="UA 4/26")
+    }
+    content = make_content(tmp_path, actions)
+    output, fresh = tmp_path / "output", tmp_path / "fresh"
+    overrides = {"UA_SEARCH_SHARD_SIZE": 4, "UA_SEARCH_PART_SIZE": 2}
+    assert run_pelican(tmp_path, content, output, overrides=overrides).returncode == 0
+    assert sorted(p.name for p in output.glob("pagefind*")) == [
+        "pagefind", "pagefind-2025-2026-p1", "pagefind-2025-2026-p2",
+    ]  # fmt: skip
+    entry = "pagefind-entry.json"
+    kept = (output / "pagefind-2025-2026-p1" / entry).stat().st_ino  # a1 and a2's part
+    edited = content / "actions" / "a4.md"
+    edited.write_text(edited.read_text("utf-8").replace("Karim Example", "Zélie Nouvelle"), "utf-8")
+    result = run_pelican(tmp_path, content, output, overrides=overrides, extra_args=("--verbose",))
+    assert result.returncode == 0, result.stderr
+    assert "1 shards indexed, 1 reused" in " ".join((result.stdout + result.stderr).split())
+    assert (output / "pagefind-2025-2026-p1" / entry).stat().st_ino == kept
+    assert "zel" in {word for word, *_ in Index(str(output / "pagefind")).words()}
+    assert run_pelican(tmp_path, content, fresh, overrides=overrides).returncode == 0
+    assert differences(output, fresh) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 from urgent_actions.site.keys import fingerprint
@@ -174,3 +175,32 @@ def test_stop_ends_an_early_start_nobody_adopted(tmp_path):
     indexer.stop()
     assert job.process.poll() is not None
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".pagefind-")]
+
+
+def test_the_merge_starts_as_soon_as_the_shards_are_indexed_and_runs_beside_the_build(tmp_path):
+    site = _site(tmp_path / "site", {"a": "un", "b": "deux", "c": "trois"})
+    indexer = SearchIndexer("fr", jobs=2, timeout=120)
+    indexer.advance()  # nothing started: nothing to merge
+    indexer.start(str(site), [Shard("pagefind-2025", OLD_SLUGS), Shard("pagefind-2026", NEW_SLUGS)])
+    deadline = time.monotonic() + 60
+    while indexer._merging is None and time.monotonic() < deadline:
+        indexer.advance()  # what the build does between its steps
+        time.sleep(0.02)
+    merging = indexer._merging
+    assert merging is not None and merging.process is not None  # started before wait()
+    counts, _ = indexer.wait()
+    assert merging.process.returncode == 0 and indexer._merging is None
+    assert counts["indexed"] == 2 and _count(site / "pagefind") == 3
+
+
+def test_stop_ends_a_merge_started_early(tmp_path):
+    site = _site(tmp_path / "site", {"a": "un", "b": "deux", "c": "trois"})
+    indexer = SearchIndexer("fr", jobs=2, timeout=120)
+    indexer.start(str(site), [Shard("pagefind-2025", OLD_SLUGS), Shard("pagefind-2026", NEW_SLUGS)])
+    deadline = time.monotonic() + 60
+    while indexer._merging is None and time.monotonic() < deadline:
+        indexer.advance()
+        time.sleep(0.02)
+    merging = indexer._merging
+    indexer.stop()
+    assert merging.process.poll() is not None and merging.log.closed

@@ -71,6 +71,7 @@ def test_sizes_and_job_counts_must_be_positive_whole_numbers():
         "UA_ARCHIVE_PAGE_SIZE",
         "UA_SEARCH_SHARD_SIZE",
         "UA_SEARCH_SHARD_SIZE_MIN",
+        "UA_SEARCH_PART_SIZE",
         "UA_SEARCH_JOBS",
         "UA_SEARCH_PAGES_AT_ONCE",
     ):

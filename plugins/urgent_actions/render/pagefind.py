@@ -20,7 +20,7 @@ import tempfile
 
 from .. import urls
 from ..children import start_child, stop_child
-from ..site.search import INDEX, Shard
+from ..site.search import INDEX, Shard, merge_order
 from . import pagefind_merge
 
 # Pagefind's own search interfaces: the site has its own (theme/static/js/search.js).
@@ -92,32 +92,59 @@ def index_shards(site_dir: str, shards: list[Shard], language: str, timeout: flo
         tidy_index(target)
 
 
+class Merge:
+    """The merge of the shards into the published index, running in a child process
+    (its memory is not the build's) that dies with the build: :meth:`finish` waits
+    for it, :meth:`stop` ends it."""
+
+    def __init__(self, site_dir: str, shards: list[Shard], discard=shutil.rmtree,
+                 cache_dir: str | None = None, previous: str | None = None):  # fmt: skip
+        self.process, self.log, self.output = None, None, ""
+        target = os.path.join(site_dir, INDEX)
+        if os.path.lexists(target):
+            discard(target)
+        if not shards:
+            return
+        sources = [os.path.join(site_dir, shard.directory) for shard in merge_order(shards)]
+        options = ["--cache", cache_dir] if cache_dir else []
+        if cache_dir and previous and os.path.isdir(os.path.join(previous, INDEX)):
+            options += ["--previous", os.path.join(previous, INDEX)]
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - open while the merge runs, closed in finish/stop
+        try:
+            self.process = start_child([sys.executable, pagefind_merge.__file__, *options, target, *sources], self.log)
+        except BaseException:
+            self.stop()
+            raise
+
+    def finish(self, timeout: float) -> None:
+        """Wait for the merge (at most ``timeout`` s); raise :class:`PagefindError` if it failed."""
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise PagefindError(f"The search shards were not merged in {timeout:.0f} s (UA_SEARCH_TIMEOUT)") from None
+        finally:
+            self.stop()
+        if self.process.returncode != 0:
+            raise PagefindError(f"Merging the search shards failed ({self.process.returncode}): {self.output}")
+
+    def stop(self) -> None:
+        """End the merge if it still runs (the build failed); keep what it wrote to its log."""
+        stop_child(self.process)
+        if self.log is not None and not self.log.closed:
+            self.output = read_log(self.log)
+            self.log.close()
+
+
 def merge_shards(site_dir: str, shards: list[Shard], timeout: float, discard=shutil.rmtree,
                  cache_dir: str | None = None, previous: str | None = None) -> None:  # fmt: skip
     """Merge the shards' indexes into the one the search page loads (``pagefind/``),
-    the newest shard's pages first; an index already there is ``discard``-ed first
-    (its files may be another output's: never written in place). The merge runs in
-    a child process (its memory is not the build's) that dies with the build.
+    the newest shard's pages first (:func:`~urgent_actions.site.search.merge_order`); an
+    index already there is ``discard``-ed first (its files may be another output's: never
+    written in place). The merge runs in a child process (:class:`Merge`).
 
     With a ``cache_dir`` kept between builds and the ``previous`` output, the merge
     decodes only the shards it has not read before and links the files of the
     previous merged index whose content is the same (:func:`pagefind_merge.merge`)."""
-    target = os.path.join(site_dir, INDEX)
-    if os.path.lexists(target):
-        discard(target)
-    if not shards:
-        return
-    sources = [os.path.join(site_dir, shard.directory) for shard in reversed(shards)]
-    options = ["--cache", cache_dir] if cache_dir else []
-    if cache_dir and previous and os.path.isdir(os.path.join(previous, INDEX)):
-        options += ["--previous", os.path.join(previous, INDEX)]
-    with tempfile.TemporaryFile() as log:
-        process = start_child([sys.executable, pagefind_merge.__file__, *options, target, *sources], log)
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise PagefindError(f"The search shards were not merged in {timeout:.0f} s (UA_SEARCH_TIMEOUT)") from None
-        finally:
-            stop_child(process)
-        if process.returncode != 0:
-            raise PagefindError(f"Merging the search shards failed ({process.returncode}): {read_log(log)}")
+    Merge(site_dir, shards, discard, cache_dir, previous).finish(timeout)

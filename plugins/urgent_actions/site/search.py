@@ -8,15 +8,20 @@ Pagefind holds a whole index in memory (about 130 MiB per 1,000 action pages)
 and cannot update an index, so the index is made of *shards* by publication
 year, each of at most ``UA_SEARCH_SHARD_SIZE`` pages (a year with more is one
 shard; a small archive has smaller shards, :func:`shard_size`), in
-``pagefind-<years>/``. The build merges them into the one index the search
-page loads, ``pagefind/`` (:mod:`urgent_actions.render.pagefind_merge`): a
-shard costs a reader its own chunk per searched word. How the shards are
+``pagefind-<years>/``. A larger shard is indexed in *parts* of at most
+``UA_SEARCH_PART_SIZE`` consecutive pages (``pagefind-<years>-p<n>/``): an
+edit re-indexes one part. The build merges them into the one index the search
+page loads, ``pagefind/`` (:mod:`urgent_actions.render.pagefind_merge`), in
+:func:`merge_order`: a shard costs a reader its own chunk per searched word.
+(Pagefind numbers a shard's pages in the order it finds them in their folder:
+cut in parts, they are numbered otherwise, for the same results.) How the shards are
 indexed (Pagefind processes, reuse) is the renderer's and the build's
 business: :mod:`urgent_actions.render.pagefind`.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -37,6 +42,8 @@ class Shard:
 
     directory: str  # relative to the site root: "pagefind-1990-1994" or "pagefind-2026"
     slugs: tuple[str, ...]  # the actions whose pages it indexes, in the order of their pages
+    # A part's shard of years ("pagefind-1990-1994" for "pagefind-1990-1994-p2"); "" for a whole one.
+    group: str = ""
 
     @property
     def pages(self) -> tuple[str, ...]:
@@ -58,9 +65,33 @@ def shard_size(pages: int, largest: int, smallest: int) -> int:
     return min(size, largest)
 
 
-def plan(actions, size: int, smallest: int | None = None) -> list[Shard]:
+def parts(directory: str, slugs: tuple[str, ...], size: int | None) -> list[Shard]:
+    """A shard of years as it is indexed: whole, or in parts of at most ``size``
+    consecutive pages, as even as they can be (``-p1``, ``-p2``…)."""
+    if size is None or len(slugs) <= size:
+        return [Shard(directory, slugs)]
+    count = -(-len(slugs) // size)
+    cuts = [len(slugs) * n // count for n in range(count + 1)]
+    return [
+        Shard(f"{directory}-p{n + 1}", slugs[start:end], directory)
+        for n, (start, end) in enumerate(itertools.pairwise(cuts))
+    ]
+
+
+def merge_order(shards: list[Shard]) -> list[Shard]:
+    """The shards in the order the merged index numbers their pages: the newest
+    years first, a shard's parts in the order of their pages (so that the merged
+    index does not depend on how the shards are cut into parts)."""
+    groups: dict[str, list[Shard]] = {}
+    for shard in shards:
+        groups.setdefault(shard.group or shard.directory, []).append(shard)
+    return [shard for group in reversed(groups.values()) for shard in group]
+
+
+def plan(actions, size: int, smallest: int | None = None, part: int | None = None) -> list[Shard]:
     """Split the action pages into shards of consecutive years, oldest first,
-    of at most ``size`` pages (:func:`shard_size` with ``smallest``).
+    of at most ``size`` pages (:func:`shard_size` with ``smallest``), each indexed
+    in parts of at most ``part`` pages (:func:`parts`).
 
     Years are grouped from the oldest on, so adding this year's actions only
     ever changes the newest shard.
@@ -86,13 +117,16 @@ def plan(actions, size: int, smallest: int | None = None) -> list[Shard]:
         else:
             directory = f"{INDEX}-{years[0]}-{years[-1]}"
         slugs = sorted((slug for y in years for slug in by_year[y]), key=urls.action_save_as)
-        shards.append(Shard(directory, tuple(slugs)))
+        shards.extend(parts(directory, tuple(slugs), part))
     return shards
 
 
 def plan_for(build: Build) -> list[Shard]:
     """This build's shards, from its actions and settings."""
-    return plan(build.site.actions, build.ua["UA_SEARCH_SHARD_SIZE"], build.ua["UA_SEARCH_SHARD_SIZE_MIN"])
+    ua = build.ua
+    return plan(
+        build.site.actions, ua["UA_SEARCH_SHARD_SIZE"], ua["UA_SEARCH_SHARD_SIZE_MIN"], ua["UA_SEARCH_PART_SIZE"]
+    )
 
 
 def outputs(build: Build):

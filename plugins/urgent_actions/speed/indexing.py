@@ -113,27 +113,32 @@ class Indexing:
         """The shard directories not written yet (queued or being indexed)."""
         return {shard.directory for shard in self._queue} | {job.shard.directory for job in self._running}
 
+    def poll(self) -> bool:
+        """One look at the jobs, without waiting: stop a starved one, fail an overdue one
+        (:class:`PagefindError`), finish those that ended and start the next ones;
+        whether every shard is done."""
+        for job in self._running:
+            if job.process.poll() is None and job.starved():
+                job.process.kill()  # its feeder reports why (finish)
+            elif job.process.poll() is None and job.overdue():
+                raise PagefindError(
+                    f"Pagefind did not finish indexing {job.shard.directory} in {self.timeout:.0f} s "
+                    "(UA_SEARCH_TIMEOUT): stopped"
+                )
+        done = [job for job in self._running if job.process.poll() is not None]
+        for job in done:
+            self._running.remove(job)
+            job.finish(self._target(job.shard), self.removals)
+        if done:
+            self._fill()
+        return not self._running
+
     def wait(self) -> tuple[dict, dict[str, str]]:
         """Wait for every shard; how many were indexed and reused, and the digests to record.
         Raise :class:`PagefindError` when one fails, starves or takes too long."""
         try:
-            while self._running:
-                for job in self._running:
-                    if job.process.poll() is None and job.starved():
-                        job.process.kill()  # its feeder reports why (finish)
-                    elif job.process.poll() is None and job.overdue():
-                        raise PagefindError(
-                            f"Pagefind did not finish indexing {job.shard.directory} in {self.timeout:.0f} s "
-                            "(UA_SEARCH_TIMEOUT): stopped"
-                        )
-                done = [job for job in self._running if job.process.poll() is not None]
-                if not done:
-                    time.sleep(0.02)
-                    continue
-                for job in done:
-                    self._running.remove(job)
-                    job.finish(self._target(job.shard), self.removals)
-                self._fill()
+            while not self.poll():
+                time.sleep(0.02)
         finally:
             self.stop()
         return self.counts, self.digests
@@ -164,6 +169,9 @@ class SearchIndexer:
         # (speculate); start() adopts those whose shard has the same pages.
         self._speculative: dict[str, Job] = {}
         self._indexing: Indexing | None = None
+        # The merge, once started (advance or wait), and when it was.
+        self._merging: pagefind.Merge | None = None
+        self._merge_started: float | None = None
         # What wait() merges: the site's directory, its shards, the previous output, and
         # whether that output's merged index is of these very shards (reused when none changes).
         self._merge = None
@@ -246,6 +254,7 @@ class SearchIndexer:
         reusable = same_shards and os.path.isdir(os.path.join(previous, INDEX))
         merge_cache = cache.search_merge_dir if cache is not None else None
         self._merge = site_dir, shards, previous, reusable, merge_cache
+        self._merging, self._merge_started = None, None
         counts, digests, stale = self._reuse_unchanged(site_dir, shards, previous, recorded, page_keys, renovating)
         counts["indexed"] = len(stale)
         published_as_recorded = cache.published_as_recorded if cache is not None else None
@@ -338,21 +347,35 @@ class SearchIndexer:
         """The directories the indexing is still to write: shards, and the merged index."""
         return self._indexing.directories() | {INDEX} if self._indexing is not None else set()
 
-    def wait(self) -> tuple[dict, dict[str, str]]:
-        """Wait for the indexing :meth:`start` began (bounded: see the module's docstring),
-        then merge the shards into the published index."""
-        indexing, self._indexing = self._indexing, None
-        if indexing is None:
-            raise RuntimeError("SearchIndexer.wait() without start()")
-        counts, digests = indexing.wait()
-        started = time.perf_counter()
+    def advance(self) -> None:
+        """Start the merge once every shard is indexed, without waiting for anything:
+        it then runs beside the rest of the build (the build calls this between its
+        steps; :meth:`wait` starts it otherwise)."""
+        if self._indexing is not None and self._merge_started is None and self._indexing.poll():
+            self._start_merge(self._indexing.counts)
+
+    def _start_merge(self, counts: dict) -> None:
+        self._merge_started = time.perf_counter()
         site_dir, shards, previous, reusable, merge_cache = self._merge
         if reusable and counts["indexed"] == 0:  # every shard as it was: so is their merge
             self._reuse_shard(os.path.join(previous, INDEX), os.path.join(site_dir, INDEX), previous, True)
         else:
             discard = functools.partial(self._remove_shard_directory, previous=previous)
-            pagefind.merge_shards(site_dir, shards, self.timeout, discard, merge_cache, previous)
-        counts["merge"] = time.perf_counter() - started
+            self._merging = pagefind.Merge(site_dir, shards, discard, merge_cache, previous)
+
+    def wait(self) -> tuple[dict, dict]:
+        """Wait for the indexing :meth:`start` began (bounded: see the module's docstring),
+        then for the merge of the shards into the published index."""
+        indexing, self._indexing = self._indexing, None
+        if indexing is None:
+            raise RuntimeError("SearchIndexer.wait() without start()")
+        counts, digests = indexing.wait()
+        if self._merge_started is None:
+            self._start_merge(counts)
+        merging, self._merging = self._merging, None
+        if merging is not None:
+            merging.finish(self.timeout)
+        counts["merge"] = time.perf_counter() - self._merge_started
         return counts, digests
 
     def stop(self) -> None:
@@ -361,3 +384,6 @@ class SearchIndexer:
         indexing, self._indexing = self._indexing, None
         if indexing is not None:
             indexing.stop()
+        merging, self._merging = self._merging, None
+        if merging is not None:
+            merging.stop()

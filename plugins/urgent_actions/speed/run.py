@@ -302,9 +302,11 @@ class BuildRun(PlainRun):
             if unchanged:  # linked now; a search started later (gather) finds none left to link
                 failed, unchanged = cache.link(unchanged, staging), []
         later = plan_rest()
+        self._advance_search()
         parallel.render_all(generator, failed + cache.reuse_all(rest + later, staging), parallel_from)
         if start_search is not None:
             start_search()
+        self._advance_search()
         count = len(planned) + len(later)
         logger.info("Wrote %d files in %.1f s", count, time.perf_counter() - started)
         logger.info(
@@ -316,6 +318,11 @@ class BuildRun(PlainRun):
             count - cache.reused,
             cache.same_bytes,
         )
+
+    def _advance_search(self) -> None:
+        """Merge the search shards as soon as Pagefind is done: beside the rest of the build."""
+        if self.search is not None:
+            self.search.advance()
 
     def changed_among(self, names: list[str]) -> int:
         """How many of the files ``names`` are new or changed (not the published file, linked).
@@ -365,6 +372,7 @@ class BuildRun(PlainRun):
 
     def tidy(self) -> None:
         """Remove what the spare held that this build did not claim (search shards are search's)."""
+        self._advance_search()
         if self.renovation is not None:
             self.renovation.tidy(keep_prefixes=DIRECTORY_PREFIXES if self.search is not None else ())
 
