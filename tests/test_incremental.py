@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import pickle
 import shutil
@@ -64,6 +65,10 @@ def _stats(root: Path) -> dict[str, tuple[int, int]]:
     }
 
 
+# Reference builds from scratch, by the digest of their inputs (Project.full).
+_FULL_BUILDS: dict[str, tuple[dict[str, bytes], set[str]]] = {}
+
+
 class Project:
     """A content directory, an incremental build of it, and full builds to compare with."""
 
@@ -101,12 +106,31 @@ class Project:
         return self.build(self.root, self.output, env)
 
     def full(self, env=None, overrides=()) -> dict[str, bytes]:
-        """A build from scratch: new working directory (no cache), new output."""
-        self.fresh += 1
-        cwd = self.root / f"fresh-{self.fresh}"
-        cwd.mkdir()
-        self.build(cwd, cwd / "output", env, parallel=True, overrides=overrides)
-        return _tree(cwd / "output")
+        """A build from scratch: new working directory (no cache), new output.
+
+        Made once per worker for the same inputs (content, theme, settings and
+        environment, by their bytes): several tests end in the same content, and a
+        build from scratch of the same inputs writes the same bytes
+        (test_reproducible_builds). Output depending on the content's path or on
+        the files' times would show here as a difference, never hide one."""
+        key = self._inputs_key(env, overrides)
+        if key not in _FULL_BUILDS:
+            self.fresh += 1
+            cwd = self.root / f"fresh-{self.fresh}"
+            cwd.mkdir()
+            self.build(cwd, cwd / "output", env, parallel=True, overrides=overrides)
+            _FULL_BUILDS[key] = (_tree(cwd / "output"), _dirs(cwd / "output"))
+        tree, self.full_dirs = _FULL_BUILDS[key]
+        return dict(tree)
+
+    def _inputs_key(self, env, overrides) -> str:
+        digest = hashlib.sha256(repr((sorted((env or {}).items()), tuple(overrides))).encode())
+        for top in (self.content, self.theme):
+            for path in sorted(top.rglob("*")):
+                if path.is_file():
+                    data = path.read_bytes()
+                    digest.update(f"{path.relative_to(self.root)}\0{len(data)}\0".encode() + data)
+        return digest.hexdigest()
 
     def write(self, name: str, front: dict | str, body: str | None = None) -> None:
         text = front if isinstance(front, str) else dump_front(front, *(() if body is None else (body,)))
@@ -376,7 +400,7 @@ def _dirs(root: Path) -> set[str]:
 
 def _full_dirs(project: Project) -> set[str]:
     """The directories of the last ``project.full()`` build."""
-    return _dirs(project.root / f"fresh-{project.fresh}" / "output")
+    return set(project.full_dirs)
 
 
 def _retitle(project: Project, name: str, title: str) -> None:
