@@ -522,6 +522,29 @@ def test_the_output_listed_beside_the_build_is_listed_before_it_is_published(tmp
     assert len(files) == 4000
 
 
+def test_the_spare_copy_takes_the_stamp_just_recorded_without_reading_it_back(tmp_path, monkeypatch):
+    """The first build of an output copies it as the spare and records the copy's stamp:
+    the published one with the copy's root. It takes the stamp it has just recorded
+    (reading it back held a second copy of every file's identity at the build's
+    fullest moment)."""
+    from urgent_actions.speed import stamps
+
+    final, cache = tmp_path / "output", tmp_path / "cache"
+    (final / "actions").mkdir(parents=True)
+    (final / "actions" / "index.html").write_text("page", "utf-8")
+    recorded = stamps.record_published(str(cache), str(final), "inputs", "layout")
+    assert recorded == stamps.load_stamp(stamps.stamp_path(str(cache), str(final)))
+
+    def no_reading(path):
+        raise AssertionError(f"read back: {path}")
+
+    monkeypatch.setattr(stamps, "load_stamp", no_reading)
+    stamps.record_spare_copy(str(cache), str(final), 1234, recorded)
+    monkeypatch.undo()
+    spare = stamps.load_stamp(stamps.stamp_path(str(cache), str(final), "spare"))
+    assert spare == {**recorded, "root": 1234}
+
+
 def test_the_stamp_lists_again_only_the_directories_changed_since_the_last_one(tmp_path, monkeypatch):
     """A directory whose mtime is the one the previous stamp recorded holds the files
     it recorded: the listing takes them from it, when the build knows each as that

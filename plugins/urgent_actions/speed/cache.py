@@ -334,6 +334,12 @@ class BuildCache:
 
     # -- saving, after the new output is published ----------------------------
 
+    def rendering_done(self) -> None:
+        """Every page is in place and indexed: the old manifest and the spare's candidates
+        are not looked at again (saving needs neither)."""
+        self.old_files = {}
+        self.renovation = None
+
     def save(self) -> None:
         files = {}
         for save_as, key in self.new_files.items():

@@ -384,6 +384,7 @@ class BuildRun(PlainRun):
         if self._early_stamp is not None:
             # It walks paths that name the old output once the two are swapped.
             self._early_stamp.join()
+        self._forget_rendering()
         if keep:
             stamps.hand_stamp_to_spare(self.cache_dir, self.final)
         else:
@@ -393,7 +394,7 @@ class BuildRun(PlainRun):
         # Without one (the first build of an output, or after a change of code or
         # settings), the spare is a copy of the new output, made while the caches are saved.
         copying = output_swap.copy_to_spare(self.final)
-        self._record(retained)
+        stamp = self._record(retained)
         if self.search is not None and self._shards is not None:
             # What the next build needs to start Pagefind before it reads (SearchIndexer.speculate).
             note = {
@@ -404,23 +405,32 @@ class BuildRun(PlainRun):
         if copying is not None:
             root = copying.join()
             if root is not None:
-                stamps.record_spare_copy(self.cache_dir, self.final, root)
+                stamps.record_spare_copy(self.cache_dir, self.final, root, stamp)
         if removal is not None:
             removal.join()
         self._hand_to_serving()
         self.close()
 
-    def _record(self, retained) -> None:
+    def _forget_rendering(self) -> None:
+        """Drop what only rendering and the stamp's listing looked at (the old manifest, the
+        spare's stamp and candidates: tens of MiB at 10,000 actions), so that recording the
+        caches, the build's last and fullest moment, reuses their memory."""
+        self._manifest = self.renovation = None
+        if self.cache is not None:
+            self.cache.rendering_done()
+
+    def _record(self, retained) -> dict | None:
         """Record the published output, with the listing made of it while Pagefind ran if
-        any (``retained``: entries carried over from the old output since)."""
+        any (``retained``: entries carried over from the old output since); return its stamp."""
         try:
             if self.cache is not None:
                 self.cache.save()
             tree = self._early_stamp.result(self.final, retained) if self._early_stamp is not None else None
-            stamps.record_published(self.cache_dir, self.final, self._inputs, self._layout, tree)
+            return stamps.record_published(self.cache_dir, self.final, self._inputs, self._layout, tree)
         except OSError as exc:
             # The site is published; only the next build's speed is at stake.
             logger.info("Could not save the build cache: %s", exc)
+            return None
 
     def abort(self) -> None:
         """End every child process this build started (it failed, or was interrupted)."""

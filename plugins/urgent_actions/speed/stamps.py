@@ -176,6 +176,8 @@ class EarlyStamp(threading.Thread):
             )
         except BaseException as exc:  # noqa: BLE001 - reported by result()
             self.error = exc
+        finally:
+            self.known = self.previous = None  # the spare's stamp: free once listed
 
     def result(self, final_output: str, retained=()):
         """The published output's listing: this one, plus the entries listed late (``later``
@@ -191,9 +193,9 @@ class EarlyStamp(threading.Thread):
         return files, dirs
 
 
-def record_published(cache_dir: str, final_output: str, inputs: str, layout: str = "", tree=None) -> None:
+def record_published(cache_dir: str, final_output: str, inputs: str, layout: str = "", tree=None) -> dict:
     """Remember the inputs of the output just published, and its files and directories
-    as they are now (``tree``: as :class:`EarlyStamp` listed them)."""
+    as they are now (``tree``: as :class:`EarlyStamp` listed them); return the stamp."""
     files, dirs = tree if tree is not None else stat_tree(final_output, with_dirs=True)
     stamp = {
         "version": CACHE_VERSION,
@@ -205,6 +207,7 @@ def record_published(cache_dir: str, final_output: str, inputs: str, layout: str
     }
     os.makedirs(cache_dir, exist_ok=True)
     write_pickle(stamp_path(cache_dir, final_output), stamp)
+    return stamp
 
 
 def save_note(cache_dir: str, final_output: str, kind: str, value) -> None:
@@ -233,11 +236,14 @@ def hand_stamp_to_spare(cache_dir: str, final_output: str) -> None:
         forget_spare(cache_dir, final_output)
 
 
-def record_spare_copy(cache_dir: str, final_output: str, root: int) -> None:
+def record_spare_copy(cache_dir: str, final_output: str, root: int, stamp: dict | None = None) -> None:
     """The spare was just made as a copy of the published output (output_swap._SpareCopy):
     its stamp is the published one with its own root. (There is no published stamp
-    when this run could not record one: before_publish removed the previous one.)"""
-    stamp = load_stamp(stamp_path(cache_dir, final_output))
+    when this run could not record one: before_publish removed the previous one.)
+    ``stamp``: the published stamp as this run recorded it, else it is read back (a
+    second copy of 56,000 files' identities at the build's fullest moment)."""
+    if stamp is None:
+        stamp = load_stamp(stamp_path(cache_dir, final_output))
     if stamp is not None:
         write_pickle(stamp_path(cache_dir, final_output, "spare"), {**stamp, "root": root})
 
