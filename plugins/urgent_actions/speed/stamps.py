@@ -236,14 +236,12 @@ def hand_stamp_to_spare(cache_dir: str, final_output: str) -> None:
         forget_spare(cache_dir, final_output)
 
 
-def record_spare_copy(cache_dir: str, final_output: str, root: int, stamp: dict | None = None) -> None:
+def record_spare_copy(cache_dir: str, final_output: str, root: int, stamp: dict | None) -> None:
     """The spare was just made as a copy of the published output (output_swap._SpareCopy):
-    its stamp is the published one with its own root. (There is no published stamp
-    when this run could not record one: before_publish removed the previous one.)
-    ``stamp``: the published stamp as this run recorded it, else it is read back (a
-    second copy of 56,000 files' identities at the build's fullest moment)."""
-    if stamp is None:
-        stamp = load_stamp(stamp_path(cache_dir, final_output))
+    its stamp is ``stamp``, the published one as this run recorded it (never read back:
+    a second copy of 56,000 files' identities at the build's fullest moment), with its
+    own root. None when this run could not record one (publish forgot the
+    previous one): the spare then has no stamp either."""
     if stamp is not None:
         write_pickle(stamp_path(cache_dir, final_output, "spare"), {**stamp, "root": root})
 
