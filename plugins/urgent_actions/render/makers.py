@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from ..content.typography import NBSP, NNBSP, french_spacing, french_spacing_html
 from ..site.outputs import CALENDAR, CARD, EMAIL, FEED, HTML, IMAGE, PDF, TEXT, CalendarPlan, FeedPlan, Output, PdfPlan
-from . import cards, images
+from . import images
 
 
 def inline_css(html: str) -> str:
@@ -131,6 +131,8 @@ def make(output: Output, render_template: Callable[[str, dict], str]) -> str | b
     if output.maker == IMAGE:
         return images.encode(output.plan)
     if output.maker == CARD:
+        from . import cards  # its palette and fonts: for the cards a build draws (none after most edits)
+
         return cards.draw_card(output.plan)
     html = render_template(output.template, _resolved(output.context))
     # French typography, in one place for every HTML page, email and PDF.

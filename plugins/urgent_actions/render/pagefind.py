@@ -21,8 +21,9 @@ import tempfile
 from .. import urls
 from ..children import start_child, stop_child
 from ..site.search import INDEX, Shard, merge_order
-from . import pagefind_merge
 
+# The merge runs as a script in its own process: the build does not import it.
+MERGE_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pagefind_merge.py")
 # Pagefind's own search interfaces: the site has its own (theme/static/js/search.js).
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 
@@ -111,7 +112,7 @@ class Merge:
             options += ["--previous", os.path.join(previous, INDEX)]
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - open while the merge runs, closed in finish/stop
         try:
-            self.process = start_child([sys.executable, pagefind_merge.__file__, *options, target, *sources], self.log)
+            self.process = start_child([sys.executable, MERGE_SCRIPT, *options, target, *sources], self.log)
         except BaseException:
             self.stop()
             raise
