@@ -522,6 +522,39 @@ def test_the_output_listed_beside_the_build_is_listed_before_it_is_published(tmp
     assert len(files) == 4000
 
 
+def test_the_late_listing_takes_the_hard_links_of_files_listed_early_without_a_stat(tmp_path, monkeypatch):
+    """The merged search index (listed once published) hard-links every page's fragment
+    from the shards, which the listing beside the build found: those entries take the
+    identity of their inode, and only the others are stat'ed. The stamp is the same."""
+    from urgent_actions.speed import output_swap, stamps
+
+    final, staging = tmp_path / "output", tmp_path / ".output.staging"
+    (final / "old").mkdir(parents=True)
+    (final / "old" / "index.html").write_text("old", "utf-8")
+    shard = staging / "pagefind-2020-p1" / "fragment"
+    shard.mkdir(parents=True)
+    for number in range(20):
+        (shard / f"fr_{number}.pf_fragment").write_bytes(b"x" * number)
+    early = stamps.EarlyStamp(str(staging), later=("pagefind",), links_from=("pagefind-",))
+    early.join()
+    merged = staging / "pagefind" / "fragment"
+    merged.mkdir(parents=True)
+    for number in range(20):
+        os.link(shard / f"fr_{number}.pf_fragment", merged / f"fr_{number}.pf_fragment")
+    (staging / "pagefind" / "pagefind-entry.json").write_text("{}", "utf-8")
+    removal = output_swap.publish(str(staging), str(final), background=True)
+    stated = []
+    file_id = stamps.file_id
+    monkeypatch.setattr(stamps, "file_id", lambda stat: stated.append(stat) or file_id(stat))
+    files, dirs = early.result(str(final))
+    if removal is not None:
+        removal.join()
+    assert len(stated) == 1  # pagefind-entry.json: the 20 fragments are links of listed files
+    monkeypatch.undo()
+    assert (files, dirs) == stamps.stat_tree(str(final), with_dirs=True)
+    assert len(files) == 41
+
+
 def test_the_spare_copy_takes_the_stamp_just_recorded_without_reading_it_back(tmp_path, monkeypatch):
     """The first build of an output copies it as the spare and records the copy's stamp:
     the published one with the copy's root. It takes the stamp it has just recorded

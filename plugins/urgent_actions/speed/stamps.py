@@ -25,7 +25,7 @@ def file_id(stat: os.stat_result) -> list[int]:
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
 
 
-def stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None, known=None, previous=None):
+def stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None, known=None, previous=None, linked=None):
     """Every file under ``root``: relative path -> [inode, size, mtime_ns] (symlinks not followed).
 
     With ``with_dirs``, also every directory ('' for ``root``): relative path -> mtime_ns.
@@ -39,8 +39,12 @@ def stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None, k
     entry was added, removed or renamed there since, so it holds the files it
     lists there, each still the same inode. Such a directory is taken as listed
     when each of those files is ``known`` as that inode (else it is listed).
+
+    ``linked`` (inode -> [inode, size, mtime_ns]) spares the ``stat`` of a file that is
+    a hard link of a file already listed (the merged search index links every page's
+    fragment from the search shards): an inode's size and mtime are its links'.
     """
-    lister = _TreeLister(root, with_dirs, skip, only, known, previous)
+    lister = _TreeLister(root, with_dirs, skip, only, known, previous, linked)
     if os.path.isdir(root):
         root_mtime = os.lstat(root).st_mtime_ns
         if with_dirs:
@@ -52,8 +56,9 @@ def stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None, k
 class _TreeLister:
     """One listing of :func:`stat_tree` (its arguments are described there)."""
 
-    def __init__(self, root: str, with_dirs: bool, skip, only, known, previous):
+    def __init__(self, root: str, with_dirs: bool, skip, only, known, previous, linked=None):
         self.root, self.with_dirs, self.skip, self.only, self.known = root, with_dirs, skip, only, known
+        self.linked = linked or {}
         self.found: dict[str, list[int]] = {}
         self.folders: dict[str, int] = {}
         self.old_files = previous["files"] if previous is not None else {}
@@ -95,6 +100,7 @@ class _TreeLister:
     def _scan(self, folder: str, relative: str) -> None:
         """A directory listed from its entries; a file ``stat``'ed unless ``known`` as its inode."""
         found, known, with_dirs, need_mtime = self.found, self.known, self.with_dirs, self.with_dirs or self.old_dirs
+        linked = self.linked
         prefix = relative + "/" if relative else ""
         with os.scandir(folder) as entries:
             for entry in entries:
@@ -110,7 +116,7 @@ class _TreeLister:
                     name = prefix + entry.name
                     identity = known.get(name) if known else None
                     if identity is None or identity[0] != entry.inode():
-                        identity = file_id(entry.stat(follow_symlinks=False))
+                        identity = linked.get(entry.inode()) or file_id(entry.stat(follow_symlinks=False))
                     found[name] = identity
 
 
@@ -162,10 +168,14 @@ class EarlyStamp(threading.Thread):
     waits for Pagefind; the entries named in ``later`` (still being written) are
     listed once published (:meth:`BuildRun.publish`)."""
 
-    def __init__(self, staging: str, later, known=None, previous=None):
+    def __init__(self, staging: str, later, known=None, previous=None, links_from=()):
+        """``links_from``: the prefixes of the files (listed now) that the late entries may
+        hard-link, whose identities then spare those entries' ``stat``."""
         super().__init__(daemon=True)
         self.staging, self.later, self.known, self.previous = staging, frozenset(later), known, previous
+        self.links_from = tuple(links_from)
         self.tree = None
+        self.linked: dict[int, list[int]] = {}
         self.error: BaseException | None = None
         self.start()
 
@@ -174,6 +184,10 @@ class EarlyStamp(threading.Thread):
             self.tree = stat_tree(
                 self.staging, with_dirs=True, skip=self.later, known=self.known, previous=self.previous
             )
+            if self.links_from:
+                self.linked = {
+                    identity[0]: identity for name, identity in self.tree[0].items() if name.startswith(self.links_from)
+                }
         except BaseException as exc:  # noqa: BLE001 - reported by result()
             self.error = exc
         finally:
@@ -187,7 +201,8 @@ class EarlyStamp(threading.Thread):
             raise self.error
         files, dirs = self.tree
         late = self.later | set(retained)
-        more_files, more_dirs = stat_tree(final_output, with_dirs=True, only=late)
+        more_files, more_dirs = stat_tree(final_output, with_dirs=True, only=late, linked=self.linked)
+        self.linked = {}
         files.update(more_files)
         dirs.update(more_dirs)  # the root's mtime ('') as it is now, too
         return files, dirs
