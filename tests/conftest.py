@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import helpers
 from helpers import ROOT, run_pelican
 
 
@@ -28,6 +29,21 @@ def shared_compressed_copies(tmp_path_factory, pytestconfig):
         del os.environ["UA_COMPRESSED_CACHE_PATH"]
     else:
         os.environ["UA_COMPRESSED_CACHE_PATH"] = before
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_bytecode(tmp_path_factory, pytestconfig):
+    """One directory of compiled bytecode for the builds the tests start from this
+    checkout (helpers.with_bytecode), shared by the workers and kept for the next run,
+    as the compressed copies are."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    directory = base / "bytecode" if pytestconfig.option.basetemp else base.parent / "ua-bytecode"
+    directory.mkdir(mode=0o700, exist_ok=True)
+    helpers.BYTECODE = directory
+    yield directory
+    helpers.BYTECODE = None
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import BUILD_EPOCH, ROOT, action, dump_front, make_content
+from helpers import BUILD_EPOCH, ROOT, action, dump_front, make_content, with_bytecode
 from urgent_actions.render.files import write_file
 from urgent_actions.site.outputs import Output
 from urgent_actions.speed.cache import BuildCache
@@ -93,7 +93,7 @@ class Project:
             "UA_SEARCH=false", *overrides,
             "-o", str(output), "--fatal", "warnings", *extra_args,
         ]  # fmt: skip
-        full_env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "200", **(env or {})}
+        full_env = with_bytecode({**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "COLUMNS": "200", **(env or {})})
         return subprocess.run(command, cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600, check=False)
 
     def build(self, cwd: Path, output: Path, env=None, parallel=False, extra_args=(), overrides=()):

@@ -218,7 +218,7 @@ def test_bad_images_are_one_line_each_and_nothing_is_published(tmp_path):
 def test_an_edit_of_the_text_encodes_no_photo_again(tmp_path):
     content = make_content(tmp_path, {SLUG: action(image="images/karim.jpg", image_alt=ALT)})
     (content / "images").mkdir()
-    phone_photo(content / "images" / "karim.jpg", size=(1600, 1200))
+    phone_photo(content / "images" / "karim.jpg", size=(800, 600))
     output, cache = tmp_path / "output", tmp_path / "cache"
     overrides = {"UA_SEARCH": False, "UA_CACHE_PATH": str(cache)}
 
@@ -245,7 +245,7 @@ def test_a_new_or_replaced_photo_renders_only_the_pages_that_show_it(tmp_path):
         },
     )
     (content / "images").mkdir()
-    phone_photo(content / "images" / "karim.jpg", size=(1600, 1200))
+    phone_photo(content / "images" / "karim.jpg", size=(800, 600))
     output, cache = tmp_path / "output", tmp_path / "cache"
     overrides = {"UA_SEARCH": False, "UA_CACHE_PATH": str(cache)}
 
@@ -255,8 +255,8 @@ def test_a_new_or_replaced_photo_renders_only_the_pages_that_show_it(tmp_path):
         return {str(p.relative_to(into)): p.stat().st_ino for p in into.rglob("*") if p.is_file()}
 
     first = build(output)
-    phone_photo(content / "images" / "karim.jpg", size=(1200, 1200))  # replaced
-    phone_photo(content / "images" / "unused.jpg", size=(800, 600))  # added, shown by no action
+    phone_photo(content / "images" / "karim.jpg", size=(600, 600))  # replaced
+    phone_photo(content / "images" / "unused.jpg", size=(400, 300))  # added, shown by no action
     second = build(output)
     rendered = {path for path, inode in second.items() if first.get(path) != inode}
     assert urls.action_save_as(SLUG) in rendered and urls.share_card(SLUG) in rendered

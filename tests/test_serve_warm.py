@@ -24,13 +24,18 @@ from urgent_actions.speed import warm
 
 DONE = "Done: "
 SLOW = "slow end of a build"
+HOLD = "SLOW_END_HOLD"
+# Ends each build while the file named by $SLOW_END_HOLD exists (at most 60 s).
 SLOW_END = f"""
+import os
 import time
 from pelican import signals
 
 def slow_end(pelican):
     print({SLOW!r}, flush=True)
-    time.sleep(3)
+    deadline = time.monotonic() + 60
+    while os.path.exists(os.environ[{HOLD!r}]) and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 def register():
     signals.finalized.connect(slow_end)
@@ -61,8 +66,10 @@ def _append(path, text):
 def test_a_save_during_a_build_is_built_after_it_and_the_output_is_a_fresh_builds(tmp_path):
     content = make_content(tmp_path, {"a": action(), "b": action(case="UA 046/26", people=["Leila Example"])})
     output = tmp_path / "output"
-    # A plugin that makes every build end slowly, after it has read and written
-    # everything: a save made then is certainly made during a build.
+    # A plugin that holds a build at its end, after it has read and written
+    # everything, while the hold file exists: a save made then is certainly made
+    # during a build.
+    hold = tmp_path / "hold"
     (tmp_path / "slow" / "slow_end.py").parent.mkdir()
     (tmp_path / "slow" / "slow_end.py").write_text(SLOW_END, "utf-8")
     overrides = {
@@ -73,7 +80,7 @@ def test_a_save_during_a_build_is_built_after_it_and_the_output_is_a_fresh_build
         sys.executable, str(ROOT / "pelicanconf.py"), str(output),
         ("-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items()), "-v"),
     )  # fmt: skip
-    env.update(SOURCE_DATE_EPOCH=BUILD_EPOCH, COLUMNS="300")
+    env.update(SOURCE_DATE_EPOCH=BUILD_EPOCH, COLUMNS="300", **{HOLD: str(hold)})
     log = tmp_path / "warm.log"
     with open(log, "w") as handle:
         builder = subprocess.Popen(
@@ -82,10 +89,12 @@ def test_a_save_during_a_build_is_built_after_it_and_the_output_is_a_fresh_build
         )  # fmt: skip
         try:
             _wait_for(log, lambda text: text.count(DONE) == 1)
+            hold.touch()
             _append(content / "actions" / "a.md", "Premier ajout en direct.")
-            # The second build has published: b is saved during it, after its reading.
+            # The second build has published and is held: b is saved during it, after its reading.
             _wait_for(log, lambda text: text.count(SLOW) == 2)
             _append(content / "actions" / "b.md", "Second ajout en direct.")
+            hold.unlink()
             _wait_for(log, lambda text: text.count(DONE) == 3)
             children = Path(f"/proc/{builder.pid}/task/{builder.pid}/children").read_text().split()
         finally:
