@@ -33,7 +33,7 @@ from ..content.loading import read_in_order
 from ..render import pagefind, summary
 from ..site.search import DIRECTORY_PREFIXES
 from . import early_pages, output_swap, parallel, spare_tree, stamps
-from .cache import BuildCache, manifest_path, read_manifest
+from .cache import BuildCache, PageTable, manifest_path, read_manifest
 from .compiled_templates import cache_compiled
 from .digests import Digests
 from .indexing import SearchIndexer
@@ -207,7 +207,7 @@ class BuildRun(PlainRun):
             or published is None
             or not spare.get("layout") == published.get("layout") == self._layout
             or not isinstance(manifest, dict)
-            or not isinstance(manifest.get("files"), dict)
+            or not isinstance(manifest.get("files"), PageTable)
         ):
             logger.info("The spare output does not match the cache: starting from an empty directory")
             return False
