@@ -61,3 +61,14 @@ def test_the_manifest_pages_read_as_lists_of_key_identity_and_content_key():
         pass
     else:
         raise AssertionError("a page added twice")
+
+
+def test_a_stamp_of_the_former_format_is_no_stamp(tmp_path):
+    from urgent_actions.speed import stamps
+    from urgent_actions.speed.digests import CACHE_VERSION
+
+    path = tmp_path / "old.published.pickle"
+    stamps.write_pickle(str(path), {"version": CACHE_VERSION, "files": dict(FILES), "dirs": {"": 1}})
+    assert stamps.load_stamp(str(path)) is None
+    stamps.write_pickle(str(path), {"version": CACHE_VERSION, "files": FileTable(FILES), "dirs": {"": 1}})
+    assert stamps.load_stamp(str(path))["files"] == FILES
