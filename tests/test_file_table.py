@@ -49,7 +49,7 @@ def test_the_manifest_pages_read_as_lists_of_key_identity_and_content_key():
     pages.add("actions/a/index.html", "k1", [12, 200, 3], "k1")
     pages.add("actions/a/letter.pdf", "k2", [13, 300, 4], "k0")
     pages = pickle.loads(pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL))
-    assert pages.get("actions/a/index.html") == ["k1", 12, 200, 3, "k1"]
+    assert pages.get("actions/a/index.html") == pages["actions/a/index.html"] == ["k1", 12, 200, 3, "k1"]
     assert dict(pages.items()) == {
         "actions/a/index.html": ["k1", 12, 200, 3, "k1"],
         "actions/a/letter.pdf": ["k2", 13, 300, 4, "k0"],

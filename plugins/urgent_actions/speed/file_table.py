@@ -244,6 +244,12 @@ class PageTable:
             return default
         return _page(self.keys[folder][position], entry[1], position)
 
+    def __getitem__(self, save_as: str) -> list:
+        page = self.get(save_as)
+        if page is None:
+            raise KeyError(save_as)
+        return page
+
     def __contains__(self, save_as) -> bool:
         return self.get(save_as) is not None
 
