@@ -69,6 +69,10 @@ OUTPUT_PROVIDERS = [
     cms,
     sitemap,
 ]
+# Providers whose pages read every action or every plan (the editors' page of
+# editions, the sitemap): a render worker rendering one would copy the memory of
+# the whole site; the build process renders them once the workers are done.
+WIDE_PROVIDERS = (editions, sitemap)
 # Planned in ``generate_context``: the action pages (what search indexes) and
 # the search plan. Their keys are plain strings (no key made of every output).
 EARLY_PROVIDERS = (pages, search)
@@ -193,6 +197,10 @@ class ActionsGenerator(Generator):
         """Plan the outputs of the providers not planned yet; return them."""
         with long_lived_objects():
             return self._plan([p for p in OUTPUT_PROVIDERS if p not in self._planned])
+
+    def wide_outputs(self) -> set[str]:
+        """The pages of :data:`WIDE_PROVIDERS` planned so far (their ``save_as``)."""
+        return {output.save_as for provider in WIDE_PROVIDERS for output in self._planned.get(provider, ())}
 
     def _whole_site_key(self) -> str:
         if self._whole_site is None:

@@ -31,6 +31,7 @@ from stat import S_ISREG
 
 from ..site.keys import fingerprint
 from .digests import CACHE_VERSION
+from .file_table import PageTable
 from .stamps import cache_file, file_id, replace_file, write_pickle
 
 # Records of the read cache pickled together (see BuildCache._load_reads).
@@ -54,6 +55,22 @@ def read_manifest(path: str) -> dict | None:
             return pickle.load(handle)
     except Exception:  # noqa: BLE001 - any unreadable cache is no cache
         return None
+
+
+class KnownFiles:
+    """Relative path -> [inode, size, mtime_ns]: ``first``'s, else ``then``'s (no copy of either)."""
+
+    __slots__ = ("first", "then")
+
+    def __init__(self, first, then):
+        self.first, self.then = first, then
+
+    def get(self, path: str, default=None):
+        identity = self.first.get(path)
+        return identity if identity is not None else self.then.get(path, default)
+
+    def __bool__(self) -> bool:
+        return bool(self.first) or bool(self.then)
 
 
 class BuildCache:
@@ -101,7 +118,7 @@ class BuildCache:
             or data.get("version") != CACHE_VERSION
             or data.get("output") != self.final_output
             or data.get("render_key") != self.render_key
-            or not isinstance(data.get("files"), dict)
+            or not isinstance(data.get("files"), PageTable)
         ):
             return {}
         if isinstance(data.get("search"), dict):
@@ -251,13 +268,11 @@ class BuildCache:
         self.kept[save_as] = old[1:4]
         self.content[save_as] = _content_key(old)
 
-    def identities(self) -> dict[str, list[int]]:
+    def identities(self) -> KnownFiles:
         """Files of the staging directory whose identity (inode, size, mtime) this build
-        knows, for its stamp: the spare's files that are the published ones (as the
-        published stamp has them) and the published files it kept (checked this build)."""
-        known = dict(self.renovation.candidates) if self.renovation is not None else {}
-        known.update(self.kept)
-        return known
+        knows, for its stamp: the published files it kept (checked this build) and the
+        spare's files that are the published ones (as the published stamp has them)."""
+        return KnownFiles(self.kept, self.renovation.candidates if self.renovation is not None else {})
 
     def published_as_recorded(self, save_as: str, content_key: str | None) -> bool:
         """Whether the published file of ``save_as`` is still the one the manifest
@@ -341,17 +356,17 @@ class BuildCache:
         self.renovation = None
 
     def save(self) -> None:
-        files = {}
+        files = PageTable()
         for save_as, key in self.new_files.items():
             kept = self.kept.get(save_as)
             if kept is not None:  # the same inode as before: no need to look again
-                files[save_as] = [key, *kept, self.content.get(save_as, key)]
+                files.add(save_as, key, kept, self.content.get(save_as, key))
                 continue
             try:
                 stat = os.lstat(os.path.join(self.final_output, save_as))
             except OSError:
                 continue
-            files[save_as] = [key, *file_id(stat), key]
+            files.add(save_as, key, file_id(stat), key)
         os.makedirs(self.cache_dir, exist_ok=True)
         manifest = {
             "version": CACHE_VERSION,

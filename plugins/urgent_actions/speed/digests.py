@@ -14,7 +14,7 @@ import sys
 
 from ..site.keys import fingerprint
 
-CACHE_VERSION = 10
+CACHE_VERSION = 11
 # The whole plugin's code (every key covers it).
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Settings that change every run (or name the staging directory) without

@@ -33,7 +33,7 @@ from ..content.loading import read_in_order
 from ..render import pagefind, summary
 from ..site.search import DIRECTORY_PREFIXES
 from . import early_pages, output_swap, parallel, spare_tree, stamps
-from .cache import BuildCache, manifest_path, read_manifest
+from .cache import BuildCache, PageTable, manifest_path, read_manifest
 from .compiled_templates import cache_compiled
 from .digests import Digests
 from .indexing import SearchIndexer
@@ -207,7 +207,7 @@ class BuildRun(PlainRun):
             or published is None
             or not spare.get("layout") == published.get("layout") == self._layout
             or not isinstance(manifest, dict)
-            or not isinstance(manifest.get("files"), dict)
+            or not isinstance(manifest.get("files"), PageTable)
         ):
             logger.info("The spare output does not match the cache: starting from an empty directory")
             return False
@@ -303,10 +303,7 @@ class BuildRun(PlainRun):
                 failed, unchanged = cache.link(unchanged, staging), []
         later = plan_rest()
         self._advance_search()
-        parallel.render_all(generator, failed + cache.reuse_all(rest + later, staging), parallel_from)
-        if start_search is not None:
-            start_search()
-        self._advance_search()
+        self._render_rest(generator, failed + cache.reuse_all(rest + later, staging), parallel_from, start_search)
         count = len(planned) + len(later)
         logger.info("Wrote %d files in %.1f s", count, time.perf_counter() - started)
         logger.info(
@@ -318,6 +315,18 @@ class BuildRun(PlainRun):
             count - cache.reused,
             cache.same_bytes,
         )
+
+    def _render_rest(self, generator, outputs: list, parallel_from, start_search) -> None:
+        """Render the last ``outputs`` and start the search if it waited; the pages that read the whole
+        site here, once the workers are gone (a worker reading them copied the site's memory)."""
+        wide = generator.wide_outputs()
+        parallel.render_all(generator, [o for o in outputs if o.save_as not in wide], parallel_from)
+        if start_search is not None:
+            start_search()
+        for output in outputs:
+            if output.save_as in wide:
+                generator.render_output(output)
+        self._advance_search()
 
     def _advance_search(self) -> None:
         """Merge the search shards as soon as Pagefind is done: beside the rest of the build."""

@@ -40,7 +40,10 @@ from __future__ import annotations
 import os
 import shutil
 import stat as stat_module
+from array import array
 from dataclasses import dataclass, field
+
+from .file_table import FileTable
 
 
 @dataclass
@@ -48,7 +51,7 @@ class Renovation:
     """A spare output being brought up to date as this build's staging directory."""
 
     root: str
-    candidates: dict[str, list[int]]  # relative path -> [inode, size, mtime_ns], shared with the published output
+    candidates: FileTable  # relative path -> [inode, size, mtime_ns], shared with the published output
     emptied: set[str] = field(default_factory=set)  # directories that lost files
     removed: int = 0  # files deleted on renovation
     claimed: set[str] = field(default_factory=set)  # candidates the build kept or replaced
@@ -57,8 +60,8 @@ class Renovation:
     def tidy(self, keep_prefixes: tuple[str, ...] = ()) -> int:
         """Delete the candidates nobody claimed (except under ``keep_prefixes``) and empty directories."""
         removed = 0
-        for relative in self.candidates.keys() - self.claimed:
-            if relative.startswith(keep_prefixes):
+        for relative in self.candidates:
+            if relative in self.claimed or relative.startswith(keep_prefixes):
                 continue
             try:
                 os.unlink(os.path.join(self.root, relative))
@@ -87,7 +90,7 @@ def renovate(root: str, spare: dict, published: dict, reusable, wholes=(), disca
             return None
     except OSError:
         return None
-    files, dirs = spare["files"], spare["dirs"]
+    files, dirs = FileTable.of(spare["files"]), spare["dirs"]
     changed: dict[str, set[str]] = {}  # changed directory -> the names the stamp knows still there
     for relative, mtime in dirs.items():
         path = os.path.join(root, relative) if relative else root
@@ -100,36 +103,57 @@ def renovate(root: str, spare: dict, published: dict, reusable, wholes=(), disca
             return None
         if info.st_mtime_ns != mtime:
             changed[relative] = _forget_unknown(root, relative, files, dirs)
-    shared = published["files"]
-    renovation = Renovation(root, {}, stamp=spare)
-    candidates = renovation.candidates
-    wholes = tuple(wholes) if discard is not None else ()
-    going: set[str] = set()  # directories of ``wholes`` to discard
-    for relative, identity in files.items():
-        folder = relative.rpartition("/")[0]  # os.path.dirname, for the stamp's plain relative paths: 44,000 calls
-        if folder in changed and relative not in changed[folder]:
-            continue  # gone, or replaced and deleted by _forget_unknown
-        if shared.get(relative) == identity and reusable(relative):
-            candidates[relative] = identity
-            continue
-        if wholes and relative.startswith(wholes) and "/" in relative:
-            going.add(relative.partition("/")[0])
-            renovation.removed += 1
-            continue
-        try:
-            os.unlink(os.path.join(root, relative))
-        except FileNotFoundError:
-            continue
-        renovation.removed += 1
-        renovation.emptied.add(folder)
-    if going:
-        for name in going:
+    renovation = Renovation(root, FileTable(), stamp=spare)
+    sorting = _Sorting(renovation, FileTable.of(published["files"]), reusable, wholes if discard is not None else ())
+    for folder, names, identities in files.folders():
+        sorting.sort(folder, names, identities, changed.get(folder))
+    if sorting.going:
+        for name in sorting.going:
             discard(os.path.join(root, name))
-        inside = tuple(name + "/" for name in going)
-        for relative in [r for r in candidates if r.startswith(inside)]:
-            del candidates[relative]
-            renovation.removed += 1
+        renovation.removed += renovation.candidates.remove_under(tuple(name + "/" for name in sorting.going))
     return renovation
+
+
+class _Sorting:
+    """The files of a spare, one directory at a time: candidates, or deleted (:func:`renovate`)."""
+
+    def __init__(self, renovation: Renovation, shared: FileTable, reusable, wholes):
+        self.renovation, self.shared, self.reusable, self.wholes = renovation, shared, reusable, tuple(wholes)
+        self.going: set[str] = set()  # directories of ``wholes`` to discard
+
+    def sort(self, folder: str, names: list[str], identities, still: set[str] | None) -> None:
+        """The files ``names`` of ``folder`` (``still``: those left in a changed directory)."""
+        renovation, wholes = self.renovation, self.wholes
+        shared_names, shared_identities = self.shared.files_of(folder)
+        same_order = shared_names == names
+        where = None if same_order else {name: position for position, name in enumerate(shared_names)}
+        prefix = folder + "/" if folder else ""
+        kept, kept_identities = [], array("q")
+        for position, name in enumerate(names):
+            relative = prefix + name
+            if still is not None and relative not in still:
+                continue  # gone, or replaced and deleted by _forget_unknown
+            identity = identities[3 * position : 3 * position + 3]
+            other = position if same_order else where.get(name)
+            if (
+                other is not None
+                and shared_identities[3 * other : 3 * other + 3] == identity
+                and self.reusable(relative)
+            ):
+                kept.append(name)
+                kept_identities.extend(identity)
+                continue
+            if wholes and relative.startswith(wholes) and "/" in relative:
+                self.going.add(relative.partition("/")[0])
+                renovation.removed += 1
+                continue
+            try:
+                os.unlink(os.path.join(renovation.root, relative))
+            except FileNotFoundError:
+                continue
+            renovation.removed += 1
+            renovation.emptied.add(folder)
+        renovation.candidates.add_folder(folder, kept, kept_identities)
 
 
 def _forget_unknown(root: str, relative: str, files: dict, dirs: dict) -> set[str]:

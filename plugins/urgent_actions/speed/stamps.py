@@ -11,11 +11,14 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import sys
 import tempfile
 import threading
+from array import array
 
 from ..site.keys import fingerprint
 from .digests import CACHE_VERSION
+from .file_table import FileTable
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +29,8 @@ def file_id(stat: os.stat_result) -> list[int]:
 
 
 def stat_tree(root: str, with_dirs: bool = False, skip=frozenset(), only=None, known=None, previous=None, linked=None):
-    """Every file under ``root``: relative path -> [inode, size, mtime_ns] (symlinks not followed).
+    """Every file under ``root``: relative path -> [inode, size, mtime_ns] (symlinks not
+    followed), as a :class:`~urgent_actions.speed.file_table.FileTable`.
 
     With ``with_dirs``, also every directory ('' for ``root``): relative path -> mtime_ns.
     The entries of ``root`` named in ``skip``, or not in ``only`` when given, are left out.
@@ -59,37 +63,39 @@ class _TreeLister:
     def __init__(self, root: str, with_dirs: bool, skip, only, known, previous, linked=None):
         self.root, self.with_dirs, self.skip, self.only, self.known = root, with_dirs, skip, only, known
         self.linked = linked or {}
-        self.found: dict[str, list[int]] = {}
+        self.found = FileTable()
         self.folders: dict[str, int] = {}
-        self.old_files = previous["files"] if previous is not None else {}
+        self.old_files = FileTable.of(previous["files"]) if previous is not None else FileTable()
         self.old_dirs = previous["dirs"] if previous is not None and known else {}
-        self.before = _by_folder(self.old_files, self.old_dirs) if self.old_dirs else {}
+        self.subfolders = _subfolders(self.old_dirs) if self.old_dirs else {}
 
     def walk(self, folder: str, relative: str, mtime: int) -> None:
         """List ``folder`` (``relative`` to the root, whose mtime is ``mtime``) and below."""
-        entries = self._listed_before(relative, mtime)
-        if entries is not None:
-            self._walk_as_listed(*entries)
+        listed = self._listed_before(relative, mtime)
+        if listed is not None:
+            self._walk_as_listed(relative, *listed)
         else:
             self._scan(folder, relative)
 
     def _listed_before(self, relative: str, mtime: int):
-        """The (files, directories) ``previous`` lists in an unchanged directory, or None."""
+        """The (files, their identities as known, directories) ``previous`` lists in an
+        unchanged directory, or None."""
         # The root is never taken as listed: ``skip`` and ``only`` filter its entries.
         if not relative or self.old_dirs.get(relative) != mtime:
             return None
-        entries = self.before.get(relative, ((), ()))
-        for name in entries[0]:
-            identity = self.known.get(name)
-            if identity is None or identity[0] != self.old_files[name][0]:
+        names, old = self.old_files.files_of(relative)
+        identities = array("q")
+        prefix = relative + "/"
+        for position, name in enumerate(names):
+            identity = self.known.get(prefix + name)
+            if identity is None or identity[0] != old[3 * position]:
                 return None
-        return entries
+            identities.extend(identity)
+        return names, identities, self.subfolders.get(relative, ())
 
-    def _walk_as_listed(self, names, subfolders) -> None:
+    def _walk_as_listed(self, relative: str, names, identities, subfolders) -> None:
         """A directory as ``previous`` lists it: its files known, its subdirectories walked."""
-        known = self.known
-        for name in names:
-            self.found[name] = known[name]
+        self.found.add_folder(relative, list(names), identities)
         for sub in subfolders:
             path = os.path.join(self.root, sub)
             sub_mtime = os.lstat(path).st_mtime_ns
@@ -99,9 +105,10 @@ class _TreeLister:
 
     def _scan(self, folder: str, relative: str) -> None:
         """A directory listed from its entries; a file ``stat``'ed unless ``known`` as its inode."""
-        found, known, with_dirs, need_mtime = self.found, self.known, self.with_dirs, self.with_dirs or self.old_dirs
+        known, with_dirs, need_mtime = self.known, self.with_dirs, self.with_dirs or self.old_dirs
         linked = self.linked
         prefix = relative + "/" if relative else ""
+        names, identities = [], array("q")
         with os.scandir(folder) as entries:
             for entry in entries:
                 if not prefix and (entry.name in self.skip or (self.only is not None and entry.name not in self.only)):
@@ -113,21 +120,20 @@ class _TreeLister:
                         self.folders[prefix + entry.name] = sub_mtime
                     self.walk(entry.path, prefix + entry.name, sub_mtime)
                 else:
-                    name = prefix + entry.name
-                    identity = known.get(name) if known else None
+                    identity = known.get(prefix + entry.name) if known else None
                     if identity is None or identity[0] != entry.inode():
                         identity = linked.get(entry.inode()) or file_id(entry.stat(follow_symlinks=False))
-                    found[name] = identity
+                    names.append(sys.intern(entry.name))
+                    identities.extend(identity)
+        self.found.add_folder(relative, names, identities)
 
 
-def _by_folder(files: dict, dirs: dict) -> dict[str, tuple[list[str], list[str]]]:
-    """The files and the directories of a stamp, by the directory that holds them ('' for the root)."""
-    groups: dict[str, tuple[list[str], list[str]]] = {}
-    for name in files:
-        groups.setdefault(name.rpartition("/")[0], ([], []))[0].append(name)
+def _subfolders(dirs: dict) -> dict[str, list[str]]:
+    """The directories of a stamp, by the directory that holds them ('' for the root)."""
+    groups: dict[str, list[str]] = {}
     for name in dirs:
         if name:
-            groups.setdefault(name.rpartition("/")[0], ([], []))[1].append(name)
+            groups.setdefault(name.rpartition("/")[0], []).append(name)
     return groups
 
 
@@ -150,7 +156,11 @@ def load_stamp(path: str) -> dict | None:
             stamp = pickle.load(handle)
     except Exception:  # noqa: BLE001 - any unreadable stamp is no stamp
         return None
-    if not isinstance(stamp, dict) or stamp.get("version") != CACHE_VERSION:
+    if (
+        not isinstance(stamp, dict)
+        or stamp.get("version") != CACHE_VERSION
+        or ("files" in stamp and not isinstance(stamp["files"], FileTable))
+    ):
         return None
     return stamp
 
