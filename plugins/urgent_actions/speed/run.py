@@ -365,11 +365,9 @@ class BuildRun(PlainRun):
         if lists_output_meanwhile:
             known = self.cache.identities() if self.cache is not None else None
             previous = self.renovation.stamp if self.renovation is not None else None
+            busy = self.search.busy_directories()
             # The merged index links every page's fragment from the shards listed now.
-            self._early_stamp = stamps.EarlyStamp(
-                self.staging, later=self.search.busy_directories(), known=known, previous=previous,
-                links_from=DIRECTORY_PREFIXES,
-            )  # fmt: skip
+            self._early_stamp = stamps.EarlyStamp(self.staging, busy, known, previous, links_from=DIRECTORY_PREFIXES)
         started = time.perf_counter()
         counts, digests = self.search.wait()
         if self.cache is not None:
