@@ -20,6 +20,9 @@ def test_a_table_reads_like_its_dict():
     assert table["pagefind/fragment/39.pf"] == [139, 39, 1_700_000_000_000_000_039]
     assert table.get("actions/b/index.html") is None and "actions/a" not in table
     assert "index.html" in table and table == FILES
+    # Membership, in a directory small enough to search and in one indexed by name.
+    assert all(path in table for path in FILES)
+    assert "pagefind/fragment/40.pf" not in table and "actions/a/x.pdf" not in table and "nowhere/x" not in table
 
 
 def test_equal_tables_whatever_the_order_and_a_replaced_identity():

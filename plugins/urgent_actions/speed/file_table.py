@@ -145,7 +145,9 @@ class FileTable:
         return identity
 
     def __contains__(self, path) -> bool:
-        return self.get(path) is not None
+        folder, _, name = path.rpartition("/")
+        entry = self._folders.get(folder)
+        return entry is not None and self._position(folder, entry[0], name) is not None
 
     def __len__(self) -> int:
         return self._count
@@ -251,7 +253,7 @@ class PageTable:
         return page
 
     def __contains__(self, save_as) -> bool:
-        return self.get(save_as) is not None
+        return save_as in self.files  # (the spare's sorting asks it of every file: no page built)
 
     def __len__(self) -> int:
         return len(self.files)
