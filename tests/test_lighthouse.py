@@ -82,7 +82,11 @@ def _run_lighthouse_once(url: str, report: Path) -> dict:
         "--max-wait-for-load=60000",
         "--quiet",
     ]
-    env = {**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
+    # Lighthouse ends Chromium with SIGKILL, which leaves Chromium's singleton folder
+    # (org.chromium.Chromium.*) in the temporary directory: this run's own, under pytest's.
+    scratch = report.with_suffix(".tmp")
+    scratch.mkdir(exist_ok=True)
+    env = {**os.environ, "CHROME_PATH": "/usr/bin/chromium", "TMPDIR": str(scratch)}
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
     if result.returncode != 0:
         code = _trace_error(result.stderr[-2000:])
