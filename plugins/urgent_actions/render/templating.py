@@ -58,11 +58,9 @@ def bidi_html(text: str, language: str, spaced=_as_is) -> Markup:
     the page's pass would put it: :func:`_spacing`)."""
     out = []
     for piece, script in scripts.script_runs(str(text), language):
-        if script:
-            html = "<br>\n".join(str(escape(line)) for line in piece.split("\n"))
-            out.append(f'<bdi lang="und-{script}">{html}</bdi>')
-        else:
-            out.append("<br>\n".join(str(escape(spaced(line))) for line in piece.split("\n")))
+        written = _as_is if script else spaced  # (another script's run is not in ``language``)
+        html = "<br>\n".join(str(escape(written(line))) for line in piece.split("\n"))
+        out.append(f'<bdi lang="und-{script}">{html}</bdi>' if script else html)
     return Markup("".join(out))
 
 
