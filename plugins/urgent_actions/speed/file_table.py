@@ -128,15 +128,20 @@ class FileTable:
             index = self._index[folder] = {known: position for position, known in enumerate(names)}
         return index.get(name)
 
-    def get(self, path: str, default=None):
+    def locate(self, path: str) -> tuple[str, array, int] | None:
+        """Where ``path`` is: its directory, that directory's packed identities and its
+        position among them; None when it is not in the table."""
         folder, _, name = path.rpartition("/")
         entry = self._folders.get(folder)
-        if entry is None:
+        position = self._position(folder, entry[0], name) if entry is not None else None
+        return None if position is None else (folder, entry[1], position)
+
+    def get(self, path: str, default=None):
+        found = self.locate(path)
+        if found is None:
             return default
-        position = self._position(folder, entry[0], name)
-        if position is None:
-            return default
-        return entry[1][3 * position : 3 * position + 3].tolist()
+        _, identities, position = found
+        return identities[3 * position : 3 * position + 3].tolist()
 
     def __getitem__(self, path: str) -> list[int]:
         identity = self.get(path)
@@ -145,9 +150,7 @@ class FileTable:
         return identity
 
     def __contains__(self, path) -> bool:
-        folder, _, name = path.rpartition("/")
-        entry = self._folders.get(folder)
-        return entry is not None and self._position(folder, entry[0], name) is not None
+        return self.locate(path) is not None
 
     def __len__(self) -> int:
         return self._count
@@ -239,12 +242,11 @@ class PageTable:
         keys.append(key if content_key == key else (key, content_key))
 
     def get(self, save_as: str, default=None):
-        folder, _, name = save_as.rpartition("/")
-        entry = self.files._folders.get(folder)
-        position = self.files._position(folder, entry[0], name) if entry is not None else None
-        if position is None:
+        found = self.files.locate(save_as)
+        if found is None:
             return default
-        return _page(self.keys[folder][position], entry[1], position)
+        folder, identities, position = found
+        return _page(self.keys[folder][position], identities, position)
 
     def __getitem__(self, save_as: str) -> list:
         page = self.get(save_as)
